@@ -1,0 +1,329 @@
+package dev.nabla;
+
+import dev.nabla.spi.ComputeBackend;
+import dev.nabla.spi.DeviceBuffer;
+
+import java.lang.ref.Cleaner;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A started backend as users see it: it creates tensors, owns their memory and scopes, and runs their ops.
+ * Every tensor belongs to exactly one backend and never moves unless {@link Tensor#to(Backend)} is called.
+ *
+ * <p>Obtain one from {@link Backends#get(String)} (shared for the JVM; {@link #close()} on it does nothing) or
+ * {@link Backends#create(String)} (yours: closing it releases every tensor still alive on it).
+ *
+ * <p>Thread safety: a backend may be used from several threads at once, on different tensors. A tensor, a
+ * {@link Scope} or a network must not be used from two threads at the same time.
+ */
+public final class Backend implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Backend.class.getName());
+    private static final Cleaner CLEANER = Cleaner.create();
+    /** {@code -Dnabla.leakDetection=true}: record where each tensor was created and report unclosed ones. */
+    public static final String LEAK_DETECTION_PROPERTY = "nabla.leakDetection";
+
+    private final ComputeBackend compute;
+    private final boolean shared;
+    private final Ops ops;
+    private final boolean leakDetection;
+    private final ThreadLocal<ArrayDeque<Scope>> scopes = ThreadLocal.withInitial(ArrayDeque::new);
+    private final Set<TensorState> live = ConcurrentHashMap.newKeySet();
+    private final AtomicLong tensorsCreated = new AtomicLong();
+    private final AtomicLong hostToDeviceBytes = new AtomicLong();
+    private final AtomicLong deviceToHostBytes = new AtomicLong();
+    private volatile boolean closed;
+
+    private Backend(ComputeBackend compute, boolean shared) {
+        this.compute = compute;
+        this.shared = shared;
+        this.ops = new Ops(this);
+        this.leakDetection = Boolean.getBoolean(LEAK_DETECTION_PROPERTY);
+    }
+
+    /** Wraps a backend implementation into a Backend the caller owns (and closes). */
+    public static Backend wrap(ComputeBackend compute) {
+        return new Backend(compute, false);
+    }
+
+    static Backend wrapShared(ComputeBackend compute) {
+        return new Backend(compute, true);
+    }
+
+    /** The provider name: {@code cpu}, {@code opencl}, ... */
+    public String name() {
+        return compute.name();
+    }
+
+    /** What runs underneath: path, device, threads. */
+    public String description() {
+        return compute.description();
+    }
+
+    public boolean supports(DType dtype) {
+        return compute.supports(dtype);
+    }
+
+    /** The explicit-output primitives, validated; what layers and optimizers are written against. */
+    public Ops ops() {
+        return ops;
+    }
+
+    /** The backend implementation behind this façade (for backend authors and the contract kit). */
+    public ComputeBackend compute() {
+        return compute;
+    }
+
+    // ---- tensor factories --------------------------------------------------------------------------------------------
+
+    /** A FLOAT32 rows × cols tensor holding {@code data} (row-major, copied). */
+    public Tensor fromArray(float[] data, int rows, int cols) {
+        Shape shape = checkedShape("fromArray", rows, cols, DType.FLOAT32);
+        checkLength("fromArray", data.length, shape);
+        Tensor t = allocate("fromArray", shape, DType.FLOAT32);
+        compute.write(t.state.buffer(), data);
+        hostToDeviceBytes.addAndGet(shape.size() * 4L);
+        return t;
+    }
+
+    /** A FLOAT64 rows × cols tensor holding {@code data} (row-major, copied). */
+    public Tensor fromArray(double[] data, int rows, int cols) {
+        Shape shape = checkedShape("fromArray", rows, cols, DType.FLOAT64);
+        checkLength("fromArray", data.length, shape);
+        Tensor t = allocate("fromArray", shape, DType.FLOAT64);
+        compute.write(t.state.buffer(), data);
+        hostToDeviceBytes.addAndGet(shape.size() * 8L);
+        return t;
+    }
+
+    /** A rows × cols tensor of {@code dtype} holding {@code data} converted to that dtype. */
+    public Tensor fromArray(double[] data, int rows, int cols, DType dtype) {
+        if (dtype == DType.FLOAT64) {
+            return fromArray(data, rows, cols);
+        }
+        float[] f = new float[data.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) data[i];
+        }
+        return fromArray(f, rows, cols);
+    }
+
+    /** A FLOAT32 rows × cols tensor of zeros. */
+    public Tensor zeros(int rows, int cols) {
+        return full(rows, cols, 0.0, DType.FLOAT32);
+    }
+
+    public Tensor zeros(int rows, int cols, DType dtype) {
+        return full(rows, cols, 0.0, dtype);
+    }
+
+    /** A FLOAT32 rows × cols tensor with every element {@code value}. */
+    public Tensor full(int rows, int cols, double value) {
+        return full(rows, cols, value, DType.FLOAT32);
+    }
+
+    public Tensor full(int rows, int cols, double value, DType dtype) {
+        Shape shape = checkedShape("full", rows, cols, dtype);
+        Tensor t = allocate("full", shape, dtype);
+        compute.fill(t.state.buffer(), shape.size(), value);
+        return t;
+    }
+
+    /** A rows × cols tensor whose contents are undefined: the output of an explicit-output op. */
+    public Tensor empty(int rows, int cols, DType dtype) {
+        return allocate("empty", checkedShape("empty", rows, cols, dtype), dtype);
+    }
+
+    /** FLOAT32 standard normal values, generated on the host from {@code seed}: the same on every backend. */
+    public Tensor randn(int rows, int cols, long seed) {
+        return randn(rows, cols, seed, DType.FLOAT32);
+    }
+
+    public Tensor randn(int rows, int cols, long seed, DType dtype) {
+        Shape shape = checkedShape("randn", rows, cols, dtype);
+        SeededRandom rng = new SeededRandom(seed);
+        double[] values = new double[hostLength("randn", shape)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = rng.nextGaussian();
+        }
+        return fromArray(values, rows, cols, dtype);
+    }
+
+    /** FLOAT32 values uniform in [0, 1), generated on the host from {@code seed}: the same on every backend. */
+    public Tensor rand(int rows, int cols, long seed) {
+        return rand(rows, cols, seed, DType.FLOAT32);
+    }
+
+    public Tensor rand(int rows, int cols, long seed, DType dtype) {
+        Shape shape = checkedShape("rand", rows, cols, dtype);
+        SeededRandom rng = new SeededRandom(seed);
+        double[] values = new double[hostLength("rand", shape)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = rng.nextDouble();
+        }
+        return fromArray(values, rows, cols, dtype);
+    }
+
+    // ---- lifetime ----------------------------------------------------------------------------------------------------
+
+    /**
+     * Opens a scope on this thread: every tensor this backend creates on this thread until the scope closes is
+     * closed with it, unless {@link Scope#keep kept}. Scopes nest; use try-with-resources.
+     */
+    public Scope scope() {
+        checkOpen("scope");
+        ArrayDeque<Scope> stack = scopes.get();
+        Scope scope = new Scope(this, stack.peek());
+        stack.push(scope);
+        return scope;
+    }
+
+    void popScope(Scope scope) {
+        scopes.get().remove(scope);
+    }
+
+    /** Counters: live tensors, bytes moved through the tensor API, and the backend's own counters. */
+    public BackendStats stats() {
+        return new BackendStats(live.size(), tensorsCreated.get(), hostToDeviceBytes.get(), deviceToHostBytes.get(),
+                compute.counters());
+    }
+
+    /** Waits until every operation enqueued on this backend has finished. */
+    public void synchronize() {
+        checkOpen("synchronize");
+        compute.synchronize();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * For a backend from {@link Backends#create}: releases every tensor still alive on it (reported when leak
+     * detection is on) and the device. For the shared backend of {@link Backends#get}: does nothing.
+     */
+    @Override
+    public void close() {
+        if (shared || closed) {
+            return;
+        }
+        closed = true;
+        List<TensorState> leftovers = new ArrayList<>(live);
+        if (leakDetection && !leftovers.isEmpty()) {
+            reportLeaks("backend " + name() + " closed", leftovers);
+        }
+        for (TensorState state : leftovers) {
+            state.run();
+        }
+        compute.close();
+    }
+
+    /** Tensors alive on this backend right now, with their creation sites when leak detection is on. */
+    public List<String> liveTensorDescriptions() {
+        List<String> out = new ArrayList<>();
+        for (TensorState s : live) {
+            out.add(s.label + (s.creationSite == null ? "" : " created at " + firstUserFrame(s.creationSite)));
+        }
+        return out;
+    }
+
+    void reportLeaks(String when, List<TensorState> leaked) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(leaked.size()).append(" tensor(s) not closed when ").append(when).append(':');
+        for (TensorState s : leaked) {
+            sb.append("\n  ").append(s.label);
+            if (s.creationSite != null) {
+                sb.append(" created at ").append(firstUserFrame(s.creationSite));
+            }
+        }
+        LOG.log(System.Logger.Level.WARNING, sb.toString());
+    }
+
+    private static String firstUserFrame(Throwable site) {
+        for (StackTraceElement e : site.getStackTrace()) {
+            if (!e.getClassName().startsWith("dev.nabla.Backend") && !e.getClassName().startsWith("dev.nabla.Tensor")
+                    && !e.getClassName().startsWith("dev.nabla.Ops")) {
+                return e.toString();
+            }
+        }
+        return site.getStackTrace().length > 0 ? site.getStackTrace()[0].toString() : "?";
+    }
+
+    @Override
+    public String toString() {
+        return "Backend[" + name() + ": " + description() + "]";
+    }
+
+    // ---- internals shared with Tensor and Ops ----------------------------------------------------------------------------
+
+    Tensor allocate(String op, Shape shape, DType dtype) {
+        checkOpen(op);
+        DeviceBuffer buffer = compute.allocate(dtype, shape.size());
+        String label = shape + " " + dtype + " [" + name() + "]";
+        TensorState state = new TensorState(this, buffer, label, leakDetection ? new Throwable("created here") : null);
+        live.add(state);
+        tensorsCreated.incrementAndGet();
+        Tensor t = new Tensor(this, shape, dtype, state, CLEANER);
+        Scope scope = scopes.get().peek();
+        if (scope != null) {
+            scope.adopt(t);
+        }
+        return t;
+    }
+
+    void releaseTensorBuffer(TensorState state) {
+        live.remove(state);
+        compute.release(state.buffer());
+    }
+
+    void countDownload(long bytes) {
+        deviceToHostBytes.addAndGet(bytes);
+    }
+
+    void countUpload(long bytes) {
+        hostToDeviceBytes.addAndGet(bytes);
+    }
+
+    Shape checkedShape(String op, int rows, int cols, DType dtype) {
+        if (rows < 0 || cols < 0) {
+            throw new InvalidShapeException(op + ": dimensions must be ≥ 0, got " + rows + "×" + cols + " [" + name() + "]");
+        }
+        Shape shape = new Shape(rows, cols);
+        if (!compute.supports(dtype)) {
+            throw new UnsupportedDTypeException(op + ": " + dtype + " is not supported by " + name() + " ("
+                    + description() + ")");
+        }
+        long max = compute.maxElements(dtype);
+        if (shape.size() > max) {
+            throw new InvalidShapeException(op + ": " + shape + " " + dtype + " has " + shape.size()
+                    + " elements, more than one buffer of " + name() + " can hold (" + max + ")");
+        }
+        return shape;
+    }
+
+    /** The length of a host array for {@code shape}; Java arrays stop at 2³¹ − 1 elements. */
+    int hostLength(String op, Shape shape) {
+        if (shape.size() > Integer.MAX_VALUE - 8) {
+            throw new InvalidShapeException(op + ": " + shape + " has " + shape.size()
+                    + " elements, more than a Java array can hold [" + name() + "]");
+        }
+        return (int) shape.size();
+    }
+
+    private void checkLength(String op, int length, Shape shape) {
+        if (length != shape.size()) {
+            throw new InvalidArgumentException(op + ": " + length + " values cannot fill a " + shape
+                    + " tensor (needs " + shape.size() + ") [" + name() + "]");
+        }
+    }
+
+    void checkOpen(String op) {
+        if (closed) {
+            throw new BackendClosedException(op + ": backend " + name() + " is closed");
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.nabla;
+
+import dev.nabla.spi.BackendProvider;
+import dev.nabla.spi.ComputeBackend;
+import dev.nabla.spi.Probe;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds backends with {@link ServiceLoader}, probes them cheaply, and starts them on demand.
+ *
+ * <pre>{@code
+ * Backend cpu  = Backends.get("cpu");   // shared for the JVM, started once
+ * Backend best = Backends.best();       // -Dnabla.backend / NABLA_BACKEND, else the highest-priority available one
+ * System.out.println(Backends.report()); // every provider: available or not, and why not
+ * }</pre>
+ */
+public final class Backends {
+    private static final System.Logger LOG = System.getLogger(Backends.class.getName());
+    /** System property that names the backend {@link #best()} returns. */
+    public static final String BACKEND_PROPERTY = "nabla.backend";
+    /** Environment variable that names the backend {@link #best()} returns (the property wins). */
+    public static final String BACKEND_ENV = "NABLA_BACKEND";
+
+    private static volatile Map<String, BackendProvider> providers;
+    private static final List<String> loadProblems = new ArrayList<>();
+    private static final Map<String, Probe> probes = new ConcurrentHashMap<>();
+    private static final Map<String, Backend> shared = new ConcurrentHashMap<>();
+
+    private Backends() {
+    }
+
+    /** Provider names, highest priority first. */
+    public static List<String> names() {
+        return new ArrayList<>(providers().keySet());
+    }
+
+    /** The probe of a provider (cached: probes run once per JVM). */
+    public static Probe probe(String name) {
+        BackendProvider p = provider(name);
+        return probes.computeIfAbsent(p.name(), n -> safeProbe(p));
+    }
+
+    /** The shared instance of a backend, started on first use. Its {@code close()} does nothing. */
+    public static Backend get(String name) {
+        String key = normalize(name);
+        Backend b = shared.get(key);
+        if (b != null) {
+            return b;
+        }
+        synchronized (Backends.class) {
+            b = shared.get(key);
+            if (b == null) {
+                b = Backend.wrapShared(start(key));
+                shared.put(key, b);
+            }
+            return b;
+        }
+    }
+
+    /** A new instance of a backend that the caller owns and must close. */
+    public static Backend create(String name) {
+        return Backend.wrap(start(normalize(name)));
+    }
+
+    /**
+     * The backend named by {@code -Dnabla.backend} or {@code NABLA_BACKEND} if set (an error if it is unavailable),
+     * else the available backend of highest priority. Shared, like {@link #get}.
+     */
+    public static Backend best() {
+        String requested = requestedName();
+        if (requested != null) {
+            return get(requested);
+        }
+        for (BackendProvider p : providers().values()) {
+            if (probe(p.name()).available()) {
+                return get(p.name());
+            }
+        }
+        throw new BackendUnavailableException("no backend is available\n" + report());
+    }
+
+    /** Every provider with its probe, and what {@link #best()} chooses. */
+    public static BackendReport report() {
+        List<BackendReport.Entry> entries = new ArrayList<>();
+        String chosen = null;
+        String because;
+        for (BackendProvider p : providers().values()) {
+            Probe probe = probe(p.name());
+            entries.add(new BackendReport.Entry(p.name(), p.priority(), probe.available(), probe.detail()));
+            if (chosen == null && probe.available()) {
+                chosen = p.name();
+            }
+        }
+        for (String problem : loadProblems) {
+            entries.add(new BackendReport.Entry("?", 0, false, problem));
+        }
+        String requested = requestedName();
+        if (requested != null) {
+            boolean ok = providers().containsKey(requested) && probe(requested).available();
+            because = "requested by " + (System.getProperty(BACKEND_PROPERTY) != null ? "-D" + BACKEND_PROPERTY
+                    : BACKEND_ENV) + (ok ? "" : ", but it is unavailable");
+            chosen = ok ? requested : null;
+        } else {
+            because = chosen == null ? "no provider is available" : "highest priority of the available ones";
+        }
+        return new BackendReport(List.copyOf(entries), chosen, because);
+    }
+
+    /** The backend name asked for by property or environment, or null. */
+    public static String requestedName() {
+        String v = System.getProperty(BACKEND_PROPERTY);
+        if (v == null || v.isBlank()) {
+            v = System.getenv(BACKEND_ENV);
+        }
+        return v == null || v.isBlank() ? null : normalize(v);
+    }
+
+    private static ComputeBackend start(String name) {
+        BackendProvider p = provider(name);
+        Probe probe = probe(name);
+        if (!probe.available()) {
+            throw new BackendUnavailableException("backend " + name + " is unavailable: " + probe.reason() + "\n"
+                    + report());
+        }
+        ComputeBackend compute = p.create();
+        LOG.log(System.Logger.Level.DEBUG, () -> "started " + name + ": " + compute.description());
+        return compute;
+    }
+
+    private static BackendProvider provider(String name) {
+        BackendProvider p = providers().get(normalize(name));
+        if (p == null) {
+            throw new BackendUnavailableException("no backend named '" + name + "'; found " + names()
+                    + " (add the backend's artifact, e.g. nabla-cpu or nabla-gpu, to the class path)");
+        }
+        return p;
+    }
+
+    private static String normalize(String name) {
+        if (name == null) {
+            throw new BackendUnavailableException("backend name is null; found " + names());
+        }
+        return name.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static Probe safeProbe(BackendProvider p) {
+        try {
+            Probe probe = p.probe();
+            return probe != null ? probe : Probe.unavailable("probe returned nothing");
+        } catch (Throwable t) { // a probe must never take the application down, whatever the native layer throws
+            return Probe.unavailable("probe failed: " + t);
+        }
+    }
+
+    private static Map<String, BackendProvider> providers() {
+        Map<String, BackendProvider> p = providers;
+        if (p == null) {
+            synchronized (Backends.class) {
+                p = providers;
+                if (p == null) {
+                    p = load();
+                    providers = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    private static Map<String, BackendProvider> load() {
+        List<BackendProvider> found = new ArrayList<>();
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        if (cl == null) {
+            cl = Backends.class.getClassLoader();
+        }
+        var it = ServiceLoader.load(BackendProvider.class, cl).iterator();
+        while (true) {
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                found.add(it.next());
+            } catch (ServiceConfigurationError | LinkageError e) {
+                loadProblems.add("a provider could not be loaded: " + e);
+            }
+        }
+        found.sort(Comparator.comparingInt(BackendProvider::priority).reversed()
+                .thenComparing(BackendProvider::name));
+        Map<String, BackendProvider> byName = new LinkedHashMap<>();
+        for (BackendProvider p : found) {
+            String key = normalize(p.name());
+            if (byName.putIfAbsent(key, p) != null) {
+                loadProblems.add("two providers are named " + key + "; using " + byName.get(key).getClass().getName()
+                        + ", ignoring " + p.getClass().getName());
+            }
+        }
+        return byName;
+    }
+}

@@ -1,0 +1,8 @@
+package dev.nabla;
+
+/** An argument that is wrong for a reason other than shape, dtype or backend (a wrong array length, a bad layer index, a bad configuration). */
+public class InvalidArgumentException extends NablaException {
+    public InvalidArgumentException(String message) {
+        super(message);
+    }
+}

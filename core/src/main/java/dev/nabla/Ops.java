@@ -1,0 +1,337 @@
+package dev.nabla;
+
+import dev.nabla.spi.BinaryOp;
+import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.ComputeBackend;
+import dev.nabla.spi.RowReduction;
+import dev.nabla.spi.UnaryOp;
+
+/**
+ * The backend's primitives and fused ops on tensors with explicit outputs, validated: every operand is open, lives on
+ * this backend and has the same dtype, and every shape fits. Errors name the op, the shapes and the backend.
+ * Dense layers, losses and optimizers are written against this class; {@link Tensor}'s methods are thin calls into it.
+ */
+public final class Ops {
+    private final Backend backend;
+    private final ComputeBackend be;
+
+    Ops(Backend backend) {
+        this.backend = backend;
+        this.be = backend.compute();
+    }
+
+    // ---- gemm ----------------------------------------------------------------------------------------------------------
+
+    /** C = α·op(A)·op(B) + β·C, op(X) = Xᵀ when its flag is set. β = 0 overwrites C. C must not be A or B. */
+    public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        gemm("gemm", transA, transB, alpha, a, b, beta, c);
+    }
+
+    void gemm(String op, boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        Shape expected = gemmShape(op, transA, transB, a, b);
+        check(op, c);
+        sameDType(op, a, c);
+        if (!c.shape().equals(expected)) {
+            throw new ShapeMismatchException(op + ": " + operand(a, transA) + " · " + operand(b, transB) + " needs a "
+                    + expected + " output, got " + c.shape() + tag());
+        }
+        if (c == a || c == b) {
+            throw new InvalidArgumentException(op + ": the output must not be an input" + tag());
+        }
+        int k = transA ? a.rows() : a.cols();
+        be.gemm(transA, transB, expected.rows(), expected.cols(), k, alpha, a.buffer(), b.buffer(), beta, c.buffer());
+    }
+
+    /** The shape of op(A)·op(B), after checking both operands; throws naming both shapes when they cannot be multiplied. */
+    Shape gemmShape(String op, boolean transA, boolean transB, Tensor a, Tensor b) {
+        check(op, a, b);
+        sameDType(op, a, b);
+        int m = transA ? a.cols() : a.rows();
+        int ka = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (ka != kb) {
+            throw new ShapeMismatchException(op + ": " + operand(a, transA) + " · " + operand(b, transB)
+                    + " cannot be multiplied (" + ka + " != " + kb + ")" + tag());
+        }
+        return new Shape(m, n);
+    }
+
+    // ---- elementwise ---------------------------------------------------------------------------------------------------
+
+    /** out = op(x, param) elementwise; out may be x. */
+    public void unary(UnaryOp op, double param, Tensor x, Tensor out) {
+        unary(op.name().toLowerCase(), op, param, x, out);
+    }
+
+    void unary(String op, UnaryOp f, double param, Tensor x, Tensor out) {
+        check(op, x, out);
+        sameDType(op, x, out);
+        sameShape(op, "input", x, "output", out);
+        be.unary(f, param, x.buffer(), out.buffer(), x.size());
+    }
+
+    /** out = op(a, b) elementwise, b laid over a as {@code broadcast} says; out has a's shape and may be a or b. */
+    public void binary(BinaryOp op, Tensor a, Tensor b, Broadcast broadcast, Tensor out) {
+        binary(op.name().toLowerCase(), op, a, b, broadcast, out);
+    }
+
+    void binary(String op, BinaryOp f, Tensor a, Tensor b, Broadcast broadcast, Tensor out) {
+        check(op, a, b, out);
+        sameDType(op, a, b, out);
+        Shape need = switch (broadcast) {
+            case NONE -> a.shape();
+            case ROW -> new Shape(1, a.cols());
+            case COLUMN -> new Shape(a.rows(), 1);
+        };
+        if (!b.shape().equals(need)) {
+            String what = switch (broadcast) {
+                case NONE -> "the same shape (no broadcasting unless asked)";
+                case ROW -> "a 1×" + a.cols() + " row vector";
+                case COLUMN -> "a " + a.rows() + "×1 column vector";
+            };
+            throw new ShapeMismatchException(op + ": " + a.shape() + " and " + b.shape() + ": the second operand must be "
+                    + what + tag());
+        }
+        sameShape(op, "input", a, "output", out);
+        be.binary(f, a.buffer(), b.buffer(), broadcast, out.buffer(), a.rows(), a.cols());
+    }
+
+    /** dst ← src (same shape and dtype). */
+    public void copy(Tensor src, Tensor dst) {
+        check("copy", src, dst);
+        sameDType("copy", src, dst);
+        sameShape("copy", "source", src, "destination", dst);
+        if (src != dst) {
+            be.copy(src.buffer(), dst.buffer(), src.size());
+        }
+    }
+
+    /** Every element of t ← value. */
+    public void fill(Tensor t, double value) {
+        check("fill", t);
+        be.fill(t.buffer(), t.size(), value);
+    }
+
+    /** y ← α·x + y (same shape). */
+    public void axpy(double alpha, Tensor x, Tensor y) {
+        axpy("axpy", alpha, x, y);
+    }
+
+    void axpy(String op, double alpha, Tensor x, Tensor y) {
+        check(op, x, y);
+        sameDType(op, x, y);
+        sameShape(op, "x", x, "y", y);
+        be.axpy(alpha, x.buffer(), y.buffer(), x.size());
+    }
+
+    // ---- reductions ----------------------------------------------------------------------------------------------------
+
+    /** out (1 × cols) = column sums of x: 1ᵀ·x. */
+    public void sumColumns(Tensor x, Tensor out) {
+        sumColumns("sumColumns", x, out);
+    }
+
+    void sumColumns(String op, Tensor x, Tensor out) {
+        check(op, x, out);
+        sameDType(op, x, out);
+        expectShape(op, x, out, new Shape(1, x.cols()));
+        be.sumColumns(x.buffer(), x.rows(), x.cols(), out.buffer());
+    }
+
+    /** out (rows × 1) = max or sum of each row of x. */
+    public void reduceRows(RowReduction op, Tensor x, Tensor out) {
+        String name = "reduceRows(" + op + ")";
+        check(name, x, out);
+        sameDType(name, x, out);
+        expectShape(name, x, out, new Shape(x.rows(), 1));
+        be.reduceRows(op, x.buffer(), x.rows(), x.cols(), out.buffer());
+    }
+
+    /** out (1 × 1) = the sum of every element of x. */
+    public void sumAll(Tensor x, Tensor out) {
+        sumAll("sumAll", x, out);
+    }
+
+    void sumAll(String op, Tensor x, Tensor out) {
+        check(op, x, out);
+        sameDType(op, x, out);
+        expectShape(op, x, out, new Shape(1, 1));
+        be.sumAll(x.buffer(), x.size(), out.buffer());
+    }
+
+    // ---- fused ops -----------------------------------------------------------------------------------------------------
+
+    /** out = g(z + 1·b) for an elementwise activation g; b is 1 × cols. */
+    public void biasActivation(UnaryOp activation, Tensor z, Tensor bias, Tensor out) {
+        String op = "biasActivation(" + activation + ")";
+        requireActivation(op, activation);
+        check(op, z, bias, out);
+        sameDType(op, z, bias, out);
+        if (!bias.shape().equals(new Shape(1, z.cols()))) {
+            throw new ShapeMismatchException(op + ": bias " + bias.shape() + " must be 1×" + z.cols() + " for input "
+                    + z.shape() + tag());
+        }
+        sameShape(op, "input", z, "output", out);
+        be.biasActivation(activation, z.buffer(), bias.buffer(), out.buffer(), z.rows(), z.cols());
+    }
+
+    /** out = softmax of each row of x; out may be x. */
+    public void softmaxRows(Tensor x, Tensor out) {
+        softmaxRows("softmaxRows", x, out);
+    }
+
+    void softmaxRows(String op, Tensor x, Tensor out) {
+        check(op, x, out);
+        sameDType(op, x, out);
+        sameShape(op, "input", x, "output", out);
+        be.softmaxRows(x.buffer(), out.buffer(), x.rows(), x.cols());
+    }
+
+    /** out = d ⊙ g'(a), g' from the stored activation a; all three the same shape. */
+    public void activationBackward(UnaryOp gradFromOutput, Tensor a, Tensor d, Tensor out) {
+        String op = "activationBackward(" + gradFromOutput + ")";
+        requireGrad(op, gradFromOutput);
+        check(op, a, d, out);
+        sameDType(op, a, d, out);
+        sameShape(op, "activation", a, "error", d);
+        sameShape(op, "activation", a, "output", out);
+        be.activationBackward(gradFromOutput, a.buffer(), d.buffer(), out.buffer(), a.rows(), a.cols());
+    }
+
+    /** out = (δ·Wᵀ) ⊙ g'(aPrev): δ is N × nOut, W is nIn × nOut, aPrev and out are N × nIn. */
+    public void backpropDelta(UnaryOp gradFromOutput, Tensor delta, Tensor w, Tensor aPrev, Tensor out) {
+        String op = "backpropDelta(" + gradFromOutput + ")";
+        requireGrad(op, gradFromOutput);
+        check(op, delta, w, aPrev, out);
+        sameDType(op, delta, w, aPrev, out);
+        Shape product = gemmShape(op, false, true, delta, w);
+        if (!aPrev.shape().equals(product)) {
+            throw new ShapeMismatchException(op + ": δ·Wᵀ is " + product + " but the previous activation is "
+                    + aPrev.shape() + tag());
+        }
+        sameShape(op, "previous activation", aPrev, "output", out);
+        if (out == delta || out == w) {
+            throw new InvalidArgumentException(op + ": the output must not be δ or W" + tag());
+        }
+        be.backpropDelta(gradFromOutput, delta.buffer(), w.buffer(), aPrev.buffer(), out.buffer(),
+                delta.rows(), delta.cols(), w.rows());
+    }
+
+    /**
+     * loss (1 × 1) = (1/N) Σ lossTerm(f, t) and δ = (f − t)/N ⊙ outputGrad(f), N = rows of f. δ may be f.
+     */
+    public void lossAndDelta(BinaryOp lossTerm, UnaryOp outputGrad, Tensor f, Tensor t, Tensor delta, Tensor loss) {
+        String op = "lossAndDelta(" + lossTerm + ")";
+        if (!lossTerm.isLossTerm()) {
+            throw new InvalidArgumentException(op + ": " + lossTerm + " is not a loss term" + tag());
+        }
+        requireGrad(op, outputGrad);
+        check(op, f, t, delta, loss);
+        sameDType(op, f, t, delta, loss);
+        if (!t.shape().equals(f.shape())) {
+            throw new ShapeMismatchException(op + ": targets " + t.shape() + " do not match the output " + f.shape()
+                    + tag());
+        }
+        sameShape(op, "output", f, "delta", delta);
+        expectShape(op, f, loss, new Shape(1, 1));
+        be.lossAndDelta(lossTerm, outputGrad, f.buffer(), t.buffer(), delta.buffer(), loss.buffer(), f.rows(), f.cols());
+    }
+
+    /** One SGD step on parameter w with gradient g (see {@link ComputeBackend#sgdStep}); velocity may be null. */
+    public void sgdStep(Tensor w, Tensor g, Tensor velocity, double lr, double momentum, double weightDecay) {
+        String op = "sgdStep";
+        check(op, w, g);
+        sameDType(op, w, g);
+        sameShape(op, "parameter", w, "gradient", g);
+        if (velocity != null) {
+            check(op, velocity);
+            sameDType(op, w, velocity);
+            sameShape(op, "parameter", w, "velocity", velocity);
+        }
+        be.sgdStep(w.buffer(), g.buffer(), velocity == null ? null : velocity.buffer(), w.rows(), w.cols(),
+                lr, momentum, weightDecay);
+    }
+
+    /** One Adam step on parameter w with gradient g and moments m, v (see {@link ComputeBackend#adamStep}). */
+    public void adamStep(Tensor w, Tensor g, Tensor m, Tensor v, double lr, double beta1, double beta2,
+                         double epsilon, double weightDecay, long step) {
+        String op = "adamStep";
+        check(op, w, g, m, v);
+        sameDType(op, w, g, m, v);
+        sameShape(op, "parameter", w, "gradient", g);
+        sameShape(op, "parameter", w, "first moment", m);
+        sameShape(op, "parameter", w, "second moment", v);
+        if (step < 1) {
+            throw new InvalidArgumentException(op + ": step counts from 1, got " + step + tag());
+        }
+        be.adamStep(w.buffer(), g.buffer(), m.buffer(), v.buffer(), w.rows(), w.cols(), lr, beta1, beta2, epsilon,
+                weightDecay, step);
+    }
+
+    // ---- checks ----------------------------------------------------------------------------------------------------------
+
+    private String tag() {
+        return " [" + backend.name() + "]";
+    }
+
+    private static String operand(Tensor t, boolean transposed) {
+        return "(" + t.shape() + ")" + (transposed ? "ᵀ" : "");
+    }
+
+    /** Every tensor is open and lives on this backend. */
+    void check(String op, Tensor... tensors) {
+        for (Tensor t : tensors) {
+            if (t == null) {
+                throw new InvalidArgumentException(op + ": a tensor argument is null" + tag());
+            }
+            if (t.isClosed()) {
+                throw new TensorClosedException(op + ": tensor " + t.shape() + " " + t.dtype() + " [" + t.backend().name()
+                        + "] is closed");
+            }
+            if (t.backend() != backend) {
+                throw new BackendMismatchException(op + ": tensor " + t.shape() + " lives on " + t.backend().name()
+                        + ", but this op runs on " + backend.name() + "; move it first with tensor.to(backend)"
+                        + (t.backend().name().equals(backend.name()) ? " (two instances of " + backend.name() + ")" : ""));
+            }
+        }
+        backend.checkOpen(op);
+    }
+
+    void sameDType(String op, Tensor first, Tensor... others) {
+        for (Tensor t : others) {
+            if (t.dtype() != first.dtype()) {
+                throw new DTypeMismatchException(op + ": dtypes differ: " + first.shape() + " is " + first.dtype()
+                        + ", " + t.shape() + " is " + t.dtype() + tag());
+            }
+        }
+    }
+
+    private void sameShape(String op, String firstName, Tensor first, String secondName, Tensor second) {
+        if (!first.shape().equals(second.shape())) {
+            throw new ShapeMismatchException(op + ": " + firstName + " " + first.shape() + " and " + secondName + " "
+                    + second.shape() + " must have the same shape" + tag());
+        }
+    }
+
+    private void expectShape(String op, Tensor input, Tensor out, Shape expected) {
+        if (!out.shape().equals(expected)) {
+            throw new ShapeMismatchException(op + ": input " + input.shape() + " needs a " + expected + " output, got "
+                    + out.shape() + tag());
+        }
+    }
+
+    private void requireActivation(String op, UnaryOp activation) {
+        switch (activation) {
+            case IDENTITY, SIGMOID, TANH, RELU -> { }
+            default -> throw new InvalidArgumentException(op + ": " + activation
+                    + " is not an elementwise activation (IDENTITY, SIGMOID, TANH, RELU)" + tag());
+        }
+    }
+
+    private void requireGrad(String op, UnaryOp grad) {
+        if (!grad.isGradFromOutput()) {
+            throw new InvalidArgumentException(op + ": " + grad + " is not a *_GRAD_FROM_OUTPUT op" + tag());
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.nabla;
+
+/**
+ * The shape of a 2-D row-major tensor: {@code rows × cols}. Either may be zero.
+ * Prints as {@code 64×128}, the form every error message uses.
+ */
+public record Shape(int rows, int cols) {
+
+    public Shape {
+        if (rows < 0 || cols < 0) {
+            throw new InvalidShapeException("shape: dimensions must be ≥ 0, got " + rows + "×" + cols);
+        }
+    }
+
+    /** Number of elements, rows·cols, as a long so that it never overflows. */
+    public long size() {
+        return (long) rows * cols;
+    }
+
+    /** The transposed shape, cols × rows. */
+    public Shape transposed() {
+        return new Shape(cols, rows);
+    }
+
+    @Override
+    public String toString() {
+        return rows + "×" + cols;
+    }
+}

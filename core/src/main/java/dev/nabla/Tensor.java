@@ -1,0 +1,305 @@
+package dev.nabla;
+
+import dev.nabla.spi.BinaryOp;
+import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.DeviceBuffer;
+import dev.nabla.spi.UnaryOp;
+
+import java.lang.ref.Cleaner;
+
+/**
+ * A 2-D, row-major matrix of FLOAT32 or FLOAT64 owned by one {@link Backend}. Ops run on that backend and their
+ * results stay there; only {@link #toFloatArray()}, {@link #toDoubleArray()} and {@link #item()} bring data back.
+ *
+ * <p>Every op returns a new tensor (of the same backend and dtype) except {@link #axpyInPlace}. Tensors are
+ * {@link AutoCloseable}: close them, or create them inside a {@link Scope}. Closing twice is fine; using a closed
+ * tensor throws {@link TensorClosedException}. A tensor that is garbage-collected unclosed still frees its buffer.
+ */
+public final class Tensor implements AutoCloseable {
+    private final Backend backend;
+    private final Shape shape;
+    private final DType dtype;
+    final TensorState state;
+    private final Cleaner.Cleanable cleanable;
+    /** The scope that will close this tensor, or null. */
+    Scope owner;
+
+    Tensor(Backend backend, Shape shape, DType dtype, TensorState state, Cleaner cleaner) {
+        this.backend = backend;
+        this.shape = shape;
+        this.dtype = dtype;
+        this.state = state;
+        this.cleanable = cleaner.register(this, state);
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public int rows() {
+        return shape.rows();
+    }
+
+    public int cols() {
+        return shape.cols();
+    }
+
+    /** Number of elements. */
+    public long size() {
+        return shape.size();
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public boolean isClosed() {
+        return state.isReleased();
+    }
+
+    /**
+     * The backend's buffer behind this tensor, for backend authors and the contract kit (calls into
+     * {@link dev.nabla.spi.ComputeBackend} take buffers). Throws if the tensor is closed.
+     */
+    public DeviceBuffer buffer() {
+        if (state.isReleased()) {
+            throw new TensorClosedException("buffer: tensor " + shape + " " + dtype + " [" + backend.name()
+                    + "] is closed");
+        }
+        return state.buffer();
+    }
+
+    // ---- data out ------------------------------------------------------------------------------------------------------
+
+    /** The elements, row-major, as floats (FLOAT64 values are rounded). Waits for pending work. */
+    public float[] toFloatArray() {
+        backend.ops().check("toFloatArray", this);
+        float[] out = new float[backend.hostLength("toFloatArray", shape)];
+        if (dtype == DType.FLOAT32) {
+            backend.compute().read(buffer(), out);
+        } else {
+            double[] d = new double[out.length];
+            backend.compute().read(buffer(), d);
+            for (int i = 0; i < d.length; i++) {
+                out[i] = (float) d[i];
+            }
+        }
+        backend.countDownload(size() * dtype.bytes());
+        return out;
+    }
+
+    /** The elements, row-major, as doubles (FLOAT32 values are widened exactly). Waits for pending work. */
+    public double[] toDoubleArray() {
+        backend.ops().check("toDoubleArray", this);
+        double[] out = new double[backend.hostLength("toDoubleArray", shape)];
+        if (dtype == DType.FLOAT64) {
+            backend.compute().read(buffer(), out);
+        } else {
+            float[] f = new float[out.length];
+            backend.compute().read(buffer(), f);
+            for (int i = 0; i < f.length; i++) {
+                out[i] = f[i];
+            }
+        }
+        backend.countDownload(size() * dtype.bytes());
+        return out;
+    }
+
+    /** The single value of a 1 × 1 tensor. Waits for pending work. */
+    public double item() {
+        if (size() != 1) {
+            throw new ShapeMismatchException("item: only a 1×1 tensor has one value, this is " + shape + " ["
+                    + backend.name() + "]");
+        }
+        return toDoubleArray()[0];
+    }
+
+    /** A copy of this tensor on {@code target} (through the host when the backends differ). Always a new tensor. */
+    public Tensor to(Backend target) {
+        backend.ops().check("to", this);
+        if (target == backend) {
+            return copy();
+        }
+        if (dtype == DType.FLOAT32) {
+            return target.fromArray(toFloatArray(), rows(), cols());
+        }
+        return target.fromArray(toDoubleArray(), rows(), cols());
+    }
+
+    /** A copy on the same backend. */
+    public Tensor copy() {
+        backend.ops().check("copy", this);
+        Tensor out = backend.allocate("copy", shape, dtype);
+        backend.ops().copy(this, out);
+        return out;
+    }
+
+    /** Takes this tensor out of the scope that would close it (the caller owns it now). Returns this. */
+    public Tensor detach() {
+        if (owner != null) {
+            owner.forget(this);
+            owner = null;
+        }
+        return this;
+    }
+
+    // ---- products ------------------------------------------------------------------------------------------------------
+
+    /** this · b */
+    public Tensor matmul(Tensor b) {
+        return product("matmul", false, false, b);
+    }
+
+    /** thisᵀ · b: the Aᵀδ form of weight gradients. */
+    public Tensor matmulTransA(Tensor b) {
+        return product("matmulTransA", true, false, b);
+    }
+
+    /** this · bᵀ: the δWᵀ form of back-propagated errors. */
+    public Tensor matmulTransB(Tensor b) {
+        return product("matmulTransB", false, true, b);
+    }
+
+    private Tensor product(String op, boolean transA, boolean transB, Tensor b) {
+        Shape out = backend.ops().gemmShape(op, transA, transB, this, b);
+        Tensor c = backend.allocate(op, out, dtype);
+        backend.ops().gemm(op, transA, transB, 1.0, this, b, 0.0, c);
+        return c;
+    }
+
+    // ---- elementwise ---------------------------------------------------------------------------------------------------
+
+    /** this + 1·b for a 1 × cols row vector b (b added to every row: the bias form). */
+    public Tensor addRowVector(Tensor b) {
+        return binary("addRowVector", BinaryOp.ADD, b, Broadcast.ROW);
+    }
+
+    /** this + b, same shape. */
+    public Tensor add(Tensor b) {
+        return binary("add", BinaryOp.ADD, b, Broadcast.NONE);
+    }
+
+    /** this − b, same shape. */
+    public Tensor sub(Tensor b) {
+        return binary("sub", BinaryOp.SUB, b, Broadcast.NONE);
+    }
+
+    /** this ⊙ b (elementwise product), same shape. */
+    public Tensor hadamard(Tensor b) {
+        return binary("hadamard", BinaryOp.MUL, b, Broadcast.NONE);
+    }
+
+    /** this / b elementwise, same shape. */
+    public Tensor div(Tensor b) {
+        return binary("div", BinaryOp.DIV, b, Broadcast.NONE);
+    }
+
+    /** s · this */
+    public Tensor scale(double s) {
+        return unary("scale", UnaryOp.SCALE, s);
+    }
+
+    /** 1/(1+e^−x) elementwise, without overflow. */
+    public Tensor sigmoid() {
+        return unary("sigmoid", UnaryOp.SIGMOID, 0);
+    }
+
+    public Tensor tanh() {
+        return unary("tanh", UnaryOp.TANH, 0);
+    }
+
+    /** max(0, x) elementwise. */
+    public Tensor relu() {
+        return unary("relu", UnaryOp.RELU, 0);
+    }
+
+    public Tensor exp() {
+        return unary("exp", UnaryOp.EXP, 0);
+    }
+
+    /** Natural logarithm elementwise. */
+    public Tensor log() {
+        return unary("log", UnaryOp.LOG, 0);
+    }
+
+    /** Softmax of each row: e^(x − max) / Σ e^(x − max). */
+    public Tensor softmaxRows() {
+        backend.ops().check("softmaxRows", this);
+        Tensor out = backend.allocate("softmaxRows", shape, dtype);
+        backend.ops().softmaxRows("softmaxRows", this, out);
+        return out;
+    }
+
+    private Tensor unary(String op, UnaryOp f, double param) {
+        backend.ops().check(op, this);
+        Tensor out = backend.allocate(op, shape, dtype);
+        backend.ops().unary(op, f, param, this, out);
+        return out;
+    }
+
+    private Tensor binary(String op, BinaryOp f, Tensor b, Broadcast broadcast) {
+        backend.ops().check(op, this, b);
+        Tensor out = backend.allocate(op, shape, dtype);
+        try {
+            backend.ops().binary(op, f, this, b, broadcast, out);
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+        return out;
+    }
+
+    // ---- reductions ----------------------------------------------------------------------------------------------------
+
+    /** 1 × cols column sums, 1ᵀ·this: the bias gradient form. */
+    public Tensor sumColumns() {
+        backend.ops().check("sumColumns", this);
+        Tensor out = backend.allocate("sumColumns", new Shape(1, cols()), dtype);
+        backend.ops().sumColumns("sumColumns", this, out);
+        return out;
+    }
+
+    /** 1 × 1 sum of every element; read it with {@link #item()}. */
+    public Tensor sum() {
+        backend.ops().check("sum", this);
+        Tensor out = backend.allocate("sum", new Shape(1, 1), dtype);
+        backend.ops().sumAll("sum", this, out);
+        return out;
+    }
+
+    /** 1 × 1 mean of every element (NaN for an empty tensor); read it with {@link #item()}. */
+    public Tensor mean() {
+        Tensor s = sum();
+        backend.ops().unary("mean", UnaryOp.SCALE, 1.0 / size(), s, s);
+        return s;
+    }
+
+    // ---- in place ------------------------------------------------------------------------------------------------------
+
+    /** this ← α·x + this (same shape). Returns this. */
+    public Tensor axpyInPlace(double alpha, Tensor x) {
+        backend.ops().axpy("axpyInPlace", alpha, x, this);
+        return this;
+    }
+
+    // ---- lifetime ------------------------------------------------------------------------------------------------------
+
+    /** Releases the buffer. Idempotent. */
+    @Override
+    public void close() {
+        if (owner != null) {
+            owner.forget(this);
+            owner = null;
+        }
+        cleanable.clean();
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor[" + shape + " " + dtype + " on " + backend.name() + (isClosed() ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,77 @@
+package dev.nabla.nn;
+
+import dev.nabla.Tensor;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam (Kingma &amp; Ba) with L2 weight decay folded into the gradient (weights only):
+ * {@code g' = g + λW; m ← β₁m + (1−β₁)g'; v ← β₂v + (1−β₂)g'²; W ← W − lr·m̂/(√v̂ + ε)}.
+ * The step count t (for the bias corrections m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)) advances once per {@link #step}.
+ */
+public final class Adam implements Optimizer {
+    private final double learningRate;
+    private double beta1 = 0.9;
+    private double beta2 = 0.999;
+    private double epsilon = 1e-8;
+    private double weightDecay;
+    private long t;
+    private final Map<Tensor, Tensor[]> moments = new IdentityHashMap<>();
+
+    Adam(double learningRate) {
+        this.learningRate = HyperParameters.positive("adam", "learning rate", learningRate);
+    }
+
+    /** β₁, β₂ in [0, 1); defaults 0.9 and 0.999. */
+    public Adam betas(double beta1, double beta2) {
+        this.beta1 = HyperParameters.fraction("adam", "beta1", beta1);
+        this.beta2 = HyperParameters.fraction("adam", "beta2", beta2);
+        return this;
+    }
+
+    /** ε &gt; 0; default 1e-8. */
+    public Adam epsilon(double epsilon) {
+        this.epsilon = HyperParameters.positive("adam", "epsilon", epsilon);
+        return this;
+    }
+
+    /** L2 weight decay λ ≥ 0 on weights (not biases). */
+    public Adam weightDecay(double lambda) {
+        this.weightDecay = HyperParameters.nonNegative("adam", "weight decay", lambda);
+        return this;
+    }
+
+    /** Steps taken so far. */
+    public long steps() {
+        return t;
+    }
+
+    @Override
+    public void step(List<Parameter> parameters) {
+        t++;
+        for (Parameter p : parameters) {
+            Tensor[] mv = moments.computeIfAbsent(p.value(), w -> new Tensor[]{
+                    w.backend().zeros(w.rows(), w.cols(), w.dtype()).detach(),
+                    w.backend().zeros(w.rows(), w.cols(), w.dtype()).detach()});
+            p.value().backend().ops().adamStep(p.value(), p.gradient(), mv[0], mv[1], learningRate, beta1, beta2,
+                    epsilon, p.decays() ? weightDecay : 0.0, t);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Tensor[] mv : moments.values()) {
+            mv[0].close();
+            mv[1].close();
+        }
+        moments.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "adam(lr=" + learningRate + ", betas=" + beta1 + "/" + beta2 + ", eps=" + epsilon + ", weightDecay="
+                + weightDecay + ")";
+    }
+}

@@ -1,0 +1,68 @@
+package dev.nabla.nn;
+
+import dev.nabla.Ops;
+import dev.nabla.Tensor;
+import dev.nabla.spi.BinaryOp;
+import dev.nabla.spi.Broadcast;
+
+/**
+ * A fully connected layer: W is inputs × outputs, b is 1 × outputs, and the forward pass is
+ * {@code A = g(X·W + 1_N·b)} (backprop.md's row-major convention). It owns W and b; the network closes them.
+ */
+public final class Dense implements AutoCloseable {
+    private final int inputs;
+    private final int outputs;
+    private final Activation activation;
+    private final Tensor weights;
+    private final Tensor bias;
+
+    Dense(int inputs, int outputs, Activation activation, Tensor weights, Tensor bias) {
+        this.inputs = inputs;
+        this.outputs = outputs;
+        this.activation = activation;
+        this.weights = weights;
+        this.bias = bias;
+    }
+
+    public int inputs() {
+        return inputs;
+    }
+
+    public int outputs() {
+        return outputs;
+    }
+
+    public Activation activation() {
+        return activation;
+    }
+
+    Tensor weights() {
+        return weights;
+    }
+
+    Tensor bias() {
+        return bias;
+    }
+
+    /** out (N × outputs) = g(x·W + 1·b). */
+    void forward(Ops ops, Tensor x, Tensor out) {
+        ops.gemm(false, false, 1.0, x, weights, 0.0, out);
+        if (activation.isElementwise()) {
+            ops.biasActivation(activation.forwardOp(), out, bias, out);
+        } else {
+            ops.binary(BinaryOp.ADD, out, bias, Broadcast.ROW, out);
+            ops.softmaxRows(out, out);
+        }
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+        bias.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Dense(" + inputs + " → " + outputs + ", " + activation + ")";
+    }
+}

@@ -1,0 +1,91 @@
+package dev.nabla.nn;
+
+import dev.nabla.DType;
+import dev.nabla.InvalidArgumentException;
+import dev.nabla.Tensor;
+
+/**
+ * Checks backpropagation against central differences in float64 (backprop.md): for every parameter θ,
+ * {@code (L(θ + ε) − L(θ − ε)) / 2ε} against the backpropagated ∂L/∂θ. Costs two forward passes per parameter,
+ * which is why it is a test tool only.
+ *
+ * <p>The relative error of one parameter is {@code |a − n| / max(|a|, |n|, floor)}: the floor (default 1e-7) keeps
+ * gradients that are zero up to rounding (a dead ReLU, a saturated unit) from dividing rounding noise by ~0.
+ */
+public final class GradientCheck {
+
+    /** The largest relative error found and where. */
+    public record Result(double maxRelativeError, String worstParameter, double analytic, double numeric,
+                         int parametersChecked) {
+
+        /** Throws an AssertionError naming the worst parameter unless maxRelativeError ≤ tolerance. */
+        public void assertBelow(double tolerance) {
+            if (!(maxRelativeError <= tolerance)) {
+                throw new AssertionError("gradient check failed: relative error " + maxRelativeError + " > " + tolerance
+                        + " at " + worstParameter + " (backprop " + analytic + ", central difference " + numeric
+                        + ", " + parametersChecked + " parameters checked)");
+            }
+        }
+    }
+
+    public static final double DEFAULT_EPSILON = 1e-6;
+    public static final double DEFAULT_FLOOR = 1e-7;
+
+    private GradientCheck() {
+    }
+
+    public static Result run(Network net, Tensor x, Tensor t) {
+        return run(net, x, t, DEFAULT_EPSILON, DEFAULT_FLOOR);
+    }
+
+    /** Checks every weight and bias of a FLOAT64 network on the batch (x, t); restores every parameter after. */
+    public static Result run(Network net, Tensor x, Tensor t, double epsilon, double floor) {
+        if (net.dtype() != DType.FLOAT64) {
+            throw new InvalidArgumentException("gradientCheck: needs a FLOAT64 network (central differences in float32"
+                    + " are noise), got " + net.dtype());
+        }
+        Gradients analytic = net.gradients(x, t);
+        double worst = 0;
+        String where = "none";
+        double worstA = 0;
+        double worstN = 0;
+        int checked = 0;
+        for (int l = 0; l < net.layers().size(); l++) {
+            for (int kind = 0; kind < 2; kind++) {
+                boolean weights = kind == 0;
+                double[] theta = weights ? net.weights(l) : net.biases(l);
+                double[] grad = weights ? analytic.dW(l) : analytic.db(l);
+                for (int i = 0; i < theta.length; i++) {
+                    double saved = theta[i];
+                    theta[i] = saved + epsilon;
+                    set(net, l, weights, theta);
+                    double plus = net.loss(x, t);
+                    theta[i] = saved - epsilon;
+                    set(net, l, weights, theta);
+                    double minus = net.loss(x, t);
+                    theta[i] = saved;
+                    set(net, l, weights, theta);
+                    double numeric = (plus - minus) / (2 * epsilon);
+                    double a = grad[i];
+                    double rel = Math.abs(a - numeric) / Math.max(Math.max(Math.abs(a), Math.abs(numeric)), floor);
+                    checked++;
+                    if (rel > worst || Double.isNaN(rel)) {
+                        worst = rel;
+                        worstA = a;
+                        worstN = numeric;
+                        where = (weights ? "W" : "b") + l + "[" + i + "]";
+                    }
+                }
+            }
+        }
+        return new Result(worst, where, worstA, worstN, checked);
+    }
+
+    private static void set(Network net, int layer, boolean weights, double[] theta) {
+        if (weights) {
+            net.setWeights(layer, theta);
+        } else {
+            net.setBiases(layer, theta);
+        }
+    }
+}

@@ -1,0 +1,341 @@
+package dev.nabla.nn;
+
+import dev.nabla.Backend;
+import dev.nabla.BackendMismatchException;
+import dev.nabla.DType;
+import dev.nabla.DTypeMismatchException;
+import dev.nabla.InvalidArgumentException;
+import dev.nabla.NablaException;
+import dev.nabla.Ops;
+import dev.nabla.Shape;
+import dev.nabla.ShapeMismatchException;
+import dev.nabla.Tensor;
+import dev.nabla.TensorClosedException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A fully connected network on one backend, trained by backpropagation written once against {@link Ops}
+ * (backprop.md): forward {@code Z(l) = A(l−1)·W(l) + 1·b(l), A(l) = g(Z(l))}; backward
+ * {@code dW(l) = A(l−1)ᵀ·δ(l)}, {@code db(l) = 1ᵀ·δ(l)}, {@code δ(l−1) = (δ(l)·W(l)ᵀ) ⊙ g'(A(l−1))}.
+ *
+ * <pre>{@code
+ * Network net = Network.builder()
+ *         .input(784).dense(256, Activation.RELU).dense(10, Activation.SOFTMAX)
+ *         .loss(Loss.CROSS_ENTROPY).seed(7).build(backend);
+ * double loss = net.trainStep(x, t, Optimizers.sgd(0.1));
+ * }</pre>
+ *
+ * Layers are numbered from 0. The tensors a step writes are allocated once per batch size and reused. Not safe for
+ * use from two threads at once; independent networks on one backend are.
+ */
+public final class Network implements AutoCloseable {
+    private final Backend backend;
+    private final DType dtype;
+    private final List<Dense> layers;
+    private final Loss loss;
+    /** The two most recently used workspaces, newest first (a last, smaller batch must not evict the main one). */
+    private final Workspace[] workspaces = new Workspace[2];
+    private boolean closed;
+
+    Network(Backend backend, DType dtype, List<Dense> layers, Loss loss) {
+        this.backend = backend;
+        this.dtype = dtype;
+        this.layers = List.copyOf(layers);
+        this.loss = loss;
+    }
+
+    public static NetworkBuilder builder() {
+        return new NetworkBuilder();
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public List<Dense> layers() {
+        return layers;
+    }
+
+    public int inputSize() {
+        return layers.get(0).inputs();
+    }
+
+    public int outputSize() {
+        return layers.get(layers.size() - 1).outputs();
+    }
+
+    // ---- forward ---------------------------------------------------------------------------------------------------------
+
+    /** The network's output f(X) for a batch x (N × inputs), as a new tensor the caller owns. */
+    public Tensor forward(Tensor x) {
+        checkInput("forward", x);
+        Workspace ws = workspace(x.rows());
+        forward(ws, x);
+        Tensor out = backend.empty(x.rows(), outputSize(), dtype);
+        backend.ops().copy(ws.activations[layers.size() - 1], out);
+        return out;
+    }
+
+    /** The loss L(X, T), read back to the host. */
+    public double loss(Tensor x, Tensor t) {
+        checkBatch("loss", x, t);
+        Workspace ws = workspace(x.rows());
+        forward(ws, x);
+        backwardOutput(ws, t);
+        return ws.loss.item();
+    }
+
+    private void forward(Workspace ws, Tensor x) {
+        Ops ops = backend.ops();
+        Tensor in = x;
+        for (int l = 0; l < layers.size(); l++) {
+            layers.get(l).forward(ops, in, ws.activations[l]);
+            in = ws.activations[l];
+        }
+    }
+
+    // ---- backward --------------------------------------------------------------------------------------------------------
+
+    /** Loss and δ(L) from the output activations and the targets. */
+    private void backwardOutput(Workspace ws, Tensor t) {
+        int last = layers.size() - 1;
+        Activation out = layers.get(last).activation();
+        backend.ops().lossAndDelta(loss.term(), loss.outputGrad(out), ws.activations[last], t, ws.deltas[last],
+                ws.loss);
+    }
+
+    /** Fills ws with dW(l), db(l) for every layer; the loss lands in ws.loss. */
+    private void backward(Workspace ws, Tensor x, Tensor t) {
+        Ops ops = backend.ops();
+        backwardOutput(ws, t);
+        for (int l = layers.size() - 1; l >= 0; l--) {
+            Tensor aPrev = l == 0 ? x : ws.activations[l - 1];
+            ops.gemm(true, false, 1.0, aPrev, ws.deltas[l], 0.0, ws.weightGrads[l]);   // dW = A(l−1)ᵀ·δ(l)
+            ops.sumColumns(ws.deltas[l], ws.biasGrads[l]);                              // db = 1ᵀ·δ(l)
+            if (l > 0) {                                                                // δ(l−1) = (δ·Wᵀ) ⊙ g'(A(l−1))
+                ops.backpropDelta(layers.get(l - 1).activation().gradFromOutputOp(), ws.deltas[l],
+                        layers.get(l).weights(), aPrev, ws.deltas[l - 1]);
+            }
+        }
+    }
+
+    /** Loss and every layer's dW, db for the batch (x, t), copied to the host. */
+    public Gradients gradients(Tensor x, Tensor t) {
+        checkBatch("gradients", x, t);
+        Workspace ws = workspace(x.rows());
+        forward(ws, x);
+        backward(ws, x, t);
+        List<double[]> dW = new ArrayList<>();
+        List<double[]> db = new ArrayList<>();
+        List<Shape> shapes = new ArrayList<>();
+        for (int l = 0; l < layers.size(); l++) {
+            dW.add(ws.weightGrads[l].toDoubleArray());
+            db.add(ws.biasGrads[l].toDoubleArray());
+            shapes.add(layers.get(l).weights().shape());
+        }
+        return new Gradients(ws.loss.item(), List.copyOf(dW), List.copyOf(db), List.copyOf(shapes));
+    }
+
+    /** Forward, backward and one optimizer update; returns the batch's loss (before the update), read back. */
+    public double trainStep(Tensor x, Tensor t, Optimizer optimizer) {
+        Workspace ws = step("trainStep", x, t, optimizer);
+        return ws.loss.item();
+    }
+
+    /**
+     * Like {@link #trainStep} but leaves the loss on the device: nothing is read back, so on an asynchronous
+     * backend this returns as soon as the step is enqueued.
+     */
+    public void trainStepWithoutLoss(Tensor x, Tensor t, Optimizer optimizer) {
+        step("trainStepWithoutLoss", x, t, optimizer);
+    }
+
+    private Workspace step(String op, Tensor x, Tensor t, Optimizer optimizer) {
+        checkBatch(op, x, t);
+        if (optimizer == null) {
+            throw new InvalidArgumentException(op + ": optimizer is null");
+        }
+        Workspace ws = workspace(x.rows());
+        forward(ws, x);
+        backward(ws, x, t);
+        optimizer.step(ws.parameters);
+        return ws;
+    }
+
+    // ---- parameters ------------------------------------------------------------------------------------------------------
+
+    /** W of layer {@code layer} (inputs × outputs, row-major) as float64. */
+    public double[] weights(int layer) {
+        return dense("weights", layer).weights().toDoubleArray();
+    }
+
+    /** b of layer {@code layer} (1 × outputs) as float64. */
+    public double[] biases(int layer) {
+        return dense("biases", layer).bias().toDoubleArray();
+    }
+
+    /** Replaces W of layer {@code layer}; {@code values} is inputs × outputs, row-major. */
+    public void setWeights(int layer, double[] values) {
+        replace("setWeights", dense("setWeights", layer).weights(), values);
+    }
+
+    /** Replaces b of layer {@code layer}; {@code values} has one value per output. */
+    public void setBiases(int layer, double[] values) {
+        replace("setBiases", dense("setBiases", layer).bias(), values);
+    }
+
+    public void setWeights(int layer, float[] values) {
+        setWeights(layer, widen(values));
+    }
+
+    public void setBiases(int layer, float[] values) {
+        setBiases(layer, widen(values));
+    }
+
+    /** The same architecture and weights on another backend (same dtype). Optimizer state is not copied. */
+    public Network copyTo(Backend target) {
+        checkOpen("copyTo");
+        List<Dense> copies = new ArrayList<>();
+        try {
+            for (Dense d : layers) {
+                Tensor w = target.fromArray(d.weights().toDoubleArray(), d.inputs(), d.outputs(), dtype).detach();
+                Tensor b = target.fromArray(d.bias().toDoubleArray(), 1, d.outputs(), dtype).detach();
+                copies.add(new Dense(d.inputs(), d.outputs(), d.activation(), w, b));
+            }
+        } catch (RuntimeException e) {
+            copies.forEach(Dense::close);
+            throw e;
+        }
+        return new Network(target, dtype, copies, loss);
+    }
+
+    /** Releases weights and workspaces. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = 0; i < workspaces.length; i++) {
+            if (workspaces[i] != null) {
+                workspaces[i].close();
+                workspaces[i] = null;
+            }
+        }
+        layers.forEach(Dense::close);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Network[").append(inputSize());
+        for (Dense d : layers) {
+            sb.append(" → ").append(d.outputs()).append(' ').append(d.activation());
+        }
+        return sb.append(", ").append(loss).append(", ").append(dtype).append(" on ").append(backend.name())
+                .append(']').toString();
+    }
+
+    // ---- internals -------------------------------------------------------------------------------------------------------
+
+    private Workspace workspace(int batch) {
+        if (workspaces[0] != null && workspaces[0].batch == batch) {
+            return workspaces[0];
+        }
+        Workspace ws;
+        if (workspaces[1] != null && workspaces[1].batch == batch) {
+            ws = workspaces[1];
+            workspaces[1] = workspaces[0];
+        } else {
+            if (workspaces[1] != null) {
+                workspaces[1].close();
+            }
+            workspaces[1] = workspaces[0];
+            ws = new Workspace(backend, dtype, layers, batch);
+        }
+        workspaces[0] = ws;
+        return ws;
+    }
+
+    private Dense dense(String op, int layer) {
+        checkOpen(op);
+        if (layer < 0 || layer >= layers.size()) {
+            throw new InvalidArgumentException(op + ": layer " + layer + " does not exist; the network has layers 0.."
+                    + (layers.size() - 1));
+        }
+        return layers.get(layer);
+    }
+
+    private void replace(String op, Tensor target, double[] values) {
+        if (values == null || values.length != target.size()) {
+            throw new InvalidArgumentException(op + ": the parameter is " + target.shape() + " and needs "
+                    + target.size() + " values, got " + (values == null ? "null" : values.length));
+        }
+        try (Tensor src = backend.fromArray(values, target.rows(), target.cols(), dtype).detach()) {
+            backend.ops().copy(src, target);
+        }
+    }
+
+    private static double[] widen(float[] values) {
+        if (values == null) {
+            return null;
+        }
+        double[] d = new double[values.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = values[i];
+        }
+        return d;
+    }
+
+    private void checkOpen(String op) {
+        if (closed) {
+            throw new NablaException(op + ": the network is closed");
+        }
+    }
+
+    private void checkInput(String op, Tensor x) {
+        checkOpen(op);
+        checkTensor(op, "input", x);
+        if (x.cols() != inputSize()) {
+            throw new ShapeMismatchException(op + ": input " + x.shape() + " does not fit the network's " + inputSize()
+                    + " inputs (need N×" + inputSize() + ") [" + backend.name() + "]");
+        }
+    }
+
+    private void checkBatch(String op, Tensor x, Tensor t) {
+        checkInput(op, x);
+        checkTensor(op, "targets", t);
+        if (t.rows() != x.rows() || t.cols() != outputSize()) {
+            throw new ShapeMismatchException(op + ": targets " + t.shape() + " do not match the output "
+                    + new Shape(x.rows(), outputSize()) + " of input " + x.shape()
+                    + (loss == Loss.CROSS_ENTROPY ? " (CROSS_ENTROPY targets are one-hot rows)" : "")
+                    + " [" + backend.name() + "]");
+        }
+    }
+
+    private void checkTensor(String op, String what, Tensor x) {
+        if (x == null) {
+            throw new InvalidArgumentException(op + ": " + what + " is null");
+        }
+        if (x.isClosed()) {
+            throw new TensorClosedException(op + ": " + what + " " + x.shape() + " is closed");
+        }
+        if (x.backend() != backend) {
+            throw new BackendMismatchException(op + ": " + what + " " + x.shape() + " lives on " + x.backend().name()
+                    + " but the network lives on " + backend.name() + "; move it with tensor.to(backend)");
+        }
+        if (x.dtype() != dtype) {
+            throw new DTypeMismatchException(op + ": " + what + " " + x.shape() + " is " + x.dtype()
+                    + " but the network is " + dtype + " [" + backend.name() + "]");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.nabla.nn;
+
+import dev.nabla.Backend;
+import dev.nabla.DType;
+import dev.nabla.InvalidArgumentException;
+import dev.nabla.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Describes a network: {@code input(n)}, then {@code dense(units, activation)} per layer, a loss, a seed, an init
+ * scheme and a dtype; {@link #build(Backend)} validates the whole description and allocates it on a backend.
+ */
+public final class NetworkBuilder {
+    private record LayerSpec(int units, Activation activation) {
+    }
+
+    private int inputs = -1;
+    private final List<LayerSpec> specs = new ArrayList<>();
+    private Loss loss;
+    private long seed = 42L;
+    private Init init = Init.AUTO;
+    private DType dtype = DType.FLOAT32;
+
+    NetworkBuilder() {
+    }
+
+    /** Number of input features n0 (the columns of X). */
+    public NetworkBuilder input(int features) {
+        this.inputs = features;
+        return this;
+    }
+
+    /** Appends a dense layer of {@code units} outputs. */
+    public NetworkBuilder dense(int units, Activation activation) {
+        specs.add(new LayerSpec(units, activation));
+        return this;
+    }
+
+    public NetworkBuilder loss(Loss loss) {
+        this.loss = loss;
+        return this;
+    }
+
+    /** Seed of the host-side weight initialisation (default 42). */
+    public NetworkBuilder seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    public NetworkBuilder init(Init init) {
+        this.init = init;
+        return this;
+    }
+
+    /** FLOAT32 (default) or FLOAT64 (for gradient checks). */
+    public NetworkBuilder dtype(DType dtype) {
+        this.dtype = dtype;
+        return this;
+    }
+
+    /** Validates the description and allocates the network's weights (drawn on the host from the seed) on {@code backend}. */
+    public Network build(Backend backend) {
+        validate();
+        if (backend == null) {
+            throw new InvalidArgumentException("network: backend is null");
+        }
+        List<Dense> layers = new ArrayList<>();
+        try {
+            int fanIn = inputs;
+            for (int l = 0; l < specs.size(); l++) {
+                LayerSpec spec = specs.get(l);
+                double std = init.std(fanIn, spec.units(), spec.activation());
+                Tensor w = backend.randn(fanIn, spec.units(), layerSeed(seed, l), dtype).detach();
+                if (std != 1.0) {
+                    backend.ops().unary(dev.nabla.spi.UnaryOp.SCALE, std, w, w);
+                }
+                Tensor b = backend.zeros(1, spec.units(), dtype).detach();
+                layers.add(new Dense(fanIn, spec.units(), spec.activation(), w, b));
+                fanIn = spec.units();
+            }
+        } catch (RuntimeException e) {
+            layers.forEach(Dense::close);
+            throw e;
+        }
+        return new Network(backend, dtype, layers, loss);
+    }
+
+    /** Seed of layer l's weights: a fixed mix of the network seed and the index, so layers differ. */
+    static long layerSeed(long seed, int layer) {
+        return seed * 0x9E3779B97F4A7C15L + 31L * (layer + 1);
+    }
+
+    private void validate() {
+        if (inputs < 1) {
+            throw new InvalidArgumentException("network: input(n) must be set to at least 1 feature, got " + inputs);
+        }
+        if (specs.isEmpty()) {
+            throw new InvalidArgumentException("network: add at least one dense layer");
+        }
+        for (int l = 0; l < specs.size(); l++) {
+            LayerSpec s = specs.get(l);
+            if (s.units() < 1) {
+                throw new InvalidArgumentException("network: layer " + l + " must have at least 1 unit, got " + s.units());
+            }
+            if (s.activation() == null) {
+                throw new InvalidArgumentException("network: layer " + l + " has no activation");
+            }
+            if (s.activation() == Activation.SOFTMAX && l != specs.size() - 1) {
+                throw new InvalidArgumentException("network: SOFTMAX is only supported on the output layer (layer "
+                        + (specs.size() - 1) + "), found it on layer " + l);
+            }
+        }
+        if (loss == null) {
+            throw new InvalidArgumentException("network: loss(...) must be set");
+        }
+        if (dtype == null || init == null) {
+            throw new InvalidArgumentException("network: dtype and init must not be null");
+        }
+        loss.checkOutput(specs.get(specs.size() - 1).activation());
+    }
+}

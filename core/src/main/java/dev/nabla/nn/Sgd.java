@@ -1,0 +1,62 @@
+package dev.nabla.nn;
+
+import dev.nabla.Tensor;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Gradient descent (backprop.md): {@code W ← W − lr·(∂L/∂W + λW)}, biases without the λ term. With momentum μ
+ * the step goes through a velocity: {@code v ← μv + g'}, {@code W ← W − lr·v}.
+ */
+public final class Sgd implements Optimizer {
+    private final double learningRate;
+    private double momentum;
+    private double weightDecay;
+    private final Map<Tensor, Tensor> velocities = new IdentityHashMap<>();
+
+    Sgd(double learningRate) {
+        this.learningRate = HyperParameters.positive("sgd", "learning rate", learningRate);
+    }
+
+    /** Momentum μ in [0, 1); 0 (the default) means plain SGD with no velocity state. */
+    public Sgd momentum(double momentum) {
+        this.momentum = HyperParameters.fraction("sgd", "momentum", momentum);
+        return this;
+    }
+
+    /** L2 weight decay λ ≥ 0 on weights (not biases). */
+    public Sgd weightDecay(double lambda) {
+        this.weightDecay = HyperParameters.nonNegative("sgd", "weight decay", lambda);
+        return this;
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    @Override
+    public void step(List<Parameter> parameters) {
+        for (Parameter p : parameters) {
+            Tensor v = null;
+            if (momentum != 0.0) {
+                v = velocities.computeIfAbsent(p.value(),
+                        w -> w.backend().zeros(w.rows(), w.cols(), w.dtype()).detach());
+            }
+            p.value().backend().ops().sgdStep(p.value(), p.gradient(), v, learningRate, momentum,
+                    p.decays() ? weightDecay : 0.0);
+        }
+    }
+
+    @Override
+    public void close() {
+        velocities.values().forEach(Tensor::close);
+        velocities.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "sgd(lr=" + learningRate + ", momentum=" + momentum + ", weightDecay=" + weightDecay + ")";
+    }
+}

@@ -1,0 +1,54 @@
+package dev.nabla.nn;
+
+import dev.nabla.Backend;
+import dev.nabla.DType;
+import dev.nabla.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tensors one forward and backward pass at batch size N writes: activations A(l), errors δ(l), gradients dW(l)
+ * and db(l), and the 1 × 1 loss. Allocated once per batch size and reused, so that a training step after the first
+ * creates no tensors.
+ */
+final class Workspace implements AutoCloseable {
+    final int batch;
+    final Tensor[] activations;
+    final Tensor[] deltas;
+    final Tensor[] weightGrads;
+    final Tensor[] biasGrads;
+    final Tensor loss;
+    final List<Parameter> parameters;
+
+    Workspace(Backend backend, DType dtype, List<Dense> layers, int batch) {
+        this.batch = batch;
+        int n = layers.size();
+        activations = new Tensor[n];
+        deltas = new Tensor[n];
+        weightGrads = new Tensor[n];
+        biasGrads = new Tensor[n];
+        List<Parameter> params = new ArrayList<>(2 * n);
+        for (int l = 0; l < n; l++) {
+            Dense d = layers.get(l);
+            activations[l] = backend.empty(batch, d.outputs(), dtype).detach();
+            deltas[l] = backend.empty(batch, d.outputs(), dtype).detach();
+            weightGrads[l] = backend.empty(d.inputs(), d.outputs(), dtype).detach();
+            biasGrads[l] = backend.empty(1, d.outputs(), dtype).detach();
+            params.add(new Parameter("W" + l, d.weights(), weightGrads[l], true));
+            params.add(new Parameter("b" + l, d.bias(), biasGrads[l], false));
+        }
+        loss = backend.empty(1, 1, dtype).detach();
+        parameters = List.copyOf(params);
+    }
+
+    @Override
+    public void close() {
+        for (Tensor[] group : new Tensor[][]{activations, deltas, weightGrads, biasGrads}) {
+            for (Tensor t : group) {
+                t.close();
+            }
+        }
+        loss.close();
+    }
+}

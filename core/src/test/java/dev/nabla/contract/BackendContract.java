@@ -1,0 +1,749 @@
+package dev.nabla.contract;
+
+import dev.nabla.Backend;
+import dev.nabla.DType;
+import dev.nabla.Scope;
+import dev.nabla.Tensor;
+import dev.nabla.TensorClosedException;
+import dev.nabla.spi.BinaryOp;
+import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.ComputeBackend;
+import dev.nabla.spi.FusedDefaults;
+import dev.nabla.spi.RowReduction;
+import dev.nabla.spi.UnaryOp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The backend contract: every primitive and fused op of {@link ComputeBackend}, run on the backend under test and
+ * on the float64 {@link ReferenceBackend}, compared element by element under the one {@link Tolerance} rule, over
+ * shapes that include 0, 1, 3, 17, 127, 257, non-square products and sizes that are no multiple of any vector width
+ * or tile. Fused ops are also compared with their default composition ({@link FusedDefaults}) on the same backend.
+ *
+ * <p>A backend module extends this class and returns a fresh backend it owns from {@link #createBackend()}.
+ * A dtype the backend does not support is skipped with the backend's reason (and fails on CI, see {@link NoSkipOnCi}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(NoSkipOnCi.class)
+public abstract class BackendContract {
+
+    /** A new backend instance the contract owns and closes. */
+    protected abstract Backend createBackend();
+
+    private Backend backend;
+    private Backend reference;
+
+    @BeforeAll
+    void startBackends() {
+        backend = createBackend();
+        reference = Backend.wrap(new ReferenceBackend());
+    }
+
+    @AfterAll
+    void stopBackends() {
+        if (backend != null) {
+            backend.close();
+        }
+        reference.close();
+    }
+
+    protected Backend backend() {
+        return backend;
+    }
+
+    protected Stream<DType> dtypes() {
+        return Stream.of(DType.FLOAT32, DType.FLOAT64);
+    }
+
+    private void require(DType dtype) {
+        assumeTrue(backend.supports(dtype), backend.name() + " does not support " + dtype + " here: "
+                + backend.description());
+    }
+
+    private String label(String op, DType dtype) {
+        return op + " [" + backend.name() + ", " + dtype + "]";
+    }
+
+    private static final int[] LENGTHS = {0, 1, 3, 17, 127, 257, 1031, 70001};
+    private static final int[][] MATRICES = {{0, 3}, {3, 0}, {1, 1}, {3, 17}, {17, 3}, {127, 257}, {257, 127},
+            {300, 301}};
+
+    // ---- identity, memory ----------------------------------------------------------------------------------------------
+
+    @Test
+    @Covers({"name", "description", "supports", "maxElements", "counters"})
+    void describesItself() {
+        ComputeBackend be = backend.compute();
+        assertFalse(be.name().isBlank());
+        assertFalse(be.description().isBlank());
+        assertTrue(be.supports(DType.FLOAT32), "every backend computes in FLOAT32");
+        assertTrue(be.maxElements(DType.FLOAT32) >= 1 << 24, "a backend must hold at least 16M elements per buffer");
+        assertTrue(be.counters() != null);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    @Covers({"allocate", "write", "read", "release"})
+    void roundTripsEveryValueExactly(DType dtype) {
+        require(dtype);
+        for (int n : LENGTHS) {
+            double[] data = HostData.uniform(n, n, -1e3, 1e3);
+            if (n > 2) {
+                data[0] = Double.NaN;
+                data[1] = Double.POSITIVE_INFINITY;
+                data[2] = -0.0;
+            }
+            try (Tensor t = backend.fromArray(data, 1, n, dtype)) {
+                double[] back = t.toDoubleArray();
+                for (int i = 0; i < n; i++) {
+                    assertEquals(Double.doubleToLongBits(data[i]), Double.doubleToLongBits(back[i]),
+                            label("round trip", dtype) + " element " + i);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    @Covers({"copy", "fill", "synchronize"})
+    void copiesAndFills(DType dtype) {
+        require(dtype);
+        for (int n : LENGTHS) {
+            double[] data = HostData.uniform(7 + n, n, -2, 2);
+            try (Scope s = backend.scope()) {
+                Tensor src = backend.fromArray(data, 1, n, dtype);
+                Tensor dst = backend.full(1, n, 3.5, dtype);
+                Tensor filled = backend.full(1, n, -0.25, dtype);
+                backend.ops().copy(src, dst);
+                backend.synchronize();
+                assertEquals(List.of(toList(data)), List.of(toList(dst.toDoubleArray())), label("copy", dtype));
+                for (double v : filled.toDoubleArray()) {
+                    assertEquals(-0.25, v, label("fill", dtype));
+                }
+            }
+        }
+    }
+
+    @Test
+    @Covers("close")
+    void closingTheBackendClosesItsTensors() {
+        Backend other = createBackend();
+        Tensor t = other.zeros(3, 4);
+        Tensor u = t.relu();
+        other.close();
+        assertTrue(t.isClosed() && u.isClosed());
+        assertThrows(TensorClosedException.class, u::toFloatArray);
+        assertEquals(0, other.stats().liveTensors());
+        other.close(); // idempotent
+    }
+
+    // ---- gemm ----------------------------------------------------------------------------------------------------------
+
+    /** (m, n, k): the full cube over {0, 1, 3, 17}, then products that cross tile, vector and cache-block edges. */
+    static List<int[]> gemmShapes() {
+        List<int[]> shapes = new ArrayList<>();
+        int[] small = {0, 1, 3, 17};
+        for (int m : small) {
+            for (int n : small) {
+                for (int k : small) {
+                    shapes.add(new int[]{m, n, k});
+                }
+            }
+        }
+        int[][] large = {{127, 257, 17}, {257, 127, 257}, {1, 257, 127}, {257, 1, 3}, {127, 127, 127},
+                {3, 257, 257}, {73, 1025, 5}, {300, 40, 600}, {17, 129, 1}, {64, 64, 64}, {65, 33, 129}};
+        shapes.addAll(List.of(large));
+        return shapes;
+    }
+
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    @Covers("gemm")
+    void gemmMatchesTheReferenceForEveryShapeAndTranspose(DType dtype) {
+        require(dtype);
+        for (int[] s : gemmShapes()) {
+            for (int t = 0; t < 4; t++) {
+                checkGemm(dtype, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, 1.0, 0.0);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    @Covers("gemm")
+    void gemmAppliesAlphaAndBeta(DType dtype) {
+        require(dtype);
+        int[][] shapes = {{1, 1, 1}, {17, 3, 127}, {127, 257, 17}, {300, 40, 600}};
+        for (int[] s : shapes) {
+            for (int t = 0; t < 4; t++) {
+                checkGemm(dtype, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, -0.75, 1.5);
+                checkGemm(dtype, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, 2.0, 1.0);
+            }
+        }
+        // k = 0 leaves β·C
+        checkGemm(dtype, 5, 7, 0, false, false, 1.0, 0.5);
+    }
+
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    @Covers("gemm")
+    void gemmWithBetaZeroNeverReadsTheOutput(DType dtype) {
+        require(dtype);
+        for (int[] s : new int[][]{{3, 17, 5}, {127, 33, 65}}) {
+            double[] nan = new double[s[0] * s[1]];
+            java.util.Arrays.fill(nan, Double.NaN);
+            try (Scope scope = backend.scope()) {
+                Tensor a = backend.fromArray(HostData.uniform(1, s[0] * s[2], -1, 1), s[0], s[2], dtype);
+                Tensor b = backend.fromArray(HostData.uniform(2, s[2] * s[1], -1, 1), s[2], s[1], dtype);
+                Tensor c = backend.fromArray(nan, s[0], s[1], dtype);
+                backend.ops().gemm(false, false, 1.0, a, b, 0.0, c);
+                for (double v : c.toDoubleArray()) {
+                    assertTrue(Double.isFinite(v), label("gemm β=0 over a NaN output", dtype));
+                }
+            }
+        }
+    }
+
+    private void checkGemm(DType dtype, int m, int n, int k, boolean ta, boolean tb, double alpha, double beta) {
+        int aRows = ta ? k : m, aCols = ta ? m : k;
+        int bRows = tb ? n : k, bCols = tb ? k : n;
+        long seed = 31L * m + 17L * n + k + (ta ? 1000 : 0) + (tb ? 2000 : 0);
+        double[] a = HostData.uniform(seed, aRows * aCols, -1, 1);
+        double[] b = HostData.uniform(seed + 1, bRows * bCols, -1, 1);
+        double[] c = HostData.uniform(seed + 2, m * n, -1, 1);
+        double[] expected;
+        try (Scope s = reference.scope()) {
+            Tensor ra = reference.fromArray(a, aRows, aCols), rb = reference.fromArray(b, bRows, bCols);
+            Tensor rc = reference.fromArray(c, m, n);
+            reference.ops().gemm(ta, tb, alpha, ra, rb, beta, rc);
+            expected = rc.toDoubleArray();
+        }
+        try (Scope s = backend.scope()) {
+            Tensor ta_ = backend.fromArray(a, aRows, aCols, dtype), tb_ = backend.fromArray(b, bRows, bCols, dtype);
+            Tensor tc = backend.fromArray(c, m, n, dtype);
+            backend.ops().gemm(ta, tb, alpha, ta_, tb_, beta, tc);
+            Tolerance.of(dtype, k).assertClose(label("gemm " + (ta ? "Aᵀ" : "A") + "·" + (tb ? "Bᵀ" : "B")
+                    + " m=" + m + " n=" + n + " k=" + k + " α=" + alpha + " β=" + beta, dtype), expected,
+                    tc.toDoubleArray(), n);
+        }
+    }
+
+    // ---- elementwise ---------------------------------------------------------------------------------------------------
+
+    static Stream<Arguments> unaryCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (UnaryOp op : UnaryOp.values()) {
+            for (DType d : DType.values()) {
+                cases.add(Arguments.of(op, d));
+            }
+        }
+        return cases.stream();
+    }
+
+    /** Inputs from each op's domain; SIGMOID gets magnitudes that overflow a naive e^−x. */
+    private static double[] unaryInput(UnaryOp op, int n) {
+        return switch (op) {
+            case LOG, SQRT -> HostData.uniform(n, n, 0.01, 10);
+            case EXP -> HostData.uniform(n, n, -20, 20);
+            case SIGMOID -> HostData.uniform(n, n, -120, 120);
+            case TANH -> HostData.uniform(n, n, -8, 8);
+            case SIGMOID_GRAD_FROM_OUTPUT -> HostData.uniform(n, n, 0, 1);
+            case RELU, RELU_GRAD_FROM_OUTPUT -> {
+                double[] v = HostData.uniform(n, n, -1, 1);
+                for (int i = 0; i < n; i += 7) {
+                    v[i] = 0;
+                }
+                yield v;
+            }
+            default -> HostData.uniform(n, n, -3, 3);
+        };
+    }
+
+    @ParameterizedTest
+    @MethodSource("unaryCases")
+    @Covers("unary")
+    void unaryMatchesTheReference(UnaryOp op, DType dtype) {
+        require(dtype);
+        double param = op == UnaryOp.SCALE ? -1.75 : op == UnaryOp.ADD_SCALAR ? 0.5 : 0;
+        for (int n : LENGTHS) {
+            double[] x = unaryInput(op, n);
+            double[] expected;
+            try (Scope s = reference.scope()) {
+                Tensor rx = reference.fromArray(x, 1, n), ry = reference.zeros(1, n, DType.FLOAT64);
+                reference.ops().unary(op, param, rx, ry);
+                expected = ry.toDoubleArray();
+            }
+            try (Scope s = backend.scope()) {
+                Tensor tx = backend.fromArray(x, 1, n, dtype), ty = backend.zeros(1, n, dtype);
+                backend.ops().unary(op, param, tx, ty);
+                Tolerance.of(dtype, 1).assertClose(label(op + " n=" + n, dtype), expected, ty.toDoubleArray(), 0);
+                backend.ops().unary(op, param, tx, tx); // in place
+                Tolerance.of(dtype, 1).assertClose(label(op + " in place n=" + n, dtype), expected, tx.toDoubleArray(), 0);
+            }
+        }
+    }
+
+    static Stream<Arguments> binaryCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (BinaryOp op : BinaryOp.values()) {
+            for (Broadcast bc : Broadcast.values()) {
+                for (DType d : DType.values()) {
+                    cases.add(Arguments.of(op, bc, d));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("binaryCases")
+    @Covers("binary")
+    void binaryMatchesTheReference(BinaryOp op, Broadcast broadcast, DType dtype) {
+        require(dtype);
+        for (int[] rc : MATRICES) {
+            int rows = rc[0], cols = rc[1];
+            int bRows = broadcast == Broadcast.ROW ? 1 : rows;
+            int bCols = broadcast == Broadcast.COLUMN ? 1 : cols;
+            long seed = rows * 1000L + cols;
+            double[] a;
+            double[] b;
+            if (op.isLossTerm()) {
+                a = HostData.uniform(seed, rows * cols, 0, 1);       // outputs f in [0, 1]: the clamp is exercised at 0
+                for (int i = 0; i < a.length; i += 11) {
+                    a[i] = i % 2 == 0 ? 0 : 1;
+                }
+                b = op == BinaryOp.HALF_SQUARED_ERROR ? HostData.uniform(seed + 1, bRows * bCols, -1, 1)
+                        : HostData.bits(seed + 1, bRows * bCols);
+            } else {
+                a = HostData.uniform(seed, rows * cols, -2, 2);
+                b = op == BinaryOp.DIV ? HostData.uniform(seed + 1, bRows * bCols, 0.5, 2)
+                        : HostData.uniform(seed + 1, bRows * bCols, -2, 2);
+            }
+            double[] expected;
+            try (Scope s = reference.scope()) {
+                Tensor ra = reference.fromArray(a, rows, cols), rb = reference.fromArray(b, bRows, bCols);
+                Tensor ro = reference.zeros(rows, cols, DType.FLOAT64);
+                reference.ops().binary(op, ra, rb, broadcast, ro);
+                expected = ro.toDoubleArray();
+            }
+            try (Scope s = backend.scope()) {
+                Tensor ta = backend.fromArray(a, rows, cols, dtype), tb = backend.fromArray(b, bRows, bCols, dtype);
+                Tensor to = backend.zeros(rows, cols, dtype);
+                backend.ops().binary(op, ta, tb, broadcast, to);
+                String what = op + " " + broadcast + " " + rows + "×" + cols;
+                Tolerance.of(dtype, 1).assertClose(label(what, dtype), expected, to.toDoubleArray(), cols);
+                backend.ops().binary(op, ta, tb, broadcast, ta); // in place
+                Tolerance.of(dtype, 1).assertClose(label(what + " in place", dtype), expected, ta.toDoubleArray(), cols);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    @Covers("axpy")
+    void axpyMatchesTheReference(DType dtype) {
+        require(dtype);
+        for (int n : LENGTHS) {
+            double[] x = HostData.uniform(n + 5, n, -1, 1);
+            double[] y = HostData.uniform(n + 6, n, -1, 1);
+            double[] expected = y.clone();
+            for (int i = 0; i < n; i++) {
+                expected[i] += -0.3125 * x[i];     // exact in float and double
+            }
+            try (Scope s = backend.scope()) {
+                Tensor tx = backend.fromArray(x, 1, n, dtype), ty = backend.fromArray(y, 1, n, dtype);
+                backend.ops().axpy(-0.3125, tx, ty);
+                Tolerance.of(dtype, 1).assertClose(label("axpy n=" + n, dtype), expected, ty.toDoubleArray(), 0);
+            }
+        }
+    }
+
+    // ---- reductions ----------------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    @Covers({"sumColumns", "reduceRows", "sumAll"})
+    void reductionsMatchTheReference(DType dtype) {
+        require(dtype);
+        int[][] shapes = {{0, 3}, {3, 0}, {1, 1}, {1, 257}, {257, 1}, {17, 3}, {127, 257}, {300, 301}, {1031, 17},
+                {3, 70001}};
+        for (int[] rc : shapes) {
+            int rows = rc[0], cols = rc[1];
+            double[] x = HostData.uniform(rows * 7L + cols, rows * cols, -1, 1);
+            double[][] expected = new double[4][];
+            try (Scope s = reference.scope()) {
+                Tensor rx = reference.fromArray(x, rows, cols);
+                Tensor cs = reference.zeros(1, cols, DType.FLOAT64), mx = reference.zeros(rows, 1, DType.FLOAT64);
+                Tensor rs = reference.zeros(rows, 1, DType.FLOAT64), all = reference.zeros(1, 1, DType.FLOAT64);
+                reference.ops().sumColumns(rx, cs);
+                reference.ops().reduceRows(RowReduction.MAX, rx, mx);
+                reference.ops().reduceRows(RowReduction.SUM, rx, rs);
+                reference.ops().sumAll(rx, all);
+                expected = new double[][]{cs.toDoubleArray(), mx.toDoubleArray(), rs.toDoubleArray(), all.toDoubleArray()};
+            }
+            try (Scope s = backend.scope()) {
+                Tensor tx = backend.fromArray(x, rows, cols, dtype);
+                Tensor cs = backend.zeros(1, cols, dtype), mx = backend.zeros(rows, 1, dtype);
+                Tensor rs = backend.zeros(rows, 1, dtype), all = backend.zeros(1, 1, dtype);
+                backend.ops().sumColumns(tx, cs);
+                backend.ops().reduceRows(RowReduction.MAX, tx, mx);
+                backend.ops().reduceRows(RowReduction.SUM, tx, rs);
+                backend.ops().sumAll(tx, all);
+                String shape = " " + rows + "×" + cols;
+                Tolerance.of(dtype, rows).assertClose(label("sumColumns" + shape, dtype), expected[0], cs.toDoubleArray(), 0);
+                Tolerance.of(dtype, 1).assertClose(label("reduceRows(MAX)" + shape, dtype), expected[1], mx.toDoubleArray(), 0);
+                Tolerance.of(dtype, cols).assertClose(label("reduceRows(SUM)" + shape, dtype), expected[2], rs.toDoubleArray(), 0);
+                Tolerance.of(dtype, rows * cols).assertClose(label("sumAll" + shape, dtype), expected[3], all.toDoubleArray(), 0);
+            }
+        }
+    }
+
+    // ---- fused ops: against the reference AND against their default composition on this backend ----------------------
+
+    private static final UnaryOp[] ACTIVATIONS = {UnaryOp.IDENTITY, UnaryOp.SIGMOID, UnaryOp.TANH, UnaryOp.RELU};
+    private static final UnaryOp[] GRADS = {UnaryOp.IDENTITY_GRAD_FROM_OUTPUT, UnaryOp.SIGMOID_GRAD_FROM_OUTPUT,
+            UnaryOp.TANH_GRAD_FROM_OUTPUT, UnaryOp.RELU_GRAD_FROM_OUTPUT};
+    private static final int[][] LAYERS = {{0, 5}, {1, 1}, {3, 17}, {17, 3}, {127, 257}, {257, 127}, {300, 301}};
+
+    /** Activation values from g's range, as the backward pass sees them. */
+    private static double[] activationValues(UnaryOp grad, long seed, int n) {
+        return switch (grad) {
+            case SIGMOID_GRAD_FROM_OUTPUT -> HostData.uniform(seed, n, 0, 1);
+            case TANH_GRAD_FROM_OUTPUT -> HostData.uniform(seed, n, -1, 1);
+            case RELU_GRAD_FROM_OUTPUT -> {
+                double[] v = HostData.uniform(seed, n, -1, 1);
+                for (int i = 0; i < n; i++) {
+                    v[i] = Math.max(0, v[i]);
+                }
+                yield v;
+            }
+            default -> HostData.uniform(seed, n, -2, 2);
+        };
+    }
+
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    @Covers("biasActivation")
+    void biasActivationMatchesReferenceAndComposition(DType dtype) {
+        require(dtype);
+        for (UnaryOp act : ACTIVATIONS) {
+            for (int[] rc : LAYERS) {
+                int rows = rc[0], cols = rc[1];
+                double[] z = HostData.uniform(rows + cols, rows * cols, -30, 30);
+                double[] b = HostData.uniform(cols, cols, -1, 1);
+                double[] expected;
+                try (Scope s = reference.scope()) {
+                    Tensor rz = reference.fromArray(z, rows, cols), rb = reference.fromArray(b, 1, cols);
+                    Tensor ro = reference.zeros(rows, cols, DType.FLOAT64);
+                    reference.ops().biasActivation(act, rz, rb, ro);
+                    expected = ro.toDoubleArray();
+                }
+                try (Scope s = backend.scope()) {
+                    Tensor tz = backend.fromArray(z, rows, cols, dtype), tb = backend.fromArray(b, 1, cols, dtype);
+                    Tensor fused = backend.zeros(rows, cols, dtype), composed = backend.zeros(rows, cols, dtype);
+                    backend.ops().biasActivation(act, tz, tb, fused);
+                    FusedDefaults.biasActivation(backend.compute(), act, tz.buffer(), tb.buffer(), composed.buffer(),
+                            rows, cols);
+                    String what = "biasActivation(" + act + ") " + rows + "×" + cols;
+                    Tolerance t = Tolerance.of(dtype, 1);
+                    t.assertClose(label(what, dtype), expected, fused.toDoubleArray(), cols);
+                    t.assertClose(label(what + " vs composition", dtype), composed.toDoubleArray(), fused.toDoubleArray(), cols);
+                    backend.ops().biasActivation(act, tz, tb, tz); // in place
+                    t.assertClose(label(what + " in place", dtype), expected, tz.toDoubleArray(), cols);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    @Covers("softmaxRows")
+    void softmaxMatchesReferenceAndComposition(DType dtype) {
+        require(dtype);
+        for (int[] rc : LAYERS) {
+            int rows = rc[0], cols = rc[1];
+            double[] x = HostData.uniform(rows * 3L + cols, rows * cols, -5, 5);
+            for (int r = 0; r < rows; r += 3) {                   // large logits: must not overflow
+                for (int j = 0; j < cols; j++) {
+                    x[r * cols + j] *= 200;
+                }
+            }
+            double[] expected;
+            try (Scope s = reference.scope()) {
+                Tensor rx = reference.fromArray(x, rows, cols), ro = reference.zeros(rows, cols, DType.FLOAT64);
+                reference.ops().softmaxRows(rx, ro);
+                expected = ro.toDoubleArray();
+            }
+            try (Scope s = backend.scope()) {
+                Tensor tx = backend.fromArray(x, rows, cols, dtype);
+                Tensor fused = backend.zeros(rows, cols, dtype), composed = backend.zeros(rows, cols, dtype);
+                backend.ops().softmaxRows(tx, fused);
+                FusedDefaults.softmaxRows(backend.compute(), tx.buffer(), composed.buffer(), rows, cols);
+                String what = "softmaxRows " + rows + "×" + cols;
+                Tolerance t = Tolerance.of(dtype, cols);
+                t.assertClose(label(what, dtype), expected, fused.toDoubleArray(), cols);
+                t.assertClose(label(what + " vs composition", dtype), composed.toDoubleArray(), fused.toDoubleArray(), cols);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    @Covers("activationBackward")
+    void activationBackwardMatchesReferenceAndComposition(DType dtype) {
+        require(dtype);
+        for (UnaryOp grad : GRADS) {
+            for (int[] rc : LAYERS) {
+                int rows = rc[0], cols = rc[1];
+                double[] a = activationValues(grad, rows + 5L * cols, rows * cols);
+                double[] d = HostData.uniform(rows + 9L * cols, rows * cols, -1, 1);
+                double[] expected;
+                try (Scope s = reference.scope()) {
+                    Tensor ra = reference.fromArray(a, rows, cols), rd = reference.fromArray(d, rows, cols);
+                    Tensor ro = reference.zeros(rows, cols, DType.FLOAT64);
+                    reference.ops().activationBackward(grad, ra, rd, ro);
+                    expected = ro.toDoubleArray();
+                }
+                try (Scope s = backend.scope()) {
+                    Tensor ta = backend.fromArray(a, rows, cols, dtype), td = backend.fromArray(d, rows, cols, dtype);
+                    Tensor fused = backend.zeros(rows, cols, dtype), composed = backend.zeros(rows, cols, dtype);
+                    backend.ops().activationBackward(grad, ta, td, fused);
+                    FusedDefaults.activationBackward(backend.compute(), grad, ta.buffer(), td.buffer(),
+                            composed.buffer(), rows, cols);
+                    String what = "activationBackward(" + grad + ") " + rows + "×" + cols;
+                    Tolerance t = Tolerance.of(dtype, 1);
+                    t.assertClose(label(what, dtype), expected, fused.toDoubleArray(), cols);
+                    t.assertClose(label(what + " vs composition", dtype), composed.toDoubleArray(), fused.toDoubleArray(), cols);
+                    backend.ops().activationBackward(grad, ta, td, td); // in place on the error
+                    t.assertClose(label(what + " in place", dtype), expected, td.toDoubleArray(), cols);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    @Covers("backpropDelta")
+    void backpropDeltaMatchesReferenceAndComposition(DType dtype) {
+        require(dtype);
+        int[][] shapes = {{0, 3, 4}, {1, 1, 1}, {3, 17, 5}, {17, 3, 127}, {127, 10, 257}, {257, 127, 17},
+                {64, 300, 301}};
+        for (UnaryOp grad : GRADS) {
+            for (int[] s3 : shapes) {
+                int rows = s3[0], nOut = s3[1], nIn = s3[2];
+                double[] delta = HostData.uniform(rows + nOut, rows * nOut, -1, 1);
+                double[] w = HostData.uniform(nIn + nOut, nIn * nOut, -1, 1);
+                double[] aPrev = activationValues(grad, rows + nIn, rows * nIn);
+                double[] expected;
+                try (Scope s = reference.scope()) {
+                    Tensor rd = reference.fromArray(delta, rows, nOut), rw = reference.fromArray(w, nIn, nOut);
+                    Tensor ra = reference.fromArray(aPrev, rows, nIn), ro = reference.zeros(rows, nIn, DType.FLOAT64);
+                    reference.ops().backpropDelta(grad, rd, rw, ra, ro);
+                    expected = ro.toDoubleArray();
+                }
+                try (Scope s = backend.scope()) {
+                    Tensor td = backend.fromArray(delta, rows, nOut, dtype), tw = backend.fromArray(w, nIn, nOut, dtype);
+                    Tensor ta = backend.fromArray(aPrev, rows, nIn, dtype);
+                    Tensor fused = backend.zeros(rows, nIn, dtype), composed = backend.zeros(rows, nIn, dtype);
+                    backend.ops().backpropDelta(grad, td, tw, ta, fused);
+                    FusedDefaults.backpropDelta(backend.compute(), grad, td.buffer(), tw.buffer(), ta.buffer(),
+                            composed.buffer(), rows, nOut, nIn);
+                    String what = "backpropDelta(" + grad + ") N=" + rows + " out=" + nOut + " in=" + nIn;
+                    Tolerance t = Tolerance.of(dtype, nOut);
+                    t.assertClose(label(what, dtype), expected, fused.toDoubleArray(), nIn);
+                    t.assertClose(label(what + " vs composition", dtype), composed.toDoubleArray(), fused.toDoubleArray(), nIn);
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> lossCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType d : DType.values()) {
+            for (UnaryOp g : GRADS) {
+                cases.add(Arguments.of(BinaryOp.HALF_SQUARED_ERROR, g, d));
+            }
+            cases.add(Arguments.of(BinaryOp.BINARY_CROSS_ENTROPY, UnaryOp.IDENTITY_GRAD_FROM_OUTPUT, d));
+            cases.add(Arguments.of(BinaryOp.CROSS_ENTROPY, UnaryOp.IDENTITY_GRAD_FROM_OUTPUT, d));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("lossCases")
+    @Covers("lossAndDelta")
+    void lossAndDeltaMatchReferenceAndComposition(BinaryOp term, UnaryOp outputGrad, DType dtype) {
+        require(dtype);
+        for (int[] rc : LAYERS) {
+            int rows = rc[0], cols = rc[1];
+            double[] f = term == BinaryOp.HALF_SQUARED_ERROR ? activationValues(outputGrad, rows + cols, rows * cols)
+                    : HostData.uniform(rows + cols, rows * cols, 0, 1);
+            double[] t = term == BinaryOp.CROSS_ENTROPY ? HostData.oneHot(rows, rows, cols)
+                    : term == BinaryOp.BINARY_CROSS_ENTROPY ? HostData.bits(rows, rows * cols)
+                    : HostData.uniform(rows * 3L, rows * cols, -1, 1);
+            double[] expDelta;
+            double[] expLoss;
+            try (Scope s = reference.scope()) {
+                Tensor rf = reference.fromArray(f, rows, cols), rt = reference.fromArray(t, rows, cols);
+                Tensor rd = reference.zeros(rows, cols, DType.FLOAT64), rl = reference.zeros(1, 1, DType.FLOAT64);
+                reference.ops().lossAndDelta(term, outputGrad, rf, rt, rd, rl);
+                expDelta = rd.toDoubleArray();
+                expLoss = rl.toDoubleArray();
+            }
+            try (Scope s = backend.scope()) {
+                Tensor tf = backend.fromArray(f, rows, cols, dtype), tt = backend.fromArray(t, rows, cols, dtype);
+                Tensor d1 = backend.zeros(rows, cols, dtype), l1 = backend.zeros(1, 1, dtype);
+                Tensor d2 = backend.zeros(rows, cols, dtype), l2 = backend.zeros(1, 1, dtype);
+                backend.ops().lossAndDelta(term, outputGrad, tf, tt, d1, l1);
+                FusedDefaults.lossAndDelta(backend.compute(), term, outputGrad, tf.buffer(), tt.buffer(), d2.buffer(),
+                        l2.buffer(), rows, cols);
+                String what = "lossAndDelta(" + term + ", " + outputGrad + ") " + rows + "×" + cols;
+                Tolerance tl = Tolerance.of(dtype, rows * cols);
+                Tolerance td = Tolerance.of(dtype, 1);
+                tl.assertClose(label(what + " loss", dtype), expLoss, l1.toDoubleArray(), 0);
+                td.assertClose(label(what + " δ", dtype), expDelta, d1.toDoubleArray(), cols);
+                tl.assertClose(label(what + " loss vs composition", dtype), l2.toDoubleArray(), l1.toDoubleArray(), 0);
+                td.assertClose(label(what + " δ vs composition", dtype), d2.toDoubleArray(), d1.toDoubleArray(), cols);
+                backend.ops().lossAndDelta(term, outputGrad, tf, tt, tf, l1); // δ written over f
+                td.assertClose(label(what + " δ in place", dtype), expDelta, tf.toDoubleArray(), cols);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    @Covers("sgdStep")
+    void sgdStepMatchesReferenceAndComposition(DType dtype) {
+        require(dtype);
+        for (int[] rc : LAYERS) {
+            int rows = rc[0], cols = rc[1];
+            for (double momentum : new double[]{0, 0.9}) {
+                for (double decay : new double[]{0, 0.01}) {
+                    double[] w = HostData.uniform(rows + cols, rows * cols, -1, 1);
+                    double[] g = HostData.uniform(rows * 2L + cols, rows * cols, -1, 1);
+                    double[] v = HostData.uniform(rows * 5L + cols, rows * cols, -1, 1);
+                    double[][] expected = new double[2][];
+                    try (Scope s = reference.scope()) {
+                        Tensor rw = reference.fromArray(w, rows, cols), rg = reference.fromArray(g, rows, cols);
+                        Tensor rv = momentum == 0 ? null : reference.fromArray(v, rows, cols);
+                        reference.ops().sgdStep(rw, rg, rv, 0.05, momentum, decay);
+                        expected[0] = rw.toDoubleArray();
+                        expected[1] = rv == null ? null : rv.toDoubleArray();
+                    }
+                    try (Scope s = backend.scope()) {
+                        Tensor w1 = backend.fromArray(w, rows, cols, dtype), gt = backend.fromArray(g, rows, cols, dtype);
+                        Tensor v1 = momentum == 0 ? null : backend.fromArray(v, rows, cols, dtype);
+                        Tensor w2 = backend.fromArray(w, rows, cols, dtype);
+                        Tensor v2 = momentum == 0 ? null : backend.fromArray(v, rows, cols, dtype);
+                        backend.ops().sgdStep(w1, gt, v1, 0.05, momentum, decay);
+                        FusedDefaults.sgdStep(backend.compute(), w2.buffer(), gt.buffer(), v2 == null ? null : v2.buffer(),
+                                rows, cols, 0.05, momentum, decay);
+                        String what = "sgdStep μ=" + momentum + " λ=" + decay + " " + rows + "×" + cols;
+                        Tolerance t = Tolerance.of(dtype, 1);
+                        t.assertClose(label(what + " W", dtype), expected[0], w1.toDoubleArray(), cols);
+                        t.assertClose(label(what + " W vs composition", dtype), w2.toDoubleArray(), w1.toDoubleArray(), cols);
+                        if (v1 != null) {
+                            t.assertClose(label(what + " velocity", dtype), expected[1], v1.toDoubleArray(), cols);
+                            t.assertClose(label(what + " velocity vs composition", dtype), v2.toDoubleArray(),
+                                    v1.toDoubleArray(), cols);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    @Covers("adamStep")
+    void adamStepMatchesReferenceAndComposition(DType dtype) {
+        require(dtype);
+        for (int[] rc : LAYERS) {
+            int rows = rc[0], cols = rc[1];
+            double[] w = HostData.uniform(rows + cols, rows * cols, -1, 1);
+            double[][] grads = {HostData.uniform(1, rows * cols, -1, 1), HostData.uniform(2, rows * cols, -1, 1),
+                    HostData.uniform(3, rows * cols, -1, 1)};
+            double[][] expected = new double[3][];
+            try (Scope s = reference.scope()) {
+                Tensor rw = reference.fromArray(w, rows, cols);
+                Tensor rm = reference.zeros(rows, cols, DType.FLOAT64), rv = reference.zeros(rows, cols, DType.FLOAT64);
+                for (int step = 1; step <= 3; step++) {
+                    Tensor rg = reference.fromArray(grads[step - 1], rows, cols);
+                    reference.ops().adamStep(rw, rg, rm, rv, 0.01, 0.9, 0.999, 1e-8, 0.001, step);
+                }
+                expected = new double[][]{rw.toDoubleArray(), rm.toDoubleArray(), rv.toDoubleArray()};
+            }
+            try (Scope s = backend.scope()) {
+                Tensor w1 = backend.fromArray(w, rows, cols, dtype), w2 = backend.fromArray(w, rows, cols, dtype);
+                Tensor m1 = backend.zeros(rows, cols, dtype), v1 = backend.zeros(rows, cols, dtype);
+                Tensor m2 = backend.zeros(rows, cols, dtype), v2 = backend.zeros(rows, cols, dtype);
+                for (int step = 1; step <= 3; step++) {
+                    Tensor g = backend.fromArray(grads[step - 1], rows, cols, dtype);
+                    backend.ops().adamStep(w1, g, m1, v1, 0.01, 0.9, 0.999, 1e-8, 0.001, step);
+                    FusedDefaults.adamStep(backend.compute(), w2.buffer(), g.buffer(), m2.buffer(), v2.buffer(), rows,
+                            cols, 0.01, 0.9, 0.999, 1e-8, 0.001, step);
+                }
+                String what = "adamStep×3 " + rows + "×" + cols;
+                Tolerance t = Tolerance.of(dtype, 1);
+                t.assertClose(label(what + " W", dtype), expected[0], w1.toDoubleArray(), cols);
+                t.assertClose(label(what + " m", dtype), expected[1], m1.toDoubleArray(), cols);
+                t.assertClose(label(what + " v", dtype), expected[2], v1.toDoubleArray(), cols);
+                t.assertClose(label(what + " W vs composition", dtype), w2.toDoubleArray(), w1.toDoubleArray(), cols);
+            }
+        }
+    }
+
+    // ---- the guard -----------------------------------------------------------------------------------------------------
+
+    @Test
+    void everySpiMethodIsCoveredByAContractTest() {
+        Set<String> spi = new TreeSet<>();
+        for (Method m : ComputeBackend.class.getMethods()) {
+            if (!Modifier.isStatic(m.getModifiers()) && m.getDeclaringClass() == ComputeBackend.class) {
+                spi.add(m.getName());
+            }
+        }
+        spi.add("close");
+        Set<String> covered = new TreeSet<>();
+        for (Method m : BackendContract.class.getDeclaredMethods()) {
+            Covers c = m.getAnnotation(Covers.class);
+            if (c != null) {
+                covered.addAll(List.of(c.value()));
+            }
+        }
+        Set<String> missing = new TreeSet<>(spi);
+        missing.removeAll(covered);
+        assertTrue(missing.isEmpty(), "SPI methods without a contract test: " + missing);
+        Set<String> unknown = new TreeSet<>(covered);
+        unknown.removeAll(spi);
+        assertTrue(unknown.isEmpty(), "@Covers names that are not SPI methods: " + unknown);
+    }
+
+    private static List<Double> toList(double[] v) {
+        List<Double> l = new ArrayList<>(v.length);
+        for (double d : v) {
+            l.add(d);
+        }
+        return l;
+    }
+}

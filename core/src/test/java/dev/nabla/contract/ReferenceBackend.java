@@ -1,0 +1,225 @@
+package dev.nabla.contract;
+
+import dev.nabla.DType;
+import dev.nabla.spi.BinaryOp;
+import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.ComputeBackend;
+import dev.nabla.spi.DeviceBuffer;
+import dev.nabla.spi.RowReduction;
+import dev.nabla.spi.UnaryOp;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The oracle every backend is compared with: plain loops in float64 over the definitions in {@link UnaryOp} and
+ * {@link BinaryOp}, compensated (Neumaier) sums in every reduction and dot product, no threads, no blocking.
+ * FLOAT32 tensors are stored and computed in float64 as well: the reference never rounds. Its fused ops are the
+ * SPI's default compositions, which makes it the test of those too.
+ */
+public final class ReferenceBackend implements ComputeBackend {
+    public static final String NAME = "reference";
+    private final AtomicLong allocations = new AtomicLong();
+    private final AtomicLong releases = new AtomicLong();
+
+    /** A buffer of the reference: always a double[]. */
+    static final class Buf implements DeviceBuffer {
+        final DType dtype;
+        final double[] v;
+
+        Buf(DType dtype, int n) {
+            this.dtype = dtype;
+            this.v = new double[n];
+        }
+
+        @Override
+        public DType dtype() {
+            return dtype;
+        }
+
+        @Override
+        public long length() {
+            return v.length;
+        }
+    }
+
+    private static double[] v(DeviceBuffer b) {
+        return ((Buf) b).v;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "float64 plain loops, compensated sums (test oracle)";
+    }
+
+    @Override
+    public boolean supports(DType dtype) {
+        return true;
+    }
+
+    @Override
+    public long maxElements(DType dtype) {
+        return Integer.MAX_VALUE - 8;
+    }
+
+    @Override
+    public DeviceBuffer allocate(DType dtype, long length) {
+        allocations.incrementAndGet();
+        return new Buf(dtype, Math.toIntExact(length));
+    }
+
+    @Override
+    public void release(DeviceBuffer buffer) {
+        releases.incrementAndGet();
+    }
+
+    @Override
+    public void write(DeviceBuffer dst, float[] src) {
+        double[] d = v(dst);
+        for (int i = 0; i < src.length; i++) {
+            d[i] = src[i];
+        }
+    }
+
+    @Override
+    public void write(DeviceBuffer dst, double[] src) {
+        System.arraycopy(src, 0, v(dst), 0, src.length);
+    }
+
+    @Override
+    public void read(DeviceBuffer src, float[] dst) {
+        double[] s = v(src);
+        for (int i = 0; i < dst.length; i++) {
+            dst[i] = (float) s[i];
+        }
+    }
+
+    @Override
+    public void read(DeviceBuffer src, double[] dst) {
+        System.arraycopy(v(src), 0, dst, 0, dst.length);
+    }
+
+    @Override
+    public void copy(DeviceBuffer src, DeviceBuffer dst, long n) {
+        System.arraycopy(v(src), 0, v(dst), 0, (int) n);
+    }
+
+    @Override
+    public void fill(DeviceBuffer dst, long n, double value) {
+        java.util.Arrays.fill(v(dst), 0, (int) n, value);
+    }
+
+    @Override
+    public void synchronize() {
+    }
+
+    /** c[i][j] = α·Σ_p op(A)[i][p]·op(B)[p][j] + β·c[i][j], the sum compensated; β = 0 or α = 0 as in BLAS. */
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, DeviceBuffer a,
+                     DeviceBuffer b, double beta, DeviceBuffer c) {
+        double[] av = v(a), bv = v(b), cv = v(c);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double dot = 0;
+                if (alpha != 0) {
+                    CompensatedSum s = new CompensatedSum();
+                    for (int p = 0; p < k; p++) {
+                        double aip = transA ? av[p * m + i] : av[i * k + p];
+                        double bpj = transB ? bv[j * k + p] : bv[p * n + j];
+                        s.add(aip * bpj);
+                    }
+                    dot = alpha * s.value();
+                }
+                cv[i * n + j] = beta == 0 ? dot : dot + beta * cv[i * n + j];
+            }
+        }
+    }
+
+    @Override
+    public void unary(UnaryOp op, double param, DeviceBuffer x, DeviceBuffer out, long n) {
+        double[] xv = v(x), ov = v(out);
+        for (int i = 0; i < n; i++) {
+            ov[i] = op.apply(xv[i], param);
+        }
+    }
+
+    @Override
+    public void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, Broadcast broadcast, DeviceBuffer out, int rows,
+                       int cols) {
+        double[] av = v(a), bv = v(b), ov = v(out);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                double bij = switch (broadcast) {
+                    case NONE -> bv[r * cols + j];
+                    case ROW -> bv[j];
+                    case COLUMN -> bv[r];
+                };
+                ov[r * cols + j] = op.apply(av[r * cols + j], bij);
+            }
+        }
+    }
+
+    @Override
+    public void sumColumns(DeviceBuffer x, int rows, int cols, DeviceBuffer out) {
+        double[] xv = v(x), ov = v(out);
+        for (int j = 0; j < cols; j++) {
+            CompensatedSum s = new CompensatedSum();
+            for (int r = 0; r < rows; r++) {
+                s.add(xv[r * cols + j]);
+            }
+            ov[j] = s.value();
+        }
+    }
+
+    @Override
+    public void reduceRows(RowReduction op, DeviceBuffer x, int rows, int cols, DeviceBuffer out) {
+        double[] xv = v(x), ov = v(out);
+        for (int r = 0; r < rows; r++) {
+            if (op == RowReduction.MAX) {
+                double mx = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < cols; j++) {
+                    mx = Math.max(mx, xv[r * cols + j]);
+                }
+                ov[r] = mx;
+            } else {
+                CompensatedSum s = new CompensatedSum();
+                for (int j = 0; j < cols; j++) {
+                    s.add(xv[r * cols + j]);
+                }
+                ov[r] = s.value();
+            }
+        }
+    }
+
+    @Override
+    public void sumAll(DeviceBuffer x, long n, DeviceBuffer out) {
+        double[] xv = v(x);
+        CompensatedSum s = new CompensatedSum();
+        for (int i = 0; i < n; i++) {
+            s.add(xv[i]);
+        }
+        v(out)[0] = s.value();
+    }
+
+    @Override
+    public void axpy(double alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+        double[] xv = v(x), yv = v(y);
+        for (int i = 0; i < n; i++) {
+            yv[i] += alpha * xv[i];
+        }
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        return Map.of("allocations", allocations.get(), "releases", releases.get());
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,391 @@
+package dev.nabla.cpu;
+
+import dev.nabla.DType;
+import dev.nabla.InvalidArgumentException;
+import dev.nabla.spi.BinaryOp;
+import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.ComputeBackend;
+import dev.nabla.spi.DeviceBuffer;
+import dev.nabla.spi.RowReduction;
+import dev.nabla.spi.UnaryOp;
+
+import java.util.Arrays;
+
+/**
+ * The cpu backend: tensors are Java arrays, kernels are those of one {@link CpuPath} (Vector API or plain Java), and
+ * every op of more than {@value #MIN_CHUNK} elements is split over all cores. Partial sums are combined in chunk
+ * order, so results do not depend on timing. Overrides every fused op with a single pass over memory.
+ */
+public final class CpuBackend implements ComputeBackend {
+    public static final String NAME = "cpu";
+    /** Smallest piece of elementwise work worth handing to another thread. */
+    static final int MIN_CHUNK = 1 << 15;
+
+    private final CpuPath path;
+    private final Parallel parallel;
+    private final FloatKernels fk;
+    private final DoubleKernels dk;
+
+    /** The path chosen by {@link CpuPath#detect()}, on every available core. */
+    public CpuBackend() {
+        this(CpuPath.detect(), Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A chosen path and thread count (VECTOR needs {@code --add-modules jdk.incubator.vector}). */
+    public CpuBackend(CpuPath path, int threads) {
+        if (threads < 1) {
+            throw new InvalidArgumentException("cpu: threads must be ≥ 1, got " + threads);
+        }
+        if (path == CpuPath.VECTOR && !CpuPath.vectorModulePresent()) {
+            throw new InvalidArgumentException("cpu: the VECTOR path needs the jdk.incubator.vector module "
+                    + "(run java with --add-modules jdk.incubator.vector)");
+        }
+        this.path = path;
+        this.parallel = new Parallel(threads);
+        if (path == CpuPath.VECTOR) {
+            this.fk = instantiate("dev.nabla.cpu.VectorFloatKernels");
+            this.dk = instantiate("dev.nabla.cpu.VectorDoubleKernels");
+        } else {
+            this.fk = new ScalarFloatKernels(parallel);
+            this.dk = new ScalarDoubleKernels(parallel);
+        }
+    }
+
+    /** Loaded by name so that the Vector API classes are never touched on the plain path. */
+    @SuppressWarnings("unchecked")
+    private <T> T instantiate(String className) {
+        try {
+            return (T) Class.forName(className).getDeclaredConstructor(Parallel.class).newInstance(parallel);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException("cpu: cannot start the Vector API kernels " + className, e);
+        }
+    }
+
+    public CpuPath path() {
+        return path;
+    }
+
+    public int threads() {
+        return parallel.threads();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return fk.description() + ", " + parallel.threads() + " thread" + (parallel.threads() == 1 ? "" : "s")
+                + (path == CpuPath.SCALAR ? " (" + CpuPath.reason() + ")" : "");
+    }
+
+    @Override
+    public boolean supports(DType dtype) {
+        return true;
+    }
+
+    @Override
+    public long maxElements(DType dtype) {
+        return Integer.MAX_VALUE - 8;
+    }
+
+    // ---- memory ------------------------------------------------------------------------------------------------------
+
+    @Override
+    public DeviceBuffer allocate(DType dtype, long length) {
+        return CpuBuffer.allocate(dtype, Math.toIntExact(length));
+    }
+
+    @Override
+    public void release(DeviceBuffer buffer) {
+        // Java arrays: the garbage collector takes them back
+    }
+
+    @Override
+    public void write(DeviceBuffer dst, float[] src) {
+        System.arraycopy(src, 0, f(dst), 0, src.length);
+    }
+
+    @Override
+    public void write(DeviceBuffer dst, double[] src) {
+        System.arraycopy(src, 0, d(dst), 0, src.length);
+    }
+
+    @Override
+    public void read(DeviceBuffer src, float[] dst) {
+        System.arraycopy(f(src), 0, dst, 0, dst.length);
+    }
+
+    @Override
+    public void read(DeviceBuffer src, double[] dst) {
+        System.arraycopy(d(src), 0, dst, 0, dst.length);
+    }
+
+    @Override
+    public void copy(DeviceBuffer src, DeviceBuffer dst, long n) {
+        CpuBuffer s = (CpuBuffer) src;
+        CpuBuffer t = (CpuBuffer) dst;
+        if (s.f != null) {
+            System.arraycopy(s.f, 0, t.f, 0, (int) n);
+        } else {
+            System.arraycopy(s.d, 0, t.d, 0, (int) n);
+        }
+    }
+
+    @Override
+    public void fill(DeviceBuffer dst, long n, double value) {
+        CpuBuffer b = (CpuBuffer) dst;
+        if (b.f != null) {
+            Arrays.fill(b.f, 0, (int) n, (float) value);
+        } else {
+            Arrays.fill(b.d, 0, (int) n, value);
+        }
+    }
+
+    @Override
+    public void synchronize() {
+        // every op has finished when it returns
+    }
+
+    // ---- primitives --------------------------------------------------------------------------------------------------
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, DeviceBuffer a,
+                     DeviceBuffer b, double beta, DeviceBuffer c) {
+        if (isFloat(c)) {
+            fk.gemm(transA, transB, m, n, k, (float) alpha, f(a), f(b), (float) beta, f(c));
+        } else {
+            dk.gemm(transA, transB, m, n, k, alpha, d(a), d(b), beta, d(c));
+        }
+    }
+
+    @Override
+    public void unary(UnaryOp op, double param, DeviceBuffer x, DeviceBuffer out, long n) {
+        if (isFloat(x)) {
+            float[] xs = f(x);
+            float[] ys = f(out);
+            float p = (float) param;
+            parallel.forRange((int) n, MIN_CHUNK, (from, to) -> fk.unary(op, p, xs, ys, from, to));
+        } else {
+            double[] xs = d(x);
+            double[] ys = d(out);
+            parallel.forRange((int) n, MIN_CHUNK, (from, to) -> dk.unary(op, param, xs, ys, from, to));
+        }
+    }
+
+    @Override
+    public void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, Broadcast broadcast, DeviceBuffer out, int rows,
+                       int cols) {
+        if (broadcast == Broadcast.NONE) {
+            int n = rows * cols;
+            if (isFloat(a)) {
+                float[] as = f(a), bs = f(b), os = f(out);
+                parallel.forRange(n, MIN_CHUNK, (from, to) -> fk.binary(op, as, bs, os, from, to));
+            } else {
+                double[] as = d(a), bs = d(b), os = d(out);
+                parallel.forRange(n, MIN_CHUNK, (from, to) -> dk.binary(op, as, bs, os, from, to));
+            }
+            return;
+        }
+        int rowChunk = rowsPerChunk(cols);
+        if (isFloat(a)) {
+            float[] as = f(a), bs = f(b), os = f(out);
+            parallel.forRange(rows, rowChunk, (r0, r1) -> fk.binaryBroadcast(op, as, bs, broadcast, os, cols, r0, r1));
+        } else {
+            double[] as = d(a), bs = d(b), os = d(out);
+            parallel.forRange(rows, rowChunk, (r0, r1) -> dk.binaryBroadcast(op, as, bs, broadcast, os, cols, r0, r1));
+        }
+    }
+
+    @Override
+    public void sumColumns(DeviceBuffer x, int rows, int cols, DeviceBuffer out) {
+        int colChunk = Math.max(64, (int) Math.min(Integer.MAX_VALUE, (long) MIN_CHUNK / Math.max(1, rows)));
+        if (isFloat(x)) {
+            float[] xs = f(x), os = f(out);
+            parallel.forRange(cols, colChunk, (c0, c1) -> fk.sumColumns(xs, rows, cols, os, c0, c1));
+        } else {
+            double[] xs = d(x), os = d(out);
+            parallel.forRange(cols, colChunk, (c0, c1) -> dk.sumColumns(xs, rows, cols, os, c0, c1));
+        }
+    }
+
+    @Override
+    public void reduceRows(RowReduction op, DeviceBuffer x, int rows, int cols, DeviceBuffer out) {
+        int rowChunk = rowsPerChunk(cols);
+        if (isFloat(x)) {
+            float[] xs = f(x), os = f(out);
+            parallel.forRange(rows, rowChunk, (r0, r1) -> fk.reduceRows(op, xs, cols, os, r0, r1));
+        } else {
+            double[] xs = d(x), os = d(out);
+            parallel.forRange(rows, rowChunk, (r0, r1) -> dk.reduceRows(op, xs, cols, os, r0, r1));
+        }
+    }
+
+    @Override
+    public void sumAll(DeviceBuffer x, long n, DeviceBuffer out) {
+        int len = (int) n;
+        int chunks = parallel.chunksFor(len, MIN_CHUNK);
+        double[] partial = new double[Math.max(1, chunks)];
+        long per = chunks <= 1 ? len : ((long) len + chunks - 1) / chunks;
+        boolean isF = isFloat(x);
+        float[] xf = isF ? f(x) : null;
+        double[] xd = isF ? null : d(x);
+        parallel.forEach(Math.max(1, chunks), c -> {
+            int from = (int) Math.min(len, c * per);
+            int to = (int) Math.min(len, from + per);
+            partial[c] = isF ? fk.sum(xf, from, to) : dk.sum(xd, from, to);
+        });
+        double total = 0;
+        for (double p : partial) {
+            total += p;
+        }
+        if (isF) {
+            f(out)[0] = (float) total;
+        } else {
+            d(out)[0] = total;
+        }
+    }
+
+    @Override
+    public void axpy(double alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+        if (isFloat(x)) {
+            float[] xs = f(x), ys = f(y);
+            float a = (float) alpha;
+            parallel.forRange((int) n, MIN_CHUNK, (from, to) -> fk.axpy(a, xs, ys, from, to));
+        } else {
+            double[] xs = d(x), ys = d(y);
+            parallel.forRange((int) n, MIN_CHUNK, (from, to) -> dk.axpy(alpha, xs, ys, from, to));
+        }
+    }
+
+    // ---- fused: one pass each ----------------------------------------------------------------------------------------
+
+    @Override
+    public void biasActivation(UnaryOp activation, DeviceBuffer z, DeviceBuffer bias, DeviceBuffer out, int rows,
+                               int cols) {
+        int rowChunk = rowsPerChunk(cols);
+        if (isFloat(z)) {
+            float[] zs = f(z), bs = f(bias), os = f(out);
+            parallel.forRange(rows, rowChunk, (r0, r1) -> fk.biasActivation(activation, zs, bs, os, cols, r0, r1));
+        } else {
+            double[] zs = d(z), bs = d(bias), os = d(out);
+            parallel.forRange(rows, rowChunk, (r0, r1) -> dk.biasActivation(activation, zs, bs, os, cols, r0, r1));
+        }
+    }
+
+    @Override
+    public void softmaxRows(DeviceBuffer x, DeviceBuffer out, int rows, int cols) {
+        int rowChunk = rowsPerChunk(cols);
+        if (isFloat(x)) {
+            float[] xs = f(x), os = f(out);
+            parallel.forRange(rows, rowChunk, (r0, r1) -> fk.softmaxRows(xs, os, cols, r0, r1));
+        } else {
+            double[] xs = d(x), os = d(out);
+            parallel.forRange(rows, rowChunk, (r0, r1) -> dk.softmaxRows(xs, os, cols, r0, r1));
+        }
+    }
+
+    @Override
+    public void activationBackward(UnaryOp gradFromOutput, DeviceBuffer a, DeviceBuffer dlt, DeviceBuffer out,
+                                   int rows, int cols) {
+        int n = rows * cols;
+        if (isFloat(a)) {
+            float[] as = f(a), ds = f(dlt), os = f(out);
+            parallel.forRange(n, MIN_CHUNK, (from, to) -> fk.activationBackward(gradFromOutput, as, ds, os, from, to));
+        } else {
+            double[] as = d(a), ds = d(dlt), os = d(out);
+            parallel.forRange(n, MIN_CHUNK, (from, to) -> dk.activationBackward(gradFromOutput, as, ds, os, from, to));
+        }
+    }
+
+    @Override
+    public void backpropDelta(UnaryOp gradFromOutput, DeviceBuffer delta, DeviceBuffer w, DeviceBuffer aPrev,
+                              DeviceBuffer out, int rows, int nOut, int nIn) {
+        gemm(false, true, rows, nIn, nOut, 1.0, delta, w, 0.0, out);
+        activationBackward(gradFromOutput, aPrev, out, out, rows, nIn);
+    }
+
+    @Override
+    public void lossAndDelta(BinaryOp lossTerm, UnaryOp outputGrad, DeviceBuffer f, DeviceBuffer t,
+                             DeviceBuffer delta, DeviceBuffer loss, int rows, int cols) {
+        int len = rows * cols;
+        double invN = rows == 0 ? 0 : 1.0 / rows;
+        int chunks = Math.max(1, parallel.chunksFor(len, MIN_CHUNK));
+        long per = ((long) len + chunks - 1) / chunks;
+        double[] partial = new double[chunks];
+        boolean isF = isFloat(f);
+        parallel.forEach(chunks, c -> {
+            int from = (int) Math.min(len, c * per);
+            int to = (int) Math.min(len, from + per);
+            partial[c] = isF
+                    ? fk.lossAndDelta(lossTerm, outputGrad, f(f), f(t), f(delta), (float) invN, from, to)
+                    : dk.lossAndDelta(lossTerm, outputGrad, d(f), d(t), d(delta), invN, from, to);
+        });
+        double total = 0;
+        for (double p : partial) {
+            total += p;
+        }
+        if (isF) {
+            f(loss)[0] = (float) (total * invN);
+        } else {
+            d(loss)[0] = total * invN;
+        }
+    }
+
+    @Override
+    public void sgdStep(DeviceBuffer w, DeviceBuffer g, DeviceBuffer velocity, int rows, int cols, double lr,
+                        double momentum, double weightDecay) {
+        int n = rows * cols;
+        if (isFloat(w)) {
+            float[] ws = f(w), gs = f(g), vs = velocity == null ? null : f(velocity);
+            float lrf = (float) lr, mu = (float) momentum, wd = (float) weightDecay;
+            parallel.forRange(n, MIN_CHUNK, (from, to) -> fk.sgdStep(ws, gs, vs, lrf, mu, wd, from, to));
+        } else {
+            double[] ws = d(w), gs = d(g), vs = velocity == null ? null : d(velocity);
+            parallel.forRange(n, MIN_CHUNK, (from, to) -> dk.sgdStep(ws, gs, vs, lr, momentum, weightDecay, from, to));
+        }
+    }
+
+    @Override
+    public void adamStep(DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, int rows, int cols,
+                         double lr, double beta1, double beta2, double epsilon, double weightDecay, long step) {
+        int n = rows * cols;
+        double invC1 = 1.0 / (1.0 - Math.pow(beta1, step));
+        double invC2 = 1.0 / (1.0 - Math.pow(beta2, step));
+        if (isFloat(w)) {
+            float[] ws = f(w), gs = f(g), ms = f(m), vs = f(v);
+            float lrf = (float) lr, b1 = (float) beta1, b2 = (float) beta2, eps = (float) epsilon;
+            float wd = (float) weightDecay, c1 = (float) invC1, c2 = (float) invC2;
+            parallel.forRange(n, MIN_CHUNK, (from, to) -> fk.adamStep(ws, gs, ms, vs, lrf, b1, b2, eps, wd, c1, c2,
+                    from, to));
+        } else {
+            double[] ws = d(w), gs = d(g), ms = d(m), vs = d(v);
+            parallel.forRange(n, MIN_CHUNK, (from, to) -> dk.adamStep(ws, gs, ms, vs, lr, beta1, beta2, epsilon,
+                    weightDecay, invC1, invC2, from, to));
+        }
+    }
+
+    @Override
+    public void close() {
+        parallel.close();
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------------
+
+    private static int rowsPerChunk(int cols) {
+        return Math.max(1, MIN_CHUNK / Math.max(1, cols));
+    }
+
+    private static boolean isFloat(DeviceBuffer b) {
+        return ((CpuBuffer) b).f != null;
+    }
+
+    private static float[] f(DeviceBuffer b) {
+        return ((CpuBuffer) b).f;
+    }
+
+    private static double[] d(DeviceBuffer b) {
+        return ((CpuBuffer) b).d;
+    }
+}

@@ -1,0 +1,280 @@
+package dev.nabla.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * C = α·op(A)·op(B) + β·C on float arrays with the Vector API, after Goto/BLIS:
+ * <ol>
+ *   <li>C is cut into a grid of thread tiles (columns first, rows when there are few columns); each thread runs
+ *       the loops below on its own tile with its own packing buffers, so threads share nothing they write.</li>
+ *   <li>Loop jc over NC columns, pc over KC of the depth: pack op(B)[pc:pc+kc, jc:jc+nc] into NR-wide panels
+ *       (KC×NR, row after row: one L1-resident panel feeds a whole column of register tiles).</li>
+ *   <li>Loop ic over MC rows: pack α·op(A)[ic:ic+mc, pc:pc+kc] into MR-high panels (L2-resident).</li>
+ *   <li>The micro-kernel multiplies an MR×kc panel by a kc×NR panel into MR×NR accumulators held in vector
+ *       registers (MR rows × 2 vectors), broadcasting one packed A value per row and FMA-ing it with two B
+ *       vectors, then adds the tile into C once.</li>
+ * </ol>
+ * Packing absorbs every transpose combination and α, and pads edge panels with zeros, so the micro-kernel never
+ * branches on shape; only the final store of an edge tile goes element by element. β = 0 never reads C.
+ *
+ * <p>TEMPLATE: the build derives DoubleGemm from this file (float → double); see cpu-backend/pom.xml.
+ */
+final class FloatGemm {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    /** Rows of the register tile. */
+    static final int MR = 6;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Depth of a packed panel (KC×NR of B is 16 KiB in float on AVX2: half of L1). */
+    static final int KC = 256;
+    /** Rows of a packed block of A (MC×KC in L2); a multiple of MR. */
+    static final int MC = 72;
+    /** Columns of a packed block of B (KC×NC); a multiple of NR. */
+    static final int NC = 1024;
+    /** Below this many multiply-adds a product runs on the calling thread only. */
+    static final long PARALLEL_MIN_MADDS = 1L << 18;
+
+    private final Parallel parallel;
+    private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
+
+    /** Packing buffers of one thread. */
+    private static final class Buffers {
+        final float[] packA = new float[MC * KC];
+        final float[] packB = new float[KC * NC];
+        final float[] tile = new float[MR * NR];
+    }
+
+    FloatGemm(Parallel parallel) {
+        this.parallel = parallel;
+    }
+
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, float[] b, float beta,
+              float[] c) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0) {                      // C = β·C, A and B not read (BLAS)
+            scale(c, m * n, beta);
+            return;
+        }
+        int threads = (long) m * n * k < PARALLEL_MIN_MADDS ? 1 : parallel.threads();
+        int tn = Math.max(1, Math.min(threads, n / (2 * NR)));
+        while (threads % tn != 0) {
+            tn--;
+        }
+        int tm = Math.max(1, Math.min(threads / tn, (m + MR - 1) / MR));
+        final int gridCols = tn;
+        final int gridRows = tm;
+        parallel.forEach(gridRows * gridCols, t -> {
+            int ti = t / gridCols;
+            int tj = t % gridCols;
+            int i0 = split(m, gridRows, ti, MR);
+            int i1 = split(m, gridRows, ti + 1, MR);
+            int j0 = split(n, gridCols, tj, NR);
+            int j1 = split(n, gridCols, tj + 1, NR);
+            if (i0 < i1 && j0 < j1) {
+                blocked(transA, transB, m, n, k, alpha, a, b, beta, c, i0, i1, j0, j1, buffers.get());
+            }
+        });
+    }
+
+    /** Start of part {@code part} of {@code parts} over [0, size), rounded to a multiple of {@code align}. */
+    private static int split(int size, int parts, int part, int align) {
+        if (part >= parts) {
+            return size;
+        }
+        long raw = (long) size * part / parts;
+        return (int) Math.min(size, (raw + align / 2) / align * align);
+    }
+
+    private static void scale(float[] c, int len, float beta) {
+        if (beta == 0) {
+            java.util.Arrays.fill(c, 0, len, 0);
+        } else if (beta != 1) {
+            for (int i = 0; i < len; i++) {
+                c[i] *= beta;
+            }
+        }
+    }
+
+    private static void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
+                                float[] b, float beta, float[] c, int i0, int i1, int j0, int j1, Buffers buf) {
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(transB, b, n, k, pc, kc, jc, nc, buf.packB);
+                boolean first = pc == 0;
+                float betaHere = first ? beta : 1;
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    packA(transA, a, m, k, ic, mc, pc, kc, alpha, buf.packA);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            kernel(kc, buf.packA, ir * kc, buf.packB, jr * kc, c, (ic + ir) * n + jc + jr, n, mr, nr,
+                                    betaHere, buf.tile);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs α·op(A)[ic:ic+mc, pc:pc+kc] as MR-row panels: panel at ir·kc, element (q, r) at q·MR + r. */
+    private static void packA(boolean transA, float[] a, int m, int k, int ic, int mc, int pc, int kc, float alpha,
+                              float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            if (!transA) {                                      // A is m×k: row i of op(A) is contiguous
+                for (int r = 0; r < mr; r++) {
+                    int src = (ic + ir + r) * k + pc;
+                    for (int q = 0; q < kc; q++) {
+                        ap[base + q * MR + r] = alpha * a[src + q];
+                    }
+                }
+            } else {                                            // A is k×m: column of op(A) is contiguous
+                for (int q = 0; q < kc; q++) {
+                    int src = (pc + q) * m + ic + ir;
+                    int dst = base + q * MR;
+                    for (int r = 0; r < mr; r++) {
+                        ap[dst + r] = alpha * a[src + r];
+                    }
+                }
+            }
+            if (mr < MR) {
+                for (int q = 0; q < kc; q++) {
+                    for (int r = mr; r < MR; r++) {
+                        ap[base + q * MR + r] = 0;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[pc:pc+kc, jc:jc+nc] as NR-column panels: panel at jr·kc, element (q, col) at q·NR + col. */
+    private static void packB(boolean transB, float[] b, int n, int k, int pc, int kc, int jc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (!transB) {                                      // B is k×n: rows of op(B) are contiguous
+                for (int q = 0; q < kc; q++) {
+                    int src = (pc + q) * n + jc + jr;
+                    int dst = base + q * NR;
+                    if (nr == NR) {
+                        FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+                        FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
+                    } else {
+                        for (int col = 0; col < nr; col++) {
+                            bp[dst + col] = b[src + col];
+                        }
+                        for (int col = nr; col < NR; col++) {
+                            bp[dst + col] = 0;
+                        }
+                    }
+                }
+            } else {                                            // B is n×k: column of op(B) is a contiguous row of B
+                for (int col = 0; col < nr; col++) {
+                    int src = (jc + jr + col) * k + pc;
+                    for (int q = 0; q < kc; q++) {
+                        bp[base + q * NR + col] = b[src + q];
+                    }
+                }
+                for (int col = nr; col < NR; col++) {
+                    for (int q = 0; q < kc; q++) {
+                        bp[base + q * NR + col] = 0;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The MR×NR register tile: acc = Ã(MR×kc)·B̃(kc×NR), then C[tile] = β·C[tile] + acc (β = 0: C = acc).
+     * Only the first mr rows and nr columns are written.
+     */
+    private static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
+                               int mr, int nr, float beta, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        int ai = aOff;
+        int bi = bOff;
+        for (int q = 0; q < kc; q++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            ai += MR;
+            bi += NR;
+        }
+        if (mr == MR && nr == NR) {
+            store(c00, c, cOff, beta);
+            store(c01, c, cOff + L, beta);
+            store(c10, c, cOff + ldc, beta);
+            store(c11, c, cOff + ldc + L, beta);
+            store(c20, c, cOff + 2 * ldc, beta);
+            store(c21, c, cOff + 2 * ldc + L, beta);
+            store(c30, c, cOff + 3 * ldc, beta);
+            store(c31, c, cOff + 3 * ldc + L, beta);
+            store(c40, c, cOff + 4 * ldc, beta);
+            store(c41, c, cOff + 4 * ldc + L, beta);
+            store(c50, c, cOff + 5 * ldc, beta);
+            store(c51, c, cOff + 5 * ldc + L, beta);
+            return;
+        }
+        // edge tile: spill the accumulators, then write the valid mr×nr part
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        for (int r = 0; r < mr; r++) {
+            int row = cOff + r * ldc;
+            for (int col = 0; col < nr; col++) {
+                float acc = tile[r * NR + col];
+                c[row + col] = beta == 0 ? acc : beta == 1 ? c[row + col] + acc : beta * c[row + col] + acc;
+            }
+        }
+    }
+
+    private static void store(FloatVector acc, float[] c, int off, float beta) {
+        if (beta == 0) {
+            acc.intoArray(c, off);
+        } else if (beta == 1) {
+            FloatVector.fromArray(S, c, off).add(acc).intoArray(c, off);
+        } else {
+            FloatVector.fromArray(S, c, off).fma(FloatVector.broadcast(S, beta), acc).intoArray(c, off);
+        }
+    }
+}
