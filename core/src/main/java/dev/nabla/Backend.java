@@ -28,6 +28,7 @@ public final class Backend implements AutoCloseable {
     public static final String LEAK_DETECTION_PROPERTY = "nabla.leakDetection";
 
     private final ComputeBackend compute;
+    private final String name;
     private final boolean shared;
     private final Ops ops;
     private final boolean leakDetection;
@@ -38,8 +39,9 @@ public final class Backend implements AutoCloseable {
     private final AtomicLong deviceToHostBytes = new AtomicLong();
     private volatile boolean closed;
 
-    private Backend(ComputeBackend compute, boolean shared) {
+    private Backend(ComputeBackend compute, String name, boolean shared) {
         this.compute = compute;
+        this.name = name;
         this.shared = shared;
         this.ops = new Ops(this);
         this.leakDetection = Boolean.getBoolean(LEAK_DETECTION_PROPERTY);
@@ -47,16 +49,17 @@ public final class Backend implements AutoCloseable {
 
     /** Wraps a backend implementation into a Backend the caller owns (and closes). */
     public static Backend wrap(ComputeBackend compute) {
-        return new Backend(compute, false);
+        return new Backend(compute, compute.name(), false);
     }
 
-    static Backend wrapShared(ComputeBackend compute) {
-        return new Backend(compute, true);
+    /** A backend started by {@link Backends} for provider {@code name}. */
+    static Backend fromProvider(String name, ComputeBackend compute, boolean shared) {
+        return new Backend(compute, name, shared);
     }
 
     /** The provider name: {@code cpu}, {@code opencl}, ... */
     public String name() {
-        return compute.name();
+        return name;
     }
 
     /** What runs underneath: path, device, threads. */
@@ -114,11 +117,11 @@ public final class Backend implements AutoCloseable {
 
     /** A FLOAT32 rows × cols tensor of zeros. */
     public Tensor zeros(int rows, int cols) {
-        return full(rows, cols, 0.0, DType.FLOAT32);
+        return filled("zeros", rows, cols, 0.0, DType.FLOAT32);
     }
 
     public Tensor zeros(int rows, int cols, DType dtype) {
-        return full(rows, cols, 0.0, dtype);
+        return filled("zeros", rows, cols, 0.0, dtype);
     }
 
     /** A FLOAT32 rows × cols tensor with every element {@code value}. */
@@ -127,8 +130,12 @@ public final class Backend implements AutoCloseable {
     }
 
     public Tensor full(int rows, int cols, double value, DType dtype) {
-        Shape shape = checkedShape("full", rows, cols, dtype);
-        Tensor t = allocate("full", shape, dtype);
+        return filled("full", rows, cols, value, dtype);
+    }
+
+    private Tensor filled(String op, int rows, int cols, double value, DType dtype) {
+        Shape shape = checkedShape(op, rows, cols, dtype);
+        Tensor t = allocate(op, shape, dtype);
         compute.fill(t.state.buffer(), shape.size(), value);
         return t;
     }

@@ -59,7 +59,7 @@ public final class Backends {
         synchronized (Backends.class) {
             b = shared.get(key);
             if (b == null) {
-                b = Backend.wrapShared(start(key));
+                b = Backend.fromProvider(key, start(key), true);
                 shared.put(key, b);
             }
             return b;
@@ -68,7 +68,8 @@ public final class Backends {
 
     /** A new instance of a backend that the caller owns and must close. */
     public static Backend create(String name) {
-        return Backend.wrap(start(normalize(name)));
+        String key = normalize(name);
+        return Backend.fromProvider(key, start(key), false);
     }
 
     /**

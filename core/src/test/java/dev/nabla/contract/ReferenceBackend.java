@@ -21,6 +21,17 @@ public final class ReferenceBackend implements ComputeBackend {
     public static final String NAME = "reference";
     private final AtomicLong allocations = new AtomicLong();
     private final AtomicLong releases = new AtomicLong();
+    private final boolean float64;
+
+    /** Supports FLOAT32 and FLOAT64. */
+    public ReferenceBackend() {
+        this(true);
+    }
+
+    /** {@code float64 = false} models a device without double precision (FLOAT64 is then unsupported). */
+    public ReferenceBackend(boolean float64) {
+        this.float64 = float64;
+    }
 
     /** A buffer of the reference: always a double[]. */
     static final class Buf implements DeviceBuffer {
@@ -59,7 +70,7 @@ public final class ReferenceBackend implements ComputeBackend {
 
     @Override
     public boolean supports(DType dtype) {
-        return true;
+        return dtype == DType.FLOAT32 || float64;
     }
 
     @Override
