@@ -1,0 +1,380 @@
+package dev.nabla.contract;
+
+import dev.nabla.Backend;
+import dev.nabla.DType;
+import dev.nabla.Scope;
+import dev.nabla.Tensor;
+import dev.nabla.nn.Activation;
+import dev.nabla.nn.Gradients;
+import dev.nabla.nn.GradientCheck;
+import dev.nabla.nn.Loss;
+import dev.nabla.nn.Network;
+import dev.nabla.nn.Optimizer;
+import dev.nabla.nn.Optimizers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Networks on a backend: the worked examples of the lecture notes with values computed by hand in float64, a
+ * gradient check for every activation × loss pair, the optimizer update rules, training that lowers the loss, and
+ * a training step that allocates nothing after warm-up. A backend module extends this with a fresh backend.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(NoSkipOnCi.class)
+public abstract class NetworkContract {
+
+    protected abstract Backend createBackend();
+
+    private Backend backend;
+
+    @BeforeAll
+    void start() {
+        backend = createBackend();
+    }
+
+    @AfterAll
+    void stop() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    protected Backend backend() {
+        return backend;
+    }
+
+    private void requireFloat64() {
+        assumeTrue(backend.supports(DType.FLOAT64), backend.name() + " has no FLOAT64 here: " + backend.description());
+    }
+
+    // ---- QBUS6850: 4 examples, 2 features, 3 hidden sigmoid units, sigmoid output, MSE -------------------------------
+
+    static final double[] QBUS_X = {1, 0.875, 0.25, 1, 0.5, 0.45, 0.75, 0.25};
+    static final double[] QBUS_T = {1, 0.4, 0.5, 0.6};
+    static final double[] QBUS_W1 = {0.1, -0.2, 0.3, 0.4, 0.5, -0.6};   // 2×3, chosen (the notes print none)
+    static final double[] QBUS_W2 = {0.7, -0.8, 0.9};                    // 3×1
+
+    private static double sigmoid(double z) {
+        return 1 / (1 + Math.exp(-z));
+    }
+
+    /**
+     * The notes' gradients by hand: L = ½Σ(f − t)², no bias, ∂L/∂W2_j = Σ_n (f−t)σ'(z3) a2_j and
+     * ∂L/∂W1_ij = Σ_n (f−t)σ'(z3) W2_j σ'(z2_j) x_i. Returns {L, dW1 (6), dW2 (3)} flattened.
+     */
+    static double[] qbusByHand() {
+        double loss = 0;
+        double[] dW1 = new double[6];
+        double[] dW2 = new double[3];
+        for (int n = 0; n < 4; n++) {
+            double x1 = QBUS_X[2 * n], x2 = QBUS_X[2 * n + 1];
+            double[] a2 = new double[3];
+            double z3 = 0;
+            for (int j = 0; j < 3; j++) {
+                a2[j] = sigmoid(x1 * QBUS_W1[j] + x2 * QBUS_W1[3 + j]);
+                z3 += a2[j] * QBUS_W2[j];
+            }
+            double f = sigmoid(z3);
+            double err = f - QBUS_T[n];
+            loss += 0.5 * err * err;
+            double d3 = err * f * (1 - f);
+            for (int j = 0; j < 3; j++) {
+                dW2[j] += d3 * a2[j];
+                double d2 = d3 * QBUS_W2[j] * a2[j] * (1 - a2[j]);
+                dW1[j] += d2 * x1;
+                dW1[3 + j] += d2 * x2;
+            }
+        }
+        double[] out = new double[10];
+        out[0] = loss;
+        System.arraycopy(dW1, 0, out, 1, 6);
+        System.arraycopy(dW2, 0, out, 7, 3);
+        return out;
+    }
+
+    private Network qbusNetwork(DType dtype) {
+        Network net = Network.builder().input(2).dense(3, Activation.SIGMOID).dense(1, Activation.SIGMOID)
+                .loss(Loss.MSE).dtype(dtype).build(backend);
+        net.setWeights(0, QBUS_W1);
+        net.setWeights(1, QBUS_W2);
+        return net;   // biases start at 0: the notes' network has none
+    }
+
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    void qbusRegressionGradientsMatchTheHandComputation(DType dtype) {
+        if (dtype == DType.FLOAT64) {
+            requireFloat64();
+        }
+        double[] hand = qbusByHand();
+        try (Scope s = backend.scope(); Network net = qbusNetwork(dtype)) {
+            Tensor x = backend.fromArray(QBUS_X, 4, 2, dtype);
+            Tensor t = backend.fromArray(QBUS_T, 4, 1, dtype);
+            Gradients g = net.gradients(x, t);
+            // Nabla's loss is a mean, L/N: the notes' sums are N = 4 times larger
+            double[] ours = new double[10];
+            ours[0] = 4 * g.loss();
+            double[] dW1 = g.dW(0), dW2 = g.dW(1);
+            for (int i = 0; i < 6; i++) {
+                ours[1 + i] = 4 * dW1[i];
+            }
+            for (int i = 0; i < 3; i++) {
+                ours[7 + i] = 4 * dW2[i];
+            }
+            Tolerance.of(dtype, 4).assertClose("QBUS6850 loss, dW1, dW2 on " + backend.name() + " " + dtype, hand,
+                    ours, 0);
+        }
+    }
+
+    // ---- notes 004: one hidden ReLU layer, sigmoid output, BCE ---------------------------------------------------------
+
+    /** The notes' XOR weights: W1 (2×2, inputs × units) = w'ᵀ, b1 = (1, 0.5), W2 = (−1, 0.5)ᵀ, b2 = 1. */
+    private Network notesReluNetwork(DType dtype) {
+        Network net = Network.builder().input(2).dense(2, Activation.RELU).dense(1, Activation.SIGMOID)
+                .loss(Loss.BINARY_CROSS_ENTROPY).dtype(dtype).build(backend);
+        net.setWeights(0, new double[]{1, -0.5, 0.5, 1});
+        net.setBiases(0, new double[]{1, 0.5});
+        net.setWeights(1, new double[]{-1, 0.5});
+        net.setBiases(1, new double[]{1});
+        return net;
+    }
+
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    void reluSigmoidBceFollowsTheNotesFormula(DType dtype) {
+        if (dtype == DType.FLOAT64) {
+            requireFloat64();
+        }
+        Tolerance tol = Tolerance.of(dtype, 2);
+        try (Scope s = backend.scope(); Network net = notesReluNetwork(dtype)) {
+            // the notes' table: ŷ = 0.562, 0.562, 0.27, 0.27 for (0,0), (0,1), (1,0), (1,1)
+            Tensor xor = backend.fromArray(new double[]{0, 0, 0, 1, 1, 0, 1, 1}, 4, 2, dtype);
+            double[] yHat = net.forward(xor).toDoubleArray();
+            assertArrayEquals(new double[]{0.562, 0.562, 0.27, 0.27}, yHat, 0.005, "the notes' ŷ column");
+
+            // sample (1, 0), y = 1: z1(1) = 2 > 0, so ∂L/∂w11(1) = (ŷ − y)·w11(2)·x1 and ∂L/∂b1(1) = (ŷ − y)·w11(2)
+            Tensor x = backend.fromArray(new double[]{1, 0}, 1, 2, dtype);
+            Tensor y = backend.fromArray(new double[]{1}, 1, 1, dtype);
+            Gradients g = net.gradients(x, y);
+            double yh = sigmoid(-1 * 2 + 0.5 * 0 + 1);           // h = (relu(2), relu(0)) = (2, 0)
+            double w11 = (yh - 1) * -1 * 1;
+            // z2(1) = −0.5·1 + 1·0 + 0.5 = 0 is not > 0: its weights get no gradient
+            tol.assertClose("notes 004 dW1", new double[]{w11, 0, 0, 0}, g.dW(0), 2);
+            tol.assertClose("notes 004 db1", new double[]{(yh - 1) * -1, 0}, g.db(0), 0);
+            tol.assertClose("notes 004 dW2 = (ŷ − y)·h", new double[]{(yh - 1) * 2, 0}, g.dW(1), 0);
+            tol.assertClose("notes 004 BCE", new double[]{-Math.log(yh)}, new double[]{g.loss()}, 0);
+        }
+    }
+
+    // ---- gradient checks: every activation × loss pair -------------------------------------------------------------------
+
+    static Stream<Arguments> activationLossPairs() {
+        List<Arguments> cases = new ArrayList<>();
+        Activation[] hidden = {Activation.SIGMOID, Activation.TANH, Activation.RELU, Activation.IDENTITY};
+        Object[][] outputs = {{Activation.SIGMOID, Loss.MSE}, {Activation.TANH, Loss.MSE}, {Activation.RELU, Loss.MSE},
+                {Activation.IDENTITY, Loss.MSE}, {Activation.SIGMOID, Loss.BINARY_CROSS_ENTROPY},
+                {Activation.SOFTMAX, Loss.CROSS_ENTROPY}};
+        for (Activation h : hidden) {
+            for (Object[] o : outputs) {
+                cases.add(Arguments.of(h, o[0], o[1]));
+            }
+        }
+        return cases.stream();
+    }
+
+    static double[] targets(Loss loss, Activation out, long seed, int rows, int cols) {
+        return switch (loss) {
+            case CROSS_ENTROPY -> HostData.oneHot(seed, rows, cols);
+            case BINARY_CROSS_ENTROPY -> HostData.bits(seed, rows * cols);
+            case MSE -> out == Activation.SIGMOID ? HostData.uniform(seed, rows * cols, 0, 1)
+                    : HostData.uniform(seed, rows * cols, -1, 1);
+        };
+    }
+
+    @ParameterizedTest
+    @MethodSource("activationLossPairs")
+    void gradientsPassTheCentralDifferenceCheck(Activation hidden, Activation output, Loss loss) {
+        requireFloat64();
+        int batch = 6, outputs = 3;
+        try (Scope s = backend.scope();
+             Network net = Network.builder().input(4).dense(5, hidden).dense(4, hidden).dense(outputs, output)
+                     .loss(loss).seed(11).dtype(DType.FLOAT64).build(backend)) {
+            for (int l = 0; l < 3; l++) {           // non-zero biases, so their gradients are exercised too
+                net.setBiases(l, HostData.uniform(l + 100, net.layers().get(l).outputs(), -0.5, 0.5));
+            }
+            Tensor x = backend.fromArray(HostData.uniform(5, batch * 4, -1, 1), batch, 4, DType.FLOAT64);
+            Tensor t = backend.fromArray(targets(loss, output, 6, batch, outputs), batch, outputs, DType.FLOAT64);
+            GradientCheck.run(net, x, t).assertBelow(1e-6);
+        }
+    }
+
+    // ---- optimizer rules -------------------------------------------------------------------------------------------------
+
+    @Test
+    void sgdFollowsTheUpdateRuleWithDecayOnWeightsOnly() {
+        requireFloat64();
+        double lr = 0.3, lambda = 0.01;
+        try (Scope s = backend.scope(); Network net = qbusNetwork(DType.FLOAT64);
+             Optimizer sgd = Optimizers.sgd(lr).weightDecay(lambda)) {
+            net.setBiases(0, new double[]{0.1, 0.2, 0.3});
+            Tensor x = backend.fromArray(QBUS_X, 4, 2), t = backend.fromArray(QBUS_T, 4, 1);
+            Gradients g = net.gradients(x, t);
+            double[] w0 = net.weights(0), b0 = net.biases(0);
+            net.trainStep(x, t, sgd);
+            double[] w1 = net.weights(0), b1 = net.biases(0);
+            double[] gw = g.dW(0), gb = g.db(0);
+            double[] expectW = new double[w0.length], expectB = new double[b0.length];
+            for (int i = 0; i < w0.length; i++) {
+                expectW[i] = w0[i] - lr * (gw[i] + lambda * w0[i]);      // W := W − α(∂L/∂W + λW)
+            }
+            for (int i = 0; i < b0.length; i++) {
+                expectB[i] = b0[i] - lr * gb[i];                         // b := b − α ∂L/∂b
+            }
+            Tolerance.of(DType.FLOAT64, 1).assertClose("sgd W", expectW, w1, 3);
+            Tolerance.of(DType.FLOAT64, 1).assertClose("sgd b (no decay)", expectB, b1, 0);
+        }
+    }
+
+    @Test
+    void momentumAccumulatesAVelocity() {
+        requireFloat64();
+        double lr = 0.5, mu = 0.9;
+        try (Scope s = backend.scope(); Network net = qbusNetwork(DType.FLOAT64);
+             Optimizer sgd = Optimizers.sgd(lr).momentum(mu)) {
+            Tensor x = backend.fromArray(QBUS_X, 4, 2), t = backend.fromArray(QBUS_T, 4, 1);
+            double[] w0 = net.weights(1);
+            double[] g1 = net.gradients(x, t).dW(1);
+            net.trainStep(x, t, sgd);
+            double[] w1 = net.weights(1);
+            double[] g2 = net.gradients(x, t).dW(1);
+            net.trainStep(x, t, sgd);
+            double[] w2 = net.weights(1);
+            double[] expect1 = new double[3], expect2 = new double[3];
+            for (int i = 0; i < 3; i++) {
+                double v1 = g1[i];
+                expect1[i] = w0[i] - lr * v1;
+                double v2 = mu * v1 + g2[i];
+                expect2[i] = expect1[i] - lr * v2;
+            }
+            Tolerance.of(DType.FLOAT64, 1).assertClose("momentum step 1", expect1, w1, 0);
+            Tolerance.of(DType.FLOAT64, 1).assertClose("momentum step 2", expect2, w2, 0);
+        }
+    }
+
+    @Test
+    void adamsFirstStepIsTheSignOfTheGradientTimesTheRate() {
+        requireFloat64();
+        double lr = 0.01;
+        try (Scope s = backend.scope(); Network net = qbusNetwork(DType.FLOAT64);
+             Optimizer adam = Optimizers.adam(lr).epsilon(1e-12)) {
+            Tensor x = backend.fromArray(QBUS_X, 4, 2), t = backend.fromArray(QBUS_T, 4, 1);
+            double[] w0 = net.weights(0);
+            double[] g = net.gradients(x, t).dW(0);
+            net.trainStep(x, t, adam);
+            double[] w1 = net.weights(0);
+            double[] expect = new double[w0.length];
+            for (int i = 0; i < w0.length; i++) {   // m̂ = g, v̂ = g²: the step is lr·g/|g|
+                expect[i] = w0[i] - lr * g[i] / (Math.abs(g[i]) + 1e-12);
+            }
+            Tolerance.of(DType.FLOAT64, 1).assertClose("adam step 1", expect, w1, 3);
+        }
+    }
+
+    // ---- training --------------------------------------------------------------------------------------------------------
+
+    @Test
+    void xorIsLearned() {
+        try (Scope s = backend.scope();
+             Network net = Network.builder().input(2).dense(8, Activation.TANH).dense(1, Activation.SIGMOID)
+                     .loss(Loss.BINARY_CROSS_ENTROPY).seed(3).build(backend);
+             Optimizer adam = Optimizers.adam(0.05)) {
+            Tensor x = backend.fromArray(new float[]{0, 0, 0, 1, 1, 0, 1, 1}, 4, 2);
+            Tensor y = backend.fromArray(new float[]{0, 1, 1, 0}, 4, 1);
+            double first = net.trainStep(x, y, adam);
+            double last = first;
+            for (int i = 0; i < 400; i++) {
+                last = net.trainStep(x, y, adam);
+            }
+            assertTrue(last < 0.05 && last < first / 10, "XOR loss " + first + " → " + last);
+            try (Tensor p = net.forward(x)) {
+                float[] yHat = p.toFloatArray();
+                assertTrue(yHat[0] < 0.5 && yHat[1] > 0.5 && yHat[2] > 0.5 && yHat[3] < 0.5,
+                        "XOR predictions " + java.util.Arrays.toString(yHat));
+            }
+        }
+    }
+
+    @Test
+    void theQbusRegressionLossFallsUnderTraining() {
+        try (Scope s = backend.scope();
+             Network net = Network.builder().input(2).dense(3, Activation.SIGMOID).dense(1, Activation.SIGMOID)
+                     .loss(Loss.MSE).seed(5).build(backend);
+             Optimizer sgd = Optimizers.sgd(2.0).momentum(0.5)) {
+            Tensor x = backend.fromArray(QBUS_X, 4, 2, DType.FLOAT32), t = backend.fromArray(QBUS_T, 4, 1, DType.FLOAT32);
+            double first = net.loss(x, t);
+            for (int i = 0; i < 500; i++) {
+                net.trainStep(x, t, sgd);
+            }
+            double last = net.loss(x, t);
+            assertTrue(last < first / 4, "regression loss " + first + " → " + last);
+        }
+    }
+
+    @Test
+    void aTrainingStepAfterWarmUpCreatesNoTensors() {
+        try (Scope s = backend.scope();
+             Network net = Network.builder().input(20).dense(16, Activation.RELU).dense(5, Activation.SOFTMAX)
+                     .loss(Loss.CROSS_ENTROPY).build(backend);
+             Optimizer opt = Optimizers.sgd(0.1).momentum(0.9)) {
+            Tensor x = backend.fromArray(HostData.uniform(1, 32 * 20, -1, 1), 32, 20, DType.FLOAT32);
+            Tensor t = backend.fromArray(HostData.oneHot(2, 32, 5), 32, 5, DType.FLOAT32);
+            net.trainStepWithoutLoss(x, t, opt);
+            long created = backend.stats().tensorsCreated();
+            for (int i = 0; i < 5; i++) {
+                net.trainStepWithoutLoss(x, t, opt);
+            }
+            assertEquals(created, backend.stats().tensorsCreated(), "tensors created by warm training steps");
+        }
+    }
+
+    @Test
+    void copyToAnotherBackendKeepsWeightsAndGradients() {
+        try (Backend ref = Backend.wrap(new ReferenceBackend()); Scope s = backend.scope();
+             Network net = Network.builder().input(6).dense(7, Activation.TANH).dense(3, Activation.SOFTMAX)
+                     .loss(Loss.CROSS_ENTROPY).seed(9).build(backend);
+             Network copy = net.copyTo(ref)) {
+            double[] x = HostData.uniform(3, 10 * 6, -1, 1), t = HostData.oneHot(4, 10, 3);
+            Gradients here = net.gradients(backend.fromArray(x, 10, 6, DType.FLOAT32),
+                    backend.fromArray(t, 10, 3, DType.FLOAT32));
+            Gradients there;
+            try (Scope r = ref.scope()) {
+                there = copy.gradients(ref.fromArray(x, 10, 6, DType.FLOAT32), ref.fromArray(t, 10, 3, DType.FLOAT32));
+            }
+            assertArrayEquals(net.weights(0), copy.weights(0), "weights copied exactly");
+            for (int l = 0; l < 2; l++) {
+                Tolerance.of(DType.FLOAT32, 10).assertClose("dW" + l + " after copyTo", there.dW(l), here.dW(l), 0);
+                Tolerance.of(DType.FLOAT32, 10).assertClose("db" + l + " after copyTo", there.db(l), here.db(l), 0);
+            }
+        }
+    }
+
+    protected Stream<DType> dtypes() {
+        return Stream.of(DType.FLOAT32, DType.FLOAT64);
+    }
+
+}
