@@ -6,6 +6,10 @@ set -euo pipefail
 packages=()
 command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || packages+=(maven)
+# OpenCL for the opencl and aparapi backends' tests: PoCL runs OpenCL on the CPU (correct, not fast)
+for p in ocl-icd-libopencl1 pocl-opencl-icd clinfo; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || packages+=("$p")
+done
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0
