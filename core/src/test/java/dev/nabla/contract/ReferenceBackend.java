@@ -129,20 +129,36 @@ public final class ReferenceBackend implements ComputeBackend {
     public void synchronize() {
     }
 
-    /** c[i][j] = α·Σ_p op(A)[i][p]·op(B)[p][j] + β·c[i][j], the sum compensated; β = 0 or α = 0 as in BLAS. */
+    /**
+     * c[i][j] = α·Σ_p op(A)[i][p]·op(B)[p][j] + β·c[i][j], each dot product a compensated sum over contiguous copies
+     * of row i of op(A) and column j of op(B); β = 0 or α = 0 as in BLAS.
+     */
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, DeviceBuffer a,
                      DeviceBuffer b, double beta, DeviceBuffer c) {
         double[] av = v(a), bv = v(b), cv = v(c);
+        double[] bCols = new double[n * k];                 // column j of op(B) at j·k
+        if (alpha != 0) {
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) {
+                    bCols[j * k + p] = transB ? bv[j * k + p] : bv[p * n + j];
+                }
+            }
+        }
+        double[] aRow = new double[k];
         for (int i = 0; i < m; i++) {
+            if (alpha != 0) {
+                for (int p = 0; p < k; p++) {
+                    aRow[p] = transA ? av[p * m + i] : av[i * k + p];
+                }
+            }
             for (int j = 0; j < n; j++) {
                 double dot = 0;
                 if (alpha != 0) {
                     CompensatedSum s = new CompensatedSum();
+                    int bj = j * k;
                     for (int p = 0; p < k; p++) {
-                        double aip = transA ? av[p * m + i] : av[i * k + p];
-                        double bpj = transB ? bv[j * k + p] : bv[p * n + j];
-                        s.add(aip * bpj);
+                        s.add(aRow[p] * bCols[bj + p]);
                     }
                     dot = alpha * s.value();
                 }

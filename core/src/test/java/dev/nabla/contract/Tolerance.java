@@ -42,8 +42,9 @@ public final class Tolerance {
     /**
      * Asserts element by element that {@code actual} matches {@code reference}; the failure names the worst element
      * (index, and row/column when {@code cols} &gt; 0), both values, the allowed margin and how many elements fail.
+     * Returns the largest fraction of its allowed margin any element used (0 = exact, 1 = at the limit).
      */
-    public void assertClose(String what, double[] reference, double[] actual, int cols) {
+    public double assertClose(String what, double[] reference, double[] actual, int cols) {
         if (reference.length != actual.length) {
             throw new AssertionError(what + ": length " + actual.length + ", expected " + reference.length);
         }
@@ -57,6 +58,7 @@ public final class Tolerance {
         int bad = 0;
         int worst = -1;
         double worstExcess = -1;
+        double usedMargin = 0;
         for (int i = 0; i < reference.length; i++) {
             double r = reference[i];
             double a = actual[i];
@@ -64,7 +66,9 @@ public final class Tolerance {
             if (Double.isNaN(r) || Double.isNaN(a) || Double.isInfinite(r) || Double.isInfinite(a)) {
                 excess = (Double.compare(r, a) == 0 || (Double.isNaN(r) && Double.isNaN(a))) ? 0 : Double.POSITIVE_INFINITY;
             } else {
-                excess = Math.abs(a - r) - (atol + rtol * Math.abs(r));
+                double allowed = atol + rtol * Math.abs(r);
+                excess = Math.abs(a - r) - allowed;
+                usedMargin = Math.max(usedMargin, allowed > 0 ? Math.abs(a - r) / allowed : (a == r ? 0 : 1e300));
             }
             if (excess > 0) {
                 bad++;
@@ -84,5 +88,6 @@ public final class Tolerance {
                     what, bad, reference.length, at, r, a, Math.abs(a - r), atol + rtol * Math.abs(r), atol, rtol,
                     reductionLength, maxAbs));
         }
+        return usedMargin;
     }
 }

@@ -1,0 +1,140 @@
+package dev.nabla.contract;
+
+import dev.nabla.Backend;
+import dev.nabla.DType;
+import dev.nabla.Scope;
+import dev.nabla.nn.Gradients;
+import dev.nabla.nn.Network;
+import dev.nabla.nn.Optimizer;
+import dev.nabla.nn.Optimizers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+
+/**
+ * Cross-backend parity: the same random networks with the same weights give the same loss and the same dW, db on
+ * the backend under test and on a baseline backend, under the one {@link Tolerance} rule with K the longest
+ * reduction of the network; and 50 SGD steps from the same weights keep the weights together. A mismatch names the
+ * network, the layer, the worst element, both values and the margin.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(NoSkipOnCi.class)
+public abstract class ParityContract {
+
+    /** The backend under test (a fresh instance the suite closes). */
+    protected abstract Backend createBackend();
+
+    /** What it is compared with (a fresh instance the suite closes), usually the cpu backend. */
+    protected abstract Backend createBaseline();
+
+    /** Number of random networks whose gradients are compared. */
+    protected int networks() {
+        return 200;
+    }
+
+    /** Number of networks trained side by side for {@link #STEPS} steps. */
+    protected int trainedNetworks() {
+        return 12;
+    }
+
+    public static final int STEPS = 50;
+    /** Seed of the network draws; the same for every backend pair. */
+    public static final long SEED = 20261122L;
+
+    private Backend backend;
+    private Backend baseline;
+    /** Per quantity, the largest fraction of the tolerance used by any network (printed when the suite ends). */
+    private final Map<String, Double> worstMargin = new ConcurrentHashMap<>();
+
+    private void record(String quantity, double used) {
+        worstMargin.merge(quantity, used, Math::max);
+    }
+
+    @BeforeAll
+    void start() {
+        backend = createBackend();
+        baseline = createBaseline();
+    }
+
+    @AfterAll
+    void stop() {
+        if (!worstMargin.isEmpty()) {
+            StringBuilder sb = new StringBuilder("parity " + (backend == null ? "?" : backend.name()) + " vs "
+                    + (baseline == null ? "?" : baseline.name()) + ": largest fraction of the tolerance used");
+            new TreeMap<>(worstMargin).forEach((q, v) -> sb.append(String.format("%n  %-22s %.4f", q, v)));
+            System.out.println(sb);
+        }
+        if (backend != null) {
+            backend.close();
+        }
+        if (baseline != null) {
+            baseline.close();
+        }
+    }
+
+    IntStream networkIndices() {
+        return IntStream.range(0, networks());
+    }
+
+    IntStream trainedIndices() {
+        return IntStream.range(0, trainedNetworks());
+    }
+
+    private static Gradients gradients(RandomNetworkSpec spec, Network net, Backend on) {
+        try (Scope s = on.scope()) {
+            return net.gradients(on.fromArray(spec.inputs(), spec.batch(), spec.widths()[0], DType.FLOAT32),
+                    on.fromArray(spec.targets(), spec.batch(), spec.widths()[spec.depth()], DType.FLOAT32));
+        }
+    }
+
+    @ParameterizedTest(name = "network {0}")
+    @MethodSource("networkIndices")
+    void lossAndGradientsMatchTheBaseline(int index) {
+        RandomNetworkSpec spec = RandomNetworkSpec.draw(SEED, index);
+        try (Network here = spec.build(backend, DType.FLOAT32); Network there = here.copyTo(baseline)) {
+            Gradients got = gradients(spec, here, backend);
+            Gradients want = gradients(spec, there, baseline);
+            String who = spec + " [" + backend.name() + " vs " + baseline.name() + "]";
+            Tolerance tol = Tolerance.of(DType.FLOAT32, spec.longestReduction());
+            record("loss", tol.assertClose(who + " loss", new double[]{want.loss()}, new double[]{got.loss()}, 0));
+            for (int l = 0; l < spec.depth(); l++) {
+                record("dW", tol.assertClose(who + " dW" + l, want.dW(l), got.dW(l), spec.widths()[l + 1]));
+                record("db", tol.assertClose(who + " db" + l, want.db(l), got.db(l), 0));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "network {0}")
+    @MethodSource("trainedIndices")
+    void fiftySgdStepsKeepTheWeightsTogether(int index) {
+        RandomNetworkSpec spec = RandomNetworkSpec.draw(SEED + 1, index);
+        try (Network here = spec.build(backend, DType.FLOAT32); Network there = here.copyTo(baseline);
+             Optimizer sgdHere = Optimizers.sgd(0.05); Optimizer sgdThere = Optimizers.sgd(0.05);
+             Scope s1 = backend.scope(); Scope s2 = baseline.scope()) {
+            int in = spec.widths()[0], out = spec.widths()[spec.depth()];
+            var xh = backend.fromArray(spec.inputs(), spec.batch(), in, DType.FLOAT32);
+            var th = backend.fromArray(spec.targets(), spec.batch(), out, DType.FLOAT32);
+            var xb = baseline.fromArray(spec.inputs(), spec.batch(), in, DType.FLOAT32);
+            var tb = baseline.fromArray(spec.targets(), spec.batch(), out, DType.FLOAT32);
+            for (int step = 0; step < STEPS; step++) {
+                here.trainStepWithoutLoss(xh, th, sgdHere);
+                there.trainStepWithoutLoss(xb, tb, sgdThere);
+            }
+            String who = spec + " after " + STEPS + " SGD steps [" + backend.name() + " vs " + baseline.name() + "]";
+            Tolerance tol = Tolerance.of(DType.FLOAT32, spec.longestReduction());
+            for (int l = 0; l < spec.depth(); l++) {
+                record("W after SGD", tol.assertClose(who + " W" + l, there.weights(l), here.weights(l),
+                        spec.widths()[l + 1]));
+                record("b after SGD", tol.assertClose(who + " b" + l, there.biases(l), here.biases(l), 0));
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.nabla.contract;
+
+import dev.nabla.Backend;
+import dev.nabla.DType;
+import dev.nabla.nn.Activation;
+import dev.nabla.nn.Loss;
+import dev.nabla.nn.Network;
+import dev.nabla.nn.NetworkBuilder;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * A seeded random network for parity tests: depth 1–5, widths 1–300, batch 1–257, hidden activations from
+ * SIGMOID, TANH, RELU, IDENTITY and an output/loss pair from the six valid ones; with its inputs and targets.
+ */
+public record RandomNetworkSpec(long seed, int batch, int[] widths, Activation[] activations, Loss loss) {
+
+    private static final Activation[] HIDDEN = {Activation.SIGMOID, Activation.TANH, Activation.RELU,
+            Activation.IDENTITY};
+    private static final Object[][] OUTPUTS = {{Activation.SIGMOID, Loss.MSE}, {Activation.TANH, Loss.MSE},
+            {Activation.RELU, Loss.MSE}, {Activation.IDENTITY, Loss.MSE},
+            {Activation.SIGMOID, Loss.BINARY_CROSS_ENTROPY}, {Activation.SOFTMAX, Loss.CROSS_ENTROPY}};
+
+    /** Network number {@code index}: its output/loss pair cycles so that every pair appears equally often. */
+    public static RandomNetworkSpec draw(long seed, int index) {
+        SplittableRandom r = new SplittableRandom(seed * 1_000_003L + index);
+        int depth = 1 + r.nextInt(5);
+        int[] widths = new int[depth + 1];                 // widths[0] = inputs
+        for (int i = 0; i <= depth; i++) {
+            widths[i] = 1 + r.nextInt(300);
+        }
+        Activation[] acts = new Activation[depth];
+        for (int l = 0; l < depth - 1; l++) {
+            acts[l] = HIDDEN[r.nextInt(HIDDEN.length)];
+        }
+        Object[] out = OUTPUTS[index % OUTPUTS.length];
+        acts[depth - 1] = (Activation) out[0];
+        Loss loss = (Loss) out[1];
+        if (loss != Loss.MSE && widths[depth] == 1 && loss == Loss.CROSS_ENTROPY) {
+            widths[depth] = 2;                            // a softmax over one class is constant: give it two
+        }
+        return new RandomNetworkSpec(seed * 1_000_003L + index, 1 + r.nextInt(257), widths, acts, loss);
+    }
+
+    public int depth() {
+        return activations.length;
+    }
+
+    /** The longest reduction in a forward or backward pass: the batch (Aᵀδ, 1ᵀδ) or a layer width (X·W, δWᵀ). */
+    public int longestReduction() {
+        return Math.max(batch, Arrays.stream(widths).max().orElse(1));
+    }
+
+    public Network build(Backend backend, DType dtype) {
+        NetworkBuilder b = Network.builder().input(widths[0]).loss(loss).seed(seed).dtype(dtype);
+        for (int l = 0; l < depth(); l++) {
+            b.dense(widths[l + 1], activations[l]);
+        }
+        return b.build(backend);
+    }
+
+    public double[] inputs() {
+        return HostData.uniform(seed + 1, batch * widths[0], -1, 1);
+    }
+
+    public double[] targets() {
+        return NetworkContract.targets(loss, activations[depth() - 1], seed + 2, batch, widths[depth()]);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("net#" + seed + " N=" + batch + " " + widths[0]);
+        for (int l = 0; l < depth(); l++) {
+            sb.append("→").append(widths[l + 1]).append(' ').append(activations[l]);
+        }
+        return sb.append(", ").append(loss).toString();
+    }
+}
