@@ -197,15 +197,6 @@ public abstract class NetworkContract {
         return cases.stream();
     }
 
-    static double[] targets(Loss loss, Activation out, long seed, int rows, int cols) {
-        return switch (loss) {
-            case CROSS_ENTROPY -> HostData.oneHot(seed, rows, cols);
-            case BINARY_CROSS_ENTROPY -> HostData.bits(seed, rows * cols);
-            case MSE -> out == Activation.SIGMOID ? HostData.uniform(seed, rows * cols, 0, 1)
-                    : HostData.uniform(seed, rows * cols, -1, 1);
-        };
-    }
-
     @ParameterizedTest
     @MethodSource("activationLossPairs")
     void gradientsPassTheCentralDifferenceCheck(Activation hidden, Activation output, Loss loss) {
@@ -218,7 +209,7 @@ public abstract class NetworkContract {
                 net.setBiases(l, HostData.uniform(l + 100, net.layers().get(l).outputs(), -0.5, 0.5));
             }
             Tensor x = backend.fromArray(HostData.uniform(5, batch * 4, -1, 1), batch, 4, DType.FLOAT64);
-            Tensor t = backend.fromArray(targets(loss, output, 6, batch, outputs), batch, outputs, DType.FLOAT64);
+            Tensor t = backend.fromArray(RandomNetworkSpec.targets(loss, output, 6, batch, outputs), batch, outputs, DType.FLOAT64);
             GradientCheck.run(net, x, t).assertBelow(1e-6);
         }
     }

@@ -65,7 +65,17 @@ public record RandomNetworkSpec(long seed, int batch, int[] widths, Activation[]
     }
 
     public double[] targets() {
-        return NetworkContract.targets(loss, activations[depth() - 1], seed + 2, batch, widths[depth()]);
+        return targets(loss, activations[depth() - 1], seed + 2, batch, widths[depth()]);
+    }
+
+    /** Targets a loss accepts: one-hot rows (CE), bits (BCE), values in the output's range (MSE). */
+    public static double[] targets(Loss loss, Activation out, long seed, int rows, int cols) {
+        return switch (loss) {
+            case CROSS_ENTROPY -> HostData.oneHot(seed, rows, cols);
+            case BINARY_CROSS_ENTROPY -> HostData.bits(seed, rows * cols);
+            case MSE -> out == Activation.SIGMOID ? HostData.uniform(seed, rows * cols, 0, 1)
+                    : HostData.uniform(seed, rows * cols, -1, 1);
+        };
     }
 
     @Override
