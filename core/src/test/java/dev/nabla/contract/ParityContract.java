@@ -24,6 +24,10 @@ import java.util.stream.IntStream;
  * the backend under test and on a baseline backend, under the one {@link Tolerance} rule with K the longest
  * reduction of the network; and 50 SGD steps from the same weights keep the weights together. A mismatch names the
  * network, the layer, the worst element, both values and the margin.
+ *
+ * <p>The 200 gradient networks draw from every activation and loss. The trained networks have continuous
+ * derivatives only ({@link RandomNetworkSpec#drawSmooth}): through a ReLU kink, rounding alone may send two correct
+ * backends down different paths (see there for the measured case).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(NoSkipOnCi.class)
@@ -51,11 +55,13 @@ public abstract class ParityContract {
 
     private Backend backend;
     private Backend baseline;
-    /** Per quantity, the largest fraction of the tolerance used by any network (printed when the suite ends). */
+    /** Per quantity, the largest fraction of the tolerance and the largest |difference| (printed at the end). */
     private final Map<String, Double> worstMargin = new ConcurrentHashMap<>();
+    private final Map<String, Double> worstAbs = new ConcurrentHashMap<>();
 
-    private void record(String quantity, double used) {
-        worstMargin.merge(quantity, used, Math::max);
+    private void record(String quantity, Tolerance.Match m) {
+        worstMargin.merge(quantity, m.usedMargin(), Math::max);
+        worstAbs.merge(quantity, m.maxAbsDiff(), Math::max);
     }
 
     @BeforeAll
@@ -68,8 +74,9 @@ public abstract class ParityContract {
     void stop() {
         if (!worstMargin.isEmpty()) {
             StringBuilder sb = new StringBuilder("parity " + (backend == null ? "?" : backend.name()) + " vs "
-                    + (baseline == null ? "?" : baseline.name()) + ": largest fraction of the tolerance used");
-            new TreeMap<>(worstMargin).forEach((q, v) -> sb.append(String.format("%n  %-22s %.4f", q, v)));
+                    + (baseline == null ? "?" : baseline.name()) + ": largest |difference| and fraction of the tolerance used");
+            new TreeMap<>(worstMargin).forEach((q, v) -> sb.append(String.format("%n  %-14s |diff| %.3g  tolerance used %.4f",
+                    q, worstAbs.get(q), v)));
             System.out.println(sb);
         }
         if (backend != null) {
@@ -115,7 +122,7 @@ public abstract class ParityContract {
     @ParameterizedTest(name = "network {0}")
     @MethodSource("trainedIndices")
     void fiftySgdStepsKeepTheWeightsTogether(int index) {
-        RandomNetworkSpec spec = RandomNetworkSpec.draw(SEED + 1, index);
+        RandomNetworkSpec spec = RandomNetworkSpec.drawSmooth(SEED + 1, index);
         try (Network here = spec.build(backend, DType.FLOAT32); Network there = here.copyTo(baseline);
              Optimizer sgdHere = Optimizers.sgd(0.05); Optimizer sgdThere = Optimizers.sgd(0.05);
              Scope s1 = backend.scope(); Scope s2 = baseline.scope()) {

@@ -42,9 +42,10 @@ public final class Tolerance {
     /**
      * Asserts element by element that {@code actual} matches {@code reference}; the failure names the worst element
      * (index, and row/column when {@code cols} &gt; 0), both values, the allowed margin and how many elements fail.
-     * Returns the largest fraction of its allowed margin any element used (0 = exact, 1 = at the limit).
+     * Returns how close it came: the largest fraction of its allowed margin any element used (0 = exact, 1 = at the
+     * limit) and the largest absolute difference.
      */
-    public double assertClose(String what, double[] reference, double[] actual, int cols) {
+    public Match assertClose(String what, double[] reference, double[] actual, int cols) {
         if (reference.length != actual.length) {
             throw new AssertionError(what + ": length " + actual.length + ", expected " + reference.length);
         }
@@ -59,6 +60,7 @@ public final class Tolerance {
         int worst = -1;
         double worstExcess = -1;
         double usedMargin = 0;
+        double maxAbsDiff = 0;
         for (int i = 0; i < reference.length; i++) {
             double r = reference[i];
             double a = actual[i];
@@ -68,6 +70,7 @@ public final class Tolerance {
             } else {
                 double allowed = atol + rtol * Math.abs(r);
                 excess = Math.abs(a - r) - allowed;
+                maxAbsDiff = Math.max(maxAbsDiff, Math.abs(a - r));
                 usedMargin = Math.max(usedMargin, allowed > 0 ? Math.abs(a - r) / allowed : (a == r ? 0 : 1e300));
             }
             if (excess > 0) {
@@ -88,6 +91,10 @@ public final class Tolerance {
                     what, bad, reference.length, at, r, a, Math.abs(a - r), atol + rtol * Math.abs(r), atol, rtol,
                     reductionLength, maxAbs));
         }
-        return usedMargin;
+        return new Match(usedMargin, maxAbsDiff);
+    }
+
+    /** The outcome of a passing comparison: fraction of the margin used, and the largest absolute difference. */
+    public record Match(double usedMargin, double maxAbsDiff) {
     }
 }

@@ -1,0 +1,545 @@
+package dev.nabla.opencl;
+
+import dev.nabla.DType;
+import dev.nabla.DeviceException;
+import dev.nabla.spi.BinaryOp;
+import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.ComputeBackend;
+import dev.nabla.spi.DeviceBuffer;
+import dev.nabla.spi.RowReduction;
+import dev.nabla.spi.UnaryOp;
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
+import org.jocl.cl_queue_properties;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code opencl} backend: hand-written kernels (the .cl resources of this package) through JOCL.
+ *
+ * <ul>
+ *   <li>Tensors live in device buffers from a size-bucketed {@link BufferPool}; after the first training step no
+ *       new device buffers are created.</li>
+ *   <li>One in-order command queue. Kernels are enqueued without waiting; only {@link #read} (the tensor API's
+ *       toFloatArray and friends), {@link #write} (fromArray: the host array is the caller's) and
+ *       {@link #synchronize()} block.</li>
+ *   <li>Host↔device bytes, buffer creations and kernel launches are counted ({@link #counters()}).</li>
+ *   <li>OpenCL errors become typed exceptions ({@link ClErrors}); a failed build carries its build log.</li>
+ *   <li>FLOAT64 only where the device has cl_khr_fp64.</li>
+ * </ul>
+ * Calls are serialised (kernel objects hold their arguments), so the backend is safe to share between threads.
+ */
+public final class OpenClBackend implements ComputeBackend {
+    public static final String NAME = "opencl";
+    /** Kernel names of the program. */
+    static final List<String> KERNELS = List.of("unary_op", "binary_op", "axpy", "sum_columns", "reduce_rows",
+            "sum_partials", "sum_final", "bias_activation", "activation_backward", "loss_delta_partials",
+            "softmax_rows", "sgd_step", "adam_step", "gemm", "gemm_scale");
+    /** Most work-groups of a two-pass full sum; sizes the scratch buffer of partial sums. */
+    static final int MAX_PARTIALS = 1024;
+    static final int COLS_PER_GROUP = 32;
+
+    private final ClDevice device;
+    private final GemmConfig gemmConfig;
+    private final cl_context context;
+    private final cl_command_queue queue;
+    private final ClProgram floatProgram;
+    private final ClProgram doubleProgram;
+    private final BufferPool pool;
+    private final ClBuffer floatPartials;
+    private final ClBuffer doublePartials;
+    private final int group;
+    private long hostToDeviceBytes;
+    private long deviceToHostBytes;
+    private long launches;
+    private boolean closed;
+
+    /** The device chosen by {@code -Dnabla.opencl.device} / {@code NABLA_OPENCL_DEVICE}, else the first GPU. */
+    public OpenClBackend() {
+        this(ClDiscovery.select(ClDiscovery.devices(), ClDiscovery.requestedSelector()));
+    }
+
+    public OpenClBackend(ClDevice device) {
+        this(device, GemmTuning.configFor(device));
+    }
+
+    public OpenClBackend(ClDevice device, GemmConfig gemmConfig) {
+        this.device = device;
+        this.gemmConfig = gemmConfig.validate(device.maxWorkGroupSize(), device.localMemBytes(),
+                device.fp64() ? 8 : 4);
+        this.group = (int) Math.min(256, Integer.highestOneBit((int) Math.min(Integer.MAX_VALUE,
+                device.maxWorkGroupSize())));
+        cl_context ctx = null;
+        cl_command_queue q = null;
+        ClProgram fp = null;
+        ClProgram dp = null;
+        try {
+            CL.setExceptionsEnabled(true);
+            cl_context_properties props = new cl_context_properties();
+            props.addProperty(CL.CL_CONTEXT_PLATFORM, device.platform());
+            ctx = CL.clCreateContext(props, 1, new cl_device_id[]{device.device()}, null, null, null);
+            q = createQueue(ctx, device);
+            String options = "-cl-std=CL1.2 " + this.gemmConfig.defines();
+            fp = ClProgram.build(ctx, device, "nabla", DType.FLOAT32, KernelSources.program(DType.FLOAT32), options,
+                    KERNELS);
+            if (device.fp64()) {
+                dp = ClProgram.build(ctx, device, "nabla", DType.FLOAT64, KernelSources.program(DType.FLOAT64),
+                        options + " -DUSE_DOUBLE", KERNELS);
+            }
+        } catch (CLException e) {
+            release(fp, dp, q, ctx);
+            throw ClErrors.translate("starting OpenCL on " + device.name(), e);
+        } catch (RuntimeException e) {
+            release(fp, dp, q, ctx);
+            throw e;
+        }
+        this.context = ctx;
+        this.queue = q;
+        this.floatProgram = fp;
+        this.doubleProgram = dp;
+        this.pool = new BufferPool(ctx);
+        this.floatPartials = pool.acquire(DType.FLOAT32, MAX_PARTIALS);
+        this.doublePartials = dp == null ? null : pool.acquire(DType.FLOAT64, MAX_PARTIALS);
+    }
+
+    private static cl_command_queue createQueue(cl_context ctx, ClDevice device) {
+        if (device.platformVersion().contains("OpenCL 1.")) {
+            @SuppressWarnings("deprecation")
+            cl_command_queue q = CL.clCreateCommandQueue(ctx, device.device(), 0, null);
+            return q;
+        }
+        return CL.clCreateCommandQueueWithProperties(ctx, device.device(), new cl_queue_properties(), null);
+    }
+
+    private static void release(ClProgram fp, ClProgram dp, cl_command_queue q, cl_context ctx) {
+        if (dp != null) {
+            dp.close();
+        }
+        if (fp != null) {
+            fp.close();
+        }
+        if (q != null) {
+            CL.clReleaseCommandQueue(q);
+        }
+        if (ctx != null) {
+            CL.clReleaseContext(ctx);
+        }
+    }
+
+    public ClDevice device() {
+        return device;
+    }
+
+    public GemmConfig gemmConfig() {
+        return gemmConfig;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return device.name() + " (" + device.type() + ", " + device.platformName() + ", " + device.version()
+                + (device.fp64() ? ", fp64" : ", no fp64") + "; gemm tile " + gemmConfig.tm() + "×" + gemmConfig.tn()
+                + "×" + gemmConfig.tk() + ", " + gemmConfig.wptm() + "×" + gemmConfig.wptn() + " per work-item)";
+    }
+
+    @Override
+    public boolean supports(DType dtype) {
+        return dtype == DType.FLOAT32 || doubleProgram != null;
+    }
+
+    @Override
+    public long maxElements(DType dtype) {
+        return device.maxAllocBytes() / dtype.bytes();
+    }
+
+    // ---- memory ------------------------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized DeviceBuffer allocate(DType dtype, long length) {
+        checkOpen("allocate");
+        return pool.acquire(dtype, length);
+    }
+
+    @Override
+    public synchronized void release(DeviceBuffer buffer) {
+        if (!closed) {
+            pool.release((ClBuffer) buffer);   // later commands on the in-order queue are the only ones to reuse it
+        }
+    }
+
+    @Override
+    public synchronized void write(DeviceBuffer dst, float[] src) {
+        transfer("write", () -> CL.clEnqueueWriteBuffer(queue, b(dst).mem, CL.CL_TRUE, 0, (long) src.length * 4,
+                Pointer.to(src), 0, null, null));
+        hostToDeviceBytes += (long) src.length * 4;
+    }
+
+    @Override
+    public synchronized void write(DeviceBuffer dst, double[] src) {
+        transfer("write", () -> CL.clEnqueueWriteBuffer(queue, b(dst).mem, CL.CL_TRUE, 0, (long) src.length * 8,
+                Pointer.to(src), 0, null, null));
+        hostToDeviceBytes += (long) src.length * 8;
+    }
+
+    @Override
+    public synchronized void read(DeviceBuffer src, float[] dst) {
+        transfer("read", () -> CL.clEnqueueReadBuffer(queue, b(src).mem, CL.CL_TRUE, 0, (long) dst.length * 4,
+                Pointer.to(dst), 0, null, null));
+        deviceToHostBytes += (long) dst.length * 4;
+    }
+
+    @Override
+    public synchronized void read(DeviceBuffer src, double[] dst) {
+        transfer("read", () -> CL.clEnqueueReadBuffer(queue, b(src).mem, CL.CL_TRUE, 0, (long) dst.length * 8,
+                Pointer.to(dst), 0, null, null));
+        deviceToHostBytes += (long) dst.length * 8;
+    }
+
+    private void transfer(String what, Runnable call) {
+        checkOpen(what);
+        try {
+            call.run();
+        } catch (CLException e) {
+            throw ClErrors.translate(what, e);
+        }
+    }
+
+    @Override
+    public synchronized void copy(DeviceBuffer src, DeviceBuffer dst, long n) {
+        if (n == 0) {
+            return;
+        }
+        long bytes = n * src.dtype().bytes();
+        transfer("copy", () -> CL.clEnqueueCopyBuffer(queue, b(src).mem, b(dst).mem, 0, 0, bytes, 0, null, null));
+    }
+
+    @Override
+    public synchronized void fill(DeviceBuffer dst, long n, double value) {
+        if (n == 0) {
+            return;
+        }
+        if (dst.dtype() == DType.FLOAT32) {
+            transfer("fill", () -> CL.clEnqueueFillBuffer(queue, b(dst).mem, Pointer.to(new float[]{(float) value}),
+                    Sizeof.cl_float, 0, n * 4, 0, null, null));
+        } else {
+            transfer("fill", () -> CL.clEnqueueFillBuffer(queue, b(dst).mem, Pointer.to(new double[]{value}),
+                    Sizeof.cl_double, 0, n * 8, 0, null, null));
+        }
+    }
+
+    @Override
+    public synchronized void synchronize() {
+        transfer("synchronize", () -> CL.clFinish(queue));
+    }
+
+    // ---- launching ---------------------------------------------------------------------------------------------------
+
+    private Launch launch(String kernel, DType dtype) {
+        checkOpen(kernel);
+        ClProgram p = dtype == DType.FLOAT32 ? floatProgram : doubleProgram;
+        if (p == null) {
+            throw new DeviceException(kernel + ": " + device.name() + " has no fp64 [opencl]");
+        }
+        cl_kernel k = p.kernel(kernel);
+        return new Launch(k, dtype);
+    }
+
+    private void run(String what, Launch l, long[] global, long[] local) {
+        try {
+            l.run(queue, global, local);
+            launches++;
+        } catch (CLException e) {
+            throw ClErrors.translate(what, e);
+        }
+    }
+
+    private static long roundUp(long n, long m) {
+        return (n + m - 1) / m * m;
+    }
+
+    /** A power-of-two work-group size for a row of {@code cols} elements, at most the backend's group size. */
+    private int rowGroup(int cols) {
+        int p = Integer.highestOneBit(Math.max(1, cols));
+        if (p < cols) {
+            p <<= 1;
+        }
+        return Math.min(group, Math.max(1, p));
+    }
+
+    /** 1-D launch over n elements. */
+    private long[] flat(long n) {
+        return new long[]{roundUp(n, group)};
+    }
+
+    private long[] flatLocal() {
+        return new long[]{group};
+    }
+
+    // ---- primitives --------------------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, DeviceBuffer a,
+                                  DeviceBuffer bm, double beta, DeviceBuffer c) {
+        gemmWithEpilogue(transA, transB, m, n, k, alpha, a, bm, beta, c, 0, null);
+    }
+
+    private void gemmWithEpilogue(boolean transA, boolean transB, int m, int n, int k, double alpha, DeviceBuffer a,
+                                  DeviceBuffer bm, double beta, DeviceBuffer c, int epilogue, DeviceBuffer aux) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        DType dt = c.dtype();
+        long mn = (long) m * n;
+        if (k == 0 || alpha == 0) {
+            // β·C, and an epilogue multiplies that: with β = 0 the result is 0 either way
+            Launch l = launch("gemm_scale", dt).i64(mn).real(beta).mem(b(c));
+            run("gemm", l, flat(mn), flatLocal());
+            if (epilogue != 0 && beta != 0) {
+                Launch e = launch("activation_backward", dt).i32(epilogue).mem(b(aux)).mem(b(c)).mem(b(c)).i64(mn);
+                run("gemm epilogue", e, flat(mn), flatLocal());
+            }
+            return;
+        }
+        GemmConfig g = gemmConfig;
+        int rtsm = g.tm() / g.wptm();
+        int rtsn = g.tn() / g.wptn();
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
+        Launch l = launch("gemm", dt).i32(m).i32(n).i32(k).real(alpha)
+                .mem(b(a)).i32(lda).i32(transA ? 1 : 0).i32(lda % g.vw() == 0 ? 1 : 0)
+                .mem(b(bm)).i32(ldb).i32(transB ? 1 : 0).i32(ldb % g.vw() == 0 ? 1 : 0)
+                .real(beta).mem(b(c)).i32(epilogue).mem(b(aux == null ? c : aux));
+        long[] global = {(long) ((n + g.tn() - 1) / g.tn()) * rtsn, (long) ((m + g.tm() - 1) / g.tm()) * rtsm};
+        run("gemm", l, global, new long[]{rtsn, rtsm});
+    }
+
+    @Override
+    public synchronized void unary(UnaryOp op, double param, DeviceBuffer x, DeviceBuffer out, long n) {
+        if (n == 0) {
+            return;
+        }
+        Launch l = launch("unary_op", x.dtype()).i32(KernelSources.code(op)).real(param).mem(b(x)).mem(b(out)).i64(n);
+        run("unary " + op, l, flat(n), flatLocal());
+    }
+
+    @Override
+    public synchronized void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer bb, Broadcast broadcast,
+                                    DeviceBuffer out, int rows, int cols) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        Launch l = launch("binary_op", a.dtype()).i32(KernelSources.code(op)).mem(b(a)).mem(b(bb))
+                .i32(KernelSources.code(broadcast)).mem(b(out)).i32(rows).i32(cols);
+        run("binary " + op, l, grid2d(rows, cols), local2d(cols));
+    }
+
+    private long[] local2d(int cols) {
+        int lx = rowGroup(cols);
+        return new long[]{lx, Math.max(1, group / lx)};
+    }
+
+    private long[] grid2d(int rows, int cols) {
+        long[] local = local2d(cols);
+        return new long[]{roundUp(cols, local[0]), roundUp(rows, local[1])};
+    }
+
+    @Override
+    public synchronized void sumColumns(DeviceBuffer x, int rows, int cols, DeviceBuffer out) {
+        if (cols == 0) {
+            return;
+        }
+        int ry = Math.max(1, Math.min(8, group / COLS_PER_GROUP));
+        Launch l = launch("sum_columns", x.dtype()).mem(b(x)).i32(rows).i32(cols).mem(b(out))
+                .local((long) COLS_PER_GROUP * ry);
+        run("sumColumns", l, new long[]{roundUp(cols, COLS_PER_GROUP), ry}, new long[]{COLS_PER_GROUP, ry});
+    }
+
+    @Override
+    public synchronized void reduceRows(RowReduction op, DeviceBuffer x, int rows, int cols, DeviceBuffer out) {
+        if (rows == 0) {
+            return;
+        }
+        int lx = rowGroup(cols);
+        Launch l = launch("reduce_rows", x.dtype()).mem(b(x)).i32(rows).i32(cols)
+                .i32(op == RowReduction.MAX ? 1 : 0).mem(b(out)).local(lx);
+        run("reduceRows " + op, l, new long[]{lx, rows}, new long[]{lx, 1});
+    }
+
+    /** Work-groups of a grid-stride pass over n elements: a function of n only, so sums are reproducible. */
+    private int partialGroups(long n) {
+        return (int) Math.max(1, Math.min(MAX_PARTIALS, (n + group * 4L - 1) / (group * 4L)));
+    }
+
+    @Override
+    public synchronized void sumAll(DeviceBuffer x, long n, DeviceBuffer out) {
+        if (n == 0) {
+            fill(out, 1, 0);
+            return;
+        }
+        DType dt = x.dtype();
+        ClBuffer partials = partials(dt);
+        int groups = partialGroups(n);
+        run("sumAll", launch("sum_partials", dt).mem(b(x)).i64(n).mem(partials).local(group),
+                new long[]{(long) groups * group}, flatLocal());
+        run("sumAll", launch("sum_final", dt).mem(partials).i32(groups).real(1.0).mem(b(out)).local(group),
+                new long[]{group}, flatLocal());
+    }
+
+    @Override
+    public synchronized void axpy(double alpha, DeviceBuffer x, DeviceBuffer y, long n) {
+        if (n == 0) {
+            return;
+        }
+        run("axpy", launch("axpy", x.dtype()).real(alpha).mem(b(x)).mem(b(y)).i64(n), flat(n), flatLocal());
+    }
+
+    // ---- fused -------------------------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized void biasActivation(UnaryOp activation, DeviceBuffer z, DeviceBuffer bias, DeviceBuffer out,
+                                            int rows, int cols) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        Launch l = launch("bias_activation", z.dtype()).i32(KernelSources.code(activation)).mem(b(z)).mem(b(bias))
+                .mem(b(out)).i32(rows).i32(cols);
+        run("biasActivation", l, grid2d(rows, cols), local2d(cols));
+    }
+
+    @Override
+    public synchronized void softmaxRows(DeviceBuffer x, DeviceBuffer out, int rows, int cols) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        int lx = rowGroup(cols);
+        Launch l = launch("softmax_rows", x.dtype()).mem(b(x)).mem(b(out)).i32(rows).i32(cols).local(lx);
+        run("softmaxRows", l, new long[]{lx, rows}, new long[]{lx, 1});
+    }
+
+    @Override
+    public synchronized void activationBackward(UnaryOp gradFromOutput, DeviceBuffer a, DeviceBuffer d,
+                                                DeviceBuffer out, int rows, int cols) {
+        long n = (long) rows * cols;
+        if (n == 0) {
+            return;
+        }
+        Launch l = launch("activation_backward", a.dtype()).i32(KernelSources.code(gradFromOutput)).mem(b(a))
+                .mem(b(d)).mem(b(out)).i64(n);
+        run("activationBackward", l, flat(n), flatLocal());
+    }
+
+    /** One kernel: the gemm δ·Wᵀ with the ⊙ g'(aPrev) epilogue applied as each result is stored. */
+    @Override
+    public synchronized void backpropDelta(UnaryOp gradFromOutput, DeviceBuffer delta, DeviceBuffer w,
+                                           DeviceBuffer aPrev, DeviceBuffer out, int rows, int nOut, int nIn) {
+        int epilogue = gradFromOutput == UnaryOp.IDENTITY_GRAD_FROM_OUTPUT ? 0 : KernelSources.code(gradFromOutput);
+        gemmWithEpilogue(false, true, rows, nIn, nOut, 1.0, delta, w, 0.0, out, epilogue, aPrev);
+    }
+
+    @Override
+    public synchronized void lossAndDelta(BinaryOp lossTerm, UnaryOp outputGrad, DeviceBuffer f, DeviceBuffer t,
+                                          DeviceBuffer delta, DeviceBuffer loss, int rows, int cols) {
+        long n = (long) rows * cols;
+        if (n == 0) {
+            fill(loss, 1, 0);
+            return;
+        }
+        DType dt = f.dtype();
+        double invN = 1.0 / rows;
+        ClBuffer partials = partials(dt);
+        int groups = partialGroups(n);
+        run("lossAndDelta", launch("loss_delta_partials", dt).i32(KernelSources.code(lossTerm))
+                        .i32(KernelSources.code(outputGrad)).mem(b(f)).mem(b(t)).mem(b(delta)).real(invN).i64(n)
+                        .mem(partials).local(group),
+                new long[]{(long) groups * group}, flatLocal());
+        run("lossAndDelta", launch("sum_final", dt).mem(partials).i32(groups).real(invN).mem(b(loss)).local(group),
+                new long[]{group}, flatLocal());
+    }
+
+    @Override
+    public synchronized void sgdStep(DeviceBuffer w, DeviceBuffer g, DeviceBuffer velocity, int rows, int cols,
+                                     double lr, double momentum, double weightDecay) {
+        long n = (long) rows * cols;
+        if (n == 0) {
+            return;
+        }
+        Launch l = launch("sgd_step", w.dtype()).mem(b(w)).mem(b(g)).mem(b(velocity == null ? w : velocity))
+                .i32(velocity == null ? 0 : 1).i64(n).real(lr).real(momentum).real(weightDecay);
+        run("sgdStep", l, flat(n), flatLocal());
+    }
+
+    @Override
+    public synchronized void adamStep(DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, int rows,
+                                      int cols, double lr, double beta1, double beta2, double epsilon,
+                                      double weightDecay, long step) {
+        long n = (long) rows * cols;
+        if (n == 0) {
+            return;
+        }
+        double invC1 = 1.0 / (1.0 - Math.pow(beta1, step));
+        double invC2 = 1.0 / (1.0 - Math.pow(beta2, step));
+        Launch l = launch("adam_step", w.dtype()).mem(b(w)).mem(b(g)).mem(b(m)).mem(b(v)).i64(n).real(lr)
+                .real(beta1).real(beta2).real(epsilon).real(weightDecay).real(invC1).real(invC2);
+        run("adamStep", l, flat(n), flatLocal());
+    }
+
+    // ---- bookkeeping -------------------------------------------------------------------------------------------------
+
+    private ClBuffer partials(DType dtype) {
+        return dtype == DType.FLOAT32 ? floatPartials : doublePartials;
+    }
+
+    private static ClBuffer b(DeviceBuffer buffer) {
+        return (ClBuffer) buffer;
+    }
+
+    private void checkOpen(String what) {
+        if (closed) {
+            throw new DeviceException(what + ": the opencl backend is closed");
+        }
+    }
+
+    /** hostToDeviceBytes, deviceToHostBytes, deviceBuffersCreated/Reused/Released, pooledBytes, liveDeviceBytes, kernelLaunches. */
+    @Override
+    public synchronized Map<String, Long> counters() {
+        Map<String, Long> c = new LinkedHashMap<>();
+        c.put("hostToDeviceBytes", hostToDeviceBytes);
+        c.put("deviceToHostBytes", deviceToHostBytes);
+        c.put("deviceBuffersCreated", pool.created());
+        c.put("deviceBuffersReused", pool.reused());
+        c.put("deviceBuffersReleased", pool.releasedToDevice());
+        c.put("pooledBytes", pool.pooledBytes());
+        c.put("liveDeviceBytes", pool.liveBytes());
+        c.put("kernelLaunches", launches);
+        return c;
+    }
+
+    /** Waits for the queue, then releases in reverse order of creation: buffers, kernels, programs, queue, context. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            CL.clFinish(queue);
+        } catch (CLException e) {
+            // the device may be gone; release what can be released anyway
+        }
+        closed = true;
+        pool.close();
+        release(floatProgram, doubleProgram, queue, context);
+    }
+}

@@ -1,0 +1,84 @@
+/*
+ * prelude.cl: included first in every Nabla OpenCL program.
+ *
+ * One source serves both precisions: the host builds each program twice, with -DUSE_DOUBLE for FLOAT64 (only on
+ * devices with cl_khr_fp64), and `real` names the element type. The op codes (UNARY_*, BINARY_*, BROADCAST_*)
+ * are #defined by the host from the Java enums, so the two sides cannot disagree.
+ *
+ * Every buffer is a dense row-major matrix: element (r, c) of a rows × cols matrix is at r·cols + c.
+ */
+#ifdef USE_DOUBLE
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+typedef double real;
+typedef double2 real2;
+typedef double4 real4;
+#define REAL_MAX DBL_MAX
+#else
+typedef float real;
+typedef float2 real2;
+typedef float4 real4;
+#define REAL_MAX FLT_MAX
+#endif
+
+/* σ(z) without overflow: with e = e^−|z|, 1/(1+e) for z ≥ 0 and e/(1+e) for z < 0. */
+inline real sigmoid_r(const real z) {
+    const real e = exp(-fabs(z));
+    const real r = (real)1 / ((real)1 + e);
+    return z < 0 ? e * r : r;
+}
+
+/* max(x, 0) that keeps NaN, as Java's Math.max does. */
+inline real relu_r(const real x) {
+    return x < 0 ? (real)0 : x;
+}
+
+/* NaN-propagating max/min, as Java's Math.max/min. */
+inline real max_r(const real a, const real b) {
+    return isnan(a) ? a : (isnan(b) ? b : fmax(a, b));
+}
+inline real min_r(const real a, const real b) {
+    return isnan(a) ? a : (isnan(b) ? b : fmin(a, b));
+}
+
+/* ln max(p, ε): the guarded logarithm of the cross-entropies. */
+inline real log_at_least_eps(const real p) {
+    return log(fmax(p, (real)PROBABILITY_EPSILON));
+}
+
+/* The unary ops of dev.nabla.spi.UnaryOp; *_GRAD_FROM_OUTPUT take the stored activation a = g(z). */
+inline real apply_unary(const int op, const real x, const real p) {
+    switch (op) {
+        case UNARY_IDENTITY: return x;
+        case UNARY_SCALE: return p * x;
+        case UNARY_ADD_SCALAR: return x + p;
+        case UNARY_SQUARE: return x * x;
+        case UNARY_SQRT: return sqrt(x);
+        case UNARY_EXP: return exp(x);
+        case UNARY_LOG: return log(x);
+        case UNARY_SIGMOID: return sigmoid_r(x);
+        case UNARY_TANH: return tanh(x);
+        case UNARY_RELU: return relu_r(x);
+        case UNARY_SIGMOID_GRAD_FROM_OUTPUT: return x * ((real)1 - x);
+        case UNARY_TANH_GRAD_FROM_OUTPUT: return (real)1 - x * x;
+        case UNARY_RELU_GRAD_FROM_OUTPUT: return x > 0 ? (real)1 : (real)0;
+        case UNARY_IDENTITY_GRAD_FROM_OUTPUT: return (real)1;
+        default: return NAN;
+    }
+}
+
+/* The binary ops of dev.nabla.spi.BinaryOp; the loss terms take (f, t). */
+inline real apply_binary(const int op, const real a, const real b) {
+    switch (op) {
+        case BINARY_ADD: return a + b;
+        case BINARY_SUB: return a - b;
+        case BINARY_MUL: return a * b;
+        case BINARY_DIV: return a / b;
+        case BINARY_MAX: return max_r(a, b);
+        case BINARY_MIN: return min_r(a, b);
+        case BINARY_HALF_SQUARED_ERROR: return (real)0.5f * (a - b) * (a - b);
+        case BINARY_BINARY_CROSS_ENTROPY:
+            return -(b * log_at_least_eps(a) + ((real)1 - b) * log_at_least_eps((real)1 - a));
+        case BINARY_CROSS_ENTROPY: return -b * log_at_least_eps(a);
+        default: return NAN;
+    }
+}

@@ -1,0 +1,94 @@
+/*
+ * reduce.cl: reductions as work-group tree reductions in local memory.
+ *
+ * sum_columns:  out[c] = Σ_r x[r][c]. Work-group (32 columns × RY rows): work-item (lx, ly) sums rows ly, ly+RY, …
+ *               of column c, then the RY partial sums of each column are halved in local memory down to one.
+ * reduce_rows:  out[r] = max or Σ of row r. One work-group per row (2-D range: dimension 1 = row); its work-items
+ *               stride over the columns, then a tree reduction in local memory (local size a power of two).
+ * sum_partials: the first pass of a full sum: G work-groups stride over x (grid-stride loop) and each writes the
+ *               tree-reduced sum of what it saw to partials[group].
+ * sum_final:    the second pass: one work-group sums partials[0..G) and writes scale·Σ to out[0].
+ * The number of work-groups depends on the size only, so results do not change from run to run.
+ */
+#define COLS_PER_GROUP 32
+
+/* Halves scratch[0..size) into scratch[0] (size a power of two); sum or max. */
+inline real tree_reduce(__local real* scratch, const int lid, const int size, const int isMax) {
+    for (int s = size / 2; s > 0; s >>= 1) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        if (lid < s) {
+            scratch[lid] = isMax ? max_r(scratch[lid], scratch[lid + s]) : scratch[lid] + scratch[lid + s];
+        }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    return scratch[0];
+}
+
+__kernel void sum_columns(__global const real* x, const int rows, const int cols, __global real* out,
+                          __local real* scratch) {
+    const int lx = get_local_id(0);
+    const int ly = get_local_id(1);
+    const int ry = get_local_size(1);
+    const int c = get_group_id(0) * COLS_PER_GROUP + lx;
+    real s = 0;
+    if (c < cols) {
+        for (int r = ly; r < rows; r += ry) {
+            s += x[(size_t)r * cols + c];
+        }
+    }
+    scratch[ly * COLS_PER_GROUP + lx] = s;
+    for (int h = ry / 2; h > 0; h >>= 1) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        if (ly < h) {
+            scratch[ly * COLS_PER_GROUP + lx] += scratch[(ly + h) * COLS_PER_GROUP + lx];
+        }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (ly == 0 && c < cols) {
+        out[c] = scratch[lx];
+    }
+}
+
+__kernel void reduce_rows(__global const real* x, const int rows, const int cols, const int isMax,
+                          __global real* out, __local real* scratch) {
+    const int lid = get_local_id(0);
+    const int size = get_local_size(0);
+    const int r = get_group_id(1);
+    real acc = isMax ? -INFINITY : (real)0;
+    for (int c = lid; c < cols; c += size) {
+        const real v = x[(size_t)r * cols + c];
+        acc = isMax ? max_r(acc, v) : acc + v;
+    }
+    scratch[lid] = acc;
+    const real total = tree_reduce(scratch, lid, size, isMax);
+    if (lid == 0) {
+        out[r] = total;
+    }
+}
+
+__kernel void sum_partials(__global const real* x, const long n, __global real* partials, __local real* scratch) {
+    const int lid = get_local_id(0);
+    real s = 0;
+    for (size_t i = get_global_id(0); i < n; i += get_global_size(0)) {
+        s += x[i];
+    }
+    scratch[lid] = s;
+    const real total = tree_reduce(scratch, lid, get_local_size(0), 0);
+    if (lid == 0) {
+        partials[get_group_id(0)] = total;
+    }
+}
+
+__kernel void sum_final(__global const real* partials, const int count, const real scale, __global real* out,
+                        __local real* scratch) {
+    const int lid = get_local_id(0);
+    real s = 0;
+    for (int i = lid; i < count; i += get_local_size(0)) {
+        s += partials[i];
+    }
+    scratch[lid] = s;
+    const real total = tree_reduce(scratch, lid, get_local_size(0), 0);
+    if (lid == 0) {
+        out[0] = scale * total;
+    }
+}
