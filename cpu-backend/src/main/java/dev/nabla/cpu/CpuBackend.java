@@ -222,18 +222,22 @@ public final class CpuBackend implements ComputeBackend {
         }
     }
 
+    /** Chunks of a full sum: MIN_CHUNK elements each whatever the thread count, so a sum is the same on any machine. */
+    private static int sumChunks(int len) {
+        return Math.max(1, (len + MIN_CHUNK - 1) / MIN_CHUNK);
+    }
+
     @Override
     public void sumAll(DeviceBuffer x, long n, DeviceBuffer out) {
         int len = (int) n;
-        int chunks = parallel.chunksFor(len, MIN_CHUNK);
-        double[] partial = new double[Math.max(1, chunks)];
-        long per = chunks <= 1 ? len : ((long) len + chunks - 1) / chunks;
+        int chunks = sumChunks(len);
+        double[] partial = new double[chunks];
         boolean isF = isFloat(x);
         float[] xf = isF ? f(x) : null;
         double[] xd = isF ? null : d(x);
-        parallel.forEach(Math.max(1, chunks), c -> {
-            int from = (int) Math.min(len, c * per);
-            int to = (int) Math.min(len, from + per);
+        parallel.forEach(chunks, c -> {
+            int from = c * MIN_CHUNK;
+            int to = Math.min(len, from + MIN_CHUNK);
             partial[c] = isF ? fk.sum(xf, from, to) : dk.sum(xd, from, to);
         });
         double total = 0;
@@ -311,13 +315,12 @@ public final class CpuBackend implements ComputeBackend {
                              DeviceBuffer delta, DeviceBuffer loss, int rows, int cols) {
         int len = rows * cols;
         double invN = rows == 0 ? 0 : 1.0 / rows;
-        int chunks = Math.max(1, parallel.chunksFor(len, MIN_CHUNK));
-        long per = ((long) len + chunks - 1) / chunks;
+        int chunks = sumChunks(len);
         double[] partial = new double[chunks];
         boolean isF = isFloat(f);
         parallel.forEach(chunks, c -> {
-            int from = (int) Math.min(len, c * per);
-            int to = (int) Math.min(len, from + per);
+            int from = c * MIN_CHUNK;
+            int to = Math.min(len, from + MIN_CHUNK);
             partial[c] = isF
                     ? fk.lossAndDelta(lossTerm, outputGrad, f(f), f(t), f(delta), (float) invN, from, to)
                     : dk.lossAndDelta(lossTerm, outputGrad, d(f), d(t), d(delta), invN, from, to);

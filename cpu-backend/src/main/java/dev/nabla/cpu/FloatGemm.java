@@ -263,7 +263,8 @@ final class FloatGemm {
             int row = cOff + r * ldc;
             for (int col = 0; col < nr; col++) {
                 float acc = tile[r * NR + col];
-                c[row + col] = beta == 0 ? acc : beta == 1 ? c[row + col] + acc : beta * c[row + col] + acc;
+                // the same formulas as store(): an element's value never depends on whether its tile is an edge
+                c[row + col] = beta == 0 ? acc : beta == 1 ? c[row + col] + acc : Math.fma(c[row + col], beta, acc);
             }
         }
     }

@@ -5,14 +5,19 @@ import dev.nabla.spi.Broadcast;
 import dev.nabla.spi.RowReduction;
 import dev.nabla.spi.UnaryOp;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API path on float arrays. Every loop has the same shape: full vectors up to {@code loopBound}, then a
- * scalar tail for the remaining entries computing the same formula. The op is dispatched once, outside the loop,
- * to a loop written for it (a switch inside a vector loop keeps the JIT from holding vectors in registers).
- * Each fused op reads and writes memory once.
+ * The Vector API path on float arrays.
+ *
+ * <p>Every formula is written once, as a method on vectors ({@link #unaryV}, {@link #binaryV}, {@link #sigmoid}, …).
+ * Each loop runs its op's formula over full vectors, then covers the remaining entries with ONE masked vector step
+ * of the same formula: an element's value never depends on where a chunk or a row ended. The op is dispatched once,
+ * outside the loop, to a loop written for it (a switch inside a vector loop measured twice as slow). exp, log and
+ * tanh come from {@link FloatMath} and lane sums are taken in lane order, so results are the same bits in every JIT
+ * tier and on every thread count. Each fused op reads and writes memory once.
  *
  * <p>TEMPLATE: the build derives VectorDoubleKernels from this file (float → double); see cpu-backend/pom.xml.
  */
@@ -41,28 +46,82 @@ final class VectorFloatKernels implements FloatKernels {
         gemm.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
     }
 
-    // ---- the formulas, vector and scalar ------------------------------------------------------------------------------
+    // ---- the formulas ------------------------------------------------------------------------------------------------
 
-    /** σ(x): with e = e^−|x|, r = 1/(1+e); σ = r for x ≥ 0 and e·r for x &lt; 0, so that nothing overflows. */
-    private static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
-        FloatVector r = FloatVector.broadcast(S, 1).div(e.add(1));
-        return r.blend(e.mul(r), x.lt(0));
+    private static FloatVector load(float[] a, int i) {
+        return FloatVector.fromArray(S, a, i);
     }
 
-    private static float sigmoid(float x) {
-        float e = (float) Math.exp(-Math.abs(x));
-        float r = 1 / (1 + e);
-        return x < 0 ? e * r : r;
+    private static FloatVector load(float[] a, int i, VectorMask<Float> m) {
+        return FloatVector.fromArray(S, a, i, m);
+    }
+
+    private static FloatVector splat(float v) {
+        return FloatVector.broadcast(S, v);
+    }
+
+    /** σ(x): with e = e^−|x| and r = 1/(1+e), r for x ≥ 0 and e·r for x &lt; 0, so that nothing overflows. */
+    private static FloatVector sigmoid(FloatVector x) {
+        FloatVector e = FloatMath.exp(x.abs().neg());
+        FloatVector r = splat(1).div(e.add(1));
+        return r.blend(e.mul(r), x.compare(VectorOperators.LT, 0));
+    }
+
+    /** max(x, 0), NaN kept (as Math.max). */
+    private static FloatVector relu(FloatVector x) {
+        return x.max(0);
+    }
+
+    /** g'(z) from the stored output a, for the four *_GRAD_FROM_OUTPUT ops. */
+    private static FloatVector gradFromOutput(UnaryOp grad, FloatVector a) {
+        return switch (grad) {
+            case SIGMOID_GRAD_FROM_OUTPUT -> a.mul(a.neg().add(1));                              // a(1 − a)
+            case TANH_GRAD_FROM_OUTPUT -> a.mul(a).neg().add(1);                                 // 1 − a²
+            case RELU_GRAD_FROM_OUTPUT -> FloatVector.zero(S).blend(1, a.compare(VectorOperators.GT, 0));
+            default -> splat(1);                                                                  // identity
+        };
+    }
+
+    /** Every unary op, on a vector. */
+    private static FloatVector unaryV(UnaryOp op, FloatVector x, float p) {
+        return switch (op) {
+            case IDENTITY -> x;
+            case SCALE -> x.mul(p);
+            case ADD_SCALAR -> x.add(p);
+            case SQUARE -> x.mul(x);
+            case SQRT -> x.sqrt();
+            case EXP -> FloatMath.exp(x);
+            case LOG -> FloatMath.log(x);
+            case SIGMOID -> sigmoid(x);
+            case TANH -> FloatMath.tanh(x);
+            case RELU -> relu(x);
+            case SIGMOID_GRAD_FROM_OUTPUT, TANH_GRAD_FROM_OUTPUT, RELU_GRAD_FROM_OUTPUT, IDENTITY_GRAD_FROM_OUTPUT ->
+                    gradFromOutput(op, x);
+        };
     }
 
     /** ln max(p, ε): the guarded logarithm of the cross-entropies. */
     private static FloatVector logAtLeastEps(FloatVector p) {
-        return p.max(EPS).lanewise(VectorOperators.LOG);
+        return FloatMath.log(p.max(EPS));
     }
 
-    private static float logAtLeastEps(float p) {
-        return (float) Math.log(Math.max(p, EPS));
+    /** Every binary op, on vectors; the loss terms take (f, t). */
+    private static FloatVector binaryV(BinaryOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case MAX -> a.max(b);
+            case MIN -> a.min(b);
+            case HALF_SQUARED_ERROR -> {
+                FloatVector d = a.sub(b);
+                yield d.mul(d).mul((float) 0.5);
+            }
+            case BINARY_CROSS_ENTROPY -> b.mul(logAtLeastEps(a)).add(b.neg().add(1).mul(logAtLeastEps(a.neg().add(1))))
+                    .neg();
+            case CROSS_ENTROPY -> b.mul(logAtLeastEps(a)).neg();
+        };
     }
 
     // ---- unary -------------------------------------------------------------------------------------------------------
@@ -76,114 +135,26 @@ final class VectorFloatKernels implements FloatKernels {
                 if (x != y) {
                     System.arraycopy(x, from, y, from, to - from);
                 }
-                i = to;
+                return;
             }
-            case SCALE -> {
+            case SCALE -> { for (; i < upper; i += L) { load(x, i).mul(p).intoArray(y, i); } }
+            case ADD_SCALAR -> { for (; i < upper; i += L) { load(x, i).add(p).intoArray(y, i); } }
+            case SQUARE -> { for (; i < upper; i += L) { FloatVector v = load(x, i); v.mul(v).intoArray(y, i); } }
+            case SQRT -> { for (; i < upper; i += L) { load(x, i).sqrt().intoArray(y, i); } }
+            case EXP -> { for (; i < upper; i += L) { FloatMath.exp(load(x, i)).intoArray(y, i); } }
+            case LOG -> { for (; i < upper; i += L) { FloatMath.log(load(x, i)).intoArray(y, i); } }
+            case SIGMOID -> { for (; i < upper; i += L) { sigmoid(load(x, i)).intoArray(y, i); } }
+            case TANH -> { for (; i < upper; i += L) { FloatMath.tanh(load(x, i)).intoArray(y, i); } }
+            case RELU -> { for (; i < upper; i += L) { relu(load(x, i)).intoArray(y, i); } }
+            case SIGMOID_GRAD_FROM_OUTPUT, TANH_GRAD_FROM_OUTPUT, RELU_GRAD_FROM_OUTPUT, IDENTITY_GRAD_FROM_OUTPUT -> {
                 for (; i < upper; i += L) {
-                    FloatVector.fromArray(S, x, i).mul(p).intoArray(y, i);
-                }
-                for (; i < to; i++) {
-                    y[i] = p * x[i];
+                    gradFromOutput(op, load(x, i)).intoArray(y, i);
                 }
             }
-            case ADD_SCALAR -> {
-                for (; i < upper; i += L) {
-                    FloatVector.fromArray(S, x, i).add(p).intoArray(y, i);
-                }
-                for (; i < to; i++) {
-                    y[i] = x[i] + p;
-                }
-            }
-            case SQUARE -> {
-                for (; i < upper; i += L) {
-                    FloatVector v = FloatVector.fromArray(S, x, i);
-                    v.mul(v).intoArray(y, i);
-                }
-                for (; i < to; i++) {
-                    y[i] = x[i] * x[i];
-                }
-            }
-            case SQRT -> {
-                for (; i < upper; i += L) {
-                    FloatVector.fromArray(S, x, i).sqrt().intoArray(y, i);
-                }
-                for (; i < to; i++) {
-                    y[i] = (float) Math.sqrt(x[i]);
-                }
-            }
-            case EXP -> {
-                for (; i < upper; i += L) {
-                    FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXP).intoArray(y, i);
-                }
-                for (; i < to; i++) {
-                    y[i] = (float) Math.exp(x[i]);
-                }
-            }
-            case LOG -> {
-                for (; i < upper; i += L) {
-                    FloatVector.fromArray(S, x, i).lanewise(VectorOperators.LOG).intoArray(y, i);
-                }
-                for (; i < to; i++) {
-                    y[i] = (float) Math.log(x[i]);
-                }
-            }
-            case SIGMOID -> {
-                for (; i < upper; i += L) {
-                    sigmoid(FloatVector.fromArray(S, x, i)).intoArray(y, i);
-                }
-                for (; i < to; i++) {
-                    y[i] = sigmoid(x[i]);
-                }
-            }
-            case TANH -> {
-                for (; i < upper; i += L) {
-                    FloatVector.fromArray(S, x, i).lanewise(VectorOperators.TANH).intoArray(y, i);
-                }
-                for (; i < to; i++) {
-                    y[i] = (float) Math.tanh(x[i]);
-                }
-            }
-            case RELU -> {
-                for (; i < upper; i += L) {
-                    FloatVector.fromArray(S, x, i).max(0).intoArray(y, i);
-                }
-                for (; i < to; i++) {
-                    y[i] = Math.max(x[i], 0);
-                }
-            }
-            case SIGMOID_GRAD_FROM_OUTPUT -> {          // a(1 − a)
-                for (; i < upper; i += L) {
-                    FloatVector a = FloatVector.fromArray(S, x, i);
-                    a.mul(a.neg().add(1)).intoArray(y, i);
-                }
-                for (; i < to; i++) {
-                    y[i] = x[i] * (1 - x[i]);
-                }
-            }
-            case TANH_GRAD_FROM_OUTPUT -> {             // 1 − a²
-                for (; i < upper; i += L) {
-                    FloatVector a = FloatVector.fromArray(S, x, i);
-                    a.mul(a).neg().add(1).intoArray(y, i);
-                }
-                for (; i < to; i++) {
-                    y[i] = 1 - x[i] * x[i];
-                }
-            }
-            case RELU_GRAD_FROM_OUTPUT -> {             // 1 where a > 0
-                FloatVector zero = FloatVector.zero(S);
-                FloatVector one = FloatVector.broadcast(S, 1);
-                for (; i < upper; i += L) {
-                    FloatVector a = FloatVector.fromArray(S, x, i);
-                    zero.blend(one, a.compare(VectorOperators.GT, 0)).intoArray(y, i);
-                }
-                for (; i < to; i++) {
-                    y[i] = x[i] > 0 ? 1 : 0;
-                }
-            }
-            case IDENTITY_GRAD_FROM_OUTPUT -> {
-                java.util.Arrays.fill(y, from, to, 1);
-                i = to;
-            }
+        }
+        if (i < to) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            unaryV(op, load(x, i, m), p).intoArray(y, i, m);
         }
     }
 
@@ -194,148 +165,48 @@ final class VectorFloatKernels implements FloatKernels {
         int i = from;
         int upper = from + S.loopBound(to - from);
         switch (op) {
-            case ADD -> {
-                for (; i < upper; i += L) {
-                    FloatVector.fromArray(S, a, i).add(FloatVector.fromArray(S, b, i)).intoArray(out, i);
-                }
-            }
-            case SUB -> {
-                for (; i < upper; i += L) {
-                    FloatVector.fromArray(S, a, i).sub(FloatVector.fromArray(S, b, i)).intoArray(out, i);
-                }
-            }
-            case MUL -> {
-                for (; i < upper; i += L) {
-                    FloatVector.fromArray(S, a, i).mul(FloatVector.fromArray(S, b, i)).intoArray(out, i);
-                }
-            }
-            case DIV -> {
-                for (; i < upper; i += L) {
-                    FloatVector.fromArray(S, a, i).div(FloatVector.fromArray(S, b, i)).intoArray(out, i);
-                }
-            }
-            case MAX -> {
-                for (; i < upper; i += L) {
-                    FloatVector.fromArray(S, a, i).max(FloatVector.fromArray(S, b, i)).intoArray(out, i);
-                }
-            }
-            case MIN -> {
-                for (; i < upper; i += L) {
-                    FloatVector.fromArray(S, a, i).min(FloatVector.fromArray(S, b, i)).intoArray(out, i);
-                }
-            }
-            case HALF_SQUARED_ERROR -> {
-                for (; i < upper; i += L) {
-                    FloatVector d = FloatVector.fromArray(S, a, i).sub(FloatVector.fromArray(S, b, i));
-                    d.mul(d).mul((float) 0.5).intoArray(out, i);
-                }
-            }
-            case BINARY_CROSS_ENTROPY -> {
-                for (; i < upper; i += L) {
-                    FloatVector f = FloatVector.fromArray(S, a, i);
-                    FloatVector t = FloatVector.fromArray(S, b, i);
-                    FloatVector lf = logAtLeastEps(f);
-                    FloatVector l1f = logAtLeastEps(f.neg().add(1));
-                    t.mul(lf).add(t.neg().add(1).mul(l1f)).neg().intoArray(out, i);
-                }
-            }
-            case CROSS_ENTROPY -> {
-                for (; i < upper; i += L) {
-                    FloatVector f = FloatVector.fromArray(S, a, i);
-                    FloatVector.fromArray(S, b, i).mul(logAtLeastEps(f)).neg().intoArray(out, i);
-                }
-            }
+            case ADD -> { for (; i < upper; i += L) { load(a, i).add(load(b, i)).intoArray(out, i); } }
+            case SUB -> { for (; i < upper; i += L) { load(a, i).sub(load(b, i)).intoArray(out, i); } }
+            case MUL -> { for (; i < upper; i += L) { load(a, i).mul(load(b, i)).intoArray(out, i); } }
+            default -> { for (; i < upper; i += L) { binaryV(op, load(a, i), load(b, i)).intoArray(out, i); } }
         }
-        for (; i < to; i++) {
-            out[i] = scalarBinary(op, a[i], b[i]);
+        if (i < to) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            binaryV(op, load(a, i, m), load(b, i, m)).intoArray(out, i, m);
         }
-    }
-
-    /** The scalar form of every binary op, for tails and broadcasts by a column. */
-    private static float scalarBinary(BinaryOp op, float a, float b) {
-        return switch (op) {
-            case ADD -> a + b;
-            case SUB -> a - b;
-            case MUL -> a * b;
-            case DIV -> a / b;
-            case MAX -> Math.max(a, b);
-            case MIN -> Math.min(a, b);
-            case HALF_SQUARED_ERROR -> (float) 0.5 * (a - b) * (a - b);
-            case BINARY_CROSS_ENTROPY -> -(b * logAtLeastEps(a) + (1 - b) * logAtLeastEps(1 - a));
-            case CROSS_ENTROPY -> -b * logAtLeastEps(a);
-        };
     }
 
     @Override
     public void binaryBroadcast(BinaryOp op, float[] a, float[] b, Broadcast broadcast, float[] out, int cols,
                                 int rowFrom, int rowTo) {
-        if (broadcast == Broadcast.ROW) {
-            for (int r = rowFrom; r < rowTo; r++) {
-                rowWithVector(op, a, b, out, r * cols, cols);
-            }
-        } else {
-            for (int r = rowFrom; r < rowTo; r++) {
-                rowWithScalar(op, a, b[r], out, r * cols, cols);
-            }
-        }
-    }
-
-    /** out[base + j] = op(a[base + j], b[j]) for j in [0, cols). */
-    private void rowWithVector(BinaryOp op, float[] a, float[] b, float[] out, int base, int cols) {
-        int j = 0;
         int upper = S.loopBound(cols);
-        switch (op) {
-            case ADD -> {
+        VectorMask<Float> tail = S.indexInRange(upper, cols);
+        for (int r = rowFrom; r < rowTo; r++) {
+            int base = r * cols;
+            int j = 0;
+            if (broadcast == Broadcast.ROW) {                   // out[r][j] = op(a[r][j], b[j])
+                switch (op) {
+                    case ADD -> { for (; j < upper; j += L) { load(a, base + j).add(load(b, j)).intoArray(out, base + j); } }
+                    case SUB -> { for (; j < upper; j += L) { load(a, base + j).sub(load(b, j)).intoArray(out, base + j); } }
+                    case MUL -> { for (; j < upper; j += L) { load(a, base + j).mul(load(b, j)).intoArray(out, base + j); } }
+                    default -> {
+                        for (; j < upper; j += L) {
+                            binaryV(op, load(a, base + j), load(b, j)).intoArray(out, base + j);
+                        }
+                    }
+                }
+                if (j < cols) {
+                    binaryV(op, load(a, base + j, tail), load(b, j, tail)).intoArray(out, base + j, tail);
+                }
+            } else {                                            // out[r][j] = op(a[r][j], b[r])
+                FloatVector s = splat(b[r]);
                 for (; j < upper; j += L) {
-                    FloatVector.fromArray(S, a, base + j).add(FloatVector.fromArray(S, b, j)).intoArray(out, base + j);
+                    binaryV(op, load(a, base + j), s).intoArray(out, base + j);
+                }
+                if (j < cols) {
+                    binaryV(op, load(a, base + j, tail), s).intoArray(out, base + j, tail);
                 }
             }
-            case SUB -> {
-                for (; j < upper; j += L) {
-                    FloatVector.fromArray(S, a, base + j).sub(FloatVector.fromArray(S, b, j)).intoArray(out, base + j);
-                }
-            }
-            case MUL -> {
-                for (; j < upper; j += L) {
-                    FloatVector.fromArray(S, a, base + j).mul(FloatVector.fromArray(S, b, j)).intoArray(out, base + j);
-                }
-            }
-            default -> { } // the rest is rare with a row broadcast: the scalar loop below
-        }
-        for (; j < cols; j++) {
-            out[base + j] = scalarBinary(op, a[base + j], b[j]);
-        }
-    }
-
-    /** out[base + j] = op(a[base + j], s) for j in [0, cols). */
-    private void rowWithScalar(BinaryOp op, float[] a, float s, float[] out, int base, int cols) {
-        int j = 0;
-        int upper = S.loopBound(cols);
-        switch (op) {
-            case ADD -> {
-                for (; j < upper; j += L) {
-                    FloatVector.fromArray(S, a, base + j).add(s).intoArray(out, base + j);
-                }
-            }
-            case SUB -> {
-                for (; j < upper; j += L) {
-                    FloatVector.fromArray(S, a, base + j).sub(s).intoArray(out, base + j);
-                }
-            }
-            case MUL -> {
-                for (; j < upper; j += L) {
-                    FloatVector.fromArray(S, a, base + j).mul(s).intoArray(out, base + j);
-                }
-            }
-            case DIV -> {
-                for (; j < upper; j += L) {
-                    FloatVector.fromArray(S, a, base + j).div(s).intoArray(out, base + j);
-                }
-            }
-            default -> { }
-        }
-        for (; j < cols; j++) {
-            out[base + j] = scalarBinary(op, a[base + j], s);
         }
     }
 
@@ -345,58 +216,58 @@ final class VectorFloatKernels implements FloatKernels {
     public void sumColumns(float[] x, int rows, int cols, float[] out, int colFrom, int colTo) {
         java.util.Arrays.fill(out, colFrom, colTo, 0);
         int upper = colFrom + S.loopBound(colTo - colFrom);
+        VectorMask<Float> tail = S.indexInRange(upper, colTo);
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
             int j = colFrom;
             for (; j < upper; j += L) {
-                FloatVector.fromArray(S, out, j).add(FloatVector.fromArray(S, x, base + j)).intoArray(out, j);
+                load(out, j).add(load(x, base + j)).intoArray(out, j);
             }
-            for (; j < colTo; j++) {
-                out[j] += x[base + j];
+            if (j < colTo) {
+                load(out, j, tail).add(load(x, base + j, tail)).intoArray(out, j, tail);
             }
         }
     }
 
     @Override
     public void reduceRows(RowReduction op, float[] x, int cols, float[] out, int rowFrom, int rowTo) {
-        int upper = S.loopBound(cols);
         for (int r = rowFrom; r < rowTo; r++) {
-            int base = r * cols;
-            int j = 0;
-            if (op == RowReduction.MAX) {
-                float mx = Float.NEGATIVE_INFINITY;
-                if (upper > 0) {
-                    FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-                    for (; j < upper; j += L) {
-                        acc = acc.max(FloatVector.fromArray(S, x, base + j));
-                    }
-                    mx = acc.reduceLanes(VectorOperators.MAX);
-                }
-                for (; j < cols; j++) {
-                    mx = Math.max(mx, x[base + j]);
-                }
-                out[r] = mx;
-            } else {
-                out[r] = (float) sum(x, base, base + cols);
-            }
+            out[r] = op == RowReduction.MAX ? rowMax(x, r * cols, cols) : (float) sum(x, r * cols, r * cols + cols);
         }
     }
 
+    /** max of x[base, base + cols); −∞ for an empty row. */
+    private static float rowMax(float[] x, int base, int cols) {
+        int upper = S.loopBound(cols);
+        FloatVector acc = splat(Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (; j < upper; j += L) {
+            acc = acc.max(load(x, base + j));
+        }
+        if (j < cols) {
+            VectorMask<Float> m = S.indexInRange(j, cols);
+            acc = acc.max(load(x, base + j, m).blend(Float.NEGATIVE_INFINITY, m.not()));
+        }
+        return FloatMath.maxLanes(acc);
+    }
+
+    /** Σ x[from..to): vector lanes over blocks of SUM_BLOCK, each block's lane sum added to a double in order. */
     @Override
     public double sum(float[] x, int from, int to) {
         double total = 0;
         int i = from;
-        while (to - i >= L) {
+        while (i < to) {
             int blockEnd = Math.min(to, i + SUM_BLOCK);
             int upper = i + S.loopBound(blockEnd - i);
             FloatVector acc = FloatVector.zero(S);
             for (; i < upper; i += L) {
-                acc = acc.add(FloatVector.fromArray(S, x, i));
+                acc = acc.add(load(x, i));
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < to; i++) {
-            total += x[i];
+            if (i < blockEnd) {
+                acc = acc.add(load(x, i, S.indexInRange(i, blockEnd)));
+                i = blockEnd;
+            }
+            total += FloatMath.sumLanes(acc);
         }
         return total;
     }
@@ -405,12 +276,13 @@ final class VectorFloatKernels implements FloatKernels {
     public void axpy(float alpha, float[] x, float[] y, int from, int to) {
         int i = from;
         int upper = from + S.loopBound(to - from);
-        FloatVector av = FloatVector.broadcast(S, alpha);
+        FloatVector av = splat(alpha);
         for (; i < upper; i += L) {
-            FloatVector.fromArray(S, x, i).fma(av, FloatVector.fromArray(S, y, i)).intoArray(y, i);
+            load(x, i).fma(av, load(y, i)).intoArray(y, i);
         }
-        for (; i < to; i++) {
-            y[i] += alpha * x[i];
+        if (i < to) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            load(x, i, m).fma(av, load(y, i, m)).intoArray(y, i, m);
         }
     }
 
@@ -419,95 +291,65 @@ final class VectorFloatKernels implements FloatKernels {
     @Override
     public void biasActivation(UnaryOp act, float[] z, float[] bias, float[] out, int cols, int rowFrom, int rowTo) {
         int upper = S.loopBound(cols);
+        VectorMask<Float> tail = S.indexInRange(upper, cols);
         for (int r = rowFrom; r < rowTo; r++) {
             int base = r * cols;
             int j = 0;
             switch (act) {
                 case SIGMOID -> {
                     for (; j < upper; j += L) {
-                        FloatVector s = FloatVector.fromArray(S, z, base + j).add(FloatVector.fromArray(S, bias, j));
-                        sigmoid(s).intoArray(out, base + j);
-                    }
-                    for (; j < cols; j++) {
-                        out[base + j] = sigmoid(z[base + j] + bias[j]);
+                        sigmoid(load(z, base + j).add(load(bias, j))).intoArray(out, base + j);
                     }
                 }
                 case TANH -> {
                     for (; j < upper; j += L) {
-                        FloatVector s = FloatVector.fromArray(S, z, base + j).add(FloatVector.fromArray(S, bias, j));
-                        s.lanewise(VectorOperators.TANH).intoArray(out, base + j);
-                    }
-                    for (; j < cols; j++) {
-                        out[base + j] = (float) Math.tanh(z[base + j] + bias[j]);
+                        FloatMath.tanh(load(z, base + j).add(load(bias, j))).intoArray(out, base + j);
                     }
                 }
                 case RELU -> {
                     for (; j < upper; j += L) {
-                        FloatVector s = FloatVector.fromArray(S, z, base + j).add(FloatVector.fromArray(S, bias, j));
-                        s.max(0).intoArray(out, base + j);
-                    }
-                    for (; j < cols; j++) {
-                        out[base + j] = Math.max(z[base + j] + bias[j], 0);
+                        relu(load(z, base + j).add(load(bias, j))).intoArray(out, base + j);
                     }
                 }
-                default -> {                                 // IDENTITY
+                default -> {
                     for (; j < upper; j += L) {
-                        FloatVector.fromArray(S, z, base + j).add(FloatVector.fromArray(S, bias, j))
-                                .intoArray(out, base + j);
-                    }
-                    for (; j < cols; j++) {
-                        out[base + j] = z[base + j] + bias[j];
+                        load(z, base + j).add(load(bias, j)).intoArray(out, base + j);
                     }
                 }
+            }
+            if (j < cols) {
+                unaryV(act, load(z, base + j, tail).add(load(bias, j, tail)), 0).intoArray(out, base + j, tail);
             }
         }
     }
 
     @Override
     public void softmaxRows(float[] x, float[] out, int cols, int rowFrom, int rowTo) {
+        int upper = S.loopBound(cols);
+        VectorMask<Float> tail = S.indexInRange(upper, cols);
         for (int r = rowFrom; r < rowTo; r++) {
             int base = r * cols;
             float mx = rowMax(x, base, cols);
-            int upper = S.loopBound(cols);
-            int j = 0;
             FloatVector acc = FloatVector.zero(S);
+            int j = 0;
             for (; j < upper; j += L) {
-                FloatVector e = FloatVector.fromArray(S, x, base + j).sub(mx).lanewise(VectorOperators.EXP);
+                FloatVector e = FloatMath.exp(load(x, base + j).sub(mx));
                 e.intoArray(out, base + j);
                 acc = acc.add(e);
             }
-            double s = acc.reduceLanes(VectorOperators.ADD);
-            for (; j < cols; j++) {
-                float e = (float) Math.exp(x[base + j] - mx);
-                out[base + j] = e;
-                s += e;
+            if (j < cols) {
+                FloatVector e = FloatMath.exp(load(x, base + j, tail).sub(mx));
+                e.intoArray(out, base + j, tail);
+                acc = acc.add(e, tail);
             }
-            float inv = (float) (1.0 / s);
-            j = 0;
-            for (; j < upper; j += L) {
-                FloatVector.fromArray(S, out, base + j).mul(inv).intoArray(out, base + j);
+            FloatVector inv = splat((float) (1.0 / FloatMath.sumLanes(acc)));
+            for (j = 0; j < upper; j += L) {
+                load(out, base + j).mul(inv).intoArray(out, base + j);
             }
-            for (; j < cols; j++) {
-                out[base + j] *= inv;
+            if (j < cols) {
+                load(out, base + j, tail).mul(inv).intoArray(out, base + j, tail);
             }
         }
-    }
-
-    private static float rowMax(float[] x, int base, int cols) {
-        int upper = S.loopBound(cols);
-        int j = 0;
-        float mx = Float.NEGATIVE_INFINITY;
-        if (upper > 0) {
-            FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (; j < upper; j += L) {
-                acc = acc.max(FloatVector.fromArray(S, x, base + j));
-            }
-            mx = acc.reduceLanes(VectorOperators.MAX);
-        }
-        for (; j < cols; j++) {
-            mx = Math.max(mx, x[base + j]);
-        }
-        return mx;
     }
 
     @Override
@@ -517,37 +359,32 @@ final class VectorFloatKernels implements FloatKernels {
         switch (gradFromOutput) {
             case SIGMOID_GRAD_FROM_OUTPUT -> {          // d·a(1 − a)
                 for (; i < upper; i += L) {
-                    FloatVector av = FloatVector.fromArray(S, a, i);
-                    FloatVector.fromArray(S, d, i).mul(av).mul(av.neg().add(1)).intoArray(out, i);
-                }
-                for (; i < to; i++) {
-                    out[i] = d[i] * a[i] * (1 - a[i]);
+                    FloatVector av = load(a, i);
+                    load(d, i).mul(av.mul(av.neg().add(1))).intoArray(out, i);
                 }
             }
             case TANH_GRAD_FROM_OUTPUT -> {             // d·(1 − a²)
                 for (; i < upper; i += L) {
-                    FloatVector av = FloatVector.fromArray(S, a, i);
-                    FloatVector.fromArray(S, d, i).mul(av.mul(av).neg().add(1)).intoArray(out, i);
-                }
-                for (; i < to; i++) {
-                    out[i] = d[i] * (1 - a[i] * a[i]);
+                    FloatVector av = load(a, i);
+                    load(d, i).mul(av.mul(av).neg().add(1)).intoArray(out, i);
                 }
             }
             case RELU_GRAD_FROM_OUTPUT -> {             // d where a > 0, else 0
                 FloatVector zero = FloatVector.zero(S);
                 for (; i < upper; i += L) {
-                    FloatVector av = FloatVector.fromArray(S, a, i);
-                    zero.blend(FloatVector.fromArray(S, d, i), av.compare(VectorOperators.GT, 0)).intoArray(out, i);
-                }
-                for (; i < to; i++) {
-                    out[i] = a[i] > 0 ? d[i] : 0;
+                    zero.blend(load(d, i), load(a, i).compare(VectorOperators.GT, 0)).intoArray(out, i);
                 }
             }
             default -> {                                // identity: out = d
                 if (out != d) {
                     System.arraycopy(d, from, out, from, to - from);
                 }
+                return;
             }
+        }
+        if (i < to) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            load(d, i, m).mul(gradFromOutput(gradFromOutput, load(a, i, m))).intoArray(out, i, m);
         }
     }
 
@@ -555,45 +392,27 @@ final class VectorFloatKernels implements FloatKernels {
     public double lossAndDelta(BinaryOp term, UnaryOp outputGrad, float[] f, float[] t, float[] delta, float invN,
                                int from, int to) {
         double loss = 0;
+        FloatVector scale = splat(invN);
         int i = from;
-        while (to - i >= L) {                                    // blocks keep the float lane sums short
+        while (i < to) {                                         // blocks keep the float lane sums short
             int blockEnd = Math.min(to, i + SUM_BLOCK);
             int upper = i + S.loopBound(blockEnd - i);
             FloatVector acc = FloatVector.zero(S);
             for (; i < upper; i += L) {
-                FloatVector fv = FloatVector.fromArray(S, f, i);
-                FloatVector tv = FloatVector.fromArray(S, t, i);
-                FloatVector diff = fv.sub(tv);
-                FloatVector termV;
-                FloatVector grad;
-                switch (term) {
-                    case HALF_SQUARED_ERROR -> termV = diff.mul(diff).mul((float) 0.5);
-                    case BINARY_CROSS_ENTROPY -> termV = tv.mul(logAtLeastEps(fv))
-                            .add(tv.neg().add(1).mul(logAtLeastEps(fv.neg().add(1)))).neg();
-                    default -> termV = tv.mul(logAtLeastEps(fv)).neg();
-                }
-                switch (outputGrad) {
-                    case SIGMOID_GRAD_FROM_OUTPUT -> grad = fv.mul(fv.neg().add(1));
-                    case TANH_GRAD_FROM_OUTPUT -> grad = fv.mul(fv).neg().add(1);
-                    case RELU_GRAD_FROM_OUTPUT -> grad = FloatVector.zero(S).blend(FloatVector.broadcast(S, 1), fv.compare(VectorOperators.GT, 0));
-                    default -> grad = FloatVector.broadcast(S, 1);
-                }
-                acc = acc.add(termV);
-                diff.mul(grad).mul(invN).intoArray(delta, i);
+                FloatVector fv = load(f, i);
+                FloatVector tv = load(t, i);
+                acc = acc.add(binaryV(term, fv, tv));
+                fv.sub(tv).mul(gradFromOutput(outputGrad, fv)).mul(scale).intoArray(delta, i);
             }
-            loss += acc.reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < to; i++) {
-            float fi = f[i];
-            float ti = t[i];
-            loss += scalarBinary(term, fi, ti);
-            float grad = switch (outputGrad) {
-                case SIGMOID_GRAD_FROM_OUTPUT -> fi * (1 - fi);
-                case TANH_GRAD_FROM_OUTPUT -> 1 - fi * fi;
-                case RELU_GRAD_FROM_OUTPUT -> fi > 0 ? 1 : 0;
-                default -> 1;
-            };
-            delta[i] = (fi - ti) * grad * invN;
+            if (i < blockEnd) {
+                VectorMask<Float> m = S.indexInRange(i, blockEnd);
+                FloatVector fv = load(f, i, m);
+                FloatVector tv = load(t, i, m);
+                acc = acc.add(binaryV(term, fv, tv), m);
+                fv.sub(tv).mul(gradFromOutput(outputGrad, fv)).mul(scale).intoArray(delta, i, m);
+                i = blockEnd;
+            }
+            loss += FloatMath.sumLanes(acc);
         }
         return loss;
     }
@@ -603,31 +422,36 @@ final class VectorFloatKernels implements FloatKernels {
                         int to) {
         int i = from;
         int upper = from + S.loopBound(to - from);
-        FloatVector decay = FloatVector.broadcast(S, weightDecay);
-        FloatVector negLr = FloatVector.broadcast(S, -lr);
-        if (v != null) {                                         // g' = g + λw; v = μv + g'; w −= lr·v
-            FloatVector mu = FloatVector.broadcast(S, momentum);
-            for (; i < upper; i += L) {
-                FloatVector wv = FloatVector.fromArray(S, w, i);
-                FloatVector gd = wv.fma(decay, FloatVector.fromArray(S, g, i));
-                FloatVector vv = FloatVector.fromArray(S, v, i).fma(mu, gd);
-                vv.intoArray(v, i);
-                vv.fma(negLr, wv).intoArray(w, i);
+        FloatVector decay = splat(weightDecay);
+        FloatVector negLr = splat(-lr);
+        FloatVector mu = splat(momentum);
+        for (; i < upper; i += L) {
+            sgd(w, g, v, i, null, decay, negLr, mu);
+        }
+        if (i < to) {
+            sgd(w, g, v, i, S.indexInRange(i, to), decay, negLr, mu);
+        }
+    }
+
+    /** g' = g + λw; with v: v = μv + g', w = w − lr·v; without: w = w − lr·g'. Unmasked when {@code m} is null. */
+    private static void sgd(float[] w, float[] g, float[] v, int i, VectorMask<Float> m, FloatVector decay,
+                            FloatVector negLr, FloatVector mu) {
+        FloatVector wv = m == null ? load(w, i) : load(w, i, m);
+        FloatVector gd = wv.fma(decay, m == null ? load(g, i) : load(g, i, m));
+        FloatVector step = gd;
+        if (v != null) {
+            step = (m == null ? load(v, i) : load(v, i, m)).fma(mu, gd);
+            if (m == null) {
+                step.intoArray(v, i);
+            } else {
+                step.intoArray(v, i, m);
             }
-            for (; i < to; i++) {
-                float gd = g[i] + weightDecay * w[i];
-                v[i] = momentum * v[i] + gd;
-                w[i] -= lr * v[i];
-            }
-        } else {                                                 // w −= lr·(g + λw)
-            for (; i < upper; i += L) {
-                FloatVector wv = FloatVector.fromArray(S, w, i);
-                FloatVector gd = wv.fma(decay, FloatVector.fromArray(S, g, i));
-                gd.fma(negLr, wv).intoArray(w, i);
-            }
-            for (; i < to; i++) {
-                w[i] -= lr * (g[i] + weightDecay * w[i]);
-            }
+        }
+        FloatVector nw = step.fma(negLr, wv);
+        if (m == null) {
+            nw.intoArray(w, i);
+        } else {
+            nw.intoArray(w, i, m);
         }
     }
 
@@ -636,25 +460,31 @@ final class VectorFloatKernels implements FloatKernels {
                          float epsilon, float weightDecay, float invC1, float invC2, int from, int to) {
         int i = from;
         int upper = from + S.loopBound(to - from);
-        FloatVector decay = FloatVector.broadcast(S, weightDecay);
-        FloatVector negLr = FloatVector.broadcast(S, -lr);
         for (; i < upper; i += L) {
-            FloatVector wv = FloatVector.fromArray(S, w, i);
-            FloatVector gd = wv.fma(decay, FloatVector.fromArray(S, g, i));
-            FloatVector mv = FloatVector.fromArray(S, m, i).mul(beta1).add(gd.mul(1 - beta1));
-            FloatVector vv = FloatVector.fromArray(S, v, i).mul(beta2).add(gd.mul(gd).mul(1 - beta2));
+            adam(w, g, m, v, i, null, lr, beta1, beta2, epsilon, weightDecay, invC1, invC2);
+        }
+        if (i < to) {
+            adam(w, g, m, v, i, S.indexInRange(i, to), lr, beta1, beta2, epsilon, weightDecay, invC1, invC2);
+        }
+    }
+
+    /** g' = g + λw; m = β₁m + (1−β₁)g'; v = β₂v + (1−β₂)g'²; w −= lr·(m·invC1)/(√(v·invC2) + ε). */
+    private static void adam(float[] w, float[] g, float[] m, float[] v, int i, VectorMask<Float> k, float lr,
+                             float beta1, float beta2, float epsilon, float weightDecay, float invC1, float invC2) {
+        FloatVector wv = k == null ? load(w, i) : load(w, i, k);
+        FloatVector gd = wv.fma(splat(weightDecay), k == null ? load(g, i) : load(g, i, k));
+        FloatVector mv = (k == null ? load(m, i) : load(m, i, k)).mul(beta1).add(gd.mul(1 - beta1));
+        FloatVector vv = (k == null ? load(v, i) : load(v, i, k)).mul(beta2).add(gd.mul(gd).mul(1 - beta2));
+        FloatVector step = mv.mul(invC1).div(vv.mul(invC2).sqrt().add(epsilon));
+        FloatVector nw = step.fma(splat(-lr), wv);
+        if (k == null) {
             mv.intoArray(m, i);
             vv.intoArray(v, i);
-            FloatVector step = mv.mul(invC1).div(vv.mul(invC2).sqrt().add(epsilon));
-            step.fma(negLr, wv).intoArray(w, i);
-        }
-        for (; i < to; i++) {
-            float gd = g[i] + weightDecay * w[i];
-            float mi = beta1 * m[i] + (1 - beta1) * gd;
-            float vi = beta2 * v[i] + (1 - beta2) * gd * gd;
-            m[i] = mi;
-            v[i] = vi;
-            w[i] -= lr * (mi * invC1) / ((float) Math.sqrt(vi * invC2) + epsilon);
+            nw.intoArray(w, i);
+        } else {
+            mv.intoArray(m, i, k);
+            vv.intoArray(v, i, k);
+            nw.intoArray(w, i, k);
         }
     }
 }
