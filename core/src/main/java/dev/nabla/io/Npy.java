@@ -122,7 +122,7 @@ public final class Npy {
 
         NpyDescr descr = NpyDescr.parse(header.descr());
         if (descr == null) {
-            throw f.errorAt(preamble, NpyDescr.rejection(header.descr()));
+            throw f.errorAt(preamble, "header: " + NpyDescr.rejection(header.descr()));
         }
         long elements = HostTensor.elements(header.shape());
         String shape = shapeText(header.shape());
