@@ -222,7 +222,8 @@ final class Mutator {
             long d = 1 + rng.nextInt(16);
             long[][] choices = {{end, begin}, {begin + d, end + d}, {begin - d, end}, {begin, end + d},
                     {begin, end - d}, {0, end}, {begin, begin}, {0, 0}, {begin, Long.MAX_VALUE},
-                    {1L << 40, (1L << 40) + (end - begin)}, {begin + d, end}};
+                    {1L << 40, (1L << 40) + (end - begin)}, {begin + d, end},
+                    {begin - (end - begin), begin}, {end, end + (end - begin)}};   // onto a neighbour
             long[] c = choices[rng.nextInt(choices.length)];
             return "\"data_offsets\":[" + c[0] + "," + c[1] + "]";
         });

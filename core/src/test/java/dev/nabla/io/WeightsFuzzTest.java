@@ -246,12 +246,12 @@ class WeightsFuzzTest {
                 {"to no tensor", "offsets leave a gap"},
                 {"run past the end", "offsets past the end"},
                 {"trailing bytes", "trailing bytes"},
-                {"needs", "data size"},
                 {"more elements than", "element count"},
                 {"more bytes than 64 bits", "element count"},
-                {"rank", "rank"},
                 {"dimensions", "rank"},
+                {"rank", "rank"},
                 {"tensor '", "tensor field"},
+                {"needs", "data size"},
                 {"header: ", "header syntax"}};
         for (String[] s : stages) {
             if (message.contains(s[0])) {
