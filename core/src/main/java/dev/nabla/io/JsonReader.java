@@ -4,7 +4,8 @@ package dev.nabla.io;
  * A strict, bounded pull parser for JSON text (RFC 8259), written for safetensors headers. Callers walk the
  * document with {@link #beginObject()}/{@link #hasMember()}/{@link #key()}, {@link #beginArray()}/
  * {@link #hasElement()} and the scalar readers, so no document tree is built: memory stays proportional to what the
- * caller keeps (the parser itself holds one string at a time). Bounds: nesting depth ≤ {@link #MAX_DEPTH}, number tokens ≤ {@link #MAX_NUMBER_CHARS} characters.
+ * caller keeps (the parser itself holds one string at a time). Bounds: nesting depth ≤ {@link #MAX_DEPTH},
+ * number tokens ≤ {@link #MAX_NUMBER_CHARS} characters.
  * Strict: no comments, no trailing commas, no leading zeros, no control characters or unpaired surrogates in
  * strings, nothing but whitespace after the value. Duplicate keys are the caller's to detect (it knows the keys).
  *

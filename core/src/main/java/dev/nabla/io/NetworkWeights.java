@@ -112,8 +112,9 @@ final class NetworkWeights {
                     new int[]{1, d.outputs()});
         }
         if (!byName.isEmpty()) {
-            problems.add("the network has no tensor " + byName.keySet().stream().sorted().map(n -> "'" + n + "'")
-                    .collect(Collectors.joining(", ")));
+            List<String> extra = byName.keySet().stream().sorted().limit(10).map(MessageText::quote).toList();
+            problems.add("the network has no tensor " + String.join(", ", extra)
+                    + (byName.size() > extra.size() ? " and " + (byName.size() - extra.size()) + " more" : ""));
         }
         String saved = header.metadata().get(ACTIVATIONS_KEY);
         if (saved != null && !saved.equals(activations(net))) {

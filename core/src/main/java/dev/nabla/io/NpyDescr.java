@@ -53,8 +53,8 @@ record NpyDescr(String text, ByteOrder order, char kind, int size) {
         } else {
             why = "";
         }
-        return "dtype '" + text + "' is not supported" + why + "; Nabla reads '<f4', '>f4', '<f8', '>f8' and"
-                + " integers of at most 32 bits (as FLOAT64): convert with arr.astype(numpy.float32)";
+        return "dtype " + MessageText.quote(text) + " is not supported" + why
+                + "; Nabla reads '<f4', '>f4', '<f8', '>f8' and integers of at most 32 bits (as FLOAT64): convert with arr.astype(numpy.float32)";
     }
 
     /** The dtype the values are read into: FLOAT32 for f4, FLOAT64 for f8 and the integers. */

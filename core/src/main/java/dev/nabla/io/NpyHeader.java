@@ -72,7 +72,7 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape) {
                 int at = pos;
                 String key = string();
                 if (!keys.add(key)) {
-                    throw errors.at(at, "duplicate key '" + key + "'");
+                    throw errors.at(at, "duplicate key " + MessageText.quote(key));
                 }
                 skipWhitespace();
                 expect(':');
@@ -86,8 +86,8 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape) {
                     }
                     case "fortran_order" -> fortran = bool();
                     case "shape" -> shape = tuple();
-                    default -> throw errors.at(at, "unexpected key '" + key + "' (a .npy header has exactly"
-                            + " 'descr', 'fortran_order' and 'shape')");
+                    default -> throw errors.at(at, "unexpected key " + MessageText.quote(key)
+                            + " (a .npy header has exactly 'descr', 'fortran_order' and 'shape')");
                 }
                 skipWhitespace();
                 if (peek() == ',') {
@@ -218,7 +218,8 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape) {
         }
 
         private String found() {
-            return pos < text.length() ? ", found " + JsonReader.describe(text.charAt(pos)) : ", found the end of the header";
+            return pos < text.length() ? ", found " + JsonReader.describe(text.charAt(pos))
+                    : ", found the end of the header";
         }
     }
 }

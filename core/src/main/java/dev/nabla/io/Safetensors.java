@@ -33,7 +33,7 @@ public final class Safetensors {
     private Safetensors() {
     }
 
-    // ---- networks ------------------------------------------------------------------------------------------------------
+    // ---- networks ----------------------------------------------------------------------------------------------------
 
     /**
      * Writes the parameters of {@code net}: {@code dense.L.weight} ([inputs, outputs]) and {@code dense.L.bias}
@@ -87,8 +87,8 @@ public final class Safetensors {
             SafetensorsHeader header = SafetensorsHeader.read(f);
             for (SafetensorsHeader.Entry e : header.entries()) {
                 if (e.dtype().nabla() == null) {
-                    throw f.error("tensor '" + e.name() + "'", "dtype " + e.dtype() + " is valid safetensors but"
-                            + " Nabla reads only F32 and F64");
+                    throw f.error("tensor " + MessageText.quote(e.name()), "dtype " + e.dtype()
+                            + " is valid safetensors but Nabla reads only F32 and F64");
                 }
             }
             Map<String, HostTensor> out = new LinkedHashMap<>();
@@ -154,15 +154,15 @@ public final class Safetensors {
         });
     }
 
-    // ---- internals -------------------------------------------------------------------------------------------------------
+    // ---- internals ---------------------------------------------------------------------------------------------------
 
     /** Reads one tensor whose range the header has checked against the file. */
     private static HostTensor readData(BoundedFile f, SafetensorsHeader header, SafetensorsHeader.Entry e)
             throws IOException {
         long n = e.elements();
         if (n > Elements.MAX_ARRAY) {
-            throw f.error("tensor '" + e.name() + "'", e.describe() + " has " + n + " elements, more than a Java"
-                    + " array holds (" + Elements.MAX_ARRAY + ")");
+            throw f.error("tensor " + MessageText.quote(e.name()), e.describe() + " has " + n
+                    + " elements, more than a Java array holds (" + Elements.MAX_ARRAY + ")");
         }
         return Elements.read(f, header.dataStart() + e.begin(), e.shape(), e.dtype().nabla(),
                 ByteOrder.LITTLE_ENDIAN);

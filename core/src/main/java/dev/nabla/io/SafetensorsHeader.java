@@ -146,20 +146,20 @@ final class SafetensorsHeader {
         long cursor = 0;
         Entry previous = null;
         for (Entry e : sorted) {
-            String where = "tensor '" + e.name() + "'";
+            String where = "tensor " + MessageText.quote(e.name());
             String offsets = "data_offsets [" + e.begin() + ", " + e.end() + "]";
             if (e.end() > dataLength) {
                 throw file.error(where, offsets + " run past the end of the data section, which holds " + dataLength
                         + " bytes (file bytes " + dataStart + ".." + (dataStart + dataLength) + ")");
             }
             if (e.begin() < cursor) {
-                throw file.error(where, offsets + " overlap tensor '" + previous.name() + "' at ["
+                throw file.error(where, offsets + " overlap tensor " + MessageText.quote(previous.name()) + " at ["
                         + previous.begin() + ", " + previous.end() + "]");
             }
             if (e.begin() > cursor) {
                 throw file.error(where, offsets + " leave bytes " + cursor + ".." + e.begin() + " of the data section"
                         + " to no tensor (" + (previous == null ? "the data section starts at 0"
-                        : "tensor '" + previous.name() + "' ends at " + cursor) + ")");
+                        : "tensor " + MessageText.quote(previous.name()) + " ends at " + cursor) + ")");
             }
             cursor = e.end();
             previous = e;
@@ -212,7 +212,7 @@ final class SafetensorsHeader {
                 int at = reader.position();
                 String key = reader.key();
                 if (!keys.add(key)) {
-                    throw file.errorAt(byteOffset(at), "header: duplicate key '" + key + "'");
+                    throw file.errorAt(byteOffset(at), "header: duplicate key " + MessageText.quote(key));
                 }
                 if (key.equals(METADATA_KEY)) {
                     metadata(at);
@@ -230,15 +230,16 @@ final class SafetensorsHeader {
                 int at = reader.position();
                 String key = reader.key();
                 if (metadata.containsKey(key)) {
-                    throw file.errorAt(byteOffset(at), "header: duplicate key '" + key + "' in " + METADATA_KEY);
+                    throw file.errorAt(byteOffset(at), "header: duplicate key " + MessageText.quote(key) + " in "
+                            + METADATA_KEY);
                 }
-                expectKind('"', METADATA_KEY + "['" + key + "'] must be a string");
+                expectKind('"', METADATA_KEY + "[" + MessageText.quote(key) + "] must be a string");
                 metadata.put(key, reader.string());
             }
         }
 
         private Entry entry(String name, int keyAt) {
-            expectKind('{', "tensor '" + name + "' must be an object {dtype, shape, data_offsets}");
+            expectKind('{', "tensor " + MessageText.quote(name) + " must be an object {dtype, shape, data_offsets}");
             reader.beginObject();
             String dtypeName = null;
             int[] shape = null;
@@ -250,15 +251,15 @@ final class SafetensorsHeader {
                     case "dtype" -> dtypeName != null;
                     case "shape" -> shape != null;
                     case "data_offsets" -> offsets != null;
-                    default -> throw tensorError(name, at, "unknown field '" + field + "' (a tensor has exactly"
-                            + " dtype, shape and data_offsets)");
+                    default -> throw tensorError(name, at, "unknown field " + MessageText.quote(field)
+                            + " (a tensor has exactly dtype, shape and data_offsets)");
                 };
                 if (duplicate) {
                     throw tensorError(name, at, "duplicate field '" + field + "'");
                 }
                 switch (field) {
                     case "dtype" -> {
-                        expectKind('"', "tensor '" + name + "': dtype must be a string");
+                        expectKind('"', "tensor " + MessageText.quote(name) + ": dtype must be a string");
                         dtypeName = reader.string();
                     }
                     case "shape" -> shape = shape(name, at);
@@ -271,7 +272,7 @@ final class SafetensorsHeader {
             }
             SafetensorsDType dtype = SafetensorsDType.parse(dtypeName);
             if (dtype == null) {
-                throw tensorError(name, keyAt, "unknown dtype '" + dtypeName + "' (the format defines "
+                throw tensorError(name, keyAt, "unknown dtype " + MessageText.quote(dtypeName) + " (the format defines "
                         + Arrays.toString(SafetensorsDType.values()) + ")");
             }
             long bytes = byteCount(name, keyAt, dtype, shape);
@@ -302,7 +303,7 @@ final class SafetensorsHeader {
         }
 
         private int[] shape(String name, int at) {
-            expectKind('[', "tensor '" + name + "': shape must be an array of integers");
+            expectKind('[', "tensor " + MessageText.quote(name) + ": shape must be an array of integers");
             reader.beginArray();
             int[] dims = new int[4];
             int rank = 0;
@@ -324,7 +325,7 @@ final class SafetensorsHeader {
         }
 
         private long[] offsets(String name, int at) {
-            expectKind('[', "tensor '" + name + "': data_offsets must be an array [begin, end]");
+            expectKind('[', "tensor " + MessageText.quote(name) + ": data_offsets must be an array [begin, end]");
             reader.beginArray();
             long[] offsets = new long[2];
             int count = 0;
@@ -343,7 +344,7 @@ final class SafetensorsHeader {
         /** A non-negative integer token that fits a long (anything larger exceeds every file we can read). */
         private long integer(String name, String field) {
             int at = reader.position();
-            expectKind('n', "tensor '" + name + "': " + field + " must hold integers");
+            expectKind('n', "tensor " + MessageText.quote(name) + ": " + field + " must hold integers");
             String token = reader.number();
             if (token.startsWith("-")) {
                 throw tensorError(name, at, field + " holds " + token + "; it must be ≥ 0");
@@ -369,7 +370,7 @@ final class SafetensorsHeader {
         }
 
         private WeightsFormatException tensorError(String name, int at, String what) {
-            return file.error("tensor '" + name + "' (header byte " + byteOffset(at) + ")", what);
+            return file.error("tensor " + MessageText.quote(name) + " (header byte " + byteOffset(at) + ")", what);
         }
     }
 

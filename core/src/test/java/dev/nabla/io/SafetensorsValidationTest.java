@@ -200,6 +200,16 @@ class SafetensorsValidationTest {
     }
 
     @Test
+    void namesInMessagesAreEscapedAndCut() throws IOException {
+        String name = "line\\nbreak" + "x".repeat(1000);
+        WeightsFormatException e = assertThrows(WeightsFormatException.class,
+                () -> Safetensors.read(file("{" + tensor(name, "F32", "[2]", "[0,4]") + "}", 4)));
+        assertMessage(e, "tensor 'line\\u000abreakxxx", "xxx'… (1010 characters)");
+        assertEquals(false, e.getMessage().contains("\n"), "no raw newline in " + e.getMessage());
+        assertEquals(true, e.getMessage().length() < 300, "a short message: " + e.getMessage());
+    }
+
+    @Test
     void errorsGiveTheByteOffsetOfNonAsciiHeaders() throws IOException {
         // "π" is 2 bytes in UTF-8: the ':' expected at character 5 is at byte 8 + 6 = 14
         rejected(file("{\"π\" 1}", 0), "byte 14", "expected ':'");
