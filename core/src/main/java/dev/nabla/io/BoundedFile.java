@@ -9,11 +9,12 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A weights file opened for reading, whose size is known before anything is read: every read names its byte range,
- * and callers check that range against {@link #size()} before they allocate. Reads go through a fixed 64 KiB buffer,
- * so no length taken from the file ever sizes a buffer here. Errors name the format and the file.
+ * and callers check that range against {@link #size()} before they allocate. Values are read through a buffer of at
+ * most 64 KiB (no larger than what is read), so no length taken from the file sizes a buffer here unchecked.
+ * Errors name the format and the file.
  */
 final class BoundedFile implements AutoCloseable {
-    /** Bytes moved per read: the only buffer this class allocates. */
+    /** The most bytes moved per read of values. */
     static final int CHUNK = 1 << 16;
 
     private final String format;
@@ -79,7 +80,10 @@ final class BoundedFile implements AutoCloseable {
     void readElements(long offset, int count, int itemSize, ByteOrder order, ChunkSink sink) throws IOException {
         long length = (long) count * itemSize;
         checkRange(offset, length);
-        int perChunk = CHUNK / itemSize;
+        int perChunk = Math.min(CHUNK / itemSize, count);
+        if (perChunk == 0) {
+            return;                                            // nothing to read (and no buffer for it)
+        }
         ByteBuffer buffer = ByteBuffer.allocate(perChunk * itemSize).order(order);
         for (int first = 0; first < count; first += perChunk) {
             int n = Math.min(perChunk, count - first);

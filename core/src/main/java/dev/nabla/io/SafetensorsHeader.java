@@ -146,18 +146,16 @@ final class SafetensorsHeader {
         long cursor = 0;
         Entry previous = null;
         for (Entry e : sorted) {
-            String where = "tensor " + MessageText.quote(e.name());
-            String offsets = "data_offsets [" + e.begin() + ", " + e.end() + "]";
             if (e.end() > dataLength) {
-                throw file.error(where, offsets + " run past the end of the data section, which holds " + dataLength
+                throw layoutError(file, e, "run past the end of the data section, which holds " + dataLength
                         + " bytes (file bytes " + dataStart + ".." + (dataStart + dataLength) + ")");
             }
             if (e.begin() < cursor) {
-                throw file.error(where, offsets + " overlap tensor " + MessageText.quote(previous.name()) + " at ["
+                throw layoutError(file, e, "overlap tensor " + MessageText.quote(previous.name()) + " at ["
                         + previous.begin() + ", " + previous.end() + "]");
             }
             if (e.begin() > cursor) {
-                throw file.error(where, offsets + " leave bytes " + cursor + ".." + e.begin() + " of the data section"
+                throw layoutError(file, e, "leave bytes " + cursor + ".." + e.begin() + " of the data section"
                         + " to no tensor (" + (previous == null ? "the data section starts at 0"
                         : "tensor " + MessageText.quote(previous.name()) + " ends at " + cursor) + ")");
             }
@@ -169,6 +167,11 @@ final class SafetensorsHeader {
                     + " data (the tensors cover " + cursor + " of the " + dataLength + " bytes after the header)");
         }
         return List.copyOf(sorted);
+    }
+
+    private static WeightsFormatException layoutError(BoundedFile file, Entry e, String what) {
+        return file.error("tensor " + MessageText.quote(e.name()),
+                "data_offsets [" + e.begin() + ", " + e.end() + "] " + what);
     }
 
     /** Walks the header JSON into entries and metadata, checking each field as it goes. */

@@ -1,6 +1,7 @@
 package dev.nabla.io;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -197,6 +198,21 @@ class SafetensorsValidationTest {
                 "tensor 'huge'", "data_offsets [0, 40000000000] run past the end of the data section, which holds 16");
         rejected(file("{" + tensor("huge", "F32", "[1000000,1000000,1000000]", "[0,4000000000000000000]") + "}", 16),
                 "run past the end");
+    }
+
+    /** 50,000 tensors (a 3 MB header) read in seconds: no check is quadratic, an empty tensor costs no buffer. */
+    @Test
+    @Timeout(60)
+    void aHeaderOfManyTensorsReads() throws IOException {
+        int n = 50_000;
+        // one 4-byte scalar at [0, 4], and 49,999 empty tensors at [4, 4]
+        StringBuilder sb = new StringBuilder("{").append(tensor("scalar", "F32", "[]", "[0,4]"));
+        for (int i = 1; i < n; i++) {
+            sb.append(',').append(tensor("e" + i, "F32", "[0,7]", "[4,4]"));
+        }
+        String header = sb.append('}').toString();
+        Map<String, HostTensor> t = Safetensors.read(file(header, 4));
+        assertEquals(n, t.size());
     }
 
     @Test
