@@ -41,6 +41,9 @@ public final class Npy {
 
     /** Writes {@code t} as a 2-D array (rows, cols) of '<f4' or '<f8'. */
     public static void write(Tensor t, Path file) throws IOException {
+        if (t == null || file == null) {
+            throw new InvalidArgumentException("Npy.write: " + (t == null ? "tensor" : "file") + " is null");
+        }
         write(HostTensor.of(t), file);
     }
 

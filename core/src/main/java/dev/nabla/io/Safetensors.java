@@ -83,6 +83,9 @@ public final class Safetensors {
      * with another dtype (valid safetensors) is rejected with a {@link WeightsFormatException} naming the tensor.
      */
     public static Map<String, HostTensor> read(Path file) throws IOException {
+        if (file == null) {
+            throw new InvalidArgumentException("Safetensors.read: file is null");
+        }
         try (BoundedFile f = BoundedFile.open(SafetensorsHeader.FORMAT, file)) {
             SafetensorsHeader header = SafetensorsHeader.read(f);
             for (SafetensorsHeader.Entry e : header.entries()) {
@@ -101,6 +104,9 @@ public final class Safetensors {
 
     /** The {@code __metadata__} strings of {@code file} (empty when it has none); reads and checks the header only. */
     public static Map<String, String> readMetadata(Path file) throws IOException {
+        if (file == null) {
+            throw new InvalidArgumentException("Safetensors.readMetadata: file is null");
+        }
         try (BoundedFile f = BoundedFile.open(SafetensorsHeader.FORMAT, file)) {
             return SafetensorsHeader.read(f).metadata();
         }
