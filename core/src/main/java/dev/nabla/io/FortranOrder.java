@@ -15,41 +15,47 @@ final class FortranOrder {
         if (shape.length < 2 || t.size() == 0) {
             return t;                                          // rank 0 and 1: both orders are the same
         }
-        int[] source = sourceIndices(shape);
+        Walk walk = new Walk(shape);
         if (t.floatsView() != null) {
             float[] in = t.floatsView();
             float[] out = new float[in.length];
             for (int i = 0; i < out.length; i++) {
-                out[i] = in[source[i]];
+                out[i] = in[walk.next()];
             }
             return HostTensor.wrap(shape, out, null);
         }
         double[] in = t.doublesView();
         double[] out = new double[in.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = in[source[i]];
+            out[i] = in[walk.next()];
         }
         return HostTensor.wrap(shape, null, out);
     }
 
     /**
-     * For each row-major position, the Fortran-order position of the same element: walks the row-major index
-     * (i0, ..., ik) like an odometer (last index fastest) and keeps the Fortran position in step with it.
+     * Walks the row-major index (i0, ..., ik) like an odometer, last index fastest, and keeps the Fortran position
+     * of the same element in step with it; {@link #next()} returns the Fortran position of each row-major position
+     * in turn. Nothing proportional to the element count is allocated.
      */
-    private static int[] sourceIndices(int[] shape) {
-        int rank = shape.length;
-        int[] stride = new int[rank];                          // Fortran strides: 1, d0, d0·d1, ...
-        stride[0] = 1;
-        for (int k = 1; k < rank; k++) {
-            stride[k] = stride[k - 1] * shape[k - 1];         // ≤ the element count, which fits an int
+    private static final class Walk {
+        private final int[] shape;
+        private final int[] stride;                            // Fortran strides: 1, d0, d0·d1, ...
+        private final int[] index;
+        private int position;
+
+        Walk(int[] shape) {
+            this.shape = shape;
+            stride = new int[shape.length];
+            stride[0] = 1;
+            for (int k = 1; k < shape.length; k++) {
+                stride[k] = stride[k - 1] * shape[k - 1];     // ≤ the element count, which fits an int
+            }
+            index = new int[shape.length];
         }
-        int n = stride[rank - 1] * shape[rank - 1];
-        int[] source = new int[n];
-        int[] index = new int[rank];
-        int position = 0;
-        for (int i = 0; i < n; i++) {
-            source[i] = position;
-            for (int k = rank - 1; k >= 0; k--) {
+
+        int next() {
+            int current = position;
+            for (int k = shape.length - 1; k >= 0; k--) {
                 index[k]++;
                 position += stride[k];
                 if (index[k] < shape[k]) {
@@ -58,7 +64,7 @@ final class FortranOrder {
                 position -= stride[k] * shape[k];
                 index[k] = 0;
             }
+            return current;
         }
-        return source;
     }
 }
