@@ -1,0 +1,63 @@
+package dev.nabla.io;
+
+import dev.nabla.DType;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Moves FLOAT32/FLOAT64 values between files and Java arrays in chunks, as raw bits: a value's bytes are copied,
+ * never computed on, so every bit pattern (NaN payloads, signaling NaNs, −0, subnormals) survives. Files are
+ * little-endian when written; reads take the file's byte order.
+ */
+final class Elements {
+    /** The most elements a Java array may have on every JVM. */
+    static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    private Elements() {
+    }
+
+    /**
+     * Reads a row-major tensor of {@code shape} (elements ≤ {@link #MAX_ARRAY}, range checked by the caller) at
+     * {@code offset}, its values stored in {@code order}.
+     */
+    static HostTensor read(BoundedFile f, long offset, int[] shape, DType dtype, ByteOrder order) throws IOException {
+        int n = Math.toIntExact(HostTensor.elements(shape));
+        if (dtype == DType.FLOAT32) {
+            float[] values = new float[n];
+            f.readElements(offset, n, 4, order, (chunk, first) ->
+                    chunk.asFloatBuffer().get(values, first, chunk.remaining() / 4));
+            return HostTensor.wrap(shape, values, null);
+        }
+        double[] values = new double[n];
+        f.readElements(offset, n, 8, order, (chunk, first) ->
+                chunk.asDoubleBuffer().get(values, first, chunk.remaining() / 8));
+        return HostTensor.wrap(shape, null, values);
+    }
+
+    /** Appends the values of {@code t}, row-major, little-endian. */
+    static void write(AtomicFile.Output out, HostTensor t) throws IOException {
+        float[] floats = t.floatsView();
+        if (floats != null) {
+            for (int i = 0; i < floats.length; ) {
+                out.ensure(4);
+                ByteBuffer b = out.buffer();
+                int n = Math.min(b.remaining() / 4, floats.length - i);
+                b.asFloatBuffer().put(floats, i, n);
+                b.position(b.position() + n * 4);
+                i += n;
+            }
+            return;
+        }
+        double[] doubles = t.doublesView();
+        for (int i = 0; i < doubles.length; ) {
+            out.ensure(8);
+            ByteBuffer b = out.buffer();
+            int n = Math.min(b.remaining() / 8, doubles.length - i);
+            b.asDoubleBuffer().put(doubles, i, n);
+            b.position(b.position() + n * 8);
+            i += n;
+        }
+    }
+}

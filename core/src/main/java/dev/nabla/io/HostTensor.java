@@ -1,0 +1,221 @@
+package dev.nabla.io;
+
+import dev.nabla.Backend;
+import dev.nabla.DType;
+import dev.nabla.InvalidArgumentException;
+import dev.nabla.InvalidShapeException;
+import dev.nabla.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * A tensor in host memory as a weights file holds it: a dtype (FLOAT32 or FLOAT64), a shape of any rank (row-major,
+ * C order; rank 0 is a scalar with one element) and the values, kept bit for bit (NaN payloads included). This is
+ * what {@link Safetensors#read} returns and {@link Safetensors#write} takes; {@link #toTensor} puts it on a backend.
+ *
+ * <p>Immutable: the factories copy the arrays they are given and the accessors return copies. {@link #equals}
+ * compares raw bits, so two NaNs are equal exactly when their payloads are.
+ */
+public final class HostTensor {
+    private final DType dtype;
+    private final int[] shape;
+    private final float[] floats;
+    private final double[] doubles;
+
+    private HostTensor(DType dtype, int[] shape, float[] floats, double[] doubles) {
+        this.dtype = dtype;
+        this.shape = shape;
+        this.floats = floats;
+        this.doubles = doubles;
+    }
+
+    /** A FLOAT32 tensor of {@code shape} holding {@code values} (row-major; copied). */
+    public static HostTensor of(float[] values, int... shape) {
+        checkLength("HostTensor.of", values == null ? -1 : values.length, shape);
+        return new HostTensor(DType.FLOAT32, shape.clone(), values.clone(), null);
+    }
+
+    /** A FLOAT64 tensor of {@code shape} holding {@code values} (row-major; copied). */
+    public static HostTensor of(double[] values, int... shape) {
+        checkLength("HostTensor.of", values == null ? -1 : values.length, shape);
+        return new HostTensor(DType.FLOAT64, shape.clone(), null, values.clone());
+    }
+
+    /** The values of {@code t} (rows × cols, its dtype), read back from its backend. */
+    public static HostTensor of(Tensor t) {
+        if (t == null) {
+            throw new InvalidArgumentException("HostTensor.of: tensor is null");
+        }
+        int[] shape = {t.rows(), t.cols()};
+        return t.dtype() == DType.FLOAT32 ? new HostTensor(DType.FLOAT32, shape, t.toFloatArray(), null)
+                : new HostTensor(DType.FLOAT64, shape, null, t.toDoubleArray());
+    }
+
+    /** Wraps arrays the readers filled (no copy): exactly one of floats, doubles is non-null. */
+    static HostTensor wrap(int[] shape, float[] floats, double[] doubles) {
+        return new HostTensor(floats != null ? DType.FLOAT32 : DType.FLOAT64, shape, floats, doubles);
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** The dimensions, outermost first; empty for a scalar. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Number of elements: the product of the dimensions (1 for a scalar). */
+    public long size() {
+        return elements(shape);
+    }
+
+    /** The values of a FLOAT32 tensor, row-major (a copy). */
+    public float[] floats() {
+        if (floats == null) {
+            throw new InvalidArgumentException("HostTensor.floats: this tensor is " + dtype
+                    + "; use doubles() or toDoubleArray()");
+        }
+        return floats.clone();
+    }
+
+    /** The values of a FLOAT64 tensor, row-major (a copy). */
+    public double[] doubles() {
+        if (doubles == null) {
+            throw new InvalidArgumentException("HostTensor.doubles: this tensor is " + dtype
+                    + "; use floats() or toDoubleArray()");
+        }
+        return doubles.clone();
+    }
+
+    /** The values as doubles, row-major (FLOAT32 values are widened exactly). */
+    public double[] toDoubleArray() {
+        if (doubles != null) {
+            return doubles.clone();
+        }
+        double[] out = new double[floats.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = floats[i];
+        }
+        return out;
+    }
+
+    /** Package access to the values without a copy (the writers stream them out). */
+    float[] floatsView() {
+        return floats;
+    }
+
+    double[] doublesView() {
+        return doubles;
+    }
+
+    /**
+     * A tensor of the same dtype and values on {@code backend}: rank 2 {@code (r, c)} becomes r × c, rank 1
+     * {@code (n)} a 1 × n row, rank 0 a 1 × 1 tensor. Other ranks are rejected (Nabla's tensors are 2-D).
+     */
+    public Tensor toTensor(Backend backend) {
+        if (backend == null) {
+            throw new InvalidArgumentException("HostTensor.toTensor: backend is null");
+        }
+        int rows;
+        int cols;
+        switch (shape.length) {
+            case 0 -> {
+                rows = 1;
+                cols = 1;
+            }
+            case 1 -> {
+                rows = 1;
+                cols = shape[0];
+            }
+            case 2 -> {
+                rows = shape[0];
+                cols = shape[1];
+            }
+            default -> throw new InvalidShapeException("HostTensor.toTensor: shape " + Arrays.toString(shape)
+                    + " has rank " + shape.length + "; Nabla tensors are 2-D (rank 0, 1 and 2 convert)");
+        }
+        return floats != null ? backend.fromArray(floats, rows, cols) : backend.fromArray(doubles, rows, cols);
+    }
+
+    /** Same dtype, shape and raw bits of every value. */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof HostTensor other) || other.dtype != dtype || !Arrays.equals(other.shape, shape)) {
+            return false;
+        }
+        if (floats != null) {
+            for (int i = 0; i < floats.length; i++) {
+                if (Float.floatToRawIntBits(floats[i]) != Float.floatToRawIntBits(other.floats[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (int i = 0; i < doubles.length; i++) {
+            if (Double.doubleToRawLongBits(doubles[i]) != Double.doubleToRawLongBits(other.doubles[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        int h = 31 * dtype.hashCode() + Arrays.hashCode(shape);
+        if (floats != null) {
+            for (float f : floats) {
+                h = 31 * h + Float.floatToRawIntBits(f);
+            }
+        } else {
+            for (double d : doubles) {
+                h = 31 * h + Long.hashCode(Double.doubleToRawLongBits(d));
+            }
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        return "HostTensor[" + dtype + " " + Arrays.toString(shape) + "]";
+    }
+
+    /** The product of {@code shape} (dimensions ≥ 0), or −1 when it does not fit a long. */
+    static long elements(int[] shape) {
+        for (int d : shape) {
+            if (d == 0) {
+                return 0;
+            }
+        }
+        long n = 1;
+        for (int d : shape) {
+            if (n > Long.MAX_VALUE / d) {
+                return -1;
+            }
+            n *= d;
+        }
+        return n;
+    }
+
+    private static void checkLength(String op, int length, int[] shape) {
+        if (length < 0) {
+            throw new InvalidArgumentException(op + ": values are null");
+        }
+        if (shape == null) {
+            throw new InvalidArgumentException(op + ": shape is null");
+        }
+        for (int d : shape) {
+            if (d < 0) {
+                throw new InvalidShapeException(op + ": dimensions must be ≥ 0, got " + Arrays.toString(shape));
+            }
+        }
+        if (elements(shape) != length) {
+            throw new InvalidArgumentException(op + ": " + length + " values cannot fill shape " + Arrays.toString(shape)
+                    + " (needs " + elements(shape) + ")");
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.nabla.io;
+
+import dev.nabla.InvalidArgumentException;
+import dev.nabla.nn.Network;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Weights files in the safetensors format (readable by Hugging Face's {@code safetensors} for PyTorch and NumPy):
+ * a network's parameters with {@link #save}/{@link #load}, any named tensors with {@link #write}/{@link #read}.
+ * The layout is in {@link SafetensorsHeader}, the names of a network's tensors in {@link NetworkWeights}, and
+ * both in docs/weights.md.
+ *
+ * <p>Reading is hardened against malicious files: the whole header (length, JSON, dtypes, shapes, offsets) is
+ * checked against the file's size before any tensor is allocated, so a file can make Nabla allocate no more than
+ * its own size (plus a bounded header parse) and never read outside itself. A bad file throws
+ * {@link WeightsFormatException}; a valid one that does not fit the network, {@link WeightsMismatchException}.
+ * {@link IOException} is left for the file system's own failures (no such file, no permission, disk full).
+ *
+ * <p>Writes are atomic: a crash while saving leaves the previous file intact. Values are kept bit for bit.
+ */
+public final class Safetensors {
+    /** The largest header (the JSON part) a file may have: the reference implementation's limit. */
+    public static final long MAX_HEADER_BYTES = SafetensorsHeader.MAX_HEADER_BYTES;
+
+    private Safetensors() {
+    }
+
+    // ---- networks ----------------------------------------------------------------------------------------------------
+
+    /**
+     * Writes the parameters of {@code net}: {@code dense.L.weight} ([inputs, outputs]) and {@code dense.L.bias}
+     * ([outputs]) for each layer L, in the network's dtype, with its architecture in the metadata.
+     */
+    public static void save(Network net, Path file) throws IOException {
+        if (net == null || file == null) {
+            throw new InvalidArgumentException("Safetensors.save: " + (net == null ? "network" : "file") + " is null");
+        }
+        write(file, NetworkWeights.tensors(net), NetworkWeights.metadata(net));
+    }
+
+    /**
+     * Replaces the parameters of {@code net} with those in {@code file}. The file must hold exactly the network's
+     * tensors ({@link NetworkWeights}) in its dtype; every mismatch is reported at once, naming the tensors, and the
+     * network is changed only when the whole file has been read and fits.
+     */
+    public static void load(Network net, Path file) throws IOException {
+        if (net == null || file == null) {
+            throw new InvalidArgumentException("Safetensors.load: " + (net == null ? "network" : "file") + " is null");
+        }
+        Map<String, HostTensor> values = new LinkedHashMap<>();
+        try (BoundedFile f = BoundedFile.open(SafetensorsHeader.FORMAT, file)) {
+            SafetensorsHeader header = SafetensorsHeader.read(f);
+            NetworkWeights.checkFits(net, header, file);
+            for (SafetensorsHeader.Entry e : header.entries()) {
+                values.put(e.name(), readData(f, header, e));
+            }
+        }
+        for (int l = 0; l < net.layers().size(); l++) {
+            HostTensor w = values.get(NetworkWeights.weightName(l));
+            HostTensor b = values.get(NetworkWeights.biasName(l));
+            if (w.floatsView() != null) {
+                net.setWeights(l, w.floatsView());
+                net.setBiases(l, b.floatsView());
+            } else {
+                net.setWeights(l, w.doublesView());
+                net.setBiases(l, b.doublesView());
+            }
+        }
+    }
+
+    // ---- named tensors ---------------------------------------------------------------------------------------------
+
+    /**
+     * Every tensor in {@code file}, by name, in the order of their data. Only F32 and F64 tensors are read; a file
+     * with another dtype (valid safetensors) is rejected with a {@link WeightsFormatException} naming the tensor.
+     */
+    public static Map<String, HostTensor> read(Path file) throws IOException {
+        if (file == null) {
+            throw new InvalidArgumentException("Safetensors.read: file is null");
+        }
+        try (BoundedFile f = BoundedFile.open(SafetensorsHeader.FORMAT, file)) {
+            SafetensorsHeader header = SafetensorsHeader.read(f);
+            for (SafetensorsHeader.Entry e : header.entries()) {
+                if (e.dtype().nabla() == null) {
+                    throw f.error("tensor " + MessageText.quote(e.name()), "dtype " + e.dtype()
+                            + " is valid safetensors but Nabla reads only F32 and F64");
+                }
+            }
+            Map<String, HostTensor> out = new LinkedHashMap<>();
+            for (SafetensorsHeader.Entry e : header.entries()) {
+                out.put(e.name(), readData(f, header, e));
+            }
+            return Collections.unmodifiableMap(out);
+        }
+    }
+
+    /** The {@code __metadata__} strings of {@code file} (empty when it has none); reads and checks the header only. */
+    public static Map<String, String> readMetadata(Path file) throws IOException {
+        if (file == null) {
+            throw new InvalidArgumentException("Safetensors.readMetadata: file is null");
+        }
+        try (BoundedFile f = BoundedFile.open(SafetensorsHeader.FORMAT, file)) {
+            return SafetensorsHeader.read(f).metadata();
+        }
+    }
+
+    /**
+     * Writes {@code tensors} (in the map's iteration order, data contiguous from offset 0) and {@code metadata}
+     * (may be null or empty) to {@code file}, atomically.
+     */
+    public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata)
+            throws IOException {
+        if (file == null || tensors == null) {
+            throw new InvalidArgumentException("Safetensors.write: " + (file == null ? "file" : "tensors") + " is null");
+        }
+        Map<String, String> meta = metadata == null ? Map.of() : metadata;
+        for (Map.Entry<String, String> m : meta.entrySet()) {
+            checkString("metadata key", m.getKey());
+            checkString("metadata value of '" + m.getKey() + "'", m.getValue());
+        }
+        List<SafetensorsHeader.Entry> entries = new ArrayList<>();
+        List<HostTensor> data = new ArrayList<>();
+        long offset = 0;
+        for (Map.Entry<String, HostTensor> t : tensors.entrySet()) {
+            String name = t.getKey();
+            checkString("tensor name", name);
+            if (name.equals(SafetensorsHeader.METADATA_KEY)) {
+                throw new InvalidArgumentException("Safetensors.write: '" + name + "' is reserved for metadata");
+            }
+            HostTensor h = t.getValue();
+            if (h == null) {
+                throw new InvalidArgumentException("Safetensors.write: tensor '" + name + "' is null");
+            }
+            SafetensorsDType dtype = SafetensorsDType.of(h.dtype());
+            long bytes = h.size() * dtype.bytes();
+            entries.add(new SafetensorsHeader.Entry(name, dtype, h.shape(), offset, offset + bytes));
+            data.add(h);
+            offset += bytes;
+        }
+        byte[] header = SafetensorsHeader.encode(entries, meta);
+        if (header.length > MAX_HEADER_BYTES) {
+            throw new InvalidArgumentException("Safetensors.write: the header would be " + header.length
+                    + " bytes, more than the format's readers accept (" + MAX_HEADER_BYTES + ")");
+        }
+        AtomicFile.write(file, out -> {
+            out.ensure(8);
+            out.buffer().putLong(header.length);
+            out.write(header);
+            for (HostTensor h : data) {
+                Elements.write(out, h);
+            }
+        });
+    }
+
+    // ---- internals ---------------------------------------------------------------------------------------------------
+
+    /** Reads one tensor whose range the header has checked against the file. */
+    private static HostTensor readData(BoundedFile f, SafetensorsHeader header, SafetensorsHeader.Entry e)
+            throws IOException {
+        long n = e.elements();
+        if (n > Elements.MAX_ARRAY) {
+            throw f.error("tensor " + MessageText.quote(e.name()), e.describe() + " has " + n
+                    + " elements, more than a Java array holds (" + Elements.MAX_ARRAY + ")");
+        }
+        return Elements.read(f, header.dataStart() + e.begin(), e.shape(), e.dtype().nabla(),
+                ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static void checkString(String what, String s) {
+        if (s == null) {
+            throw new InvalidArgumentException("Safetensors.write: a " + what + " is null");
+        }
+        if (!JsonWriter.isWellFormed(s)) {
+            throw new InvalidArgumentException("Safetensors.write: " + what + " '" + s + "' has an unpaired surrogate"
+                    + " and cannot be written as UTF-8");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.nabla.io;
+
+import dev.nabla.DType;
+
+/**
+ * The element types a safetensors header may name, with their sizes in bytes. The loader knows all of them so it
+ * can check every tensor's byte range; Nabla reads and writes only F32 (FLOAT32) and F64 (FLOAT64).
+ */
+enum SafetensorsDType {
+    BOOL(1), U8(1), I8(1), F8_E5M2(1), F8_E4M3(1),
+    I16(2), U16(2), F16(2), BF16(2),
+    I32(4), U32(4), F32(4),
+    I64(8), U64(8), F64(8);
+
+    private final int bytes;
+
+    SafetensorsDType(int bytes) {
+        this.bytes = bytes;
+    }
+
+    int bytes() {
+        return bytes;
+    }
+
+    /** The dtype named exactly {@code name} (case-sensitive, as the format spells it), or null. */
+    static SafetensorsDType parse(String name) {
+        for (SafetensorsDType t : values()) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The Nabla dtype this one reads into, or null when Nabla does not read it. */
+    DType nabla() {
+        return switch (this) {
+            case F32 -> DType.FLOAT32;
+            case F64 -> DType.FLOAT64;
+            default -> null;
+        };
+    }
+
+    static SafetensorsDType of(DType dtype) {
+        return dtype == DType.FLOAT32 ? F32 : F64;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.nabla.io;
+
+import dev.nabla.Backend;
+import dev.nabla.DType;
+import dev.nabla.InvalidShapeException;
+import dev.nabla.Scope;
+import dev.nabla.Tensor;
+import dev.nabla.contract.ReferenceBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+
+import static dev.nabla.io.Fixtures.assertBits;
+import static dev.nabla.io.Fixtures.assertMessage;
+import static dev.nabla.io.Fixtures.assertValues;
+import static dev.nabla.io.Fixtures.path;
+import static dev.nabla.io.Fixtures.ramp;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Files written by NumPy (make_fixtures.py) load with the values, shapes and dtypes NumPy gave them. */
+class NpyFixturesTest {
+    private Backend be;
+    private Scope scope;
+
+    @BeforeEach
+    void start() {
+        be = Backend.wrap(new ReferenceBackend());
+        scope = be.scope();
+    }
+
+    @AfterEach
+    void stop() {
+        scope.close();
+        be.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "f4_c.npy, FLOAT32", "f4_f.npy, FLOAT32", "be_f4_c.npy, FLOAT32", "be_f4_f.npy, FLOAT32",
+            "f8_c.npy, FLOAT64", "f8_f.npy, FLOAT64", "be_f8_c.npy, FLOAT64", "be_f8_f.npy, FLOAT64",
+            "v2_f4.npy, FLOAT32", "v3_f8.npy, FLOAT64"})
+    void floatMatricesInEitherByteOrderAndMemoryOrderReadAsTheSameRowMajorValues(String file, DType dtype)
+            throws IOException {
+        HostTensor h = Npy.readHost(path("npy/" + file));
+        assertEquals(dtype, h.dtype());
+        assertArrayEquals(new int[]{3, 4}, h.shape());
+        assertValues(ramp(12), h.toDoubleArray(), file);
+
+        Tensor t = Npy.read(be, path("npy/" + file));
+        assertEquals(3, t.rows());
+        assertEquals(4, t.cols());
+        assertEquals(dtype, t.dtype());
+        assertValues(ramp(12), t.toDoubleArray(), file + " on the backend");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"special_f4.npy", "be_special_f4.npy"})
+    void float32BitPatternsSurviveBitForBit(String file) throws IOException {
+        HostTensor h = Npy.readHost(path("npy/" + file));
+        assertArrayEquals(new int[]{10}, h.shape());
+        assertBits(Fixtures.F32_BITS, h.floats(), file);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"special_f8.npy", "be_special_f8.npy"})
+    void float64BitPatternsSurviveBitForBit(String file) throws IOException {
+        HostTensor h = Npy.readHost(path("npy/" + file));
+        assertBits(Fixtures.F64_BITS, h.doubles(), file);
+    }
+
+    @Test
+    void rankZeroAndOneBecomeOneRowTensors() throws IOException {
+        HostTensor scalar = Npy.readHost(path("npy/scalar_f8.npy"));
+        assertEquals(0, scalar.rank());
+        assertEquals(1, scalar.size());
+        Tensor s = Npy.read(be, path("npy/scalar_f8.npy"));
+        assertEquals(1, s.rows());
+        assertEquals(1, s.cols());
+        assertEquals(2.5, s.item());
+
+        Tensor v = Npy.read(be, path("npy/vector_f4.npy"));
+        assertEquals(1, v.rows());
+        assertEquals(5, v.cols());
+        assertValues(ramp(5), v.toDoubleArray(), "vector");
+
+        Tensor empty = Npy.read(be, path("npy/empty_f8.npy"));
+        assertEquals(0, empty.rows());
+        assertEquals(3, empty.cols());
+    }
+
+    @Test
+    void aFortranOrderedRankThreeArrayIsConvertedButCannotBecomeATensor() throws IOException {
+        HostTensor h = Npy.readHost(path("npy/rank3_f4_f.npy"));
+        assertArrayEquals(new int[]{2, 3, 4}, h.shape());
+        assertValues(ramp(24), h.toDoubleArray(), "rank 3, Fortran order");
+        InvalidShapeException e = assertThrows(InvalidShapeException.class,
+                () -> Npy.read(be, path("npy/rank3_f4_f.npy")));
+        assertMessage(e, "[2, 3, 4]", "rank 3");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"int_i1.npy, -5", "int_u1.npy, 0", "int_i2.npy, -5", "int_u2.npy, 0", "int_i4.npy, -5",
+            "int_u4.npy, 0", "int_be_i2_f.npy, -5"})
+    void integersOfAtMost32BitsReadExactlyAsFloat64(String file, int first) throws IOException {
+        HostTensor h = Npy.readHost(path("npy/" + file));
+        assertEquals(DType.FLOAT64, h.dtype());
+        assertArrayEquals(new int[]{3, 4}, h.shape());
+        double[] expected = new double[12];
+        for (int k = 0; k < 12; k++) {
+            expected[k] = first + k;
+        }
+        assertValues(expected, h.doubles(), file);
+    }
+
+    @Test
+    void integerExtremesAreExact() throws IOException {
+        assertValues(new double[]{-2147483648.0, 2147483647.0, 0, -1},
+                Npy.readHost(path("npy/int_extremes_i4.npy")).doubles(), "int32 extremes");
+        assertValues(new double[]{0, 4294967295.0, 2147483648.0, 1},
+                Npy.readHost(path("npy/int_extremes_be_u4.npy")).doubles(), "big-endian uint32 extremes");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "reject_i8.npy, '<i8', 64-bit integers",
+            "reject_f2.npy, '<f2', astype",
+            "reject_c8.npy, '<c8', astype",
+            "reject_b1.npy, '|b1', astype",
+            "reject_unicode.npy, '<U3', astype",
+            "reject_object.npy, '|O', never unpickles",
+            "reject_structured.npy, structured dtypes, byte 20: header"})
+    void otherDtypesAreRejectedWithATypedErrorNamingThem(String file, String dtype, String hint) {
+        WeightsFormatException e = assertThrows(WeightsFormatException.class, () -> Npy.readHost(path("npy/" + file)));
+        assertMessage(e, "npy ", file, dtype, hint);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.nabla.io;
+
+import dev.nabla.Backend;
+import dev.nabla.DType;
+import dev.nabla.Scope;
+import dev.nabla.Tensor;
+import dev.nabla.contract.ReferenceBackend;
+import dev.nabla.nn.Activation;
+import dev.nabla.nn.Loss;
+import dev.nabla.nn.Network;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import static dev.nabla.io.Fixtures.assertBits;
+import static dev.nabla.io.Fixtures.assertMessage;
+import static dev.nabla.io.Fixtures.assertValues;
+import static dev.nabla.io.Fixtures.path;
+import static dev.nabla.io.Fixtures.ramp;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Safetensors files assembled by make_fixtures.py straight from the format's specification (no Nabla code), and
+ * a PyTorch MLP exported to Nabla's layout, load with the values, and the MLP computes what PyTorch computed.
+ */
+class SafetensorsFixturesTest {
+    private static final String NAIVE = "na\u00efve \"quoted\" \u03c0";
+    private Backend be;
+    private Scope scope;
+
+    @BeforeEach
+    void start() {
+        be = Backend.wrap(new ReferenceBackend());
+        scope = be.scope();
+    }
+
+    @AfterEach
+    void stop() {
+        scope.close();
+        be.close();
+    }
+
+    @Test
+    void everyTensorOfAMixedFileReadsInDataOrderWithItsMetadata() throws IOException {
+        Map<String, HostTensor> t = Safetensors.read(path("safetensors/mixed.safetensors"));
+        // the header lists them in another order; the result follows the data
+        assertEquals(List.of("matrix32", "special64", "scalar64", "empty32", "rank3_64", "special32", NAIVE),
+                List.copyOf(t.keySet()));
+        assertEquals(DType.FLOAT32, t.get("matrix32").dtype());
+        assertArrayEquals(new int[]{3, 4}, t.get("matrix32").shape());
+        assertValues(ramp(12), t.get("matrix32").toDoubleArray(), "matrix32");
+        assertBits(Fixtures.F64_BITS, t.get("special64").doubles(), "special64");
+        assertBits(Fixtures.F32_BITS, t.get("special32").floats(), "special32");
+        assertArrayEquals(new int[]{}, t.get("scalar64").shape());
+        assertValues(new double[]{2.5}, t.get("scalar64").doubles(), "scalar64");
+        assertArrayEquals(new int[]{0, 3}, t.get("empty32").shape());
+        assertEquals(0, t.get("empty32").size());
+        assertArrayEquals(new int[]{2, 3, 4}, t.get("rank3_64").shape());
+        assertValues(ramp(24), t.get("rank3_64").doubles(), "rank3_64");
+        assertValues(ramp(5), t.get(NAIVE).toDoubleArray(), NAIVE);
+
+        assertEquals(Map.of("format", "pt", "note", "\u03c0 \u2248 3.14"),
+                Safetensors.readMetadata(path("safetensors/mixed.safetensors")));
+    }
+
+    @Test
+    void aValidFileWithAnotherDtypeIsRejectedNamingTheTensor() throws IOException {
+        WeightsFormatException e = assertThrows(WeightsFormatException.class,
+                () -> Safetensors.read(path("safetensors/bf16.safetensors")));
+        assertMessage(e, "bf16.safetensors", "tensor 'half'", "BF16", "F32 and F64");
+        assertEquals(Map.of("format", "pt"), Safetensors.readMetadata(path("safetensors/bf16.safetensors")));
+    }
+
+    @Test
+    void aFileWithoutTensorsReadsAsEmpty() throws IOException {
+        assertTrue(Safetensors.read(path("safetensors/empty.safetensors")).isEmpty());
+    }
+
+    /** y = σ(tanh(x·W0 + b0)·W1 + b1), with PyTorch's weights and PyTorch's output. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"f64, FLOAT64, 1e-12", "f32, FLOAT32, 2e-6"})
+    void aPyTorchMlpComputesWhatPyTorchComputed(String suffix, DType dtype, double tolerance) throws IOException {
+        Network net = Network.builder().input(4).dense(3, Activation.TANH).dense(2, Activation.SIGMOID)
+                .loss(Loss.MSE).dtype(dtype).seed(99).build(be);
+        Safetensors.load(net, path("safetensors/torch_mlp_" + suffix + ".safetensors"));
+        Tensor x = Npy.read(be, path("npy/torch_mlp_" + suffix + "_x.npy"));
+        double[] expected = Npy.readHost(path("npy/torch_mlp_" + suffix + "_y.npy")).toDoubleArray();
+        double[] actual = net.forward(x).toDoubleArray();
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], tolerance, "output " + i + " differs from PyTorch's");
+        }
+        net.close();
+    }
+
+    @Test
+    void pyTorchsOwnWeightLayoutIsRecognisedAsTransposed() {
+        Network net = Network.builder().input(4).dense(3, Activation.TANH).dense(2, Activation.SIGMOID)
+                .loss(Loss.MSE).dtype(DType.FLOAT64).build(be);
+        WeightsMismatchException e = assertThrows(WeightsMismatchException.class,
+                () -> Safetensors.load(net, path("safetensors/torch_mlp_transposed.safetensors")));
+        assertMessage(e, "torch_mlp_transposed.safetensors", "'dense.0.weight' is F64 [3, 4] but the network needs"
+                + " F64 [4, 3]", "transposed", "'dense.1.weight' is F64 [2, 3]");
+        net.close();
+    }
+}
