@@ -4,14 +4,43 @@ import dev.nabla.InvalidArgumentException;
 
 /**
  * The GEMM kernel's build-time tunables (see gemm.cl): a work-group computes a tm×tn tile of C, walking K in steps
- * of tk; each work-item holds wptm×wptn results in registers; interior tiles load vw-wide vectors.
+ * of tk; each work-item holds wptm×wptn results in registers; interior tiles load vw-wide vectors; with prefetch,
+ * the next tile's global loads are issued before the current tile is multiplied.
  */
-public record GemmConfig(int tm, int tn, int tk, int wptm, int wptn, int vw) {
+public record GemmConfig(int tm, int tn, int tk, int wptm, int wptn, int vw, boolean prefetch) {
 
-    /** 128×128 tiles, 8×8 per work-item, 256 work-items: a starting point for GPUs. */
-    public static final GemmConfig GPU_DEFAULT = new GemmConfig(128, 128, 16, 8, 8, 4);
+    /** 128×128 tiles, 8×8 per work-item, 256 work-items, prefetching: a starting point for GPUs. */
+    public static final GemmConfig GPU_DEFAULT = new GemmConfig(128, 128, 16, 8, 8, 4, true);
     /** 64×64 tiles, 4×4 per work-item: for CPU OpenCL (PoCL), where big tiles only waste work at the edges. */
-    public static final GemmConfig CPU_DEFAULT = new GemmConfig(64, 64, 16, 4, 4, 4);
+    public static final GemmConfig CPU_DEFAULT = new GemmConfig(64, 64, 16, 4, 4, 4, true);
+
+    /**
+     * The bounded set the tuner tries: tiles of 64 or 128, depth 8 to 32, 4×4 to 8×8 results per work-item, vector
+     * width 1 to 4, with and without prefetching. A device keeps those it can run ({@link #fits}).
+     */
+    public static java.util.List<GemmConfig> searchSpace() {
+        int[][] shapes = {
+                {128, 128, 16, 8, 8, 4}, {128, 128, 8, 8, 8, 4}, {128, 128, 32, 8, 8, 4}, {128, 128, 16, 8, 8, 2},
+                {128, 128, 16, 8, 8, 1}, {128, 64, 16, 8, 4, 4}, {64, 128, 16, 4, 8, 4}, {128, 64, 16, 4, 4, 4},
+                {64, 64, 16, 4, 4, 4}, {64, 64, 32, 4, 4, 4}, {64, 64, 8, 4, 4, 4}};
+        java.util.List<GemmConfig> out = new java.util.ArrayList<>();
+        for (int[] c : shapes) {
+            for (boolean prefetch : new boolean[]{true, false}) {
+                out.add(new GemmConfig(c[0], c[1], c[2], c[3], c[4], c[5], prefetch));
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@link #validate} would accept this configuration on a device with these limits. */
+    public boolean fits(long maxWorkGroupSize, long localMemBytes, int elementBytes) {
+        try {
+            validate(maxWorkGroupSize, localMemBytes, elementBytes);
+            return true;
+        } catch (InvalidArgumentException e) {
+            return false;
+        }
+    }
 
     public static GemmConfig defaultFor(ClDevice device) {
         return device.isGpu() ? GPU_DEFAULT : CPU_DEFAULT;
@@ -47,6 +76,7 @@ public record GemmConfig(int tm, int tn, int tk, int wptm, int wptn, int vw) {
 
     /** The -D options that set these tunables. */
     public String defines() {
-        return "-DTM=" + tm + " -DTN=" + tn + " -DTK=" + tk + " -DWPTM=" + wptm + " -DWPTN=" + wptn + " -DVW=" + vw;
+        return "-DTM=" + tm + " -DTN=" + tn + " -DTK=" + tk + " -DWPTM=" + wptm + " -DWPTN=" + wptn + " -DVW=" + vw
+                + " -DPREFETCH=" + (prefetch ? 1 : 0);
     }
 }

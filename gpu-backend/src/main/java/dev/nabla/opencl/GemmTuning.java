@@ -13,7 +13,7 @@ import java.util.Properties;
 /**
  * Where the backend gets its GEMM tunables: a small cache file of the best configuration per device name, written
  * by the tuner ({@code nabla tune}), else the defaults for the device's type. The file is a properties file,
- * {@code <device name>=tm,tn,tk,wptm,wptn,vw}; its path is {@code -Dnabla.opencl.tuningFile}, else
+ * {@code <device name>=tm,tn,tk,wptm,wptn,vw,prefetch}; its path is {@code -Dnabla.opencl.tuningFile}, else
  * {@code $NABLA_OPENCL_TUNING_FILE}, else {@code ~/.nabla/opencl-gemm.properties}. A missing file, a device without
  * an entry, or an entry the device cannot run falls back to the defaults (and says why in the log).
  */
@@ -64,21 +64,27 @@ public final class GemmTuning {
         }
     }
 
-    /** {@code tm,tn,tk,wptm,wptn,vw}. */
+    /** {@code tm,tn,tk,wptm,wptn,vw,prefetch} (prefetch 0 or 1). */
     public static GemmConfig parse(String text) {
         String[] p = text.trim().split("\\s*,\\s*");
-        if (p.length != 6) {
-            throw new NablaException("a GEMM tuning entry has six numbers tm,tn,tk,wptm,wptn,vw; got '" + text + "'");
+        if (p.length != 7) {
+            throw new NablaException("a GEMM tuning entry has seven numbers tm,tn,tk,wptm,wptn,vw,prefetch; got '"
+                    + text + "'");
         }
-        int[] v = new int[6];
-        for (int i = 0; i < 6; i++) {
-            v[i] = Integer.parseInt(p[i]);
+        int[] v = new int[7];
+        try {
+            for (int i = 0; i < 7; i++) {
+                v[i] = Integer.parseInt(p[i]);
+            }
+        } catch (NumberFormatException e) {
+            throw new NablaException("a GEMM tuning entry has seven integers; got '" + text + "'");
         }
-        return new GemmConfig(v[0], v[1], v[2], v[3], v[4], v[5]);
+        return new GemmConfig(v[0], v[1], v[2], v[3], v[4], v[5], v[6] != 0);
     }
 
     public static String format(GemmConfig c) {
-        return c.tm() + "," + c.tn() + "," + c.tk() + "," + c.wptm() + "," + c.wptn() + "," + c.vw();
+        return c.tm() + "," + c.tn() + "," + c.tk() + "," + c.wptm() + "," + c.wptn() + "," + c.vw() + ","
+                + (c.prefetch() ? 1 : 0);
     }
 
     /** Records {@code config} as the best for {@code device} in the cache file, keeping other devices' entries. */
@@ -96,7 +102,7 @@ public final class GemmTuning {
             Files.createDirectories(parent);
             Path tmp = Files.createTempFile(parent, "opencl-gemm", ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp)) {
-                props.store(out, "Nabla OpenCL GEMM tuning: <device name>=tm,tn,tk,wptm,wptn,vw (written by nabla tune)");
+                props.store(out, "Nabla OpenCL GEMM tuning: <device name>=tm,tn,tk,wptm,wptn,vw,prefetch (written by nabla tune)");
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

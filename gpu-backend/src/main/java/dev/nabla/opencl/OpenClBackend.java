@@ -73,6 +73,14 @@ public final class OpenClBackend implements ComputeBackend {
     }
 
     public OpenClBackend(ClDevice device, GemmConfig gemmConfig) {
+        this(device, gemmConfig, true);
+    }
+
+    /**
+     * {@code withFloat64 = false} builds only the FLOAT32 program (half the build time): for the GEMM tuner, which
+     * builds one backend per candidate configuration. FLOAT64 is then unsupported.
+     */
+    public OpenClBackend(ClDevice device, GemmConfig gemmConfig, boolean withFloat64) {
         this.device = device;
         this.gemmConfig = gemmConfig.validate(device.maxWorkGroupSize(), device.localMemBytes(),
                 device.fp64() ? 8 : 4);
@@ -91,7 +99,7 @@ public final class OpenClBackend implements ComputeBackend {
             String options = "-cl-std=CL1.2 " + this.gemmConfig.defines();
             fp = ClProgram.build(ctx, device, "nabla", DType.FLOAT32, KernelSources.program(DType.FLOAT32), options,
                     KERNELS);
-            if (device.fp64()) {
+            if (device.fp64() && withFloat64) {
                 dp = ClProgram.build(ctx, device, "nabla", DType.FLOAT64, KernelSources.program(DType.FLOAT64),
                         options + " -DUSE_DOUBLE", KERNELS);
             }

@@ -2,22 +2,26 @@
  * gemm.cl: C = α·op(A)·op(B) + β·C, optionally followed by C ⊙= g'(AUX) (the fused δ epilogue of backprop).
  *
  * Layout: row-major. op(A) is M×K: A is stored M×K (lda = K), or K×M when transA (lda = M). op(B) is K×N: B is
- * stored K×N (ldb = N), or N×K when transB (ldb = K). C and AUX are M×N (ldc = N).
+ * stored K×N (ldb = N), or N×K when transB (ldb = K). C and AUX are M×N.
  *
  * Work decomposition (2-D register blocking):
  *   - a work-group computes a TM×TN tile of C with RTSN×RTSM work-items (dimension 0 runs along columns, so that
  *     neighbouring work-items touch neighbouring addresses of row-major B and C);
  *   - work-item (lx, ly) holds WPTM×WPTN accumulators in registers, for rows row0 + ly + wm·RTSM and columns
- *     col0 + lx + wn·RTSN (strided, so local-memory reads are broadcast or conflict-free and stores coalesce);
- *   - the K dimension is walked in steps of TK: the work-group loads the TM×TK tile of op(A) and the TK×TN tile
- *     of op(B) into local memory (A stored k-major, As[k][i], padded by one to dodge bank conflicts), waits at
- *     a barrier, and every work-item does TK rank-1 updates of its accumulators from local memory.
- *   - Loads read along the contiguous dimension of each operand (k for A, m for Aᵀ, n for B, k for Bᵀ). When a
- *     tile lies wholly inside the matrix and the leading dimension is a multiple of VW, each load is one
- *     VW-wide vector; edge tiles load element by element and fill what is outside with zeros, so any M, N, K work.
+ *     col0 + lx + wn·RTSN (strided: local-memory reads are broadcasts or conflict-free, stores coalesce);
+ *   - K is walked in steps of TK. Each step the work-group copies the TM×TK tile of op(A) and the TK×TN tile of
+ *     op(B) from registers into local memory (A k-major, As[k][i], rows padded by one against bank conflicts),
+ *     waits at a barrier, and every work-item does TK rank-1 updates of its accumulators from local memory.
+ *   - Global loads go to registers first, VW consecutive elements along each operand's contiguous dimension
+ *     (k for A, m for Aᵀ, n for B, k for Bᵀ). A tile wholly inside the matrix, with a leading dimension that is a
+ *     multiple of VW, loads one VW-wide vector per group; an edge tile loads element by element and puts zeros
+ *     outside the matrix, so any M, N, K work. Both paths fill the registers in the same order.
+ *   - PREFETCH = 1 issues the next tile's global loads before computing on the current one, so their latency hides
+ *     behind the arithmetic (one extra set of registers).
  *
- * Tunables (defaults below; the host passes -D overrides per device): TM, TN, TK, WPTM, WPTN, VW.
- * Constraints: TM % WPTM == 0, TN % WPTN == 0, (TM·TK) and (TK·TN) multiples of RTSM·RTSN·VW, TK % VW == 0.
+ * Tunables (defaults below; the host passes -D overrides per device, see GemmConfig): TM, TN, TK, WPTM, WPTN, VW,
+ * PREFETCH. Rules: TM % WPTM == TN % WPTN == 0; TK, TM, TN multiples of VW; TM·TK and TK·TN multiples of
+ * RTSM·RTSN·VW.
  */
 #ifndef TM
 #define TM 64
@@ -37,6 +41,9 @@
 #ifndef VW
 #define VW 4
 #endif
+#ifndef PREFETCH
+#define PREFETCH 1
+#endif
 
 #define RTSM (TM / WPTM)
 #define RTSN (TN / WPTN)
@@ -54,82 +61,100 @@ typedef real2 realv;
 typedef real realv;
 #endif
 
-/* Copies VW elements of a vector into consecutive slots of a local tile column (stride apart). */
-inline void scatter_v(__local real* dst, const int stride, const realv v) {
-#if VW == 1
-    dst[0] = v;
-#else
-    const real* p = (const real*)&v;
-    for (int c = 0; c < VW; c++) {
-        dst[c * stride] = p[c];
-    }
-#endif
-}
+/*
+ * Element e of a tile (e in [0, rows·cols)) in "contiguous-major" order: for an operand stored along the tile's
+ * k dimension (A, Bᵀ) e = i·TK + kk; for one stored along its m or n dimension (Aᵀ, B) e = kk·width + i.
+ * Work-item tid owns elements (l·THREADS + tid)·VW + c for l < loads/VW, c < VW.
+ */
 
-/* As[kk][i] = op(A)[row0 + i][k0 + kk], zero outside the matrix. */
-inline void load_a(__local real* As, __global const real* A, const int lda, const int transA, const int M,
-                   const int K, const int row0, const int k0, const int tid, const int vec) {
+/* regs ← op(A)[row0 + i][k0 + kk] for this work-item's elements, zero outside the matrix. */
+inline void load_a(real* regs, __global const real* A, const int lda, const int transA, const int M, const int K,
+                   const int row0, const int k0, const int tid, const int vec) {
     const int interior = vec && row0 + TM <= M && k0 + TK <= K;
-    if (interior) {
-        for (int l = 0; l < LOADS_A / VW; l++) {
-            const int id = l * THREADS + tid;
-            if (!transA) {                     /* contiguous along k: VW values of one row */
-                const int kk = (id % (TK / VW)) * VW;
-                const int i = id / (TK / VW);
-                const realv v = *((__global const realv*)(A + (size_t)(row0 + i) * lda + k0 + kk));
-                scatter_v(As + kk * AS_STRIDE + i, AS_STRIDE, v);
-            } else {                           /* contiguous along m: VW rows of one k */
-                const int i = (id % (TM / VW)) * VW;
-                const int kk = id / (TM / VW);
-                const realv v = *((__global const realv*)(A + (size_t)(k0 + kk) * lda + row0 + i));
-                scatter_v(As + kk * AS_STRIDE + i, 1, v);
+    #pragma unroll
+    for (int l = 0; l < LOADS_A / VW; l++) {
+        const int e = (l * THREADS + tid) * VW;
+        const int i = transA ? e % TM : e / TK;
+        const int kk = transA ? e / TM : e % TK;
+        const size_t at = transA ? (size_t)(k0 + kk) * lda + row0 + i : (size_t)(row0 + i) * lda + k0 + kk;
+        if (interior) {
+#if VW == 1
+            regs[l] = A[at];
+#else
+            const realv v = *((__global const realv*)(A + at));
+            const real* p = (const real*)&v;
+            #pragma unroll
+            for (int c = 0; c < VW; c++) {
+                regs[l * VW + c] = p[c];
             }
-        }
-    } else {
-        for (int l = 0; l < LOADS_A; l++) {
-            const int id = l * THREADS + tid;
-            int i, kk;
-            if (!transA) { kk = id % TK; i = id / TK; } else { i = id % TM; kk = id / TM; }
-            const int gi = row0 + i, gk = k0 + kk;
-            real v = 0;
-            if (gi < M && gk < K) {
-                v = transA ? A[(size_t)gk * lda + gi] : A[(size_t)gi * lda + gk];
+#endif
+        } else {
+            #pragma unroll
+            for (int c = 0; c < VW; c++) {
+                const int gi = row0 + i + (transA ? c : 0);
+                const int gk = k0 + kk + (transA ? 0 : c);
+                regs[l * VW + c] = (gi < M && gk < K) ? A[at + c] : (real)0;
             }
-            As[kk * AS_STRIDE + i] = v;
         }
     }
 }
 
-/* Bs[kk][j] = op(B)[k0 + kk][col0 + j], zero outside the matrix. */
-inline void load_b(__local real* Bs, __global const real* B, const int ldb, const int transB, const int N,
-                   const int K, const int col0, const int k0, const int tid, const int vec) {
+/* regs ← op(B)[k0 + kk][col0 + j] for this work-item's elements, zero outside the matrix. */
+inline void load_b(real* regs, __global const real* B, const int ldb, const int transB, const int N, const int K,
+                   const int col0, const int k0, const int tid, const int vec) {
     const int interior = vec && col0 + TN <= N && k0 + TK <= K;
-    if (interior) {
-        for (int l = 0; l < LOADS_B / VW; l++) {
-            const int id = l * THREADS + tid;
-            if (!transB) {                     /* contiguous along n: VW columns of one k */
-                const int j = (id % (TN / VW)) * VW;
-                const int kk = id / (TN / VW);
-                const realv v = *((__global const realv*)(B + (size_t)(k0 + kk) * ldb + col0 + j));
-                scatter_v(Bs + kk * BS_STRIDE + j, 1, v);
-            } else {                           /* contiguous along k: VW values of one column of op(B) */
-                const int kk = (id % (TK / VW)) * VW;
-                const int j = id / (TK / VW);
-                const realv v = *((__global const realv*)(B + (size_t)(col0 + j) * ldb + k0 + kk));
-                scatter_v(Bs + kk * BS_STRIDE + j, BS_STRIDE, v);
+    #pragma unroll
+    for (int l = 0; l < LOADS_B / VW; l++) {
+        const int e = (l * THREADS + tid) * VW;
+        const int j = transB ? e / TK : e % TN;
+        const int kk = transB ? e % TK : e / TN;
+        const size_t at = transB ? (size_t)(col0 + j) * ldb + k0 + kk : (size_t)(k0 + kk) * ldb + col0 + j;
+        if (interior) {
+#if VW == 1
+            regs[l] = B[at];
+#else
+            const realv v = *((__global const realv*)(B + at));
+            const real* p = (const real*)&v;
+            #pragma unroll
+            for (int c = 0; c < VW; c++) {
+                regs[l * VW + c] = p[c];
+            }
+#endif
+        } else {
+            #pragma unroll
+            for (int c = 0; c < VW; c++) {
+                const int gj = col0 + j + (transB ? 0 : c);
+                const int gk = k0 + kk + (transB ? c : 0);
+                regs[l * VW + c] = (gj < N && gk < K) ? B[at + c] : (real)0;
             }
         }
-    } else {
-        for (int l = 0; l < LOADS_B; l++) {
-            const int id = l * THREADS + tid;
-            int j, kk;
-            if (!transB) { j = id % TN; kk = id / TN; } else { kk = id % TK; j = id / TK; }
-            const int gj = col0 + j, gk = k0 + kk;
-            real v = 0;
-            if (gj < N && gk < K) {
-                v = transB ? B[(size_t)gj * ldb + gk] : B[(size_t)gk * ldb + gj];
-            }
-            Bs[kk * BS_STRIDE + j] = v;
+    }
+}
+
+/* As[kk][i] ← regs, in load_a's element order. */
+inline void store_a(__local real* As, const real* regs, const int transA, const int tid) {
+    #pragma unroll
+    for (int l = 0; l < LOADS_A / VW; l++) {
+        const int e = (l * THREADS + tid) * VW;
+        const int i = transA ? e % TM : e / TK;
+        const int kk = transA ? e / TM : e % TK;
+        #pragma unroll
+        for (int c = 0; c < VW; c++) {
+            As[(kk + (transA ? 0 : c)) * AS_STRIDE + i + (transA ? c : 0)] = regs[l * VW + c];
+        }
+    }
+}
+
+/* Bs[kk][j] ← regs, in load_b's element order. */
+inline void store_b(__local real* Bs, const real* regs, const int transB, const int tid) {
+    #pragma unroll
+    for (int l = 0; l < LOADS_B / VW; l++) {
+        const int e = (l * THREADS + tid) * VW;
+        const int j = transB ? e / TK : e % TN;
+        const int kk = transB ? e % TK : e / TN;
+        #pragma unroll
+        for (int c = 0; c < VW; c++) {
+            Bs[(kk + (transB ? c : 0)) * BS_STRIDE + j + (transB ? 0 : c)] = regs[l * VW + c];
         }
     }
 }
@@ -152,34 +177,58 @@ void gemm(const int M, const int N, const int K, const real alpha,
     const int row0 = get_group_id(1) * TM;
 
     real acc[WPTM][WPTN];
+    #pragma unroll
     for (int wm = 0; wm < WPTM; wm++) {
+        #pragma unroll
         for (int wn = 0; wn < WPTN; wn++) {
             acc[wm][wn] = 0;
         }
     }
+    real ra[LOADS_A];
+    real rb[LOADS_B];
+    load_a(ra, A, lda, transA, M, K, row0, 0, tid, vecA);
+    load_b(rb, B, ldb, transB, N, K, col0, 0, tid, vecB);
 
     for (int k0 = 0; k0 < K; k0 += TK) {
-        load_a(As, A, lda, transA, M, K, row0, k0, tid, vecA);
-        load_b(Bs, B, ldb, transB, N, K, col0, k0, tid, vecB);
+        store_a(As, ra, transA, tid);
+        store_b(Bs, rb, transB, tid);
         barrier(CLK_LOCAL_MEM_FENCE);
+#if PREFETCH
+        if (k0 + TK < K) {                    /* the next tile's loads fly while this one is multiplied */
+            load_a(ra, A, lda, transA, M, K, row0, k0 + TK, tid, vecA);
+            load_b(rb, B, ldb, transB, N, K, col0, k0 + TK, tid, vecB);
+        }
+#endif
+        #pragma unroll
         for (int kk = 0; kk < TK; kk++) {
             real b[WPTN];
+            #pragma unroll
             for (int wn = 0; wn < WPTN; wn++) {
                 b[wn] = Bs[kk * BS_STRIDE + lx + wn * RTSN];
             }
+            #pragma unroll
             for (int wm = 0; wm < WPTM; wm++) {
                 const real a = As[kk * AS_STRIDE + ly + wm * RTSM];
+                #pragma unroll
                 for (int wn = 0; wn < WPTN; wn++) {
                     acc[wm][wn] = fma(a, b[wn], acc[wm][wn]);
                 }
             }
         }
         barrier(CLK_LOCAL_MEM_FENCE);
+#if !PREFETCH
+        if (k0 + TK < K) {
+            load_a(ra, A, lda, transA, M, K, row0, k0 + TK, tid, vecA);
+            load_b(rb, B, ldb, transB, N, K, col0, k0 + TK, tid, vecB);
+        }
+#endif
     }
 
+    #pragma unroll
     for (int wm = 0; wm < WPTM; wm++) {
         const int row = row0 + ly + wm * RTSM;
         if (row < M) {
+            #pragma unroll
             for (int wn = 0; wn < WPTN; wn++) {
                 const int col = col0 + lx + wn * RTSN;
                 if (col < N) {
