@@ -8,10 +8,13 @@ import com.aparapi.exception.CompileFailedException;
 import com.aparapi.internal.kernel.KernelDeviceProfile;
 import com.aparapi.internal.kernel.KernelManager;
 import com.aparapi.internal.kernel.KernelProfile;
+import dev.nabla.DeviceException;
 import dev.nabla.KernelBuildException;
 
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -33,8 +36,19 @@ import java.util.function.Supplier;
  *       trustworthy).</li>
  * </ol>
  * The expected device is the Java thread pool only when the user opted into it.
+ *
+ * <p>Aparapi keeps device preferences, failures and profiles per Kernel CLASS, and its {@code put}/{@code get} act
+ * only while the class's preferred device is an OpenCL one. Two open backends whose kernels of one class want
+ * different devices would therefore undo each other; the guard refuses the second ({@link #prepare}) until the first
+ * is closed ({@link #release}). Backends on the same device share the class without trouble.
  */
 final class ExecutionGuard {
+    /** Kernel class → the device its open backends use, and how many kernels of it are open. */
+    private static final Map<Class<?>, Binding> BINDINGS = new HashMap<>();
+
+    private record Binding(Device device, int kernels) {
+    }
+
     private final Device device;
     private final String backendName;
     private final TransferCounters counters;
@@ -54,17 +68,31 @@ final class ExecutionGuard {
         return device instanceof OpenCLDevice;
     }
 
-    /** Binds the kernel's class to this device only, then (on OpenCL) compiles it there or throws. */
+    /**
+     * Binds the kernel's class to this device only, then (on OpenCL) compiles it there or throws. Pair with
+     * {@link #release} when the kernel is disposed.
+     */
     void prepare(Kernel kernel) {
-        KernelManager.instance().setPreferredDevices(kernel, new LinkedHashSet<>(List.of(device)));
+        Class<?> cls = kernel.getClass();
+        synchronized (BINDINGS) {
+            Binding b = BINDINGS.get(cls);
+            if (b != null && !b.device().equals(device)) {
+                throw new DeviceException("aparapi: cannot start " + cls.getSimpleName() + " on " + label() + " while "
+                        + "an open aparapi backend runs it on " + b.device().getShortDescription() + ": Aparapi keeps "
+                        + "one device per Kernel class; close that backend first [" + backendName + "]");
+            }
+            BINDINGS.put(cls, new Binding(device, b == null ? 1 : b.kernels() + 1));
+            KernelManager.instance().setPreferredDevices(kernel, new LinkedHashSet<>(List.of(device)));
+        }
         if (!onOpenCL()) {
             return;
         }
-        String name = kernel.getClass().getSimpleName();
+        String name = cls.getSimpleName();
         AparapiLogging.beginCapture();
         try {
             kernel.compile(device);
         } catch (CompileFailedException | RuntimeException e) {
+            release(kernel);
             List<String> said = AparapiLogging.endCapture();
             StringBuilder log = new StringBuilder(String.valueOf(e));
             for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
@@ -78,6 +106,20 @@ final class ExecutionGuard {
                     + backendName + "]");
         }
         AparapiLogging.endCapture();
+    }
+
+    /** Undoes one {@link #prepare} of this kernel's class. */
+    void release(Kernel kernel) {
+        synchronized (BINDINGS) {
+            Binding b = BINDINGS.get(kernel.getClass());
+            if (b != null) {
+                if (b.kernels() <= 1) {
+                    BINDINGS.remove(kernel.getClass());
+                } else {
+                    BINDINGS.put(kernel.getClass(), new Binding(b.device(), b.kernels() - 1));
+                }
+            }
+        }
     }
 
     /** A 1-D range on this device: {@code global} work-items (a multiple of {@code local}) in groups of {@code local}. */

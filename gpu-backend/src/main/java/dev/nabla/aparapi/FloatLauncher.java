@@ -59,7 +59,13 @@ final class FloatLauncher implements Launcher {
         for (float[] s : stages) {
             bound += s.length;
         }
-        nothing("bind the arena and staging windows of " + dtype);
+        try {
+            nothing("bind the arena and staging windows of " + dtype);
+        } catch (RuntimeException e) {
+            kernel.dispose();
+            guard.release(kernel);
+            throw e;
+        }
         countCreated(1 + stages.length, bound);
     }
 
@@ -482,6 +488,7 @@ final class FloatLauncher implements Launcher {
         }
         closed = true;
         kernel.dispose();
+        guard.release(kernel);
         kernel.arena = null;
     }
 }
