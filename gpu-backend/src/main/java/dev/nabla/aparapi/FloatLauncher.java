@@ -239,7 +239,7 @@ final class FloatLauncher implements Launcher {
                 Geometry.GEMM_LOCAL, Geometry.GEMM_LOCAL);
         guard.launch(kernel, r, () -> "gemm: " + (transA ? "(" + k + "×" + m + ")ᵀ" : "(" + m + "×" + k + ")") + " · "
                 + (transB ? "(" + n + "×" + k + ")ᵀ" : "(" + k + "×" + n + ")") + " → " + m + "×" + n + ", α=" + alpha
-                + ", β=" + beta + (gradCode >= 0 ? ", ⊙ g'(E)" : "") + " " + dtype);
+                + ", β=" + beta + (gradCode >= 0 ? ", ⊙ " + Op.unaryName(gradCode) + "(E)" : "") + " " + dtype);
     }
 
     @Override
@@ -252,7 +252,7 @@ final class FloatLauncher implements Launcher {
         kernel.p0 = (float) param;
         kernel.offA = x.offset;
         kernel.offB = out.offset;
-        launch1D(n, () -> "unary(" + code + "): " + n + " " + dtype + " elements");
+        launch1D(n, () -> "unary(" + Op.unaryName(code) + "): " + n + " " + dtype + " elements");
     }
 
     @Override
@@ -270,7 +270,7 @@ final class FloatLauncher implements Launcher {
         kernel.offA = a.offset;
         kernel.offB = b.offset;
         kernel.offC = out.offset;
-        launch1D(n, () -> "binary(" + code + ", broadcast " + broadcast + "): " + rows + "×" + cols + " " + dtype);
+        launch1D(n, () -> "binary(" + Op.binaryName(code) + ", " + Op.broadcastName(broadcast) + "): " + rows + "×" + cols + " " + dtype);
     }
 
     @Override
@@ -346,7 +346,7 @@ final class FloatLauncher implements Launcher {
         kernel.offA = z.offset;
         kernel.offB = bias.offset;
         kernel.offC = out.offset;
-        launch1D(n, () -> "biasActivation(" + code + "): " + rows + "×" + cols + " " + dtype);
+        launch1D(n, () -> "biasActivation(" + Op.unaryName(code) + "): " + rows + "×" + cols + " " + dtype);
     }
 
     @Override
@@ -374,7 +374,7 @@ final class FloatLauncher implements Launcher {
         kernel.offA = a.offset;
         kernel.offB = d.offset;
         kernel.offC = out.offset;
-        launch1D(n, () -> "activationBackward(" + gradCode + "): " + rows + "×" + cols + " " + dtype);
+        launch1D(n, () -> "activationBackward(" + Op.unaryName(gradCode) + "): " + rows + "×" + cols + " " + dtype);
     }
 
     @Override
@@ -389,7 +389,7 @@ final class FloatLauncher implements Launcher {
         kernel.offC = delta.offset;
         int groups = Geometry.groupsFor(n);
         guard.launch(kernel, guard.range(groups * Geometry.WG, Geometry.WG),
-                () -> "lossAndDelta(" + termCode + ", " + gradCode + "): " + n + " " + dtype + " elements");
+                () -> "lossAndDelta(" + Op.binaryName(termCode) + ", " + Op.unaryName(gradCode) + "): " + n + " " + dtype + " elements");
         finishSum(groups, loss, invN, () -> "lossAndDelta: " + n + " " + dtype + " elements, the loss");
     }
 

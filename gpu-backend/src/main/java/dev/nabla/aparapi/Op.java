@@ -72,6 +72,33 @@ final class Op {
     static final int R_SUM = 0;
     static final int R_MAX = 1;
 
+    private static final String[] UNARY_NAMES = new String[UnaryOp.values().length];
+    private static final String[] BINARY_NAMES = new String[BinaryOp.values().length];
+
+    static {
+        for (UnaryOp u : UnaryOp.values()) {
+            UNARY_NAMES[of(u)] = u.name();
+        }
+        for (BinaryOp b : BinaryOp.values()) {
+            BINARY_NAMES[of(b)] = b.name();
+        }
+    }
+
+    /** The UnaryOp name of a unary code (for messages). */
+    static String unaryName(int code) {
+        return UNARY_NAMES[code];
+    }
+
+    /** The BinaryOp name of a binary code (for messages). */
+    static String binaryName(int code) {
+        return BINARY_NAMES[code];
+    }
+
+    /** The Broadcast name of a broadcast code (for messages). */
+    static String broadcastName(int code) {
+        return Broadcast.values()[code].name();
+    }
+
     static int of(UnaryOp op) {
         return switch (op) {
             case IDENTITY -> U_IDENTITY;
