@@ -10,8 +10,8 @@ import dev.nabla.spi.Probe;
 import java.util.Arrays;
 
 /**
- * Run by {@link AparapiWithoutOpenClTest} in a JVM whose ICD loader finds no OpenCL platform. Prints one
- * {@code key=value} line per finding; the test asserts on them.
+ * Run by {@link AparapiWithoutOpenClTest} in a JVM whose ICD loader finds no OpenCL platform (with or without
+ * {@code -Dnabla.aparapi.allowJavaThreadPool=true}). Prints one {@code key=value} line per finding.
  */
 public final class WithoutOpenClMain {
     private WithoutOpenClMain() {
@@ -21,8 +21,16 @@ public final class WithoutOpenClMain {
         Probe probe = Backends.probe(AparapiBackend.NAME);
         System.out.println("probe.available=" + probe.available());
         System.out.println("probe.detail=" + probe.detail());
+        System.out.println("report=" + Backends.report().toString().replace('\n', ' '));
         try (Backend b = Backends.create(AparapiBackend.NAME)) {
-            System.out.println("create=started " + b.description());
+            System.out.println("create=started");
+            System.out.println("compute.name=" + b.compute().name());
+            System.out.println("description=" + b.description());
+            Tensor x = b.fromArray(new float[]{1, 2, 3, 4, 5, 6}, 2, 3);
+            Tensor w = b.fromArray(new float[]{1, 0, 0, 1, 1, 1}, 3, 2);
+            System.out.println("matmul=" + Arrays.toString(x.matmul(w).toFloatArray()));
+            System.out.println("softmax=" + Arrays.toString(x.softmaxRows().toFloatArray()));
+            System.out.println("sumColumns=" + Arrays.toString(x.sumColumns().toFloatArray()));
         } catch (BackendUnavailableException e) {
             System.out.println("create=" + e.getClass().getSimpleName() + ": " + e.getMessage().lines().findFirst().orElse(""));
         }
@@ -36,17 +44,5 @@ public final class WithoutOpenClMain {
         }
         System.out.println("aparapi.silentJavaRun=" + ranAsJava + " isRunningCL=" + raw.isRunningCL());
         raw.dispose();
-
-        // opted in, the backend runs on the thread pool and says so in its name
-        System.setProperty(AparapiBackend.ALLOW_THREAD_POOL_PROPERTY, "true");
-        try (Backend jtp = Backend.wrap(AparapiBackend.create())) {
-            Tensor x = jtp.fromArray(new float[]{1, 2, 3, 4, 5, 6}, 2, 3);
-            Tensor w = jtp.fromArray(new float[]{1, 0, 0, 1, 1, 1}, 3, 2);
-            System.out.println("jtp.name=" + jtp.name());
-            System.out.println("jtp.description=" + jtp.description());
-            System.out.println("jtp.matmul=" + Arrays.toString(x.matmul(w).toFloatArray()));
-            System.out.println("jtp.softmax=" + Arrays.toString(x.softmaxRows().toFloatArray()));
-            System.out.println("jtp.sumColumns=" + Arrays.toString(x.sumColumns().toFloatArray()));
-        }
     }
 }
