@@ -9,6 +9,8 @@ import dev.nabla.DeviceException;
  * copy of its tensors can no longer be trusted.
  */
 public class AparapiFallbackException extends DeviceException {
+    private static final long serialVersionUID = 1L;
+
     public AparapiFallbackException(String message) {
         super(message);
     }

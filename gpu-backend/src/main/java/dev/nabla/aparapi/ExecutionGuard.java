@@ -60,10 +60,6 @@ final class ExecutionGuard {
         this.counters = counters;
     }
 
-    Device device() {
-        return device;
-    }
-
     boolean onOpenCL() {
         return device instanceof OpenCLDevice;
     }
@@ -200,10 +196,5 @@ final class ExecutionGuard {
     String label() {
         return device instanceof OpenCLDevice cl ? "OpenCL device " + AparapiDevices.label(cl)
                 : device.getShortDescription();
-    }
-
-    /** The failure that stopped this guard, or null. */
-    AparapiFallbackException failure() {
-        return broken;
     }
 }

@@ -29,6 +29,7 @@ import dev.nabla.spi.BinaryOp;
  * reaches the same number of times (the op code and the loop bounds are uniform per launch). Float literals carry
  * the f suffix and inexact constants are casts of double constants, so the derived double kernel is exact too.
  */
+@SuppressWarnings("cast") // the casts to float are redundant in the derived double twin, not here
 final class FloatKernel extends Kernel {
     /** ε of the cross-entropy clamps, in this kernel's precision. */
     private static final float EPS = (float) BinaryOp.PROBABILITY_EPSILON;

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
  * and re-creates it from the Java array whenever the field points at another array, and its put/get move whole
  * arrays. A field per tensor is impossible (fields are fixed) and swapping arrays would copy on every op.
  */
+@SuppressWarnings("cast") // the casts to float are redundant in the derived double twin, not here
 final class FloatLauncher implements Launcher {
     private static final int BYTES = Float.BYTES;
 

@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What the contract suites do not see: residency, transfer and buffer counters, arena growth, naming. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(NoSkipOnCi.class)
+@SuppressWarnings("try") // scopes close what each test creates without being referenced
 class AparapiBackendTest {
     private static final long WINDOW_256 = 256L * Float.BYTES;
     private static final long WINDOW_4096 = 4096L * Float.BYTES;
