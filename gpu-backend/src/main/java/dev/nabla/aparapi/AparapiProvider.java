@@ -1,0 +1,57 @@
+package dev.nabla.aparapi;
+
+import dev.nabla.spi.BackendProvider;
+import dev.nabla.spi.ComputeBackend;
+import dev.nabla.spi.Probe;
+
+/**
+ * Registers the {@code aparapi} backend: Aparapi kernels on an OpenCL device. Priority 15: above {@code cpu} (10),
+ * below {@code opencl} (whose hand-written kernels are the faster way to the same device).
+ *
+ * <p>The probe loads Aparapi's native library and lists OpenCL devices; it does not build kernels (seconds), so a
+ * device on which Aparapi cannot translate or build them is reported by {@link #create()} with a
+ * {@link dev.nabla.KernelBuildException}. Without a device the probe is unavailable with the reason, because Aparapi
+ * would silently run on a Java thread pool; with {@code -Dnabla.aparapi.allowJavaThreadPool=true} it is available and
+ * says that it runs on the thread pool, not OpenCL.
+ */
+public final class AparapiProvider implements BackendProvider {
+    @Override
+    public String name() {
+        return AparapiBackend.NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 15;
+    }
+
+    @Override
+    public Probe probe() {
+        try {
+            AparapiDevices.Choice choice = AparapiDevices.choose();
+            if (choice.device() != null) {
+                String gc = HostMirrorSafety.problem(HostMirrorSafety.collectors());
+                if (gc != null) {
+                    return Probe.unavailable(gc);
+                }
+                return Probe.available(AparapiBackend.aparapiVersion() + " on OpenCL device "
+                        + AparapiDevices.describe(choice.device()));
+            }
+            if (Boolean.getBoolean(AparapiBackend.ALLOW_THREAD_POOL_PROPERTY)) {
+                return Probe.available("Java thread pool, NOT OpenCL, as " + AparapiBackend.THREAD_POOL_NAME
+                        + " (opted in with -D" + AparapiBackend.ALLOW_THREAD_POOL_PROPERTY + "=true; " + choice.problem()
+                        + ")");
+            }
+            return Probe.unavailable(choice.problem() + "; Aparapi would silently run its kernels on a Java thread "
+                    + "pool, which this backend refuses (-D" + AparapiBackend.ALLOW_THREAD_POOL_PROPERTY
+                    + "=true allows it)");
+        } catch (Throwable t) { // a probe never throws, whatever the native layer does
+            return Probe.unavailable("Aparapi could not start: " + t);
+        }
+    }
+
+    @Override
+    public ComputeBackend create() {
+        return AparapiBackend.create();
+    }
+}

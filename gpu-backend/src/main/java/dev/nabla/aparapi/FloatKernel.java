@@ -1,0 +1,583 @@
+package dev.nabla.aparapi;
+
+import com.aparapi.Kernel;
+import dev.nabla.spi.BinaryOp;
+
+/**
+ * TEMPLATE: the build derives DoubleKernel.java from this file (float → double, Float → Double); edit this one.
+ *
+ * <p>The dispatcher kernel of the aparapi backend for one dtype: every primitive and fused op of the SPI, chosen by
+ * {@link #op}, over one device-resident {@link #arena}. Aparapi translates this class's bytecode to one OpenCL
+ * kernel; its device buffers belong to this Kernel instance, which is why there is one kernel with an op code and not
+ * one Kernel class per op (a second Kernel could not see this one's buffers without a round trip through the host).
+ *
+ * <h2>Memory layout</h2>
+ * <pre>
+ *   arena   [0, SCRATCH)          partial sums of two-stage reductions (one per work-group)
+ *           [offset, offset + n)  one tensor, row-major, offsets chosen by {@link Arena}
+ *   stageT  the transfer window of tier T (Geometry.STAGE_TIERS[T] elements): write() fills it on the host,
+ *           put()s it and runs FROM_STAGE; read() runs TO_STAGE and get()s it
+ *   tileA   local TK × TS: tileA[p·TS + i] = op(A)[row0 + i][k0 + p]
+ *   tileB   local TK × TS: tileB[p·TS + j] = op(B)[k0 + p][col0 + j]
+ *   red     local WG: one value per work-item for tree reductions
+ * </pre>
+ *
+ * <h2>Rules Aparapi imposes on this code</h2>
+ * Only this class's fields, its own private methods and Kernel's math methods; no objects, no exceptions, no
+ * {@code array.length}; locals declared where first assigned; NaN and ±∞ come in as fields or arithmetic (a float
+ * literal ∞ would be written into the OpenCL source as text). Barriers sit only in code every work-item of a group
+ * reaches the same number of times (the op code and the loop bounds are uniform per launch). Float literals carry
+ * the f suffix and inexact constants are casts of double constants, so the derived double kernel is exact too.
+ */
+@SuppressWarnings("cast") // the casts to float are redundant in the derived double twin, not here
+final class FloatKernel extends Kernel {
+    /** ε of the cross-entropy clamps, in this kernel's precision. */
+    private static final float EPS = (float) BinaryOp.PROBABILITY_EPSILON;
+
+    // ---- buffers ---------------------------------------------------------------------------------------------------
+    float[] arena;
+    float[] stage0;
+    float[] stage1;
+    float[] stage2;
+    float[] stage3;
+    @Local final float[] tileA = new float[Geometry.TK * Geometry.TS];
+    @Local final float[] tileB = new float[Geometry.TK * Geometry.TS];
+    @Local final float[] red = new float[Geometry.WG];
+
+    // ---- launch parameters, set by the launcher before each execute ----------------------------------------------------
+    int op;
+    int code;
+    int code2;
+    int n;
+    int rows;
+    int cols;
+    int m;
+    int k;
+    int transA;
+    int transB;
+    int broadcast;
+    int flag;
+    int stage;
+    int offA;
+    int offB;
+    int offC;
+    int offD;
+    int offE;
+    float alpha;
+    float beta;
+    float p0;
+    float p1;
+    float p2;
+    float p3;
+    float p4;
+    float p5;
+    float p6;
+    /** −∞, the identity of max (passed in, see the class comment). */
+    float negInf;
+
+    FloatKernel(float[] arena, float[] stage0, float[] stage1, float[] stage2, float[] stage3, float negInf) {
+        this.arena = arena;
+        this.stage0 = stage0;
+        this.stage1 = stage1;
+        this.stage2 = stage2;
+        this.stage3 = stage3;
+        this.negInf = negInf;
+    }
+
+    /**
+     * One branch per op. An else-if chain, not a row of independent ifs: PoCL's work-group compiler duplicates the
+     * code after a conditional barrier, and a row of ifs that contain barriers made that duplication exponential
+     * (its build of this kernel did not finish in 10 minutes; with the chain it takes seconds).
+     */
+    @Override
+    public void run() {
+        if (op == Op.FILL) {
+            fill();
+        } else if (op == Op.COPY) {
+            copy();
+        } else if (op == Op.TO_STAGE) {
+            toStage();
+        } else if (op == Op.FROM_STAGE) {
+            fromStage();
+        } else if (op == Op.UNARY) {
+            unary();
+        } else if (op == Op.BINARY) {
+            binary();
+        } else if (op == Op.AXPY) {
+            axpy();
+        } else if (op == Op.GEMM) {
+            gemm();
+        } else if (op == Op.SUM_COLUMNS) {
+            sumColumns();
+        } else if (op == Op.REDUCE_ROWS) {
+            reduceRows();
+        } else if (op == Op.SUM_PARTIALS) {
+            sumPartials();
+        } else if (op == Op.FINISH_SUM) {
+            finishSum();
+        } else if (op == Op.BIAS_ACTIVATION) {
+            biasActivation();
+        } else if (op == Op.SOFTMAX_ROWS) {
+            softmaxRows();
+        } else if (op == Op.ACTIVATION_BACKWARD) {
+            activationBackward();
+        } else if (op == Op.LOSS_PARTIALS) {
+            lossPartials();
+        } else if (op == Op.SGD_STEP) {
+            sgdStep();
+        } else if (op == Op.ADAM_STEP) {
+            adamStep();
+        }
+    }
+
+    // ---- elementwise functions: each matches the float64 definition in UnaryOp / BinaryOp ------------------------------
+
+    /** y = f(x) for unary code c; p is SCALE's factor or ADD_SCALAR's addend. */
+    private float applyUnary(int c, float x, float p) {
+        float y = x;
+        if (c == Op.U_SCALE) {
+            y = p * x;
+        }
+        if (c == Op.U_ADD_SCALAR) {
+            y = x + p;
+        }
+        if (c == Op.U_SQUARE) {
+            y = x * x;
+        }
+        if (c == Op.U_SQRT) {
+            y = sqrt(x);
+        }
+        if (c == Op.U_EXP) {
+            y = exp(x);
+        }
+        if (c == Op.U_LOG) {
+            y = log(x);
+        }
+        if (c == Op.U_SIGMOID) {
+            y = sigmoid(x);
+        }
+        if (c == Op.U_TANH) {
+            y = tanh(x);
+        }
+        if (c == Op.U_RELU) {
+            y = x > 0f ? x : (x != x ? x : 0f);
+        }
+        if (c == Op.U_SIGMOID_GRAD) {
+            y = x * (1f - x);
+        }
+        if (c == Op.U_TANH_GRAD) {
+            y = 1f - x * x;
+        }
+        if (c == Op.U_RELU_GRAD) {
+            y = x > 0f ? 1f : 0f;
+        }
+        if (c == Op.U_IDENTITY_GRAD) {
+            y = 1f;
+        }
+        return y;
+    }
+
+    /** σ(x) = 1/(1+e⁻ˣ) for x ≥ 0, eˣ/(1+eˣ) below: e^−|x| never overflows. */
+    private float sigmoid(float x) {
+        float e = exp(-abs(x));
+        return x >= 0f ? 1f / (1f + e) : e / (1f + e);
+    }
+
+    /** y = f(a, b) for binary code c. */
+    private float applyBinary(int c, float a, float b) {
+        float y = a + b;
+        if (c == Op.B_SUB) {
+            y = a - b;
+        }
+        if (c == Op.B_MUL) {
+            y = a * b;
+        }
+        if (c == Op.B_DIV) {
+            y = a / b;
+        }
+        if (c == Op.B_MAX) {
+            y = javaMax(a, b);
+        }
+        if (c == Op.B_MIN) {
+            y = javaMin(a, b);
+        }
+        if (c == Op.B_HALF_SQUARED_ERROR) {
+            y = 0.5f * (a - b) * (a - b);
+        }
+        if (c == Op.B_BINARY_CROSS_ENTROPY) {
+            y = -(b * log(atLeastEps(a)) + (1f - b) * log(atLeastEps(1f - a)));
+        }
+        if (c == Op.B_CROSS_ENTROPY) {
+            y = -b * log(atLeastEps(a));
+        }
+        return y;
+    }
+
+    /** Math.max: NaN if either is NaN (OpenCL's fmax would drop it). */
+    private float javaMax(float a, float b) {
+        return (a != a || b != b) ? a + b : (a >= b ? a : b);
+    }
+
+    /** Math.min: NaN if either is NaN. */
+    private float javaMin(float a, float b) {
+        return (a != a || b != b) ? a + b : (a <= b ? a : b);
+    }
+
+    /** max(v, ε), NaN stays NaN: the argument clamp of the cross-entropies. */
+    private float atLeastEps(float v) {
+        return v != v ? v : (v > EPS ? v : EPS);
+    }
+
+    // ---- memory ops: grid-stride over n elements ---------------------------------------------------------------------
+
+    /** arena[offA + i] = p0 */
+    private void fill() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            arena[offA + i] = p0;
+        }
+    }
+
+    /** arena[offB + i] = arena[offA + i] */
+    private void copy() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            arena[offB + i] = arena[offA + i];
+        }
+    }
+
+    /** stage[i] = arena[offA + i] for the tier in {@link #stage}. */
+    private void toStage() {
+        if (stage == 0) {
+            copyOut(stage0);
+        }
+        if (stage == 1) {
+            copyOut(stage1);
+        }
+        if (stage == 2) {
+            copyOut(stage2);
+        }
+        if (stage == 3) {
+            copyOut(stage3);
+        }
+    }
+
+    private void copyOut(float[] window) {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            window[i] = arena[offA + i];
+        }
+    }
+
+    /** arena[offA + i] = stage[i] for the tier in {@link #stage}. */
+    private void fromStage() {
+        if (stage == 0) {
+            copyIn(stage0);
+        }
+        if (stage == 1) {
+            copyIn(stage1);
+        }
+        if (stage == 2) {
+            copyIn(stage2);
+        }
+        if (stage == 3) {
+            copyIn(stage3);
+        }
+    }
+
+    private void copyIn(float[] window) {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            arena[offA + i] = window[i];
+        }
+    }
+
+    // ---- elementwise primitives and fused elementwise ops ----------------------------------------------------------------
+
+    /** out[i] = f(x[i], p0): x at offA, out at offB (may be the same). */
+    private void unary() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            arena[offB + i] = applyUnary(code, arena[offA + i], p0);
+        }
+    }
+
+    /** out[i] = f(a[i], b[bi]) over rows × cols; bi = i, i mod cols (ROW) or i div cols (COLUMN). a, b, out at A, B, C. */
+    private void binary() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            int bi = broadcast == Op.BC_ROW ? i % cols : (broadcast == Op.BC_COLUMN ? i / cols : i);
+            arena[offC + i] = applyBinary(code, arena[offA + i], arena[offB + bi]);
+        }
+    }
+
+    /** y[i] += α·x[i]: x at offA, y at offB. */
+    private void axpy() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            arena[offB + i] = arena[offB + i] + alpha * arena[offA + i];
+        }
+    }
+
+    /** out[i] = g(z[i] + b[i mod cols]): z, b, out at A, B, C. */
+    private void biasActivation() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            arena[offC + i] = applyUnary(code, arena[offA + i] + arena[offB + i % cols], 0f);
+        }
+    }
+
+    /** out[i] = d[i]·g'(a[i]) with g' from the stored output: a, d, out at A, B, C. */
+    private void activationBackward() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            arena[offC + i] = arena[offB + i] * applyUnary(code, arena[offA + i], 0f);
+        }
+    }
+
+    /**
+     * SGD over w (A), g (B), velocity (C when flag = 1): g' = g + λw; v ← μv + g', w ← w − lr·v; or w ← w − lr·g'.
+     * p0 = lr, p1 = μ, p2 = λ.
+     */
+    private void sgdStep() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            float w = arena[offA + i];
+            float g = arena[offB + i] + p2 * w;
+            if (flag != 0) {
+                float v = p1 * arena[offC + i] + g;
+                arena[offC + i] = v;
+                arena[offA + i] = w - p0 * v;
+            } else {
+                arena[offA + i] = w - p0 * g;
+            }
+        }
+    }
+
+    /**
+     * Adam over w (A), g (B), m (C), v (D): g' = g + λw; m ← β₁m + (1−β₁)g'; v ← β₂v + (1−β₂)g'²;
+     * w ← w − lr·(m/c₁)/(√(v/c₂) + ε). p0..p6 = lr, β₁, β₂, ε, λ, 1/c₁, 1/c₂.
+     */
+    private void adamStep() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            float w = arena[offA + i];
+            float g = arena[offB + i] + p4 * w;
+            float mm = p1 * arena[offC + i] + (1f - p1) * g;
+            float vv = p2 * arena[offD + i] + (1f - p2) * (g * g);
+            arena[offC + i] = mm;
+            arena[offD + i] = vv;
+            arena[offA + i] = w - p0 * ((mm * p5) / (sqrt(vv * p6) + p3));
+        }
+    }
+
+    // ---- GEMM: C = α·op(A)·op(B) + β·C, tiled through local memory -----------------------------------------------------
+
+    /**
+     * Work-group (gx, gy) computes C[32gy .. 32gy+32) × [32gx .. 32gx+32); work-item (tx, ty) the four outputs
+     * (32gy + ty + 16a, 32gx + tx + 16b), a, b ∈ {0, 1}. Each of the ⌈k/16⌉ steps loads a 32 × 16 slice of op(A) and a
+     * 16 × 32 slice of op(B) into local memory (2 elements per item each; zeros past the edges), then accumulates.
+     * Sizes m (rows of C), cols (n), k; A, B, C at offA, offB, offC; transA/transB as stored (see ComputeBackend.gemm).
+     * When flag = 1 the result is multiplied by g'(E[i][j]) for grad code {@link #code} and E at offE (backpropDelta).
+     */
+    private void gemm() {
+        int tx = getLocalId(0);
+        int ty = getLocalId(1);
+        int lid = ty * Geometry.GEMM_LOCAL + tx;
+        int row0 = getGroupId(1) * Geometry.TS;
+        int col0 = getGroupId(0) * Geometry.TS;
+        float c00 = 0f;
+        float c01 = 0f;
+        float c10 = 0f;
+        float c11 = 0f;
+        int steps = (k + Geometry.TK - 1) / Geometry.TK;
+        for (int s = 0; s < steps; s++) {
+            int k0 = s * Geometry.TK;
+            for (int q = 0; q < 2; q++) {
+                int l = lid + q * (Geometry.GEMM_LOCAL * Geometry.GEMM_LOCAL);
+                // op(A) slice: consecutive items read consecutive addresses in either storage order
+                int ai = transA == 0 ? l / Geometry.TK : l % Geometry.TS;
+                int ap = transA == 0 ? l % Geometry.TK : l / Geometry.TS;
+                int gi = row0 + ai;
+                int gp = k0 + ap;
+                float av = 0f;
+                if (gi < m && gp < k) {
+                    av = transA == 0 ? arena[offA + gi * k + gp] : arena[offA + gp * m + gi];
+                }
+                tileA[ap * Geometry.TS + ai] = av;
+                // op(B) slice
+                int bj = transB == 0 ? l % Geometry.TS : l / Geometry.TK;
+                int bp = transB == 0 ? l / Geometry.TS : l % Geometry.TK;
+                int gj = col0 + bj;
+                int gq = k0 + bp;
+                float bv = 0f;
+                if (gj < cols && gq < k) {
+                    bv = transB == 0 ? arena[offB + gq * cols + gj] : arena[offB + gj * k + gq];
+                }
+                tileB[bp * Geometry.TS + bj] = bv;
+            }
+            localBarrier();
+            for (int p = 0; p < Geometry.TK; p++) {
+                float a0 = tileA[p * Geometry.TS + ty];
+                float a1 = tileA[p * Geometry.TS + ty + Geometry.GEMM_LOCAL];
+                float b0 = tileB[p * Geometry.TS + tx];
+                float b1 = tileB[p * Geometry.TS + tx + Geometry.GEMM_LOCAL];
+                c00 += a0 * b0;
+                c01 += a0 * b1;
+                c10 += a1 * b0;
+                c11 += a1 * b1;
+            }
+            localBarrier();
+        }
+        gemmStore(row0 + ty, col0 + tx, c00);
+        gemmStore(row0 + ty, col0 + tx + Geometry.GEMM_LOCAL, c01);
+        gemmStore(row0 + ty + Geometry.GEMM_LOCAL, col0 + tx, c10);
+        gemmStore(row0 + ty + Geometry.GEMM_LOCAL, col0 + tx + Geometry.GEMM_LOCAL, c11);
+    }
+
+    /** C[i][j] = α·acc + β·C[i][j] (C unread when β = 0), times g'(E[i][j]) when flag = 1. */
+    private void gemmStore(int i, int j, float acc) {
+        if (i < m && j < cols) {
+            int at = i * cols + j;
+            float v = alpha * acc;
+            if (beta != 0f) {
+                v = v + beta * arena[offC + at];
+            }
+            if (flag != 0) {
+                v = v * applyUnary(code, arena[offE + at], 0f);
+            }
+            arena[offC + at] = v;
+        }
+    }
+
+    // ---- reductions: work-group trees in local memory ----------------------------------------------------------------
+
+    /**
+     * Tree over red[0 .. size): red[0] ends as the sum (max when isMax = 1) of the group's values. size is the local
+     * size (a power of two); every item must call this. Ends with a barrier, so red[0] is visible to all.
+     */
+    private void treeReduce(int lid, int size, int isMax) {
+        for (int s = size / 2; s > 0; s = s / 2) {
+            localBarrier();
+            if (lid < s) {
+                red[lid] = isMax != 0 ? javaMax(red[lid], red[lid + s]) : red[lid] + red[lid + s];
+            }
+        }
+        localBarrier();
+    }
+
+    /**
+     * out (1 × cols, at offB) = column sums of x (rows × cols, at offA). Group = 16 columns × 16 row lanes: lane ly
+     * sums rows ly, ly + 16, … of column c; the 16 lanes are then added in a tree.
+     */
+    private void sumColumns() {
+        int lx = getLocalId(0);
+        int ly = getLocalId(1);
+        int c = getGlobalId(0);
+        int lanes = getLocalSize(1);
+        float acc = 0f;
+        if (c < cols) {
+            for (int r = ly; r < rows; r += lanes) {
+                acc += arena[offA + r * cols + c];
+            }
+        }
+        red[ly * Geometry.COL_GROUP + lx] = acc;
+        for (int s = lanes / 2; s > 0; s = s / 2) {
+            localBarrier();
+            if (ly < s) {
+                red[ly * Geometry.COL_GROUP + lx] = red[ly * Geometry.COL_GROUP + lx] + red[(ly + s) * Geometry.COL_GROUP + lx];
+            }
+        }
+        localBarrier();
+        if (ly == 0 && c < cols) {
+            arena[offB + c] = red[lx];
+        }
+    }
+
+    /**
+     * out (rows × 1, at offB) = max (code R_MAX; −∞ for an empty row) or sum of each row of x (at offA). One group per
+     * row, groups stride over rows; items stride over the row's columns, then a tree.
+     */
+    private void reduceRows() {
+        int lid = getLocalId();
+        int size = getLocalSize();
+        int isMax = code == Op.R_MAX ? 1 : 0;
+        for (int r = getGroupId(); r < rows; r += getNumGroups()) {
+            red[lid] = rowReduce(r, lid, size, isMax, 0f, 0);
+            treeReduce(lid, size, isMax);
+            if (lid == 0) {
+                arena[offB + r] = red[0];
+            }
+            localBarrier();
+        }
+    }
+
+    /** This item's part of row r: max, or Σ of x (or of e^(x − shift) when expShift = 1), over columns lid, lid+size, … */
+    private float rowReduce(int r, int lid, int size, int isMax, float shift, int expShift) {
+        float acc = isMax != 0 ? negInf : 0f;
+        for (int j = lid; j < cols; j += size) {
+            float v = arena[offA + r * cols + j];
+            if (expShift != 0) {
+                v = exp(v - shift);
+            }
+            acc = isMax != 0 ? javaMax(acc, v) : acc + v;
+        }
+        return acc;
+    }
+
+    /** out[i][j] = e^(x[i][j] − max_j x[i]) / Σ_j e^(x[i][j] − max_j x[i]); x at offA, out at offB (may be x). */
+    private void softmaxRows() {
+        int lid = getLocalId();
+        int size = getLocalSize();
+        for (int r = getGroupId(); r < rows; r += getNumGroups()) {
+            red[lid] = rowReduce(r, lid, size, 1, 0f, 0);
+            treeReduce(lid, size, 1);
+            float rowMax = red[0];
+            localBarrier();
+            red[lid] = rowReduce(r, lid, size, 0, rowMax, 1);
+            treeReduce(lid, size, 0);
+            float rowSum = red[0];
+            for (int j = lid; j < cols; j += size) {
+                arena[offB + r * cols + j] = exp(arena[offA + r * cols + j] - rowMax) / rowSum;
+            }
+            localBarrier();
+        }
+    }
+
+    /** Stage 1 of Σx: group g writes the sum of its grid-stride share of x (n elements at offA) to arena[g]. */
+    private void sumPartials() {
+        int lid = getLocalId();
+        float acc = 0f;
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            acc += arena[offA + i];
+        }
+        red[lid] = acc;
+        treeReduce(lid, getLocalSize(), 0);
+        if (lid == 0) {
+            arena[getGroupId()] = red[0];
+        }
+    }
+
+    /**
+     * Stage 1 of lossAndDelta over f (A), t (B), δ (C, may be f), n = rows·cols: δ = p0·(f − t)·g'(f) for grad
+     * code2, and group g writes Σ lossTerm(f, t) (binary code) of its share to arena[g].
+     */
+    private void lossPartials() {
+        int lid = getLocalId();
+        float acc = 0f;
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            float f = arena[offA + i];
+            float t = arena[offB + i];
+            acc += applyBinary(code, f, t);
+            arena[offC + i] = p0 * ((f - t) * applyUnary(code2, f, 0f));
+        }
+        red[lid] = acc;
+        treeReduce(lid, getLocalSize(), 0);
+        if (lid == 0) {
+            arena[getGroupId()] = red[0];
+        }
+    }
+
+    /** Stage 2, one group: arena[offB] = p0 · Σ arena[0 .. n) (the partials of stage 1, in group order). */
+    private void finishSum() {
+        int lid = getLocalId();
+        float acc = 0f;
+        for (int i = lid; i < n; i += getLocalSize()) {
+            acc += arena[i];
+        }
+        red[lid] = acc;
+        treeReduce(lid, getLocalSize(), 0);
+        if (lid == 0) {
+            arena[offB] = p0 * red[0];
+        }
+    }
+}

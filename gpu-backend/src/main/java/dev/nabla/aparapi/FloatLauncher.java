@@ -1,0 +1,495 @@
+package dev.nabla.aparapi;
+
+import com.aparapi.Range;
+import dev.nabla.BackendClosedException;
+import dev.nabla.DType;
+import dev.nabla.DeviceOutOfMemoryException;
+
+import java.util.function.Supplier;
+
+/**
+ * TEMPLATE: the build derives DoubleLauncher.java from this file (float → double, Float → Double); edit this one.
+ *
+ * <p>Host side of {@link FloatKernel}. Tensors are ranges of one arena array bound to the kernel in explicit mode, so
+ * the device copy stays resident: the only transfers are {@link #write}/{@link #read} (through a staging window) and
+ * the round trip of an arena growth. Each op sets the kernel's parameter fields and runs verified launches through
+ * the {@link ExecutionGuard}; the lock of this launcher makes "set fields, execute" atomic.
+ *
+ * <p>Why a whole arena and staging windows: Aparapi keeps one device buffer per array field of one Kernel instance,
+ * and re-creates it from the Java array whenever the field points at another array, and its put/get move whole
+ * arrays. A field per tensor is impossible (fields are fixed) and swapping arrays would copy on every op.
+ */
+@SuppressWarnings("cast") // the casts to float are redundant in the derived double twin, not here
+final class FloatLauncher implements Launcher {
+    private static final int BYTES = Float.BYTES;
+
+    private final DType dtype;
+    private final ExecutionGuard guard;
+    private final TransferCounters counters;
+    private final FloatKernel kernel;
+    private final float[][] stages;
+    private final Arena arena;
+    /** Largest arena in elements: the device's largest buffer, and the largest Java array. */
+    private final int maxCapacity;
+    private boolean closed;
+
+    /** Compiles the kernel on the guard's device (or throws), allocates the arena and binds every buffer. */
+    FloatLauncher(DType dtype, ExecutionGuard guard, TransferCounters counters, long maxBufferBytes,
+                  long minArenaBytes) {
+        this.dtype = dtype;
+        this.guard = guard;
+        this.counters = counters;
+        long cap = Math.min(maxBufferBytes / BYTES, Geometry.MAX_ARRAY);
+        this.maxCapacity = (int) (cap / Geometry.ALIGN * Geometry.ALIGN);
+        if (maxCapacity < Geometry.SCRATCH + Geometry.ALIGN) {
+            throw new DeviceOutOfMemoryException("aparapi: " + guard.label() + " allows buffers of " + maxBufferBytes
+                    + " bytes, too small for an arena of " + dtype);
+        }
+        long wanted = (minArenaBytes / BYTES + Geometry.ALIGN - 1) / Geometry.ALIGN * Geometry.ALIGN;
+        int initial = (int) Math.min(maxCapacity, wanted);
+        this.stages = new float[Geometry.STAGE_TIERS.length][];
+        for (int t = 0; t < stages.length; t++) {
+            stages[t] = new float[Geometry.STAGE_TIERS[t]];
+        }
+        this.kernel = new FloatKernel(new float[initial], stages[0], stages[1], stages[2], stages[3],
+                Float.NEGATIVE_INFINITY);
+        kernel.setExplicit(true);
+        guard.prepare(kernel);
+        this.arena = new Arena(initial, Geometry.SCRATCH, Geometry.ALIGN);
+        long bound = initial;
+        for (float[] s : stages) {
+            bound += s.length;
+        }
+        try {
+            nothing("bind the arena and staging windows of " + dtype);
+        } catch (RuntimeException e) {
+            kernel.dispose();
+            guard.release(kernel);
+            throw e;
+        }
+        countCreated(1 + stages.length, bound);
+    }
+
+    @Override
+    public DType dtype() {
+        return dtype;
+    }
+
+    @Override
+    public long maxElements() {
+        return maxCapacity - Geometry.SCRATCH;
+    }
+
+    // ---- memory ------------------------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized AparapiBuffer allocate(int length) {
+        ensureOpen("allocate");
+        if (length == 0) {
+            return new AparapiBuffer(this, 0, 0);
+        }
+        int at = arena.allocate(length);
+        if (at < 0) {
+            grow(length);
+            at = arena.allocate(length);
+        }
+        if (at < 0) {
+            throw new DeviceOutOfMemoryException("allocate: " + length + " " + dtype + " elements do not fit in the "
+                    + "arena of " + arena.capacity() + " elements (" + arena.used() + " in use, largest free range "
+                    + arena.largestFree() + ", device limit " + maxCapacity + ") on " + guard.label() + " [aparapi]");
+        }
+        return new AparapiBuffer(this, at, length);
+    }
+
+    /**
+     * Enlarges the arena to at least twice its size (or enough for {@code length} more elements): the device arena is
+     * read back into the host array, copied into a larger one, and the larger one is bound (Aparapi creates its
+     * device buffer from it). Offsets stay valid.
+     */
+    private void grow(int length) {
+        int old = arena.capacity();
+        long wanted = Math.max(2L * old, old + arena.footprint(length));
+        int target = (int) Math.min(maxCapacity, wanted);
+        if (target <= old) {
+            return;
+        }
+        float[] bigger;
+        try {
+            bigger = new float[target];
+        } catch (OutOfMemoryError e) {
+            throw new DeviceOutOfMemoryException("allocate: no Java heap for the host side of a " + target + "-element "
+                    + dtype + " arena (Aparapi needs a Java array as large as every device buffer) [aparapi]", e);
+        }
+        kernel.get(kernel.arena);
+        if (guard.onOpenCL()) {
+            counters.deviceToHostBytes.addAndGet((long) old * BYTES);
+        }
+        System.arraycopy(kernel.arena, 0, bigger, 0, old);
+        kernel.arena = bigger;
+        nothing("bind a " + target + "-element arena");
+        arena.grow(target);
+        countCreated(1, target);
+        counters.arenaGrowths.incrementAndGet();
+    }
+
+    @Override
+    public synchronized void release(AparapiBuffer buffer) {
+        if (closed || buffer.size() == 0) {
+            return;
+        }
+        arena.free(buffer.offset, buffer.size());
+    }
+
+    /** dst ← src through the staging windows: one put and one launch per window. */
+    synchronized void write(AparapiBuffer dst, float[] src) {
+        ensureOpen("write");
+        int len = src.length;
+        for (int done = 0; done < len; ) {
+            int t = tier(len - done);
+            int chunk = Math.min(len - done, Geometry.STAGE_TIERS[t]);
+            float[] window = stages[t];
+            System.arraycopy(src, done, window, 0, chunk);
+            kernel.put(window);
+            if (guard.onOpenCL()) {
+                counters.hostToDeviceBytes.addAndGet((long) window.length * BYTES);
+            }
+            set(Op.FROM_STAGE, chunk);
+            kernel.stage = t;
+            kernel.offA = dst.offset + done;
+            launch1D(chunk, () -> "write: " + len + " " + dtype + " elements from the host");
+            done += chunk;
+        }
+    }
+
+    /** dst ← src through the staging windows: one launch and one get per window. */
+    synchronized void read(AparapiBuffer src, float[] dst) {
+        ensureOpen("read");
+        int len = dst.length;
+        for (int done = 0; done < len; ) {
+            int t = tier(len - done);
+            int chunk = Math.min(len - done, Geometry.STAGE_TIERS[t]);
+            float[] window = stages[t];
+            set(Op.TO_STAGE, chunk);
+            kernel.stage = t;
+            kernel.offA = src.offset + done;
+            launch1D(chunk, () -> "read: " + len + " " + dtype + " elements to the host");
+            kernel.get(window);
+            if (guard.onOpenCL()) {
+                counters.deviceToHostBytes.addAndGet((long) window.length * BYTES);
+            }
+            System.arraycopy(window, 0, dst, done, chunk);
+            done += chunk;
+        }
+    }
+
+    /** The smallest staging tier holding {@code remaining} elements, else the largest. */
+    private static int tier(int remaining) {
+        for (int t = 0; t < Geometry.STAGE_TIERS.length; t++) {
+            if (Geometry.STAGE_TIERS[t] >= remaining) {
+                return t;
+            }
+        }
+        return Geometry.STAGE_TIERS.length - 1;
+    }
+
+    @Override
+    public synchronized void copy(AparapiBuffer src, AparapiBuffer dst, int n) {
+        if (n == 0) {
+            return;
+        }
+        set(Op.COPY, n);
+        kernel.offA = src.offset;
+        kernel.offB = dst.offset;
+        launch1D(n, () -> "copy: " + n + " " + dtype + " elements");
+    }
+
+    @Override
+    public synchronized void fill(AparapiBuffer dst, int n, double value) {
+        if (n == 0) {
+            return;
+        }
+        set(Op.FILL, n);
+        kernel.offA = dst.offset;
+        kernel.p0 = (float) value;
+        launch1D(n, () -> "fill: " + n + " " + dtype + " elements with " + value);
+    }
+
+    // ---- primitives --------------------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, AparapiBuffer a,
+                                  AparapiBuffer b, double beta, AparapiBuffer c, int gradCode, AparapiBuffer e) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        set(Op.GEMM, 0);
+        kernel.transA = transA ? 1 : 0;
+        kernel.transB = transB ? 1 : 0;
+        kernel.m = m;
+        kernel.cols = n;
+        kernel.k = k;
+        kernel.offA = a.offset;
+        kernel.offB = b.offset;
+        kernel.offC = c.offset;
+        kernel.alpha = (float) alpha;
+        kernel.beta = (float) beta;
+        kernel.flag = gradCode >= 0 ? 1 : 0;
+        kernel.code = Math.max(gradCode, 0);
+        kernel.offE = e == null ? 0 : e.offset;
+        Range r = guard.range2D(groups(n, Geometry.TS) * Geometry.GEMM_LOCAL, groups(m, Geometry.TS) * Geometry.GEMM_LOCAL,
+                Geometry.GEMM_LOCAL, Geometry.GEMM_LOCAL);
+        guard.launch(kernel, r, () -> "gemm: " + (transA ? "(" + k + "×" + m + ")ᵀ" : "(" + m + "×" + k + ")") + " · "
+                + (transB ? "(" + n + "×" + k + ")ᵀ" : "(" + k + "×" + n + ")") + " → " + m + "×" + n + ", α=" + alpha
+                + ", β=" + beta + (gradCode >= 0 ? ", ⊙ " + Op.unaryName(gradCode) + "(E)" : "") + " " + dtype);
+    }
+
+    @Override
+    public synchronized void unary(int code, double param, AparapiBuffer x, AparapiBuffer out, int n) {
+        if (n == 0) {
+            return;
+        }
+        set(Op.UNARY, n);
+        kernel.code = code;
+        kernel.p0 = (float) param;
+        kernel.offA = x.offset;
+        kernel.offB = out.offset;
+        launch1D(n, () -> "unary(" + Op.unaryName(code) + "): " + n + " " + dtype + " elements");
+    }
+
+    @Override
+    public synchronized void binary(int code, AparapiBuffer a, AparapiBuffer b, int broadcast, AparapiBuffer out,
+                                    int rows, int cols) {
+        int n = rows * cols;
+        if (n == 0) {
+            return;
+        }
+        set(Op.BINARY, n);
+        kernel.code = code;
+        kernel.broadcast = broadcast;
+        kernel.rows = rows;
+        kernel.cols = cols;
+        kernel.offA = a.offset;
+        kernel.offB = b.offset;
+        kernel.offC = out.offset;
+        launch1D(n, () -> "binary(" + Op.binaryName(code) + ", " + Op.broadcastName(broadcast) + "): " + rows + "×" + cols + " " + dtype);
+    }
+
+    @Override
+    public synchronized void axpy(double alpha, AparapiBuffer x, AparapiBuffer y, int n) {
+        if (n == 0) {
+            return;
+        }
+        set(Op.AXPY, n);
+        kernel.alpha = (float) alpha;
+        kernel.offA = x.offset;
+        kernel.offB = y.offset;
+        launch1D(n, () -> "axpy: " + n + " " + dtype + " elements, α=" + alpha);
+    }
+
+    @Override
+    public synchronized void sumColumns(AparapiBuffer x, int rows, int cols, AparapiBuffer out) {
+        if (cols == 0) {
+            return;
+        }
+        set(Op.SUM_COLUMNS, 0);
+        kernel.rows = rows;
+        kernel.cols = cols;
+        kernel.offA = x.offset;
+        kernel.offB = out.offset;
+        int lanes = Geometry.WG / Geometry.COL_GROUP;
+        Range r = guard.range2D(groups(cols, Geometry.COL_GROUP) * Geometry.COL_GROUP, lanes, Geometry.COL_GROUP, lanes);
+        guard.launch(kernel, r, () -> "sumColumns: " + rows + "×" + cols + " " + dtype);
+    }
+
+    @Override
+    public synchronized void reduceRows(int code, AparapiBuffer x, int rows, int cols, AparapiBuffer out) {
+        if (rows == 0) {
+            return;
+        }
+        set(Op.REDUCE_ROWS, 0);
+        kernel.code = code;
+        kernel.rows = rows;
+        kernel.cols = cols;
+        kernel.offA = x.offset;
+        kernel.offB = out.offset;
+        launchRows(rows, () -> "reduceRows(" + (code == Op.R_MAX ? "MAX" : "SUM") + "): " + rows + "×" + cols + " " + dtype);
+    }
+
+    @Override
+    public synchronized void sumAll(AparapiBuffer x, int n, AparapiBuffer out) {
+        set(Op.SUM_PARTIALS, n);
+        kernel.offA = x.offset;
+        int groups = Geometry.groupsFor(n);
+        guard.launch(kernel, guard.range(groups * Geometry.WG, Geometry.WG), () -> "sumAll: " + n + " " + dtype + " elements");
+        finishSum(groups, out, 1.0, () -> "sumAll: " + n + " " + dtype + " elements, final sum");
+    }
+
+    /** out[0] = scale · Σ of the {@code partials} stage-1 sums at the start of the arena. */
+    private void finishSum(int partials, AparapiBuffer out, double scale, Supplier<String> what) {
+        set(Op.FINISH_SUM, partials);
+        kernel.offB = out.offset;
+        kernel.p0 = (float) scale;
+        guard.launch(kernel, guard.range(Geometry.WG, Geometry.WG), what);
+    }
+
+    // ---- fused ops -----------------------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized void biasActivation(int code, AparapiBuffer z, AparapiBuffer bias, AparapiBuffer out, int rows,
+                                            int cols) {
+        int n = rows * cols;
+        if (n == 0) {
+            return;
+        }
+        set(Op.BIAS_ACTIVATION, n);
+        kernel.code = code;
+        kernel.cols = cols;
+        kernel.offA = z.offset;
+        kernel.offB = bias.offset;
+        kernel.offC = out.offset;
+        launch1D(n, () -> "biasActivation(" + Op.unaryName(code) + "): " + rows + "×" + cols + " " + dtype);
+    }
+
+    @Override
+    public synchronized void softmaxRows(AparapiBuffer x, AparapiBuffer out, int rows, int cols) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        set(Op.SOFTMAX_ROWS, 0);
+        kernel.rows = rows;
+        kernel.cols = cols;
+        kernel.offA = x.offset;
+        kernel.offB = out.offset;
+        launchRows(rows, () -> "softmaxRows: " + rows + "×" + cols + " " + dtype);
+    }
+
+    @Override
+    public synchronized void activationBackward(int gradCode, AparapiBuffer a, AparapiBuffer d, AparapiBuffer out,
+                                                int rows, int cols) {
+        int n = rows * cols;
+        if (n == 0) {
+            return;
+        }
+        set(Op.ACTIVATION_BACKWARD, n);
+        kernel.code = gradCode;
+        kernel.offA = a.offset;
+        kernel.offB = d.offset;
+        kernel.offC = out.offset;
+        launch1D(n, () -> "activationBackward(" + Op.unaryName(gradCode) + "): " + rows + "×" + cols + " " + dtype);
+    }
+
+    @Override
+    public synchronized void lossAndDelta(int termCode, int gradCode, AparapiBuffer f, AparapiBuffer t,
+                                          AparapiBuffer delta, AparapiBuffer loss, int n, double invN) {
+        set(Op.LOSS_PARTIALS, n);
+        kernel.code = termCode;
+        kernel.code2 = gradCode;
+        kernel.p0 = (float) invN;
+        kernel.offA = f.offset;
+        kernel.offB = t.offset;
+        kernel.offC = delta.offset;
+        int groups = Geometry.groupsFor(n);
+        guard.launch(kernel, guard.range(groups * Geometry.WG, Geometry.WG),
+                () -> "lossAndDelta(" + Op.binaryName(termCode) + ", " + Op.unaryName(gradCode) + "): " + n + " " + dtype + " elements");
+        finishSum(groups, loss, invN, () -> "lossAndDelta: " + n + " " + dtype + " elements, the loss");
+    }
+
+    @Override
+    public synchronized void sgdStep(AparapiBuffer w, AparapiBuffer g, AparapiBuffer velocity, int n, double lr,
+                                     double momentum, double weightDecay) {
+        if (n == 0) {
+            return;
+        }
+        set(Op.SGD_STEP, n);
+        kernel.offA = w.offset;
+        kernel.offB = g.offset;
+        kernel.offC = velocity == null ? 0 : velocity.offset;
+        kernel.flag = velocity == null ? 0 : 1;
+        kernel.p0 = (float) lr;
+        kernel.p1 = (float) momentum;
+        kernel.p2 = (float) weightDecay;
+        launch1D(n, () -> "sgdStep: " + n + " " + dtype + " parameters");
+    }
+
+    @Override
+    public synchronized void adamStep(AparapiBuffer w, AparapiBuffer g, AparapiBuffer m, AparapiBuffer v, int n,
+                                      double lr, double beta1, double beta2, double epsilon, double weightDecay,
+                                      double invC1, double invC2) {
+        if (n == 0) {
+            return;
+        }
+        set(Op.ADAM_STEP, n);
+        kernel.offA = w.offset;
+        kernel.offB = g.offset;
+        kernel.offC = m.offset;
+        kernel.offD = v.offset;
+        kernel.p0 = (float) lr;
+        kernel.p1 = (float) beta1;
+        kernel.p2 = (float) beta2;
+        kernel.p3 = (float) epsilon;
+        kernel.p4 = (float) weightDecay;
+        kernel.p5 = (float) invC1;
+        kernel.p6 = (float) invC2;
+        launch1D(n, () -> "adamStep: " + n + " " + dtype + " parameters");
+    }
+
+    // ---- launching -------------------------------------------------------------------------------------------------------
+
+    private void set(int op, int n) {
+        ensureOpen("op " + op);
+        kernel.op = op;
+        kernel.n = n;
+    }
+
+    /** A grid-stride launch over n elements. */
+    private void launch1D(int n, Supplier<String> what) {
+        guard.launch(kernel, guard.range(Geometry.groupsFor(n) * Geometry.WG, Geometry.WG), what);
+    }
+
+    /** One work-group per row (striding when there are more rows than groups). */
+    private void launchRows(int rows, Supplier<String> what) {
+        int groups = Math.min(rows, 4 * Geometry.MAX_GROUPS);
+        guard.launch(kernel, guard.range(groups * Geometry.WG, Geometry.WG), what);
+    }
+
+    /** A launch that computes nothing: makes Aparapi bind newly assigned arrays now. */
+    private void nothing(String why) {
+        kernel.op = Op.NOTHING;
+        kernel.n = 0;
+        guard.launch(kernel, guard.range(Geometry.WG, Geometry.WG), () -> why + " " + dtype);
+    }
+
+    private static int groups(int size, int per) {
+        return (size + per - 1) / per;
+    }
+
+    private void countCreated(int buffers, long elements) {
+        if (guard.onOpenCL()) {
+            counters.deviceBuffersCreated.addAndGet(buffers);
+            counters.hostToDeviceBytes.addAndGet(elements * BYTES);
+        }
+    }
+
+    private void ensureOpen(String what) {
+        if (closed) {
+            throw new BackendClosedException(what + ": the aparapi " + dtype + " kernel is closed");
+        }
+    }
+
+    @Override
+    public synchronized String describeMemory() {
+        return dtype + " arena " + arena.capacity() + " elements (" + ((long) arena.capacity() * BYTES >> 20) + " MiB, "
+                + arena.used() + " in use)";
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        kernel.dispose();
+        guard.release(kernel);
+        kernel.arena = null;
+    }
+}

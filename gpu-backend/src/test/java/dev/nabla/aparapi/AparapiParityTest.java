@@ -1,0 +1,18 @@
+package dev.nabla.aparapi;
+
+import dev.nabla.Backend;
+import dev.nabla.contract.ParityContract;
+import dev.nabla.cpu.CpuBackend;
+
+/** 200 random networks and 12 SGD runs: aparapi against the cpu backend, under the one tolerance rule. */
+class AparapiParityTest extends ParityContract {
+    @Override
+    protected Backend createBackend() {
+        return AparapiTestBackends.fresh();
+    }
+
+    @Override
+    protected Backend createBaseline() {
+        return Backend.wrap(new CpuBackend());
+    }
+}
