@@ -54,6 +54,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         for (int n : ns) {
             TrainCommand.atLeast("--sizes", n, 1);
         }
+        ns = ns.stream().distinct().toList();
         TrainCommand.atLeast("--batch", batch, 1);
         List<String> names = BackendChoice.availableOrChosen(backends);
         PrintWriter o = parent.out();
@@ -73,6 +74,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
         for (String name : names) {
             Backend be = Backends.get(name);
             infos.add(new BenchResults.BackendInfo(name, be.description()));
+            runner.prime(be);
             for (int n : ns) {
                 gemm.add(runner.gemm(be, n));
             }

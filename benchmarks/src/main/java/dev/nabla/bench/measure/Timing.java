@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * A short, time-boxed timing loop for {@code nabla bench} (JMH is the tool for careful numbers): runs the operation
- * for a warm-up time, then times single runs until the measuring time is spent and at least {@code minRuns} were
- * timed. The operation must wait for its own result (synchronize), so that a run is timed whole.
+ * for a warm-up time (and at least {@code minWarmupRuns} times), then times single runs until the measuring time is
+ * spent and at least {@code minRuns} were timed. The operation must wait for its own result (synchronize), so that a run is timed whole.
  */
 public final class Timing {
 
@@ -13,10 +13,14 @@ public final class Timing {
     public record Sample(double medianSeconds, double minSeconds, int runs) {
     }
 
-    /** How long to warm up and to measure, in seconds, and the fewest runs to time. */
-    public record Budget(double warmupSeconds, double measureSeconds, int minRuns) {
-        public static final Budget QUICK = new Budget(0.2, 0.5, 3);
-        public static final Budget NORMAL = new Budget(1.0, 2.0, 5);
+    /**
+     * How long to prime a backend (JIT-compile its kernels, see {@link BenchRunner#prime}), to warm up and to measure
+     * each operation, in seconds; and the fewest runs to warm up and to time.
+     */
+    public record Budget(double primeSeconds, double warmupSeconds, double measureSeconds, int minWarmupRuns,
+                         int minRuns) {
+        public static final Budget QUICK = new Budget(1.5, 0.3, 0.5, 3, 5);
+        public static final Budget NORMAL = new Budget(5.0, 1.0, 2.0, 5, 10);
     }
 
     private Timing() {
@@ -24,9 +28,9 @@ public final class Timing {
 
     public static Sample measure(Runnable op, Budget budget) {
         long warmEnd = System.nanoTime() + (long) (budget.warmupSeconds() * 1e9);
-        do {
+        for (int i = 0; i < budget.minWarmupRuns() || System.nanoTime() < warmEnd; i++) {
             op.run();
-        } while (System.nanoTime() < warmEnd);
+        }
         double[] runs = new double[16];
         int n = 0;
         long measureEnd = System.nanoTime() + (long) (budget.measureSeconds() * 1e9);
@@ -38,6 +42,9 @@ public final class Timing {
                 runs = Arrays.copyOf(runs, n * 2);
             }
             runs[n++] = (t1 - t0) / 1e9;
+        }
+        if (n == 0) {
+            return new Sample(Double.NaN, Double.NaN, 0);   // a warm-up only budget
         }
         double[] sorted = Arrays.copyOf(runs, n);
         Arrays.sort(sorted);

@@ -37,6 +37,9 @@ public final class Charts {
 
     static CategoryChart gemm(BenchResults r) {
         CategoryChart chart = base("SGEMM C = A·B (n×n, float32) on " + r.machine(), "n", "GFLOP/s (higher is better)");
+        chart.getStyler().setDecimalPattern("#,##0.#");
+        chart.getStyler().setYAxisMax(niceMax(r.gemm().stream().mapToDouble(BenchResults.GemmResult::gflops).max()
+                .orElse(1)));
         List<String> sizes = r.sizes().stream().map(String::valueOf).toList();
         for (BenchResults.BackendInfo b : r.backends()) {
             List<Double> values = new ArrayList<>();
@@ -54,8 +57,16 @@ public final class Charts {
         String what = any == null ? "" : " (" + any.network() + ", batch " + any.batch() + ")";
         CategoryChart chart = base("Training step" + what + " on " + r.machine(), "backend",
                 "examples per second (higher is better)");
-        for (BenchResults.StepResult s : r.steps()) {
-            chart.addSeries(s.backend(), List.of(s.backend()), List.of(s.examplesPerSecond()));
+        chart.getStyler().setDecimalPattern("#,##0");
+        chart.getStyler().setYAxisMax(niceMax(r.steps().stream()
+                .mapToDouble(BenchResults.StepResult::examplesPerSecond).max().orElse(1)));
+        List<String> names = r.steps().stream().map(BenchResults.StepResult::backend).toList();
+        for (BenchResults.StepResult s : r.steps()) {     // one series per backend, so each gets its colour
+            List<Double> values = new ArrayList<>();
+            for (String n : names) {
+                values.add(n.equals(s.backend()) ? s.examplesPerSecond() : 0.0);
+            }
+            chart.addSeries(s.backend(), names, values);
         }
         chart.getStyler().setOverlapped(true);
         return chart;
@@ -70,9 +81,20 @@ public final class Charts {
         s.setLegendPosition(Styler.LegendPosition.InsideNW);
         s.setSeriesColors(PALETTE);
         chart.getStyler().setLabelsVisible(true);
-        chart.getStyler().setDecimalPattern("#,##0.#");
         chart.getStyler().setYAxisMin(0.0);
         return chart;
+    }
+
+    /** The axis top: the first of 1, 2, 2.5, 5 × 10^k above 1.1 × max, so that the axis gets round ticks. */
+    static double niceMax(double max) {
+        double target = Double.isFinite(max) && max > 0 ? max * 1.1 : 1;
+        double decade = Math.pow(10, Math.floor(Math.log10(target)));
+        for (double m : new double[]{1, 2, 2.5, 5, 10}) {
+            if (m * decade >= target) {
+                return m * decade;
+            }
+        }
+        return 10 * decade;
     }
 
     private static Path save(CategoryChart chart, Path file) throws IOException {
