@@ -95,7 +95,7 @@ public final class ParityCheck {
         return q;
     }
 
-    private record Worst(double fraction, double absDiff, int index) {
+    record Worst(double fraction, double absDiff, int index) {
     }
 
     /** The element using the largest fraction of its allowed error (∞ where only one side is NaN or infinite). */
