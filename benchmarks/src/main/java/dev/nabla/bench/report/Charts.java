@@ -21,6 +21,7 @@ public final class Charts {
     public static final String STEP_PNG = "training-step.png";
     static final int WIDTH = 900;
     static final int HEIGHT = 520;
+    static final double LOG_RATIO = 20;
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
             new Color(0xd62728), new Color(0x9467bd)};
 
@@ -38,8 +39,7 @@ public final class Charts {
     static CategoryChart gemm(BenchResults r) {
         CategoryChart chart = base("SGEMM C = A·B (n×n, float32) on " + r.machine(), "n", "GFLOP/s (higher is better)");
         chart.getStyler().setDecimalPattern("#,##0.#");
-        chart.getStyler().setYAxisMax(niceMax(r.gemm().stream().mapToDouble(BenchResults.GemmResult::gflops).max()
-                .orElse(1)));
+        scale(chart, r.gemm().stream().mapToDouble(BenchResults.GemmResult::gflops).toArray());
         List<String> sizes = r.sizes().stream().map(String::valueOf).toList();
         for (BenchResults.BackendInfo b : r.backends()) {
             List<Double> values = new ArrayList<>();
@@ -52,23 +52,17 @@ public final class Charts {
         return chart;
     }
 
+    /** Like {@link #gemm}: one group (the batch size), one bar per backend in that backend's colour. */
     static CategoryChart step(BenchResults r) {
         BenchResults.StepResult any = r.steps().isEmpty() ? null : r.steps().get(0);
-        String what = any == null ? "" : " (" + any.network() + ", batch " + any.batch() + ")";
-        CategoryChart chart = base("Training step" + what + " on " + r.machine(), "backend",
+        String network = any == null ? "" : " " + any.network();
+        CategoryChart chart = base("Training step of the" + network + " network on " + r.machine(), "batch",
                 "examples per second (higher is better)");
         chart.getStyler().setDecimalPattern("#,##0");
-        chart.getStyler().setYAxisMax(niceMax(r.steps().stream()
-                .mapToDouble(BenchResults.StepResult::examplesPerSecond).max().orElse(1)));
-        List<String> names = r.steps().stream().map(BenchResults.StepResult::backend).toList();
-        for (BenchResults.StepResult s : r.steps()) {     // one series per backend, so each gets its colour
-            List<Double> values = new ArrayList<>();
-            for (String n : names) {
-                values.add(n.equals(s.backend()) ? s.examplesPerSecond() : 0.0);
-            }
-            chart.addSeries(s.backend(), names, values);
+        scale(chart, r.steps().stream().mapToDouble(BenchResults.StepResult::examplesPerSecond).toArray());
+        for (BenchResults.StepResult s : r.steps()) {
+            chart.addSeries(s.backend(), List.of(String.valueOf(s.batch())), List.of(s.examplesPerSecond()));
         }
-        chart.getStyler().setOverlapped(true);
         return chart;
     }
 
@@ -81,8 +75,34 @@ public final class Charts {
         s.setLegendPosition(Styler.LegendPosition.InsideNW);
         s.setSeriesColors(PALETTE);
         chart.getStyler().setLabelsVisible(true);
-        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setLabelsFontColorAutomaticEnabled(false);   // dark text: readable on short bars too
+        chart.getStyler().setLabelsFontColor(new Color(0x202020));
+        chart.getStyler().setLabelsPosition(0.9);
         return chart;
+    }
+
+    /**
+     * A linear axis from 0 to a round top; a logarithmic one when the largest value is more than
+     * {@value #LOG_RATIO}× the smallest (a GPU against a CPU), so that the short bars stay visible.
+     */
+    static void scale(CategoryChart chart, double[] values) {
+        double max = 0;
+        double min = Double.POSITIVE_INFINITY;
+        for (double v : values) {
+            if (Double.isFinite(v) && v > 0) {
+                max = Math.max(max, v);
+                min = Math.min(min, v);
+            }
+        }
+        if (max > LOG_RATIO * min) {
+            chart.getStyler().setYAxisLogarithmic(true);   // bars start at the decade below the smallest value
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+            chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(max * 1.5))));
+            chart.setYAxisTitle(chart.getYAxisTitle() + ", log scale");
+        } else {
+            chart.getStyler().setYAxisMin(0.0);
+            chart.getStyler().setYAxisMax(niceMax(max));
+        }
     }
 
     /** The axis top: the first of 1, 2, 2.5, 5 × 10^k above 1.1 × max, so that the axis gets round ticks. */

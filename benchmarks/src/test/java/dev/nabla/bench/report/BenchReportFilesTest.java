@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -70,6 +71,13 @@ class BenchReportFilesTest {
                 assertTrue(pixelsOf(image, rgb) > 200, png + " has a bar of colour " + Integer.toHexString(rgb));
             }
         }
+    }
+
+    @Test
+    void aGpuHundredTimesFasterGetsALogAxisSoThatTheCpuBarStaysVisible() {
+        assertTrue(Charts.gemm(results()).getStyler().isYAxisLogarithmic(), "2000 vs 20 GFLOP/s");
+        assertFalse(Charts.step(results()).getStyler().isYAxisLogarithmic(), "256,000 vs 12,800 ex/s: 20×, linear");
+        assertEquals(0.0, Charts.step(results()).getStyler().getYAxisMin());
     }
 
     @Test
