@@ -2,6 +2,7 @@ package dev.nabla.bench.cli;
 
 import dev.nabla.bench.data.FashionMnist;
 import dev.nabla.bench.data.IdxFiles;
+import dev.nabla.bench.fakes.NoGpuProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,12 +58,23 @@ class CliErrorsTest {
         Cli.Result r = Cli.run("train", "--backend", "tpu");
         assertEquals(ExitCodes.FAILURE, r.exit(), r::toString);
         assertEquals(1, r.errLines().size(), r::toString);
-        assertTrue(r.err().startsWith("nabla train: unknown backend 'tpu'; found cpu"), r::toString);
+        // the test class path adds two providers (dev.nabla.bench.fakes): nogpu (unavailable) and twin
+        assertTrue(r.err().startsWith("nabla train: unknown backend 'tpu'; found nogpu, cpu, twin"), r::toString);
         assertTrue(r.err().strip().endsWith("(see 'nabla devices')"), r::toString);
         Cli.Result b = Cli.run("bench", "-b", "tpu", "--quick");
         assertEquals(ExitCodes.FAILURE, b.exit(), b::toString);
         assertTrue(b.err().startsWith("nabla bench: unknown backend 'tpu'"), b::toString);
         assertEquals("", b.out(), "nothing measured");
+    }
+
+    @Test
+    void anUnavailableBackendSaysWhy() {
+        oneLine(Cli.run("train", "--backend", "nogpu"), ExitCodes.FAILURE, "nabla train: backend nogpu is unavailable: "
+                + NoGpuProvider.REASON + " (see 'nabla devices')");
+        oneLine(Cli.run("bench", "-b", "cpu,NoGPU", "--quick"), ExitCodes.FAILURE, "nabla bench: backend nogpu is "
+                + "unavailable: " + NoGpuProvider.REASON + " (see 'nabla devices')");
+        oneLine(Cli.run("jmh", "-p", "backend=nogpu"), ExitCodes.FAILURE, "nabla jmh: backend nogpu is unavailable: "
+                + NoGpuProvider.REASON + " (see 'nabla devices')");
     }
 
     @Test

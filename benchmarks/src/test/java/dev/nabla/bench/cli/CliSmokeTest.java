@@ -2,6 +2,7 @@ package dev.nabla.bench.cli;
 
 import dev.nabla.Backends;
 import dev.nabla.bench.data.FashionMnist;
+import dev.nabla.bench.fakes.NoGpuProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,9 @@ class CliSmokeTest {
         }
         assertTrue(Pattern.compile("(?m)^  cpu +available +priority  10  (Vector API|plain Java)").matcher(r.out()).find(),
                 r::toString);
+        assertTrue(r.out().contains("\n  nogpu   unavailable  priority  50  " + NoGpuProvider.REASON + "\n"),
+                "an unavailable backend is listed with its reason:\n" + r.out());
+        assertTrue(r.out().contains("\nbest: cpu (highest priority of the available ones)"), r::toString);
         assertTrue(r.out().contains("OpenCL platforms and devices") || r.out().contains("OpenCL: none ("), r::toString);
     }
 
@@ -75,9 +79,15 @@ class CliSmokeTest {
                 .matcher(r.out()).find(), r::toString);
         assertTrue(Pattern.compile("(?m)^train step 784-256-10 ReLU/softmax, batch 16 +cpu .* ex/s +1\\.00×$")
                 .matcher(r.out()).find(), r::toString);
+        // every available backend is measured, relative to cpu; the unavailable one is reported, not dropped
+        assertTrue(Pattern.compile("(?m)^gemm 64×64·64×64 +twin +.* GFLOP/s +\\d+\\.\\d\\d×$").matcher(r.out()).find(),
+                r::toString);
+        assertTrue(r.out().contains("not measured, unavailable: nogpu: " + NoGpuProvider.REASON + "\n"), r::toString);
         String json = Files.readString(out.resolve("bench.json"));
         assertTrue(json.contains("\"backend\": \"cpu\",\n      \"n\": 64,"), json);
         assertTrue(json.contains("\"trainingStep\": ["), json);
+        assertTrue(json.contains("\"unavailable\": [\n    \"nogpu: " + NoGpuProvider.REASON + "\"\n  ]"), json);
+        assertTrue(json.contains("\"name\": \"twin\","), json);
         String md = Files.readString(out.resolve("bench.md"));
         assertTrue(md.contains("| gemm 32×32·32×32 | cpu |"), md);
         assertTrue(md.contains("![GEMM throughput](gemm.png)"), md);
@@ -86,6 +96,10 @@ class CliSmokeTest {
             assertNotNull(image, png + " is a PNG");
             assertEquals(900, image.getWidth());
             assertEquals(520, image.getHeight());
+            for (int rgb : new int[]{0x1f77b4, 0xff7f0e}) {   // cpu's and twin's bars
+                assertTrue(pixelsOf(image, rgb) > 0,
+                        png + " has a bar of " + Integer.toHexString(rgb));
+            }
         }
     }
 
@@ -93,8 +107,12 @@ class CliSmokeTest {
     void parityComparesCpuWithTheReference() {
         Cli.Result r = Cli.run("parity", "--networks", "2");
         assertEquals(ExitCodes.OK, r.exit(), r::toString);
-        assertTrue(r.out().startsWith("comparing reference, cpu"), r::toString);
+        assertTrue(r.out().startsWith("not compared, unavailable: nogpu: " + NoGpuProvider.REASON
+                + "\ncomparing reference, twin, cpu"), r::toString);
+        // baselines first: twin (the reference under another name) agrees with the reference exactly
+        assertTrue(Pattern.compile("(?m)^twin +reference +0\\.0000 +\\S+  ok$").matcher(r.out()).find(), r::toString);
         assertTrue(Pattern.compile("(?m)^cpu +reference +0\\.\\d{4} +\\S+  ok$").matcher(r.out()).find(), r::toString);
+        assertTrue(Pattern.compile("(?m)^cpu +twin +0\\.\\d{4} +\\S+  ok$").matcher(r.out()).find(), r::toString);
         assertTrue(r.out().contains("every pair within the tolerance"), r::toString);
     }
 
@@ -104,10 +122,12 @@ class CliSmokeTest {
         Cli.Result r = Cli.run("jmh", "GemmBenchmark.gemm", "-p", "n=32", "-p", "transpose=TN", "-f", "0", "-wi", "0",
                 "-i", "1", "-r", "100ms", "-rf", "json", "-rff", json.toString());
         assertEquals(ExitCodes.OK, r.exit(), r::toString);
-        assertTrue(r.out().contains("backends: cpu"), r::toString);
+        assertTrue(r.out().contains("not benchmarked, unavailable: nogpu: " + NoGpuProvider.REASON + "\nbackends: cpu, twin"),
+                r::toString);
         String results = Files.readString(json);
         assertTrue(results.contains("\"benchmark\" : \"dev.nabla.bench.jmh.GemmBenchmark.gemm\""), results);
         assertTrue(results.contains("\"backend\" : \"cpu\""), results);
+        assertTrue(results.contains("\"backend\" : \"twin\""), results);
         assertTrue(results.contains("gc.alloc.rate.norm"), "the GC profiler ran:\n" + results);
     }
 
@@ -121,5 +141,15 @@ class CliSmokeTest {
         Cli.Result v = Cli.run("--version");
         assertEquals(ExitCodes.OK, v.exit());
         assertTrue(v.out().startsWith("nabla "), v::toString);
+    }
+
+    private static int pixelsOf(BufferedImage image, int rgb) {
+        int n = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                n += (image.getRGB(x, y) & 0xffffff) == rgb ? 1 : 0;
+            }
+        }
+        return n;
     }
 }
