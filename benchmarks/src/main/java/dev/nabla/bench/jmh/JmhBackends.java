@@ -11,11 +11,11 @@ import dev.nabla.spi.Probe;
  * fails its set-up with the probe's reason, so nothing is dropped silently.
  */
 public final class JmhBackends {
-    /**
-     * JVM flags of the forked benchmark JVMs (the same as {@code ./nabla} passes). Repeated as a literal in each
-     * {@code @Fork}, since annotation values must be constants.
-     */
-    public static final String[] JVM_FLAGS = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"};
+    // The JVM flags of the forked benchmark JVMs, the ones ./nabla passes: every @Fork appends
+    // {ADD_MODULES, VECTOR_MODULE, NATIVE_ACCESS} (annotation values must be constants, so not an array).
+    public static final String ADD_MODULES = "--add-modules";
+    public static final String VECTOR_MODULE = "jdk.incubator.vector";
+    public static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
     private JmhBackends() {
     }
