@@ -22,7 +22,7 @@ import java.util.List;
  * {@code nabla bench}: GEMM at a few sizes and one training step on every available backend, printed as a table and
  * written as JSON, Markdown and PNG charts.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Nabla.Version.class, sortOptions = false,
         description = {"Compare the backends: SGEMM at a few sizes and a training step of the 784-256-10 network, "
                 + "on every available backend (or those named).",
                 "Prints a table and writes bench.json, bench.md, gemm.png and training-step.png."})

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code nabla devices}: every backend found (available or not, and why), and every OpenCL platform and device. */
-@Command(name = "devices", mixinStandardHelpOptions = true,
+@Command(name = "devices", mixinStandardHelpOptions = true, versionProvider = Nabla.Version.class,
         description = "List every backend (available or not, and why) and every OpenCL platform and device.")
 final class DevicesCommand implements Callable<Integer> {
     @ParentCommand

@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
  * {@code nabla parity}: the gradients of a few seeded random networks on every available backend and on the float64
  * reference, compared pair by pair under the one tolerance rule; prints the worst error per pair.
  */
-@Command(name = "parity", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "parity", mixinStandardHelpOptions = true, versionProvider = Nabla.Version.class, sortOptions = false,
         description = {"Check gradient parity across backends: random networks (depth 1-5, widths 1-300, batch 1-257), "
                 + "the loss and every dW, db compared for every pair of backends and the float64 reference.",
                 "Prints the worst error per pair as a fraction of the allowed |a - r| <= atol + rtol*|r| "

@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code nabla train}: a 784-256-10 ReLU/softmax MLP trained on Fashion-MNIST, ending with the test accuracy. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Nabla.Version.class, sortOptions = false,
         description = {"Train an MLP (784 → hidden ReLU → 10 softmax, cross-entropy) on Fashion-MNIST and report the "
                 + "test accuracy.",
                 "Data: --data DIR, else " + "/usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist), "

@@ -138,9 +138,11 @@ class CliSmokeTest {
         for (String c : List.of("devices", "train", "bench", "parity", "jmh")) {
             assertTrue(r.out().contains("\n  " + c + " "), r::toString);
         }
-        Cli.Result v = Cli.run("--version");
-        assertEquals(ExitCodes.OK, v.exit());
-        assertTrue(v.out().startsWith("nabla "), v::toString);
+        for (String[] args : new String[][]{{"--version"}, {"train", "-V"}, {"devices", "--version"}}) {
+            Cli.Result v = Cli.run(args);
+            assertEquals(ExitCodes.OK, v.exit());
+            assertTrue(v.out().startsWith("nabla ") && v.out().contains(" on Java "), v::toString);
+        }
     }
 
     private static int pixelsOf(BufferedImage image, int rgb) {
