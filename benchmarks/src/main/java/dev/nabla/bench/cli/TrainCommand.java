@@ -1,0 +1,105 @@
+package dev.nabla.bench.cli;
+
+import dev.nabla.Backend;
+import dev.nabla.bench.data.FashionMnist;
+import dev.nabla.bench.data.LabeledImages;
+import dev.nabla.bench.train.ProgressBar;
+import dev.nabla.bench.train.TrainConfig;
+import dev.nabla.bench.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code nabla train}: a 784-256-10 ReLU/softmax MLP trained on Fashion-MNIST, ending with the test accuracy. */
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Nabla.Version.class, sortOptions = false,
+        description = {"Train an MLP (784 → hidden ReLU → 10 softmax, cross-entropy) on Fashion-MNIST and report the "
+                + "test accuracy.",
+                "Data: --data DIR, else " + "/usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist), "
+                        + "else a bundled subset of 500 training and 200 test images."})
+final class TrainCommand implements Callable<Integer> {
+    @ParentCommand
+    private Nabla parent;
+
+    @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
+            description = "Backend to train on (default: the best available; see 'nabla devices').")
+    String backend;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Directory holding the four Fashion-MNIST IDX files (gzipped or not).")
+    Path data;
+
+    @Option(names = {"-e", "--epochs"}, defaultValue = "5", description = "Passes over the training set (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "64", description = "Examples per training step (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--hidden", defaultValue = "256", description = "Hidden ReLU units (default ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "sgd|adam",
+            description = "SGD with momentum 0.9, or Adam (default ${DEFAULT-VALUE}).")
+    TrainConfig.OptimizerKind optimizer;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default 0.05 for SGD, 0.001 for Adam).")
+    Double learningRate;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Seed of the weights and the shuffling (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--limit", paramLabel = "N",
+            description = "Use at most the first N training and N test images (for quick runs).")
+    Integer limit;
+
+    @Override
+    public Integer call() {
+        atLeast("--epochs", epochs, 1);
+        atLeast("--batch", batch, 1);
+        atLeast("--hidden", hidden, 1);
+        if (limit != null) {
+            atLeast("--limit", limit, 1);
+        }
+        double lr = learningRate == null ? optimizer.defaultLearningRate() : learningRate;
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new CliException("--lr must be a finite number > 0, got " + lr, ExitCodes.USAGE);
+        }
+        TrainConfig config = new TrainConfig(hidden, epochs, batch, optimizer, lr, seed);
+        PrintWriter out = parent.out();
+
+        Backend be = BackendChoice.resolve(backend);          // fail fast, before loading the data
+        FashionMnist.Split split = FashionMnist.load(data);
+        LabeledImages train = limit == null ? split.train() : split.train().limit(limit);
+        LabeledImages test = limit == null ? split.test() : split.test().limit(limit);
+        if (split.bundled()) {
+            out.println("data: Fashion-MNIST is not in " + FashionMnist.DEFAULT_DIR + " (install Debian's "
+                    + "dataset-fashion-mnist, or pass --data DIR); using the bundled subset, which is too small to "
+                    + "reach the full data's accuracy");
+        }
+        out.printf(Locale.ROOT, "data: Fashion-MNIST from %s: %d training, %d test images of %d pixels%n",
+                split.source(), train.count(), test.count(), train.features());
+        out.println("backend: " + be.name() + " (" + be.description() + ")");
+        out.printf(Locale.ROOT, "network: 784 → %d RELU → 10 SOFTMAX, cross-entropy, float32; %s, batch %d, %d epoch%s, "
+                + "seed %d%n", hidden, config.describeOptimizer(), batch, epochs, epochs == 1 ? "" : "s", seed);
+        out.flush();
+
+        long start = System.nanoTime();
+        Trainer.Result r = Trainer.train(be, train, test, config, new ProgressBar(out, parent.interactive()));
+        double total = (System.nanoTime() - start) / 1e9;
+        out.printf(Locale.ROOT, "test accuracy %.2f%% (%d/%d) after %d epoch%s; training %.1f s (%.2f s per epoch, "
+                        + "%,.0f examples/s) on %s; %.1f s with evaluation%n", 100 * r.testAccuracy(), r.testCorrect(),
+                r.testCount(), epochs, epochs == 1 ? "" : "s", r.trainSeconds(), r.secondsPerEpoch(),
+                (double) train.count() * epochs / r.trainSeconds(), be.name(), total);
+        return ExitCodes.OK;
+    }
+
+    static void atLeast(String option, int value, int min) {
+        if (value < min) {
+            throw new CliException(option + " must be at least " + min + ", got " + value, ExitCodes.USAGE);
+        }
+    }
+}

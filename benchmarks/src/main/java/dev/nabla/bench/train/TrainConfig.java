@@ -1,0 +1,46 @@
+package dev.nabla.bench.train;
+
+import dev.nabla.nn.Optimizer;
+import dev.nabla.nn.Optimizers;
+
+import java.util.Locale;
+
+/**
+ * What {@code nabla train} trains: an MLP {@code inputs → hidden (RELU) → classes (SOFTMAX)} with cross-entropy,
+ * {@code epochs} passes over the training set in shuffled batches of {@code batch}, with SGD (momentum 0.9) or Adam.
+ */
+public record TrainConfig(int hidden, int epochs, int batch, OptimizerKind optimizer, double learningRate, long seed) {
+
+    /** The optimizers the command offers. */
+    public enum OptimizerKind {
+        SGD, ADAM;
+
+        /** The learning rate used when none is given. */
+        public double defaultLearningRate() {
+            return this == SGD ? 0.05 : 1e-3;
+        }
+    }
+
+    public static final double MOMENTUM = 0.9;
+
+    public TrainConfig {
+        if (hidden < 1 || epochs < 1 || batch < 1) {
+            throw new IllegalArgumentException("hidden units, epochs and batch size must be at least 1");
+        }
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("the learning rate must be a finite number > 0, got " + learningRate);
+        }
+    }
+
+    /** A fresh optimizer as configured. */
+    public Optimizer newOptimizer() {
+        return optimizer == OptimizerKind.SGD ? Optimizers.sgd(learningRate).momentum(MOMENTUM)
+                : Optimizers.adam(learningRate);
+    }
+
+    public String describeOptimizer() {
+        return optimizer == OptimizerKind.SGD
+                ? String.format(Locale.ROOT, "SGD lr %s momentum %s", learningRate, MOMENTUM)
+                : String.format(Locale.ROOT, "Adam lr %s", learningRate);
+    }
+}
