@@ -12,12 +12,16 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The Vector API path on float arrays.
  *
- * <p>Every formula is written once, as a method on vectors ({@link #unaryV}, {@link #binaryV}, {@link #sigmoid}, …).
- * Each loop runs its op's formula over full vectors, then covers the remaining entries with ONE masked vector step
- * of the same formula: an element's value never depends on where a chunk or a row ended. The op is dispatched once,
- * outside the loop, to a loop written for it (a switch inside a vector loop measured twice as slow). exp, log and
- * tanh come from {@link FloatMath} and lane sums are taken in lane order, so results are the same bits in every JIT
- * tier and on every thread count. Each fused op reads and writes memory once.
+ * <p>One pattern throughout. Each op's loop is a method of its own class (the enums below), reached through a
+ * megamorphic call, so that C2 compiles every loop separately — one method inlining all of them passed C2's node
+ * limit and boxed its vectors (EXP ran 25× slower once SIGMOID had been used). A loop runs over whole vectors; the
+ * remaining entries are copied into a per-thread scratch vector and run through the SAME loop method, so every
+ * element is computed by the same compiled code wherever it falls: results are the same bits for any chunking and
+ * thread count. (Masked loads are not intrinsified on AVX2 in JDK 17; a masked remainder would run exp/log/tanh in
+ * the Java fallback and round differently from the body's SVML stubs.) Lane sums are taken in lane order
+ * ({@link FloatLanes}). exp, log and tanh are the Vector API's own: SVML stubs once compiled (0.9 ns per float for
+ * exp here); while the JIT warms up, their Java fallbacks may differ in the last bit. Each fused op reads and writes
+ * memory once.
  *
  * <p>TEMPLATE: the build derives VectorDoubleKernels from this file (float → double); see cpu-backend/pom.xml.
  */
@@ -27,6 +31,16 @@ final class VectorFloatKernels implements FloatKernels {
     /** Elements summed in vector lanes before the partial goes into a double accumulator. */
     private static final int SUM_BLOCK = 1024;
     private static final float EPS = (float) BinaryOp.PROBABILITY_EPSILON;
+
+    /** Per-thread scratch vectors for loop remainders. */
+    private static final class Scratch {
+        final float[] a = new float[L];
+        final float[] b = new float[L];
+        final float[] c = new float[L];
+        final float[] out = new float[L];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final FloatGemm gemm;
 
@@ -52,24 +66,15 @@ final class VectorFloatKernels implements FloatKernels {
         return FloatVector.fromArray(S, a, i);
     }
 
-    private static FloatVector load(float[] a, int i, VectorMask<Float> m) {
-        return FloatVector.fromArray(S, a, i, m);
-    }
-
     private static FloatVector splat(float v) {
         return FloatVector.broadcast(S, v);
     }
 
     /** σ(x): with e = e^−|x| and r = 1/(1+e), r for x ≥ 0 and e·r for x &lt; 0, so that nothing overflows. */
     private static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = FloatMath.exp(x.abs().neg());
+        FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
         FloatVector r = splat(1).div(e.add(1));
         return r.blend(e.mul(r), x.compare(VectorOperators.LT, 0));
-    }
-
-    /** max(x, 0), NaN kept (as Math.max). */
-    private static FloatVector relu(FloatVector x) {
-        return x.max(0);
     }
 
     /** g'(z) from the stored output a, for the four *_GRAD_FROM_OUTPUT ops. */
@@ -82,135 +87,182 @@ final class VectorFloatKernels implements FloatKernels {
         };
     }
 
-    /** Every unary op, on a vector. */
-    private static FloatVector unaryV(UnaryOp op, FloatVector x, float p) {
-        return switch (op) {
-            case IDENTITY -> x;
-            case SCALE -> x.mul(p);
-            case ADD_SCALAR -> x.add(p);
-            case SQUARE -> x.mul(x);
-            case SQRT -> x.sqrt();
-            case EXP -> FloatMath.exp(x);
-            case LOG -> FloatMath.log(x);
-            case SIGMOID -> sigmoid(x);
-            case TANH -> FloatMath.tanh(x);
-            case RELU -> relu(x);
-            case SIGMOID_GRAD_FROM_OUTPUT, TANH_GRAD_FROM_OUTPUT, RELU_GRAD_FROM_OUTPUT, IDENTITY_GRAD_FROM_OUTPUT ->
-                    gradFromOutput(op, x);
-        };
-    }
-
     /** ln max(p, ε): the guarded logarithm of the cross-entropies. */
     private static FloatVector logAtLeastEps(FloatVector p) {
-        return FloatMath.log(p.max(EPS));
+        return p.max(EPS).lanewise(VectorOperators.LOG);
     }
 
-    /** Every binary op, on vectors; the loss terms take (f, t). */
-    private static FloatVector binaryV(BinaryOp op, FloatVector a, FloatVector b) {
-        return switch (op) {
-            case ADD -> a.add(b);
-            case SUB -> a.sub(b);
-            case MUL -> a.mul(b);
-            case DIV -> a.div(b);
-            case MAX -> a.max(b);
-            case MIN -> a.min(b);
+    /** The per-element loss terms on vectors (f, t). */
+    private static FloatVector lossTerm(BinaryOp term, FloatVector f, FloatVector t) {
+        return switch (term) {
             case HALF_SQUARED_ERROR -> {
-                FloatVector d = a.sub(b);
+                FloatVector d = f.sub(t);
                 yield d.mul(d).mul((float) 0.5);
             }
-            case BINARY_CROSS_ENTROPY -> b.mul(logAtLeastEps(a)).add(b.neg().add(1).mul(logAtLeastEps(a.neg().add(1))))
+            case BINARY_CROSS_ENTROPY -> t.mul(logAtLeastEps(f)).add(t.neg().add(1).mul(logAtLeastEps(f.neg().add(1))))
                     .neg();
-            case CROSS_ENTROPY -> b.mul(logAtLeastEps(a)).neg();
+            default -> t.mul(logAtLeastEps(f)).neg();                                             // CROSS_ENTROPY
         };
     }
 
     // ---- unary -------------------------------------------------------------------------------------------------------
 
+    /** y[i..i+len) = op(x[i..i+len)), len a multiple of the vector length; one class per op. */
+    private enum UnaryLoop {
+        SCALE { void run(float p, float[] x, float[] y, int i, int end) {
+            for (; i < end; i += L) { load(x, i).mul(p).intoArray(y, i); } } },
+        ADD_SCALAR { void run(float p, float[] x, float[] y, int i, int end) {
+            for (; i < end; i += L) { load(x, i).add(p).intoArray(y, i); } } },
+        SQUARE { void run(float p, float[] x, float[] y, int i, int end) {
+            for (; i < end; i += L) { FloatVector v = load(x, i); v.mul(v).intoArray(y, i); } } },
+        SQRT { void run(float p, float[] x, float[] y, int i, int end) {
+            for (; i < end; i += L) { load(x, i).sqrt().intoArray(y, i); } } },
+        EXP { void run(float p, float[] x, float[] y, int i, int end) {
+            for (; i < end; i += L) { load(x, i).lanewise(VectorOperators.EXP).intoArray(y, i); } } },
+        LOG { void run(float p, float[] x, float[] y, int i, int end) {
+            for (; i < end; i += L) { load(x, i).lanewise(VectorOperators.LOG).intoArray(y, i); } } },
+        SIGMOID { void run(float p, float[] x, float[] y, int i, int end) {
+            for (; i < end; i += L) { sigmoid(load(x, i)).intoArray(y, i); } } },
+        TANH { void run(float p, float[] x, float[] y, int i, int end) {
+            for (; i < end; i += L) { load(x, i).lanewise(VectorOperators.TANH).intoArray(y, i); } } },
+        RELU { void run(float p, float[] x, float[] y, int i, int end) {
+            for (; i < end; i += L) { load(x, i).max(0).intoArray(y, i); } } },
+        SIGMOID_GRAD { void run(float p, float[] x, float[] y, int i, int end) {
+            for (; i < end; i += L) { FloatVector a = load(x, i); a.mul(a.neg().add(1)).intoArray(y, i); } } },
+        TANH_GRAD { void run(float p, float[] x, float[] y, int i, int end) {
+            for (; i < end; i += L) { FloatVector a = load(x, i); a.mul(a).neg().add(1).intoArray(y, i); } } },
+        RELU_GRAD { void run(float p, float[] x, float[] y, int i, int end) {
+            FloatVector zero = FloatVector.zero(S);
+            for (; i < end; i += L) { zero.blend(1, load(x, i).compare(VectorOperators.GT, 0)).intoArray(y, i); } } },
+        ONES { void run(float p, float[] x, float[] y, int i, int end) {
+            java.util.Arrays.fill(y, i, end, 1); } };
+
+        abstract void run(float p, float[] x, float[] y, int i, int end);
+
+        static UnaryLoop of(UnaryOp op) {
+            return switch (op) {
+                case IDENTITY -> null;
+                case SCALE -> SCALE;
+                case ADD_SCALAR -> ADD_SCALAR;
+                case SQUARE -> SQUARE;
+                case SQRT -> SQRT;
+                case EXP -> EXP;
+                case LOG -> LOG;
+                case SIGMOID -> SIGMOID;
+                case TANH -> TANH;
+                case RELU -> RELU;
+                case SIGMOID_GRAD_FROM_OUTPUT -> SIGMOID_GRAD;
+                case TANH_GRAD_FROM_OUTPUT -> TANH_GRAD;
+                case RELU_GRAD_FROM_OUTPUT -> RELU_GRAD;
+                case IDENTITY_GRAD_FROM_OUTPUT -> ONES;
+            };
+        }
+    }
+
     @Override
     public void unary(UnaryOp op, float p, float[] x, float[] y, int from, int to) {
-        int i = from;
-        int upper = from + S.loopBound(to - from);
-        switch (op) {
-            case IDENTITY -> {
-                if (x != y) {
-                    System.arraycopy(x, from, y, from, to - from);
-                }
-                return;
+        if (op == UnaryOp.IDENTITY) {
+            if (x != y) {
+                System.arraycopy(x, from, y, from, to - from);
             }
-            case SCALE -> { for (; i < upper; i += L) { load(x, i).mul(p).intoArray(y, i); } }
-            case ADD_SCALAR -> { for (; i < upper; i += L) { load(x, i).add(p).intoArray(y, i); } }
-            case SQUARE -> { for (; i < upper; i += L) { FloatVector v = load(x, i); v.mul(v).intoArray(y, i); } }
-            case SQRT -> { for (; i < upper; i += L) { load(x, i).sqrt().intoArray(y, i); } }
-            case EXP -> { for (; i < upper; i += L) { FloatMath.exp(load(x, i)).intoArray(y, i); } }
-            case LOG -> { for (; i < upper; i += L) { FloatMath.log(load(x, i)).intoArray(y, i); } }
-            case SIGMOID -> { for (; i < upper; i += L) { sigmoid(load(x, i)).intoArray(y, i); } }
-            case TANH -> { for (; i < upper; i += L) { FloatMath.tanh(load(x, i)).intoArray(y, i); } }
-            case RELU -> { for (; i < upper; i += L) { relu(load(x, i)).intoArray(y, i); } }
-            case SIGMOID_GRAD_FROM_OUTPUT, TANH_GRAD_FROM_OUTPUT, RELU_GRAD_FROM_OUTPUT, IDENTITY_GRAD_FROM_OUTPUT -> {
-                for (; i < upper; i += L) {
-                    gradFromOutput(op, load(x, i)).intoArray(y, i);
-                }
-            }
+            return;
         }
-        if (i < to) {
-            VectorMask<Float> m = S.indexInRange(i, to);
-            unaryV(op, load(x, i, m), p).intoArray(y, i, m);
+        UnaryLoop loop = UnaryLoop.of(op);
+        int upper = from + S.loopBound(to - from);
+        loop.run(p, x, y, from, upper);
+        int n = to - upper;
+        if (n > 0) {
+            Scratch s = SCRATCH.get();
+            System.arraycopy(x, upper, s.a, 0, n);
+            loop.run(p, s.a, s.out, 0, L);
+            System.arraycopy(s.out, 0, y, upper, n);
         }
     }
 
     // ---- binary ------------------------------------------------------------------------------------------------------
 
+    /** out[o..o+len) = op(a[ia..], b[ib..]) element by element, len a multiple of the vector length. */
+    private enum BinaryLoop {
+        ADD { void run(float[] a, int ia, float[] b, int ib, float[] out, int o, int len) {
+            for (int j = 0; j < len; j += L) { load(a, ia + j).add(load(b, ib + j)).intoArray(out, o + j); } } },
+        SUB { void run(float[] a, int ia, float[] b, int ib, float[] out, int o, int len) {
+            for (int j = 0; j < len; j += L) { load(a, ia + j).sub(load(b, ib + j)).intoArray(out, o + j); } } },
+        MUL { void run(float[] a, int ia, float[] b, int ib, float[] out, int o, int len) {
+            for (int j = 0; j < len; j += L) { load(a, ia + j).mul(load(b, ib + j)).intoArray(out, o + j); } } },
+        DIV { void run(float[] a, int ia, float[] b, int ib, float[] out, int o, int len) {
+            for (int j = 0; j < len; j += L) { load(a, ia + j).div(load(b, ib + j)).intoArray(out, o + j); } } },
+        MAX { void run(float[] a, int ia, float[] b, int ib, float[] out, int o, int len) {
+            for (int j = 0; j < len; j += L) { load(a, ia + j).max(load(b, ib + j)).intoArray(out, o + j); } } },
+        MIN { void run(float[] a, int ia, float[] b, int ib, float[] out, int o, int len) {
+            for (int j = 0; j < len; j += L) { load(a, ia + j).min(load(b, ib + j)).intoArray(out, o + j); } } },
+        HALF_SQUARED_ERROR { void run(float[] a, int ia, float[] b, int ib, float[] out, int o, int len) {
+            for (int j = 0; j < len; j += L) {
+                lossTerm(BinaryOp.HALF_SQUARED_ERROR, load(a, ia + j), load(b, ib + j)).intoArray(out, o + j);
+            } } },
+        BINARY_CROSS_ENTROPY { void run(float[] a, int ia, float[] b, int ib, float[] out, int o, int len) {
+            for (int j = 0; j < len; j += L) {
+                lossTerm(BinaryOp.BINARY_CROSS_ENTROPY, load(a, ia + j), load(b, ib + j)).intoArray(out, o + j);
+            } } },
+        CROSS_ENTROPY { void run(float[] a, int ia, float[] b, int ib, float[] out, int o, int len) {
+            for (int j = 0; j < len; j += L) {
+                lossTerm(BinaryOp.CROSS_ENTROPY, load(a, ia + j), load(b, ib + j)).intoArray(out, o + j);
+            } } };
+
+        abstract void run(float[] a, int ia, float[] b, int ib, float[] out, int o, int len);
+
+        static BinaryLoop of(BinaryOp op) {
+            return valueOf(op.name());
+        }
+    }
+
     @Override
     public void binary(BinaryOp op, float[] a, float[] b, float[] out, int from, int to) {
-        int i = from;
-        int upper = from + S.loopBound(to - from);
-        switch (op) {
-            case ADD -> { for (; i < upper; i += L) { load(a, i).add(load(b, i)).intoArray(out, i); } }
-            case SUB -> { for (; i < upper; i += L) { load(a, i).sub(load(b, i)).intoArray(out, i); } }
-            case MUL -> { for (; i < upper; i += L) { load(a, i).mul(load(b, i)).intoArray(out, i); } }
-            default -> { for (; i < upper; i += L) { binaryV(op, load(a, i), load(b, i)).intoArray(out, i); } }
-        }
-        if (i < to) {
-            VectorMask<Float> m = S.indexInRange(i, to);
-            binaryV(op, load(a, i, m), load(b, i, m)).intoArray(out, i, m);
+        BinaryLoop loop = BinaryLoop.of(op);
+        int len = S.loopBound(to - from);
+        loop.run(a, from, b, from, out, from, len);
+        int n = to - from - len;
+        if (n > 0) {
+            Scratch s = SCRATCH.get();
+            System.arraycopy(a, from + len, s.a, 0, n);
+            System.arraycopy(b, from + len, s.b, 0, n);
+            loop.run(s.a, 0, s.b, 0, s.out, 0, L);
+            System.arraycopy(s.out, 0, out, from + len, n);
         }
     }
 
     @Override
     public void binaryBroadcast(BinaryOp op, float[] a, float[] b, Broadcast broadcast, float[] out, int cols,
                                 int rowFrom, int rowTo) {
-        int upper = S.loopBound(cols);
-        VectorMask<Float> tail = S.indexInRange(upper, cols);
+        BinaryLoop loop = BinaryLoop.of(op);
+        int len = S.loopBound(cols);
+        int n = cols - len;
+        Scratch s = SCRATCH.get();
+        if (broadcast == Broadcast.COLUMN) {
+            java.util.Arrays.fill(s.b, 0);
+        }
         for (int r = rowFrom; r < rowTo; r++) {
             int base = r * cols;
-            int j = 0;
-            if (broadcast == Broadcast.ROW) {                   // out[r][j] = op(a[r][j], b[j])
-                switch (op) {
-                    case ADD -> { for (; j < upper; j += L) { load(a, base + j).add(load(b, j)).intoArray(out, base + j); } }
-                    case SUB -> { for (; j < upper; j += L) { load(a, base + j).sub(load(b, j)).intoArray(out, base + j); } }
-                    case MUL -> { for (; j < upper; j += L) { load(a, base + j).mul(load(b, j)).intoArray(out, base + j); } }
-                    default -> {
-                        for (; j < upper; j += L) {
-                            binaryV(op, load(a, base + j), load(b, j)).intoArray(out, base + j);
-                        }
-                    }
+            if (broadcast == Broadcast.ROW) {                    // out[r][j] = op(a[r][j], b[j])
+                loop.run(a, base, b, 0, out, base, len);
+                if (n > 0) {
+                    System.arraycopy(b, len, s.b, 0, n);
                 }
-                if (j < cols) {
-                    binaryV(op, load(a, base + j, tail), load(b, j, tail)).intoArray(out, base + j, tail);
+            } else {                                             // out[r][j] = op(a[r][j], b[r]): b[r] in every lane
+                java.util.Arrays.fill(s.c, b[r]);
+                for (int j = 0; j < len; j += L) {
+                    loop.run(a, base + j, s.c, 0, out, base + j, L);
                 }
-            } else {                                            // out[r][j] = op(a[r][j], b[r])
-                FloatVector s = splat(b[r]);
-                for (; j < upper; j += L) {
-                    binaryV(op, load(a, base + j), s).intoArray(out, base + j);
-                }
-                if (j < cols) {
-                    binaryV(op, load(a, base + j, tail), s).intoArray(out, base + j, tail);
-                }
+                java.util.Arrays.fill(s.b, b[r]);
+            }
+            if (n > 0) {
+                System.arraycopy(a, base + len, s.a, 0, n);
+                loop.run(s.a, 0, s.b, 0, s.out, 0, L);
+                System.arraycopy(s.out, 0, out, base + len, n);
             }
         }
     }
 
-    // ---- reductions --------------------------------------------------------------------------------------------------
+    // ---- reductions (no transcendental functions: masked remainders are exact) ---------------------------------------
 
     @Override
     public void sumColumns(float[] x, int rows, int cols, float[] out, int colFrom, int colTo) {
@@ -224,7 +276,8 @@ final class VectorFloatKernels implements FloatKernels {
                 load(out, j).add(load(x, base + j)).intoArray(out, j);
             }
             if (j < colTo) {
-                load(out, j, tail).add(load(x, base + j, tail)).intoArray(out, j, tail);
+                FloatVector.fromArray(S, out, j, tail).add(FloatVector.fromArray(S, x, base + j, tail))
+                        .intoArray(out, j, tail);
             }
         }
     }
@@ -246,9 +299,9 @@ final class VectorFloatKernels implements FloatKernels {
         }
         if (j < cols) {
             VectorMask<Float> m = S.indexInRange(j, cols);
-            acc = acc.max(load(x, base + j, m).blend(Float.NEGATIVE_INFINITY, m.not()));
+            acc = acc.max(FloatVector.fromArray(S, x, base + j, m).blend(Float.NEGATIVE_INFINITY, m.not()));
         }
-        return FloatMath.maxLanes(acc);
+        return FloatLanes.max(acc);
     }
 
     /** Σ x[from..to): vector lanes over blocks of SUM_BLOCK, each block's lane sum added to a double in order. */
@@ -264,10 +317,10 @@ final class VectorFloatKernels implements FloatKernels {
                 acc = acc.add(load(x, i));
             }
             if (i < blockEnd) {
-                acc = acc.add(load(x, i, S.indexInRange(i, blockEnd)));
+                acc = acc.add(FloatVector.fromArray(S, x, i, S.indexInRange(i, blockEnd)));
                 i = blockEnd;
             }
-            total += FloatMath.sumLanes(acc);
+            total += FloatLanes.sum(acc);
         }
         return total;
     }
@@ -282,140 +335,172 @@ final class VectorFloatKernels implements FloatKernels {
         }
         if (i < to) {
             VectorMask<Float> m = S.indexInRange(i, to);
-            load(x, i, m).fma(av, load(y, i, m)).intoArray(y, i, m);
+            FloatVector.fromArray(S, x, i, m).fma(av, FloatVector.fromArray(S, y, i, m)).intoArray(y, i, m);
         }
     }
 
     // ---- fused -------------------------------------------------------------------------------------------------------
 
+    /** out[o..o+len) = g(z[iz..] + b[ib..]), len a multiple of the vector length; one class per activation. */
+    private enum BiasLoop {
+        IDENTITY { void run(float[] z, int iz, float[] b, int ib, float[] out, int o, int len) {
+            for (int j = 0; j < len; j += L) { load(z, iz + j).add(load(b, ib + j)).intoArray(out, o + j); } } },
+        SIGMOID { void run(float[] z, int iz, float[] b, int ib, float[] out, int o, int len) {
+            for (int j = 0; j < len; j += L) { sigmoid(load(z, iz + j).add(load(b, ib + j))).intoArray(out, o + j); } } },
+        TANH { void run(float[] z, int iz, float[] b, int ib, float[] out, int o, int len) {
+            for (int j = 0; j < len; j += L) {
+                load(z, iz + j).add(load(b, ib + j)).lanewise(VectorOperators.TANH).intoArray(out, o + j);
+            } } },
+        RELU { void run(float[] z, int iz, float[] b, int ib, float[] out, int o, int len) {
+            for (int j = 0; j < len; j += L) { load(z, iz + j).add(load(b, ib + j)).max(0).intoArray(out, o + j); } } };
+
+        abstract void run(float[] z, int iz, float[] b, int ib, float[] out, int o, int len);
+    }
+
     @Override
     public void biasActivation(UnaryOp act, float[] z, float[] bias, float[] out, int cols, int rowFrom, int rowTo) {
-        int upper = S.loopBound(cols);
-        VectorMask<Float> tail = S.indexInRange(upper, cols);
+        BiasLoop loop = switch (act) {
+            case SIGMOID -> BiasLoop.SIGMOID;
+            case TANH -> BiasLoop.TANH;
+            case RELU -> BiasLoop.RELU;
+            default -> BiasLoop.IDENTITY;
+        };
+        int len = S.loopBound(cols);
+        int n = cols - len;
+        Scratch s = SCRATCH.get();
+        if (n > 0) {
+            System.arraycopy(bias, len, s.b, 0, n);
+        }
         for (int r = rowFrom; r < rowTo; r++) {
             int base = r * cols;
-            int j = 0;
-            switch (act) {
-                case SIGMOID -> {
-                    for (; j < upper; j += L) {
-                        sigmoid(load(z, base + j).add(load(bias, j))).intoArray(out, base + j);
-                    }
-                }
-                case TANH -> {
-                    for (; j < upper; j += L) {
-                        FloatMath.tanh(load(z, base + j).add(load(bias, j))).intoArray(out, base + j);
-                    }
-                }
-                case RELU -> {
-                    for (; j < upper; j += L) {
-                        relu(load(z, base + j).add(load(bias, j))).intoArray(out, base + j);
-                    }
-                }
-                default -> {
-                    for (; j < upper; j += L) {
-                        load(z, base + j).add(load(bias, j)).intoArray(out, base + j);
-                    }
-                }
-            }
-            if (j < cols) {
-                unaryV(act, load(z, base + j, tail).add(load(bias, j, tail)), 0).intoArray(out, base + j, tail);
+            loop.run(z, base, bias, 0, out, base, len);
+            if (n > 0) {
+                System.arraycopy(z, base + len, s.a, 0, n);
+                loop.run(s.a, 0, s.b, 0, s.out, 0, L);
+                System.arraycopy(s.out, 0, out, base + len, n);
             }
         }
+    }
+
+    /** out[o..o+len) = e^(x[ix..] − mx), len a multiple of the vector length; returns Σ of what it wrote (lane order). */
+    private static float expShifted(float[] x, int ix, float mx, float[] out, int o, int len) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; j < len; j += L) {
+            FloatVector e = load(x, ix + j).sub(mx).lanewise(VectorOperators.EXP);
+            e.intoArray(out, o + j);
+            acc = acc.add(e);
+        }
+        return FloatLanes.sum(acc);
     }
 
     @Override
     public void softmaxRows(float[] x, float[] out, int cols, int rowFrom, int rowTo) {
-        int upper = S.loopBound(cols);
-        VectorMask<Float> tail = S.indexInRange(upper, cols);
+        int len = S.loopBound(cols);
+        int n = cols - len;
+        Scratch s = SCRATCH.get();
         for (int r = rowFrom; r < rowTo; r++) {
             int base = r * cols;
             float mx = rowMax(x, base, cols);
-            FloatVector acc = FloatVector.zero(S);
+            float sum = expShifted(x, base, mx, out, base, len);
+            if (n > 0) {
+                java.util.Arrays.fill(s.a, Float.NEGATIVE_INFINITY);       // unused lanes: e^−∞ = 0
+                System.arraycopy(x, base + len, s.a, 0, n);
+                sum += expShifted(s.a, 0, mx, s.out, 0, L);
+                System.arraycopy(s.out, 0, out, base + len, n);
+            }
+            FloatVector inv = splat((float) (1.0 / sum));
             int j = 0;
-            for (; j < upper; j += L) {
-                FloatVector e = FloatMath.exp(load(x, base + j).sub(mx));
-                e.intoArray(out, base + j);
-                acc = acc.add(e);
-            }
-            if (j < cols) {
-                FloatVector e = FloatMath.exp(load(x, base + j, tail).sub(mx));
-                e.intoArray(out, base + j, tail);
-                acc = acc.add(e, tail);
-            }
-            FloatVector inv = splat((float) (1.0 / FloatMath.sumLanes(acc)));
-            for (j = 0; j < upper; j += L) {
+            for (; j < len; j += L) {
                 load(out, base + j).mul(inv).intoArray(out, base + j);
             }
             if (j < cols) {
-                load(out, base + j, tail).mul(inv).intoArray(out, base + j, tail);
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                FloatVector.fromArray(S, out, base + j, m).mul(inv).intoArray(out, base + j, m);
             }
         }
     }
 
+    /** out[i..end) = d ⊙ g′(a), end − i a multiple of the vector length; one class per derivative. */
+    private enum BackwardLoop {
+        SIGMOID { void run(float[] a, float[] d, float[] out, int i, int end) {         // d·a(1 − a)
+            for (; i < end; i += L) { FloatVector av = load(a, i); load(d, i).mul(av.mul(av.neg().add(1))).intoArray(out, i); } } },
+        TANH { void run(float[] a, float[] d, float[] out, int i, int end) {            // d·(1 − a²)
+            for (; i < end; i += L) { FloatVector av = load(a, i); load(d, i).mul(av.mul(av).neg().add(1)).intoArray(out, i); } } },
+        RELU { void run(float[] a, float[] d, float[] out, int i, int end) {            // d where a > 0, else 0
+            FloatVector zero = FloatVector.zero(S);
+            for (; i < end; i += L) { zero.blend(load(d, i), load(a, i).compare(VectorOperators.GT, 0)).intoArray(out, i); } } };
+
+        abstract void run(float[] a, float[] d, float[] out, int i, int end);
+    }
+
     @Override
     public void activationBackward(UnaryOp gradFromOutput, float[] a, float[] d, float[] out, int from, int to) {
-        int i = from;
+        BackwardLoop loop = switch (gradFromOutput) {
+            case SIGMOID_GRAD_FROM_OUTPUT -> BackwardLoop.SIGMOID;
+            case TANH_GRAD_FROM_OUTPUT -> BackwardLoop.TANH;
+            case RELU_GRAD_FROM_OUTPUT -> BackwardLoop.RELU;
+            default -> null;                                               // identity: out = d
+        };
+        if (loop == null) {
+            if (out != d) {
+                System.arraycopy(d, from, out, from, to - from);
+            }
+            return;
+        }
         int upper = from + S.loopBound(to - from);
-        switch (gradFromOutput) {
-            case SIGMOID_GRAD_FROM_OUTPUT -> {          // d·a(1 − a)
-                for (; i < upper; i += L) {
-                    FloatVector av = load(a, i);
-                    load(d, i).mul(av.mul(av.neg().add(1))).intoArray(out, i);
-                }
-            }
-            case TANH_GRAD_FROM_OUTPUT -> {             // d·(1 − a²)
-                for (; i < upper; i += L) {
-                    FloatVector av = load(a, i);
-                    load(d, i).mul(av.mul(av).neg().add(1)).intoArray(out, i);
-                }
-            }
-            case RELU_GRAD_FROM_OUTPUT -> {             // d where a > 0, else 0
-                FloatVector zero = FloatVector.zero(S);
-                for (; i < upper; i += L) {
-                    zero.blend(load(d, i), load(a, i).compare(VectorOperators.GT, 0)).intoArray(out, i);
-                }
-            }
-            default -> {                                // identity: out = d
-                if (out != d) {
-                    System.arraycopy(d, from, out, from, to - from);
-                }
-                return;
-            }
+        loop.run(a, d, out, from, upper);
+        int n = to - upper;
+        if (n > 0) {
+            Scratch s = SCRATCH.get();
+            System.arraycopy(a, upper, s.a, 0, n);
+            System.arraycopy(d, upper, s.b, 0, n);
+            loop.run(s.a, s.b, s.out, 0, L);
+            System.arraycopy(s.out, 0, out, upper, n);
         }
-        if (i < to) {
-            VectorMask<Float> m = S.indexInRange(i, to);
-            load(d, i, m).mul(gradFromOutput(gradFromOutput, load(a, i, m))).intoArray(out, i, m);
+    }
+
+    /**
+     * δ[i..end) = invN·(f − t)·g′(f) and the lane-ordered Σ of the loss terms over [i, end), end − i a multiple of
+     * the vector length. (The output layer is small: a switch inside the loop costs nothing that matters here.)
+     */
+    private static double lossBlock(BinaryOp term, UnaryOp outputGrad, float[] f, float[] t, float[] delta,
+                                    float invN, int i, int end) {
+        FloatVector scale = splat(invN);
+        FloatVector acc = FloatVector.zero(S);
+        for (; i < end; i += L) {
+            FloatVector fv = load(f, i);
+            FloatVector tv = load(t, i);
+            acc = acc.add(lossTerm(term, fv, tv));
+            fv.sub(tv).mul(gradFromOutput(outputGrad, fv)).mul(scale).intoArray(delta, i);
         }
+        return FloatLanes.sum(acc);
     }
 
     @Override
     public double lossAndDelta(BinaryOp term, UnaryOp outputGrad, float[] f, float[] t, float[] delta, float invN,
                                int from, int to) {
         double loss = 0;
-        FloatVector scale = splat(invN);
         int i = from;
         while (i < to) {                                         // blocks keep the float lane sums short
             int blockEnd = Math.min(to, i + SUM_BLOCK);
             int upper = i + S.loopBound(blockEnd - i);
-            FloatVector acc = FloatVector.zero(S);
-            for (; i < upper; i += L) {
-                FloatVector fv = load(f, i);
-                FloatVector tv = load(t, i);
-                acc = acc.add(binaryV(term, fv, tv));
-                fv.sub(tv).mul(gradFromOutput(outputGrad, fv)).mul(scale).intoArray(delta, i);
+            loss += lossBlock(term, outputGrad, f, t, delta, invN, i, upper);
+            int n = blockEnd - upper;
+            if (n > 0) {                                         // unused lanes f = t = 0 add a term of 0
+                Scratch s = SCRATCH.get();
+                java.util.Arrays.fill(s.a, 0);
+                java.util.Arrays.fill(s.b, 0);
+                System.arraycopy(f, upper, s.a, 0, n);
+                System.arraycopy(t, upper, s.b, 0, n);
+                loss += lossBlock(term, outputGrad, s.a, s.b, s.out, invN, 0, L);
+                System.arraycopy(s.out, 0, delta, upper, n);
             }
-            if (i < blockEnd) {
-                VectorMask<Float> m = S.indexInRange(i, blockEnd);
-                FloatVector fv = load(f, i, m);
-                FloatVector tv = load(t, i, m);
-                acc = acc.add(binaryV(term, fv, tv), m);
-                fv.sub(tv).mul(gradFromOutput(outputGrad, fv)).mul(scale).intoArray(delta, i, m);
-                i = blockEnd;
-            }
-            loss += FloatMath.sumLanes(acc);
+            i = blockEnd;
         }
         return loss;
     }
+
+    // ---- optimizers (no transcendental functions: masked remainders are exact) ---------------------------------------
 
     @Override
     public void sgdStep(float[] w, float[] g, float[] v, float lr, float momentum, float weightDecay, int from,
@@ -433,26 +518,28 @@ final class VectorFloatKernels implements FloatKernels {
         }
     }
 
+    private static FloatVector load(float[] a, int i, VectorMask<Float> m) {
+        return m == null ? FloatVector.fromArray(S, a, i) : FloatVector.fromArray(S, a, i, m);
+    }
+
+    private static void store(FloatVector v, float[] a, int i, VectorMask<Float> m) {
+        if (m == null) {
+            v.intoArray(a, i);
+        } else {
+            v.intoArray(a, i, m);
+        }
+    }
+
     /** g' = g + λw; with v: v = μv + g', w = w − lr·v; without: w = w − lr·g'. Unmasked when {@code m} is null. */
     private static void sgd(float[] w, float[] g, float[] v, int i, VectorMask<Float> m, FloatVector decay,
                             FloatVector negLr, FloatVector mu) {
-        FloatVector wv = m == null ? load(w, i) : load(w, i, m);
-        FloatVector gd = wv.fma(decay, m == null ? load(g, i) : load(g, i, m));
-        FloatVector step = gd;
+        FloatVector wv = load(w, i, m);
+        FloatVector step = wv.fma(decay, load(g, i, m));
         if (v != null) {
-            step = (m == null ? load(v, i) : load(v, i, m)).fma(mu, gd);
-            if (m == null) {
-                step.intoArray(v, i);
-            } else {
-                step.intoArray(v, i, m);
-            }
+            step = load(v, i, m).fma(mu, step);
+            store(step, v, i, m);
         }
-        FloatVector nw = step.fma(negLr, wv);
-        if (m == null) {
-            nw.intoArray(w, i);
-        } else {
-            nw.intoArray(w, i, m);
-        }
+        store(step.fma(negLr, wv), w, i, m);
     }
 
     @Override
@@ -471,20 +558,13 @@ final class VectorFloatKernels implements FloatKernels {
     /** g' = g + λw; m = β₁m + (1−β₁)g'; v = β₂v + (1−β₂)g'²; w −= lr·(m·invC1)/(√(v·invC2) + ε). */
     private static void adam(float[] w, float[] g, float[] m, float[] v, int i, VectorMask<Float> k, float lr,
                              float beta1, float beta2, float epsilon, float weightDecay, float invC1, float invC2) {
-        FloatVector wv = k == null ? load(w, i) : load(w, i, k);
-        FloatVector gd = wv.fma(splat(weightDecay), k == null ? load(g, i) : load(g, i, k));
-        FloatVector mv = (k == null ? load(m, i) : load(m, i, k)).mul(beta1).add(gd.mul(1 - beta1));
-        FloatVector vv = (k == null ? load(v, i) : load(v, i, k)).mul(beta2).add(gd.mul(gd).mul(1 - beta2));
+        FloatVector wv = load(w, i, k);
+        FloatVector gd = wv.fma(splat(weightDecay), load(g, i, k));
+        FloatVector mv = load(m, i, k).mul(beta1).add(gd.mul(1 - beta1));
+        FloatVector vv = load(v, i, k).mul(beta2).add(gd.mul(gd).mul(1 - beta2));
         FloatVector step = mv.mul(invC1).div(vv.mul(invC2).sqrt().add(epsilon));
-        FloatVector nw = step.fma(splat(-lr), wv);
-        if (k == null) {
-            mv.intoArray(m, i);
-            vv.intoArray(v, i);
-            nw.intoArray(w, i);
-        } else {
-            mv.intoArray(m, i, k);
-            vv.intoArray(v, i, k);
-            nw.intoArray(w, i, k);
-        }
+        store(mv, m, i, k);
+        store(vv, v, i, k);
+        store(step.fma(splat(-lr), wv), w, i, k);
     }
 }

@@ -7,14 +7,15 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The {@code nabla} command: {@code devices}, {@code train}, {@code bench}, {@code parity} and {@code jmh}.
+ * The {@code nabla} command: {@code devices}, {@code train}, {@code bench}, {@code parity}, {@code jmh} and
+ * {@code tune}.
  * Run it with {@code ./nabla} at the repository root, which builds the jar when needed and passes the JVM flags
  * Nabla needs ({@code --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED}).
  */
 @Command(name = "nabla", mixinStandardHelpOptions = true, versionProvider = Nabla.Version.class,
         description = "Nabla: hardware-accelerated tensors and networks on the JVM.",
         subcommands = {DevicesCommand.class, TrainCommand.class, BenchCommand.class, ParityCommand.class,
-                JmhCommand.class, CommandLine.HelpCommand.class})
+                JmhCommand.class, TuneCommand.class, CommandLine.HelpCommand.class})
 public final class Nabla implements java.util.concurrent.Callable<Integer> {
     private final PrintWriter out;
     private final PrintWriter err;

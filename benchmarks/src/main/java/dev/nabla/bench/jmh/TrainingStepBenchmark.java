@@ -24,8 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Whole training steps of the 784-256-10 ReLU/softmax network that {@code nabla train} trains: forward, backward and
- * an SGD-with-momentum update, on a batch already on the device. {@code step} leaves the loss on the device and
+ * Whole training steps — forward, backward and an SGD update, on a batch already on the device — of the network
+ * the parameters describe: by default the 784-256-10 ReLU/softmax network that {@code nabla train} trains with
+ * momentum SGD; the performance tables use 784-1024-1024-10 and 784-4096-4096-10 with plain SGD. {@code step} leaves the loss on the device and
  * synchronizes; {@code stepReadingLoss} reads the loss back, as a training loop that prints it does. With the GC
  * profiler, B/op shows what a step allocates on the Java heap after the first (workspaces are reused).
  */
@@ -43,6 +44,18 @@ public class TrainingStepBenchmark {
     @Param({"64", "256"})
     public int batch;
 
+    /** Hidden widths, 'x'-separated: 256 is 784-256-10; 1024x1024 is 784-1024-1024-10. */
+    @Param({"256"})
+    public String hidden;
+
+    /** relu-ce: ReLU hidden layers, softmax output, cross-entropy. sigmoid-mse: sigmoid everywhere, MSE. */
+    @Param({"relu-ce"})
+    public String model;
+
+    /** momentum: SGD with momentum 0.9; sgd: plain SGD. */
+    @Param({"momentum"})
+    public String optimizer;
+
     private Backend be;
     private Network net;
     private Optimizer sgd;
@@ -52,9 +65,17 @@ public class TrainingStepBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         be = JmhBackends.start(backend);
-        net = Network.builder().input(784).dense(256, Activation.RELU).dense(10, Activation.SOFTMAX)
-                .loss(Loss.CROSS_ENTROPY).seed(7).build(be);
-        sgd = Optimizers.sgd(0.01).momentum(0.9);
+        boolean relu = model.equals("relu-ce");
+        if (!relu && !model.equals("sigmoid-mse")) {
+            throw new IllegalArgumentException("model must be relu-ce or sigmoid-mse, got " + model);
+        }
+        var builder = Network.builder().input(784);
+        for (String w : hidden.split("x")) {
+            builder.dense(Integer.parseInt(w.trim()), relu ? Activation.RELU : Activation.SIGMOID);
+        }
+        net = builder.dense(10, relu ? Activation.SOFTMAX : Activation.SIGMOID)
+                .loss(relu ? Loss.CROSS_ENTROPY : Loss.MSE).seed(7).build(be);
+        sgd = optimizer.equals("sgd") ? Optimizers.sgd(0.01) : Optimizers.sgd(0.01).momentum(0.9);
         x = be.rand(batch, 784, 1L).detach();
         float[] oneHot = new float[batch * 10];
         for (int i = 0; i < batch; i++) {

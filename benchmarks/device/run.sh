@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs on the lent GPU machine, from the repository root, on the carried bundle (.device/, see bundle.sh). Builds
+# nothing. Steps (each bounded in time, each logged to $OUT/run.log; one failing step does not stop the others):
+#   1. find NVIDIA's OpenCL (ICD loader, libnvidia-opencl, the ICD file; writes /etc/OpenCL/vendors/nvidia.icd if
+#      missing) and print the platform and device Java sees;
+#   2. tune the OpenCL GEMM on this device (the cache file is kept in $OUT);
+#   3. run the OpenCL and Aparapi JUnit suites (contract, parity, network) and `nabla parity` on the GPU;
+#   4. run the GPU benchmark rows (JMH) for every backend;
+#   5. run the PyTorch reference (torch.mm with TF32 off, copy bandwidth, the same MLP step).
+# STEPS="1 2 3 4 5" (the default) chooses steps; QUICK=1 shortens the benchmarks.
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+OUT="${OUT:-/tmp/nabla-out}"
+mkdir -p "$OUT"
+STEPS="${STEPS:-1 2 3 4 5}"
+java="$here/jre/bin/java"
+flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx32g
+       "-Dnabla.opencl.tuningFile=$OUT/opencl-gemm.properties")
+exec > >(tee -a "$OUT/run.log") 2>&1
+
+step() { case " $STEPS " in *" $1 "*) return 0;; *) return 1;; esac; }
+section() { echo; echo "==== $* ($(date -u +%H:%M:%S))"; }
+nabla() { "$java" "${flags[@]}" -jar "$here/nabla.jar" "$@"; }
+
+if step 1; then
+  section "1. OpenCL on this machine"
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv 2>&1 | head -5
+  echo "-- ldconfig: OpenCL libraries"; ldconfig -p | grep -i opencl
+  echo "-- libnvidia-opencl:"; find / -xdev -name 'libnvidia-opencl*' 2>/dev/null | head -5
+  echo "-- ICD files:"; ls -l /etc/OpenCL/vendors/ 2>&1; cat /etc/OpenCL/vendors/*.icd 2>/dev/null
+  if ! grep -qs nvidia-opencl /etc/OpenCL/vendors/*.icd; then
+    lib=$(find / -xdev -name 'libnvidia-opencl.so.1' 2>/dev/null | head -1)
+    if [ -n "$lib" ]; then
+      mkdir -p /etc/OpenCL/vendors
+      echo "libnvidia-opencl.so.1" > /etc/OpenCL/vendors/nvidia.icd
+      [ -e /usr/lib/x86_64-linux-gnu/libnvidia-opencl.so.1 ] || ldconfig "$(dirname "$lib")" 2>/dev/null || true
+      echo "wrote /etc/OpenCL/vendors/nvidia.icd (driver library: $lib)"
+    else
+      echo "no libnvidia-opencl.so.1 on this machine"
+    fi
+  fi
+  if ! ldconfig -p | grep -q 'libOpenCL.so.1'; then
+    loader=$(find / -xdev -name 'libOpenCL.so.1' 2>/dev/null | head -1)
+    [ -n "$loader" ] && export LD_LIBRARY_PATH="$(dirname "$loader"):${LD_LIBRARY_PATH:-}" \
+      && echo "ICD loader not in ldconfig; using $loader"
+  fi
+  echo "-- what Java sees:"
+  timeout 120 "$java" "${flags[@]}" -jar "$here/nabla.jar" devices
+fi
+
+if step 2; then
+  section "2. tuning the OpenCL GEMM"
+  timeout 300 "$java" "${flags[@]}" -jar "$here/nabla.jar" tune --out "$OUT/tuning.json" \
+    || echo "tuning failed or timed out (exit $?)"
+  cat "$OUT/opencl-gemm.properties" 2>/dev/null
+fi
+
+if step 3; then
+  section "3. correctness on the GPU: JUnit suites and nabla parity"
+  cp="$here/tests/gpu-tests.jar:$here/tests/kit.jar:$here/nabla.jar"
+  CI=true timeout 420 "$java" "${flags[@]}" -jar "$here/tests/junit-platform-console-standalone.jar" execute \
+    --class-path "$cp" --select-class dev.nabla.opencl.OpenClContractTest \
+    --select-class dev.nabla.opencl.OpenClParityTest --select-class dev.nabla.opencl.OpenClNetworkTest \
+    --select-class dev.nabla.opencl.OpenClBackendTest ${APARAPI_TESTS:-} \
+    --details=summary --disable-banner --reports-dir "$OUT/junit" 2>&1 | tail -40
+  timeout 300 "$java" "${flags[@]}" -jar "$here/nabla.jar" parity 2>&1 | tail -30
+fi
+
+if step 4; then
+  section "4. GPU benchmark rows (JMH)"
+  timeout 540 "$java" "${flags[@]}" -jar "$here/nabla.jar" jmh ${GPU_JMH_ARGS:-} -rf json -rff "$OUT/jmh-gpu.json" 2>&1 \
+    | grep -vE '^# (Warmup|Measurement) Iteration|^Iteration' | tail -80
+fi
+
+if step 5; then
+  section "5. PyTorch reference"
+  timeout 300 python3 "$here/torch_reference.py" "$OUT/torch_reference.json"
+fi
+section "done"
