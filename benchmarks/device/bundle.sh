@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the device bundle for a lent GPU machine (docs/gpu.md): a folder .device/ (git-ignored) under 64 MiB with
-#   jre/            a jlinked Temurin 25 runtime (java.base, jdk.incubator.vector, logging, management, unsupported)
-#   nabla.jar       the shaded benchmark jar (CLI, JMH, every backend, JOCL's natives, Aparapi's)
+#   jre/            a jlinked Temurin 25 runtime (java.base, jdk.incubator.vector, logging, management, unsupported;
+#                   no java.desktop: the chart writer of `nabla bench` is not used there)
+#   nabla.jar       the shaded benchmark jar (CLI, JMH, every backend) with only Linux x86-64 native libraries
 #   tests/          the OpenCL and Aparapi JUnit suites and their kit, with the JUnit console launcher
 #   run.sh, torch_reference.py
 # Then a `device run` with carry [".device"] executes `bash .device/run.sh` there (it writes results under $OUT).
@@ -21,10 +22,13 @@ mkdir -p "$out/tests"
 if [ ! -x "$out/jre/bin/java" ]; then
   echo "bundle: jlinking a runtime from $jdk"
   rm -rf "$out/jre"
-  "$jdk/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.logging,java.management,jdk.management,jdk.unsupported,java.desktop,java.xml \
+  "$jdk/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.logging,java.management,jdk.management,jdk.unsupported \
     --strip-debug --no-man-pages --no-header-files --compress=zip-9 --output "$out/jre"
 fi
 cp benchmarks/target/nabla.jar "$out/nabla.jar"
+# the device is Linux x86-64: drop the other platforms' native libraries (Aparapi ships ~65 MB of them)
+zip -q -d "$out/nabla.jar" 'win/*' 'osx/*' 'linux/libaparapi_aarch64.so' 'linux/libaparapi_armhf.so' \
+  'linux/libaparapi_x86.so' 'lib/libJOCL_2_0_6-linux-arm64.so' 'lib/*apple*' 'lib/*windows*' >/dev/null
 cp benchmarks/device/run.sh benchmarks/device/torch_reference.py "$out/"
 # the test suites: the kit (core test-jar), the gpu-backend tests, and JUnit's console launcher
 cp core/target/nabla-core-*-tests.jar "$out/tests/kit.jar"

@@ -14,8 +14,13 @@ OUT="${OUT:-/tmp/nabla-out}"
 mkdir -p "$OUT"
 STEPS="${STEPS:-1 2 3 4 5}"
 java="$here/jre/bin/java"
-flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx32g
-       "-Dnabla.opencl.tuningFile=$OUT/opencl-gemm.properties")
+# the GEMM tuning cache lives in $OUT (it comes back); a cache carried in from an earlier call is used as a start
+export NABLA_OPENCL_TUNING_FILE="$OUT/opencl-gemm.properties"
+[ -f "$here/opencl-gemm.properties" ] && [ ! -f "$NABLA_OPENCL_TUNING_FILE" ] && cp "$here/opencl-gemm.properties" "$OUT/"
+# native libraries (the GPU driver, Aparapi's) may install their own SIGSEGV handlers; the JVM needs its own for
+# implicit null checks, so chain them through the JDK's libjsig (without it `nabla parity` died of SIGSEGV here)
+[ -f "$here/jre/lib/libjsig.so" ] && export LD_PRELOAD="$here/jre/lib/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"
+flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx24g "-XX:ErrorFile=$OUT/hs_err_%p.log")
 exec > >(tee -a "$OUT/run.log") 2>&1
 
 step() { case " $STEPS " in *" $1 "*) return 0;; *) return 1;; esac; }
@@ -58,18 +63,28 @@ fi
 if step 3; then
   section "3. correctness on the GPU: JUnit suites and nabla parity"
   cp="$here/tests/gpu-tests.jar:$here/tests/kit.jar:$here/nabla.jar"
-  CI=true timeout 420 "$java" "${flags[@]}" -jar "$here/tests/junit-platform-console-standalone.jar" execute \
+  CI=true timeout "${TEST_TIMEOUT:-420}" "$java" "${flags[@]}" -jar "$here/tests/junit-platform-console-standalone.jar" execute \
     --class-path "$cp" --select-class dev.nabla.opencl.OpenClContractTest \
     --select-class dev.nabla.opencl.OpenClParityTest --select-class dev.nabla.opencl.OpenClNetworkTest \
-    --select-class dev.nabla.opencl.OpenClBackendTest ${APARAPI_TESTS:-} \
-    --details=summary --disable-banner --reports-dir "$OUT/junit" 2>&1 | tail -40
+    --select-class dev.nabla.opencl.OpenClBackendTest \
+    ${APARAPI_TESTS---select-class dev.nabla.aparapi.AparapiContractTest --select-class dev.nabla.aparapi.AparapiParityTest} \
+    --details=summary --disable-banner 2>&1 | tail -40
   timeout 300 "$java" "${flags[@]}" -jar "$here/nabla.jar" parity 2>&1 | tail -30
 fi
 
 if step 4; then
   section "4. GPU benchmark rows (JMH)"
-  timeout 540 "$java" "${flags[@]}" -jar "$here/nabla.jar" jmh ${GPU_JMH_ARGS:-} -rf json -rff "$OUT/jmh-gpu.json" 2>&1 \
-    | grep -vE '^# (Warmup|Measurement) Iteration|^Iteration' | tail -80
+  it=(-f 1 -wi "${WI:-3}" -w 1 -i "${MI:-5}" -r 1 -prof gc)
+  jmh() {   # name, then JMH arguments; JSON to $OUT/jmh-<name>.json, table to the log
+    local name="$1"; shift
+    timeout "${JMH_TIMEOUT:-300}" "$java" "${flags[@]}" -jar "$here/nabla.jar" jmh "$@" "${it[@]}" \
+      -rf json -rff "$OUT/jmh-$name.json" 2>&1 | grep -E '^(Benchmark|[A-Za-z]+Benchmark\.)' | grep -v 'gc\.\(count\|time\|churn\)'
+  }
+  jmh gemm 'GemmBenchmark' -p backend="${GPU_BACKENDS:-opencl,aparapi}" -p n=1024,4096,8192 -p transpose=NN
+  jmh step 'TrainingStepBenchmark.step$' -p backend="${STEP_BACKENDS:-opencl,aparapi,cpu}" -p batch=1024 \
+    -p hidden=4096x4096 -p model=relu-ce -p optimizer=sgd
+  jmh bandwidth 'BandwidthBenchmark.(copy|biasSigmoid|deltaEpilogue)' -p backend="${GPU_BACKENDS:-opencl,aparapi}" \
+    -p elements=67108864
 fi
 
 if step 5; then
