@@ -238,9 +238,15 @@ public final class Ops {
         be.lossAndDelta(lossTerm, outputGrad, f.buffer(), t.buffer(), delta.buffer(), loss.buffer(), f.rows(), f.cols());
     }
 
-    /** One SGD step on parameter w with gradient g (see {@link ComputeBackend#sgdStep}); velocity may be null. */
+    /**
+     * One SGD step on parameter w with gradient g (see {@link ComputeBackend#sgdStep}); velocity may be null.
+     * lr must be finite and &gt; 0, momentum in [0, 1), weightDecay finite and ≥ 0 (the ranges of {@code Optimizers}).
+     */
     public void sgdStep(Tensor w, Tensor g, Tensor velocity, double lr, double momentum, double weightDecay) {
         String op = "sgdStep";
+        positive(op, "learning rate", lr);
+        fraction(op, "momentum", momentum);
+        nonNegative(op, "weight decay", weightDecay);
         check(op, w, g);
         sameDType(op, w, g);
         sameShape(op, "parameter", w, "gradient", g);
@@ -253,10 +259,18 @@ public final class Ops {
                 lr, momentum, weightDecay);
     }
 
-    /** One Adam step on parameter w with gradient g and moments m, v (see {@link ComputeBackend#adamStep}). */
+    /**
+     * One Adam step on parameter w with gradient g and moments m, v (see {@link ComputeBackend#adamStep}).
+     * lr and epsilon must be finite and &gt; 0, beta1 and beta2 in [0, 1), weightDecay finite and ≥ 0, step ≥ 1.
+     */
     public void adamStep(Tensor w, Tensor g, Tensor m, Tensor v, double lr, double beta1, double beta2,
                          double epsilon, double weightDecay, long step) {
         String op = "adamStep";
+        positive(op, "learning rate", lr);
+        fraction(op, "beta1", beta1);
+        fraction(op, "beta2", beta2);
+        positive(op, "epsilon", epsilon);
+        nonNegative(op, "weight decay", weightDecay);
         check(op, w, g, m, v);
         sameDType(op, w, g, m, v);
         sameShape(op, "parameter", w, "gradient", g);
@@ -318,6 +332,24 @@ public final class Ops {
         if (!out.shape().equals(expected)) {
             throw new ShapeMismatchException(op + ": input " + input.shape() + " needs a " + expected + " output, got "
                     + out.shape() + tag());
+        }
+    }
+
+    private void positive(String op, String name, double v) {
+        if (!Double.isFinite(v) || v <= 0) {
+            throw new InvalidHyperParameterException(op + ": " + name + " must be finite and > 0, got " + v + tag());
+        }
+    }
+
+    private void nonNegative(String op, String name, double v) {
+        if (!Double.isFinite(v) || v < 0) {
+            throw new InvalidHyperParameterException(op + ": " + name + " must be finite and ≥ 0, got " + v + tag());
+        }
+    }
+
+    private void fraction(String op, String name, double v) {
+        if (!Double.isFinite(v) || v < 0 || v >= 1) {
+            throw new InvalidHyperParameterException(op + ": " + name + " must be in [0, 1), got " + v + tag());
         }
     }
 

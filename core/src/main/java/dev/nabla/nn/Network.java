@@ -82,7 +82,12 @@ public final class Network implements AutoCloseable {
         Workspace ws = workspace(x.rows());
         forward(ws, x);
         Tensor out = backend.empty(x.rows(), outputSize(), dtype);
-        backend.ops().copy(ws.activations[layers.size() - 1], out);
+        try {
+            backend.ops().copy(ws.activations[layers.size() - 1], out);
+        } catch (RuntimeException | Error e) {
+            out.close();
+            throw e;
+        }
         return out;
     }
 
@@ -205,14 +210,22 @@ public final class Network implements AutoCloseable {
     /** The same architecture and weights on another backend (same dtype). Optimizer state is not copied. */
     public Network copyTo(Backend target) {
         checkOpen("copyTo");
+        if (target == null) {
+            throw new InvalidArgumentException("copyTo: the target backend is null");
+        }
         List<Dense> copies = new ArrayList<>();
+        Tensor w = null;
         try {
             for (Dense d : layers) {
-                Tensor w = target.fromArray(d.weights().toDoubleArray(), d.inputs(), d.outputs(), dtype).detach();
+                w = target.fromArray(d.weights().toDoubleArray(), d.inputs(), d.outputs(), dtype).detach();
                 Tensor b = target.fromArray(d.bias().toDoubleArray(), 1, d.outputs(), dtype).detach();
                 copies.add(new Dense(d.inputs(), d.outputs(), d.activation(), w, b));
+                w = null;                                   // the copy owns it now
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {             // nothing stays allocated on the target
+            if (w != null) {
+                w.close();
+            }
             copies.forEach(Dense::close);
             throw e;
         }

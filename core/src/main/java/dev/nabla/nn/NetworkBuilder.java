@@ -67,20 +67,25 @@ public final class NetworkBuilder {
             throw new InvalidArgumentException("network: backend is null");
         }
         List<Dense> layers = new ArrayList<>();
+        Tensor w = null;
         try {
             int fanIn = inputs;
             for (int l = 0; l < specs.size(); l++) {
                 LayerSpec spec = specs.get(l);
                 double std = init.std(fanIn, spec.units(), spec.activation());
-                Tensor w = backend.randn(fanIn, spec.units(), layerSeed(seed, l), dtype).detach();
+                w = backend.randn(fanIn, spec.units(), layerSeed(seed, l), dtype).detach();
                 if (std != 1.0) {
                     backend.ops().unary(dev.nabla.spi.UnaryOp.SCALE, std, w, w);
                 }
                 Tensor b = backend.zeros(1, spec.units(), dtype).detach();
                 layers.add(new Dense(fanIn, spec.units(), spec.activation(), w, b));
+                w = null;                                   // the layer owns it now
                 fanIn = spec.units();
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {             // nothing stays allocated: the W of the failing layer too
+            if (w != null) {
+                w.close();
+            }
             layers.forEach(Dense::close);
             throw e;
         }
