@@ -81,6 +81,9 @@ public final class Backend implements AutoCloseable {
      * this instance whatever {@code -Dnabla.leakDetection} says: how tests and tools check one backend for leaks.
      */
     public static Backend wrap(ComputeBackend compute, boolean leakDetection) {
+        if (compute == null) {
+            throw new InvalidArgumentException("wrap: the backend implementation is null");
+        }
         return new Backend(compute, compute.name(), false, leakDetection);
     }
 
@@ -118,7 +121,7 @@ public final class Backend implements AutoCloseable {
     /** A FLOAT32 rows × cols tensor holding {@code data} (row-major, copied). */
     public Tensor fromArray(float[] data, int rows, int cols) {
         Shape shape = checkedShape("fromArray", rows, cols, DType.FLOAT32);
-        checkLength("fromArray", data.length, shape);
+        checkLength("fromArray", data, data == null ? 0 : data.length, shape);
         Tensor t = allocate("fromArray", shape, DType.FLOAT32);
         compute.write(t.state.buffer(), data);
         hostToDeviceBytes.addAndGet(shape.size() * 4L);
@@ -128,7 +131,7 @@ public final class Backend implements AutoCloseable {
     /** A FLOAT64 rows × cols tensor holding {@code data} (row-major, copied). */
     public Tensor fromArray(double[] data, int rows, int cols) {
         Shape shape = checkedShape("fromArray", rows, cols, DType.FLOAT64);
-        checkLength("fromArray", data.length, shape);
+        checkLength("fromArray", data, data == null ? 0 : data.length, shape);
         Tensor t = allocate("fromArray", shape, DType.FLOAT64);
         compute.write(t.state.buffer(), data);
         hostToDeviceBytes.addAndGet(shape.size() * 8L);
@@ -137,9 +140,11 @@ public final class Backend implements AutoCloseable {
 
     /** A rows × cols tensor of {@code dtype} holding {@code data} converted to that dtype. */
     public Tensor fromArray(double[] data, int rows, int cols, DType dtype) {
+        checkedShape("fromArray", rows, cols, dtype);
         if (dtype == DType.FLOAT64) {
             return fromArray(data, rows, cols);
         }
+        checkLength("fromArray", data, data == null ? 0 : data.length, new Shape(rows, cols));
         float[] f = new float[data.length];
         for (int i = 0; i < f.length; i++) {
             f[i] = (float) data[i];
@@ -397,7 +402,12 @@ public final class Backend implements AutoCloseable {
         hostToDeviceBytes.addAndGet(bytes);
     }
 
+    /** Checks, in this order, that the backend is open, the dimensions are ≥ 0, the dtype is supported and fits. */
     Shape checkedShape(String op, int rows, int cols, DType dtype) {
+        checkOpen(op);
+        if (dtype == null) {
+            throw new InvalidArgumentException(op + ": dtype is null [" + name() + "]");
+        }
         if (rows < 0 || cols < 0) {
             throw new InvalidShapeException(op + ": dimensions must be ≥ 0, got " + rows + "×" + cols + " [" + name() + "]");
         }
@@ -423,7 +433,10 @@ public final class Backend implements AutoCloseable {
         return (int) shape.size();
     }
 
-    private void checkLength(String op, int length, Shape shape) {
+    private void checkLength(String op, Object data, int length, Shape shape) {
+        if (data == null) {
+            throw new InvalidArgumentException(op + ": the data array is null [" + name() + "]");
+        }
         if (length != shape.size()) {
             throw new InvalidArgumentException(op + ": " + length + " values cannot fill a " + shape
                     + " tensor (needs " + shape.size() + ") [" + name() + "]");

@@ -112,6 +112,7 @@ public final class Tensor implements AutoCloseable {
 
     /** The single value of a 1 × 1 tensor. Waits for pending work. */
     public double item() {
+        backend.ops().check("item", this);
         if (size() != 1) {
             throw new ShapeMismatchException("item: only a 1×1 tensor has one value, this is " + shape + " ["
                     + backend.name() + "]");
@@ -122,6 +123,11 @@ public final class Tensor implements AutoCloseable {
     /** A copy of this tensor on {@code target} (through the host when the backends differ). Always a new tensor. */
     public Tensor to(Backend target) {
         backend.ops().check("to", this);
+        if (target == null) {
+            throw new InvalidArgumentException("to: the target backend is null (tensor " + shape + " " + dtype + " ["
+                    + backend.name() + "])");
+        }
+        target.checkOpen("to");
         if (target == backend) {
             return copy();
         }

@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.Backend;
+import dev.nabla.BackendClosedException;
 import dev.nabla.BackendMismatchException;
 import dev.nabla.DType;
 import dev.nabla.DTypeMismatchException;
@@ -168,7 +169,7 @@ public final class Network implements AutoCloseable {
     private Workspace step(String op, Tensor x, Tensor t, Optimizer optimizer) {
         checkBatch(op, x, t);
         if (optimizer == null) {
-            throw new InvalidArgumentException(op + ": optimizer is null");
+            throw new InvalidArgumentException(op + ": optimizer is null" + tag());
         }
         Workspace ws = workspace(x.rows());
         forward(ws, x);
@@ -211,7 +212,10 @@ public final class Network implements AutoCloseable {
     public Network copyTo(Backend target) {
         checkOpen("copyTo");
         if (target == null) {
-            throw new InvalidArgumentException("copyTo: the target backend is null");
+            throw new InvalidArgumentException("copyTo: the target backend is null" + tag());
+        }
+        if (target.isClosed()) {
+            throw new BackendClosedException("copyTo: backend " + target.name() + " is closed");
         }
         List<Dense> copies = new ArrayList<>();
         Tensor w = null;
@@ -283,7 +287,7 @@ public final class Network implements AutoCloseable {
         checkOpen(op);
         if (layer < 0 || layer >= layers.size()) {
             throw new InvalidArgumentException(op + ": layer " + layer + " does not exist; the network has layers 0.."
-                    + (layers.size() - 1));
+                    + (layers.size() - 1) + tag());
         }
         return layers.get(layer);
     }
@@ -291,7 +295,7 @@ public final class Network implements AutoCloseable {
     private void replace(String op, Tensor target, double[] values) {
         if (values == null || values.length != target.size()) {
             throw new InvalidArgumentException(op + ": the parameter is " + target.shape() + " and needs "
-                    + target.size() + " values, got " + (values == null ? "null" : values.length));
+                    + target.size() + " values, got " + (values == null ? "null" : values.length) + tag());
         }
         try (Tensor src = backend.fromArray(values, target.rows(), target.cols(), dtype).detach()) {
             backend.ops().copy(src, target);
@@ -309,9 +313,13 @@ public final class Network implements AutoCloseable {
         return d;
     }
 
+    private String tag() {
+        return " [" + backend.name() + "]";
+    }
+
     private void checkOpen(String op) {
         if (closed) {
-            throw new NablaException(op + ": the network is closed");
+            throw new NablaException(op + ": the network is closed" + tag());
         }
     }
 
@@ -337,10 +345,10 @@ public final class Network implements AutoCloseable {
 
     private void checkTensor(String op, String what, Tensor x) {
         if (x == null) {
-            throw new InvalidArgumentException(op + ": " + what + " is null");
+            throw new InvalidArgumentException(op + ": " + what + " is null" + tag());
         }
         if (x.isClosed()) {
-            throw new TensorClosedException(op + ": " + what + " " + x.shape() + " is closed");
+            throw new TensorClosedException(op + ": " + what + " " + x.shape() + " is closed" + tag());
         }
         if (x.backend() != backend) {
             throw new BackendMismatchException(op + ": " + what + " " + x.shape() + " lives on " + x.backend().name()
