@@ -123,7 +123,7 @@ public final class Backend implements AutoCloseable {
         Shape shape = checkedShape("fromArray", rows, cols, DType.FLOAT32);
         checkLength("fromArray", data, data == null ? 0 : data.length, shape);
         Tensor t = allocate("fromArray", shape, DType.FLOAT32);
-        compute.write(t.state.buffer(), data);
+        fillOrClose(t, () -> compute.write(t.state.buffer(), data));
         hostToDeviceBytes.addAndGet(shape.size() * 4L);
         return t;
     }
@@ -133,7 +133,7 @@ public final class Backend implements AutoCloseable {
         Shape shape = checkedShape("fromArray", rows, cols, DType.FLOAT64);
         checkLength("fromArray", data, data == null ? 0 : data.length, shape);
         Tensor t = allocate("fromArray", shape, DType.FLOAT64);
-        compute.write(t.state.buffer(), data);
+        fillOrClose(t, () -> compute.write(t.state.buffer(), data));
         hostToDeviceBytes.addAndGet(shape.size() * 8L);
         return t;
     }
@@ -173,8 +173,18 @@ public final class Backend implements AutoCloseable {
     private Tensor filled(String op, int rows, int cols, double value, DType dtype) {
         Shape shape = checkedShape(op, rows, cols, dtype);
         Tensor t = allocate(op, shape, dtype);
-        compute.fill(t.state.buffer(), shape.size(), value);
+        fillOrClose(t, () -> compute.fill(t.state.buffer(), shape.size(), value));
         return t;
+    }
+
+    /** Runs the write or fill of a new tensor; if the device fails it, closes the tensor before rethrowing. */
+    private static void fillOrClose(Tensor t, Runnable init) {
+        try {
+            init.run();
+        } catch (RuntimeException | Error e) {
+            t.close();
+            throw e;
+        }
     }
 
     /** A rows × cols tensor whose contents are undefined: the output of an explicit-output op. */

@@ -273,11 +273,12 @@ public final class Network implements AutoCloseable {
             ws = workspaces[1];
             workspaces[1] = workspaces[0];
         } else {
-            if (workspaces[1] != null) {
+            if (workspaces[1] != null) {                    // evict the older one first: peak memory stays two
                 workspaces[1].close();
+                workspaces[1] = null;
             }
-            workspaces[1] = workspaces[0];
-            ws = new Workspace(backend, dtype, layers, batch);
+            ws = new Workspace(backend, dtype, layers, batch);  // may fail (out of device memory): the cache is
+            workspaces[1] = workspaces[0];                      // then [newest, null], still consistent
         }
         workspaces[0] = ws;
         return ws;
