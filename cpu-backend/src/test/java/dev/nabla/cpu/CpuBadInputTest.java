@@ -4,8 +4,8 @@ import dev.nabla.Backend;
 import dev.nabla.contract.BadInputContract;
 
 /**
- * The bad-input matrix and the edge inputs on the cpu backend, on the path this JVM detects (Vector API in the main
- * test execution; the plain path where the incubator module is absent).
+ * The bad-input matrix and the edge inputs on the cpu backend, on the path this JVM detects: the Vector API in the
+ * test JVM ({@link CpuScalarBadInputTest} runs the plain path).
  */
 class CpuBadInputTest extends BadInputContract {
     @Override
