@@ -6,9 +6,11 @@ import dev.nabla.spi.DeviceBuffer;
 import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,14 +20,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Obtain one from {@link Backends#get(String)} (shared for the JVM; {@link #close()} on it does nothing) or
  * {@link Backends#create(String)} (yours: closing it releases every tensor still alive on it).
  *
- * <p>Thread safety: a backend may be used from several threads at once, on different tensors. A tensor, a
- * {@link Scope} or a network must not be used from two threads at the same time.
+ * <p>Thread safety (docs/reliability.md): a backend may be used from several threads at once. Each thread may create,
+ * use and close its own tensors, scopes, networks and optimizers; a tensor may also be read by several threads at
+ * once (as an operand, or with {@code toFloatArray}) while no thread writes or closes it. A tensor that is written
+ * (an op's output, {@code axpyInPlace}, a network's parameters), a {@link Scope}, a network or an optimizer must not
+ * be used from two threads at the same time. Close a backend only after every thread is done with it.
+ *
+ * <p>Leak detection ({@code -Dnabla.leakDetection=true} when the backend is created, or
+ * {@link #wrap(ComputeBackend, boolean)}): every tensor records its creation stack and thread; tensors still open
+ * when the backend closes, and tensors the garbage collector finds unclosed, are reported as a {@link LeakReport}
+ * (logged as a warning and kept in {@link #leakReports()}) when the backend closes or the next {@link Scope} of
+ * this backend closes.
  */
 public final class Backend implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Backend.class.getName());
     private static final Cleaner CLEANER = Cleaner.create();
     /** {@code -Dnabla.leakDetection=true}: record where each tensor was created and report unclosed ones. */
     public static final String LEAK_DETECTION_PROPERTY = "nabla.leakDetection";
+    /** How many reports {@link #leakReports()} keeps (the oldest are dropped first). */
+    public static final int MAX_KEPT_LEAK_REPORTS = 100;
+    /** How many garbage-collected leaks wait for a report at most; more are counted, not described. */
+    public static final int MAX_PENDING_LEAKS = 10_000;
 
     private final ComputeBackend compute;
     private final String name;
@@ -34,27 +49,47 @@ public final class Backend implements AutoCloseable {
     private final boolean leakDetection;
     private final ThreadLocal<ArrayDeque<Scope>> scopes = ThreadLocal.withInitial(ArrayDeque::new);
     private final Set<TensorState> live = ConcurrentHashMap.newKeySet();
+    /** Leak detection: tensors the cleaner released unclosed, waiting for the next report. */
+    private final ConcurrentLinkedQueue<LeakReport.Leak> collectedUnclosed = new ConcurrentLinkedQueue<>();
+    private final AtomicLong pendingLeaks = new AtomicLong();
+    private final AtomicLong omittedLeaks = new AtomicLong();
+    /** Leak detection: the reports made so far, oldest first; guarded by itself. */
+    private final Deque<LeakReport> leakReports = new ArrayDeque<>();
     private final AtomicLong tensorsCreated = new AtomicLong();
     private final AtomicLong hostToDeviceBytes = new AtomicLong();
     private final AtomicLong deviceToHostBytes = new AtomicLong();
     private volatile boolean closed;
 
-    private Backend(ComputeBackend compute, String name, boolean shared) {
+    private Backend(ComputeBackend compute, String name, boolean shared, boolean leakDetection) {
         this.compute = compute;
         this.name = name;
         this.shared = shared;
         this.ops = new Ops(this);
-        this.leakDetection = Boolean.getBoolean(LEAK_DETECTION_PROPERTY);
+        this.leakDetection = leakDetection;
     }
 
-    /** Wraps a backend implementation into a Backend the caller owns (and closes). */
+    /**
+     * Wraps a backend implementation into a Backend the caller owns (and closes). Leak detection is on when
+     * {@code -Dnabla.leakDetection=true} is set now.
+     */
     public static Backend wrap(ComputeBackend compute) {
-        return new Backend(compute, compute.name(), false);
+        return wrap(compute, Boolean.getBoolean(LEAK_DETECTION_PROPERTY));
+    }
+
+    /**
+     * Wraps a backend implementation into a Backend the caller owns (and closes), with leak detection on or off for
+     * this instance whatever {@code -Dnabla.leakDetection} says: how tests and tools check one backend for leaks.
+     */
+    public static Backend wrap(ComputeBackend compute, boolean leakDetection) {
+        if (compute == null) {
+            throw new InvalidArgumentException("wrap: the backend implementation is null");
+        }
+        return new Backend(compute, compute.name(), false, leakDetection);
     }
 
     /** A backend started by {@link Backends} for provider {@code name}. */
     static Backend fromProvider(String name, ComputeBackend compute, boolean shared) {
-        return new Backend(compute, name, shared);
+        return new Backend(compute, name, shared, Boolean.getBoolean(LEAK_DETECTION_PROPERTY));
     }
 
     /** The provider name: {@code cpu}, {@code opencl}, ... */
@@ -86,9 +121,9 @@ public final class Backend implements AutoCloseable {
     /** A FLOAT32 rows × cols tensor holding {@code data} (row-major, copied). */
     public Tensor fromArray(float[] data, int rows, int cols) {
         Shape shape = checkedShape("fromArray", rows, cols, DType.FLOAT32);
-        checkLength("fromArray", data.length, shape);
+        checkLength("fromArray", data, data == null ? 0 : data.length, shape);
         Tensor t = allocate("fromArray", shape, DType.FLOAT32);
-        compute.write(t.state.buffer(), data);
+        fillOrClose(t, () -> compute.write(t.state.buffer(), data));
         hostToDeviceBytes.addAndGet(shape.size() * 4L);
         return t;
     }
@@ -96,18 +131,20 @@ public final class Backend implements AutoCloseable {
     /** A FLOAT64 rows × cols tensor holding {@code data} (row-major, copied). */
     public Tensor fromArray(double[] data, int rows, int cols) {
         Shape shape = checkedShape("fromArray", rows, cols, DType.FLOAT64);
-        checkLength("fromArray", data.length, shape);
+        checkLength("fromArray", data, data == null ? 0 : data.length, shape);
         Tensor t = allocate("fromArray", shape, DType.FLOAT64);
-        compute.write(t.state.buffer(), data);
+        fillOrClose(t, () -> compute.write(t.state.buffer(), data));
         hostToDeviceBytes.addAndGet(shape.size() * 8L);
         return t;
     }
 
     /** A rows × cols tensor of {@code dtype} holding {@code data} converted to that dtype. */
     public Tensor fromArray(double[] data, int rows, int cols, DType dtype) {
+        checkedShape("fromArray", rows, cols, dtype);
         if (dtype == DType.FLOAT64) {
             return fromArray(data, rows, cols);
         }
+        checkLength("fromArray", data, data == null ? 0 : data.length, new Shape(rows, cols));
         float[] f = new float[data.length];
         for (int i = 0; i < f.length; i++) {
             f[i] = (float) data[i];
@@ -136,8 +173,18 @@ public final class Backend implements AutoCloseable {
     private Tensor filled(String op, int rows, int cols, double value, DType dtype) {
         Shape shape = checkedShape(op, rows, cols, dtype);
         Tensor t = allocate(op, shape, dtype);
-        compute.fill(t.state.buffer(), shape.size(), value);
+        fillOrClose(t, () -> compute.fill(t.state.buffer(), shape.size(), value));
         return t;
+    }
+
+    /** Runs the write or fill of a new tensor; if the device fails it, closes the tensor before rethrowing. */
+    private static void fillOrClose(Tensor t, Runnable init) {
+        try {
+            init.run();
+        } catch (RuntimeException | Error e) {
+            t.close();
+            throw e;
+        }
     }
 
     /** A rows × cols tensor whose contents are undefined: the output of an explicit-output op. */
@@ -209,9 +256,14 @@ public final class Backend implements AutoCloseable {
         return closed;
     }
 
+    /** Whether this backend records creation sites and reports unclosed tensors (fixed when it is created). */
+    public boolean leakDetection() {
+        return leakDetection;
+    }
+
     /**
-     * For a backend from {@link Backends#create}: releases every tensor still alive on it (reported when leak
-     * detection is on) and the device. For the shared backend of {@link Backends#get}: does nothing.
+     * For a backend from {@link Backends#create} or {@link #wrap}: releases every tensor still alive on it (reported
+     * when leak detection is on) and the device. For the shared backend of {@link Backends#get}: does nothing.
      */
     @Override
     public void close() {
@@ -220,11 +272,20 @@ public final class Backend implements AutoCloseable {
         }
         closed = true;
         List<TensorState> leftovers = new ArrayList<>(live);
-        if (leakDetection && !leftovers.isEmpty()) {
-            reportLeaks("backend " + name() + " closed", leftovers);
+        List<LeakReport.Leak> leaks = new ArrayList<>();
+        if (leakDetection) {
+            drainCollected(leaks);
+            leftovers.sort((a, b) -> Long.compare(a.sequence, b.sequence));
+            for (TensorState s : leftovers) {
+                leaks.add(leak(s, LeakReport.Kind.OPEN_AT_BACKEND_CLOSE));
+            }
         }
         for (TensorState state : leftovers) {
-            state.run();
+            state.release(TensorState.Release.BACKEND_CLOSED);
+        }
+        long omitted = omittedLeaks.getAndSet(0);
+        if (!leaks.isEmpty() || omitted > 0) {
+            report("backend " + name() + " closed", leaks, omitted);
         }
         compute.close();
     }
@@ -233,31 +294,57 @@ public final class Backend implements AutoCloseable {
     public List<String> liveTensorDescriptions() {
         List<String> out = new ArrayList<>();
         for (TensorState s : live) {
-            out.add(s.label + (s.creationSite == null ? "" : " created at " + firstUserFrame(s.creationSite)));
+            out.add(s.label + (s.creationSite == null ? "" : " created at " + s.creationSite.createdAt() + " on thread "
+                    + s.creationSite.thread()));
         }
         return out;
     }
 
-    void reportLeaks(String when, List<TensorState> leaked) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(leaked.size()).append(" tensor(s) not closed when ").append(when).append(':');
-        for (TensorState s : leaked) {
-            sb.append("\n  ").append(s.label);
-            if (s.creationSite != null) {
-                sb.append(" created at ").append(firstUserFrame(s.creationSite));
-            }
+    /**
+     * The leak reports this backend has made, oldest first (at most {@value #MAX_KEPT_LEAK_REPORTS}); empty when leak
+     * detection is off or nothing leaked. A report is made when the backend closes with tensors still open, or when a
+     * scope of this backend closes after the garbage collector found tensors that were never closed.
+     */
+    public List<LeakReport> leakReports() {
+        synchronized (leakReports) {
+            return List.copyOf(leakReports);
         }
-        LOG.log(System.Logger.Level.WARNING, sb.toString());
     }
 
-    private static String firstUserFrame(Throwable site) {
-        for (StackTraceElement e : site.getStackTrace()) {
-            if (!e.getClassName().startsWith("dev.nabla.Backend") && !e.getClassName().startsWith("dev.nabla.Tensor")
-                    && !e.getClassName().startsWith("dev.nabla.Ops")) {
-                return e.toString();
+    /** A scope of this backend closed: report the tensors the garbage collector found unclosed since the last report. */
+    void scopeClosed() {
+        if (leakDetection && pendingLeaks.get() + omittedLeaks.get() > 0) {
+            List<LeakReport.Leak> leaks = new ArrayList<>();
+            drainCollected(leaks);
+            long omitted = omittedLeaks.getAndSet(0);
+            if (!leaks.isEmpty() || omitted > 0) {
+                report("scope closed", leaks, omitted);
             }
         }
-        return site.getStackTrace().length > 0 ? site.getStackTrace()[0].toString() : "?";
+    }
+
+    private void drainCollected(List<LeakReport.Leak> into) {
+        LeakReport.Leak l;
+        while ((l = collectedUnclosed.poll()) != null) {
+            pendingLeaks.decrementAndGet();
+            into.add(l);
+        }
+    }
+
+    private void report(String when, List<LeakReport.Leak> leaks, long omitted) {
+        LeakReport r = new LeakReport(name(), when, leaks, omitted);
+        synchronized (leakReports) {
+            if (leakReports.size() == MAX_KEPT_LEAK_REPORTS) {
+                leakReports.removeFirst();
+            }
+            leakReports.addLast(r);
+        }
+        LOG.log(System.Logger.Level.WARNING, r.describe());
+    }
+
+    private static LeakReport.Leak leak(TensorState s, LeakReport.Kind kind) {
+        CreationSite site = s.creationSite;
+        return new LeakReport.Leak(s.label, kind, site.thread(), site.createdAt(), site.stack());
     }
 
     @Override
@@ -269,11 +356,18 @@ public final class Backend implements AutoCloseable {
 
     Tensor allocate(String op, Shape shape, DType dtype) {
         checkOpen(op);
-        DeviceBuffer buffer = compute.allocate(dtype, shape.size());
+        DeviceBuffer buffer;
+        try {
+            buffer = compute.allocate(dtype, shape.size());
+        } catch (DeviceException e) {
+            throw withContext(op + ": cannot allocate " + shape + " " + dtype + " (" + shape.size() * dtype.bytes()
+                    + " bytes) [" + name() + "]: ", e);
+        }
         String label = shape + " " + dtype + " [" + name() + "]";
-        TensorState state = new TensorState(this, buffer, label, leakDetection ? new Throwable("created here") : null);
+        long sequence = tensorsCreated.getAndIncrement();
+        TensorState state = new TensorState(this, buffer, label, sequence,
+                leakDetection ? CreationSite.capture() : null);
         live.add(state);
-        tensorsCreated.incrementAndGet();
         Tensor t = new Tensor(this, shape, dtype, state, CLEANER);
         Scope scope = scopes.get().peek();
         if (scope != null) {
@@ -282,9 +376,32 @@ public final class Backend implements AutoCloseable {
         return t;
     }
 
-    void releaseTensorBuffer(TensorState state) {
+    void releaseTensorBuffer(TensorState state, TensorState.Release how) {
         live.remove(state);
+        if (how == TensorState.Release.COLLECTED && leakDetection) {
+            if (pendingLeaks.incrementAndGet() <= MAX_PENDING_LEAKS) {
+                collectedUnclosed.add(leak(state, LeakReport.Kind.COLLECTED_UNCLOSED));
+            } else {
+                pendingLeaks.decrementAndGet();
+                omittedLeaks.incrementAndGet();
+            }
+        }
         compute.release(state.buffer());
+    }
+
+    /**
+     * The same kind of device error with what was being done in front of its message (the driver's text stays):
+     * {@code zeros: cannot allocate 100×100 FLOAT32 (40000 bytes) [opencl]: allocating 40960 bytes failed: ...}.
+     */
+    private static DeviceException withContext(String prefix, DeviceException e) {
+        String message = prefix + e.getMessage();
+        if (e instanceof DeviceOutOfMemoryException) {
+            return new DeviceOutOfMemoryException(message, e);
+        }
+        if (e instanceof InvalidDeviceException) {
+            return new InvalidDeviceException(message, e);
+        }
+        return e instanceof KernelBuildException ? e : new DeviceException(message, e);
     }
 
     void countDownload(long bytes) {
@@ -295,7 +412,12 @@ public final class Backend implements AutoCloseable {
         hostToDeviceBytes.addAndGet(bytes);
     }
 
+    /** Checks, in this order, that the backend is open, the dimensions are ≥ 0, the dtype is supported and fits. */
     Shape checkedShape(String op, int rows, int cols, DType dtype) {
+        checkOpen(op);
+        if (dtype == null) {
+            throw new InvalidArgumentException(op + ": dtype is null [" + name() + "]");
+        }
         if (rows < 0 || cols < 0) {
             throw new InvalidShapeException(op + ": dimensions must be ≥ 0, got " + rows + "×" + cols + " [" + name() + "]");
         }
@@ -321,7 +443,10 @@ public final class Backend implements AutoCloseable {
         return (int) shape.size();
     }
 
-    private void checkLength(String op, int length, Shape shape) {
+    private void checkLength(String op, Object data, int length, Shape shape) {
+        if (data == null) {
+            throw new InvalidArgumentException(op + ": the data array is null [" + name() + "]");
+        }
         if (length != shape.size()) {
             throw new InvalidArgumentException(op + ": " + length + " values cannot fill a " + shape
                     + " tensor (needs " + shape.size() + ") [" + name() + "]");

@@ -61,6 +61,7 @@ public final class Ops {
 
     /** out = op(x, param) elementwise; out may be x. */
     public void unary(UnaryOp op, double param, Tensor x, Tensor out) {
+        notNull("unary", "op", op);
         unary(op.name().toLowerCase(), op, param, x, out);
     }
 
@@ -73,6 +74,8 @@ public final class Ops {
 
     /** out = op(a, b) elementwise, b laid over a as {@code broadcast} says; out has a's shape and may be a or b. */
     public void binary(BinaryOp op, Tensor a, Tensor b, Broadcast broadcast, Tensor out) {
+        notNull("binary", "op", op);
+        notNull(op.name().toLowerCase(), "broadcast", broadcast);
         binary(op.name().toLowerCase(), op, a, b, broadcast, out);
     }
 
@@ -141,6 +144,7 @@ public final class Ops {
 
     /** out (rows × 1) = max or sum of each row of x. */
     public void reduceRows(RowReduction op, Tensor x, Tensor out) {
+        notNull("reduceRows", "op", op);
         String name = "reduceRows(" + op + ")";
         check(name, x, out);
         sameDType(name, x, out);
@@ -164,6 +168,7 @@ public final class Ops {
 
     /** out = g(z + 1·b) for an elementwise activation g; b is 1 × cols. */
     public void biasActivation(UnaryOp activation, Tensor z, Tensor bias, Tensor out) {
+        notNull("biasActivation", "activation", activation);
         String op = "biasActivation(" + activation + ")";
         requireActivation(op, activation);
         check(op, z, bias, out);
@@ -190,6 +195,7 @@ public final class Ops {
 
     /** out = d ⊙ g'(a), g' from the stored activation a; all three the same shape. */
     public void activationBackward(UnaryOp gradFromOutput, Tensor a, Tensor d, Tensor out) {
+        notNull("activationBackward", "gradient op", gradFromOutput);
         String op = "activationBackward(" + gradFromOutput + ")";
         requireGrad(op, gradFromOutput);
         check(op, a, d, out);
@@ -201,6 +207,7 @@ public final class Ops {
 
     /** out = (δ·Wᵀ) ⊙ g'(aPrev): δ is N × nOut, W is nIn × nOut, aPrev and out are N × nIn. */
     public void backpropDelta(UnaryOp gradFromOutput, Tensor delta, Tensor w, Tensor aPrev, Tensor out) {
+        notNull("backpropDelta", "gradient op", gradFromOutput);
         String op = "backpropDelta(" + gradFromOutput + ")";
         requireGrad(op, gradFromOutput);
         check(op, delta, w, aPrev, out);
@@ -222,7 +229,9 @@ public final class Ops {
      * loss (1 × 1) = (1/N) Σ lossTerm(f, t) and δ = (f − t)/N ⊙ outputGrad(f), N = rows of f. δ may be f.
      */
     public void lossAndDelta(BinaryOp lossTerm, UnaryOp outputGrad, Tensor f, Tensor t, Tensor delta, Tensor loss) {
+        notNull("lossAndDelta", "loss term", lossTerm);
         String op = "lossAndDelta(" + lossTerm + ")";
+        notNull(op, "output gradient op", outputGrad);
         if (!lossTerm.isLossTerm()) {
             throw new InvalidArgumentException(op + ": " + lossTerm + " is not a loss term" + tag());
         }
@@ -238,9 +247,15 @@ public final class Ops {
         be.lossAndDelta(lossTerm, outputGrad, f.buffer(), t.buffer(), delta.buffer(), loss.buffer(), f.rows(), f.cols());
     }
 
-    /** One SGD step on parameter w with gradient g (see {@link ComputeBackend#sgdStep}); velocity may be null. */
+    /**
+     * One SGD step on parameter w with gradient g (see {@link ComputeBackend#sgdStep}); velocity may be null.
+     * lr must be finite and &gt; 0, momentum in [0, 1), weightDecay finite and ≥ 0 (the ranges of {@code Optimizers}).
+     */
     public void sgdStep(Tensor w, Tensor g, Tensor velocity, double lr, double momentum, double weightDecay) {
         String op = "sgdStep";
+        positive(op, "learning rate", lr);
+        fraction(op, "momentum", momentum);
+        nonNegative(op, "weight decay", weightDecay);
         check(op, w, g);
         sameDType(op, w, g);
         sameShape(op, "parameter", w, "gradient", g);
@@ -253,10 +268,18 @@ public final class Ops {
                 lr, momentum, weightDecay);
     }
 
-    /** One Adam step on parameter w with gradient g and moments m, v (see {@link ComputeBackend#adamStep}). */
+    /**
+     * One Adam step on parameter w with gradient g and moments m, v (see {@link ComputeBackend#adamStep}).
+     * lr and epsilon must be finite and &gt; 0, beta1 and beta2 in [0, 1), weightDecay finite and ≥ 0, step ≥ 1.
+     */
     public void adamStep(Tensor w, Tensor g, Tensor m, Tensor v, double lr, double beta1, double beta2,
                          double epsilon, double weightDecay, long step) {
         String op = "adamStep";
+        positive(op, "learning rate", lr);
+        fraction(op, "beta1", beta1);
+        fraction(op, "beta2", beta2);
+        positive(op, "epsilon", epsilon);
+        nonNegative(op, "weight decay", weightDecay);
         check(op, w, g, m, v);
         sameDType(op, w, g, m, v);
         sameShape(op, "parameter", w, "gradient", g);
@@ -318,6 +341,30 @@ public final class Ops {
         if (!out.shape().equals(expected)) {
             throw new ShapeMismatchException(op + ": input " + input.shape() + " needs a " + expected + " output, got "
                     + out.shape() + tag());
+        }
+    }
+
+    private void notNull(String op, String what, Object value) {
+        if (value == null) {
+            throw new InvalidArgumentException(op + ": " + what + " is null" + tag());
+        }
+    }
+
+    private void positive(String op, String name, double v) {
+        if (!Double.isFinite(v) || v <= 0) {
+            throw new InvalidHyperParameterException(op + ": " + name + " must be finite and > 0, got " + v + tag());
+        }
+    }
+
+    private void nonNegative(String op, String name, double v) {
+        if (!Double.isFinite(v) || v < 0) {
+            throw new InvalidHyperParameterException(op + ": " + name + " must be finite and ≥ 0, got " + v + tag());
+        }
+    }
+
+    private void fraction(String op, String name, double v) {
+        if (!Double.isFinite(v) || v < 0 || v >= 1) {
+            throw new InvalidHyperParameterException(op + ": " + name + " must be in [0, 1), got " + v + tag());
         }
     }
 

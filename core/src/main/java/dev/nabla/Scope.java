@@ -59,7 +59,11 @@ public final class Scope implements AutoCloseable {
         return owned.size();
     }
 
-    /** Closes every tensor still owned, newest first. Closing twice does nothing. */
+    /**
+     * Closes every tensor still owned, newest first. Closing twice does nothing. With leak detection on, this is also
+     * when the backend reports the tensors the garbage collector found unclosed since its last report (a scope
+     * closes what it owns, so what it reports are tensors created outside any scope, or detached or kept, and lost).
+     */
     @Override
     public void close() {
         if (closed) {
@@ -74,5 +78,6 @@ public final class Scope implements AutoCloseable {
             t.owner = null;
             t.close();
         }
+        backend.scopeClosed();
     }
 }

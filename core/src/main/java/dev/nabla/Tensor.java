@@ -6,6 +6,7 @@ import dev.nabla.spi.DeviceBuffer;
 import dev.nabla.spi.UnaryOp;
 
 import java.lang.ref.Cleaner;
+import java.util.function.Consumer;
 
 /**
  * A 2-D, row-major matrix of FLOAT32 or FLOAT64 owned by one {@link Backend}. Ops run on that backend and their
@@ -111,6 +112,7 @@ public final class Tensor implements AutoCloseable {
 
     /** The single value of a 1 × 1 tensor. Waits for pending work. */
     public double item() {
+        backend.ops().check("item", this);
         if (size() != 1) {
             throw new ShapeMismatchException("item: only a 1×1 tensor has one value, this is " + shape + " ["
                     + backend.name() + "]");
@@ -121,6 +123,11 @@ public final class Tensor implements AutoCloseable {
     /** A copy of this tensor on {@code target} (through the host when the backends differ). Always a new tensor. */
     public Tensor to(Backend target) {
         backend.ops().check("to", this);
+        if (target == null) {
+            throw new InvalidArgumentException("to: the target backend is null (tensor " + shape + " " + dtype + " ["
+                    + backend.name() + "])");
+        }
+        target.checkOpen("to");
         if (target == backend) {
             return copy();
         }
@@ -133,9 +140,7 @@ public final class Tensor implements AutoCloseable {
     /** A copy on the same backend. */
     public Tensor copy() {
         backend.ops().check("copy", this);
-        Tensor out = backend.allocate("copy", shape, dtype);
-        backend.ops().copy(this, out);
-        return out;
+        return output("copy", shape, out -> backend.ops().copy(this, out));
     }
 
     /** Takes this tensor out of the scope that would close it (the caller owns it now). Returns this. */
@@ -166,9 +171,7 @@ public final class Tensor implements AutoCloseable {
 
     private Tensor product(String op, boolean transA, boolean transB, Tensor b) {
         Shape out = backend.ops().gemmShape(op, transA, transB, this, b);
-        Tensor c = backend.allocate(op, out, dtype);
-        backend.ops().gemm(op, transA, transB, 1.0, this, b, 0.0, c);
-        return c;
+        return output(op, out, c -> backend.ops().gemm(op, transA, transB, 1.0, this, b, 0.0, c));
     }
 
     // ---- elementwise ---------------------------------------------------------------------------------------------------
@@ -229,28 +232,17 @@ public final class Tensor implements AutoCloseable {
     /** Softmax of each row: e^(x − max) / Σ e^(x − max). */
     public Tensor softmaxRows() {
         backend.ops().check("softmaxRows", this);
-        Tensor out = backend.allocate("softmaxRows", shape, dtype);
-        backend.ops().softmaxRows("softmaxRows", this, out);
-        return out;
+        return output("softmaxRows", shape, out -> backend.ops().softmaxRows("softmaxRows", this, out));
     }
 
     private Tensor unary(String op, UnaryOp f, double param) {
         backend.ops().check(op, this);
-        Tensor out = backend.allocate(op, shape, dtype);
-        backend.ops().unary(op, f, param, this, out);
-        return out;
+        return output(op, shape, out -> backend.ops().unary(op, f, param, this, out));
     }
 
     private Tensor binary(String op, BinaryOp f, Tensor b, Broadcast broadcast) {
         backend.ops().check(op, this, b);
-        Tensor out = backend.allocate(op, shape, dtype);
-        try {
-            backend.ops().binary(op, f, this, b, broadcast, out);
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        }
-        return out;
+        return output(op, shape, out -> backend.ops().binary(op, f, this, b, broadcast, out));
     }
 
     // ---- reductions ----------------------------------------------------------------------------------------------------
@@ -258,24 +250,22 @@ public final class Tensor implements AutoCloseable {
     /** 1 × cols column sums, 1ᵀ·this: the bias gradient form. */
     public Tensor sumColumns() {
         backend.ops().check("sumColumns", this);
-        Tensor out = backend.allocate("sumColumns", new Shape(1, cols()), dtype);
-        backend.ops().sumColumns("sumColumns", this, out);
-        return out;
+        return output("sumColumns", new Shape(1, cols()), out -> backend.ops().sumColumns("sumColumns", this, out));
     }
 
     /** 1 × 1 sum of every element; read it with {@link #item()}. */
     public Tensor sum() {
         backend.ops().check("sum", this);
-        Tensor out = backend.allocate("sum", new Shape(1, 1), dtype);
-        backend.ops().sumAll("sum", this, out);
-        return out;
+        return output("sum", new Shape(1, 1), out -> backend.ops().sumAll("sum", this, out));
     }
 
     /** 1 × 1 mean of every element (NaN for an empty tensor); read it with {@link #item()}. */
     public Tensor mean() {
-        Tensor s = sum();
-        backend.ops().unary("mean", UnaryOp.SCALE, 1.0 / size(), s, s);
-        return s;
+        backend.ops().check("mean", this);
+        return output("mean", new Shape(1, 1), out -> {
+            backend.ops().sumAll("mean", this, out);
+            backend.ops().unary("mean", UnaryOp.SCALE, 1.0 / size(), out, out);
+        });
     }
 
     // ---- in place ------------------------------------------------------------------------------------------------------
@@ -288,6 +278,21 @@ public final class Tensor implements AutoCloseable {
 
     // ---- lifetime ------------------------------------------------------------------------------------------------------
 
+    /**
+     * A new {@code shape} tensor of this dtype on this backend, filled by {@code body}; if body throws, the tensor is
+     * closed before the exception goes on, so a failed op leaves no tensor behind.
+     */
+    private Tensor output(String op, Shape outShape, Consumer<Tensor> body) {
+        Tensor out = backend.allocate(op, outShape, dtype);
+        try {
+            body.accept(out);
+        } catch (RuntimeException | Error e) {
+            out.close();
+            throw e;
+        }
+        return out;
+    }
+
     /** Releases the buffer. Idempotent. */
     @Override
     public void close() {
@@ -295,6 +300,7 @@ public final class Tensor implements AutoCloseable {
             owner.forget(this);
             owner = null;
         }
+        state.markClosing();
         cleanable.clean();
     }
 

@@ -48,13 +48,28 @@ public final class Adam implements Optimizer {
         return t;
     }
 
+    /**
+     * Updates every parameter and advances the step count. The moments of parameters seen for the first time are
+     * allocated before anything changes, so a failed allocation (out of device memory) leaves every parameter, every
+     * moment and the step count as they were.
+     */
     @Override
     public void step(List<Parameter> parameters) {
+        for (Parameter p : parameters) {
+            if (!moments.containsKey(p.value())) {
+                Tensor w = p.value();
+                Tensor m = w.backend().zeros(w.rows(), w.cols(), w.dtype()).detach();
+                try {
+                    moments.put(w, new Tensor[]{m, w.backend().zeros(w.rows(), w.cols(), w.dtype()).detach()});
+                } catch (RuntimeException | Error e) {
+                    m.close();
+                    throw e;
+                }
+            }
+        }
         t++;
         for (Parameter p : parameters) {
-            Tensor[] mv = moments.computeIfAbsent(p.value(), w -> new Tensor[]{
-                    w.backend().zeros(w.rows(), w.cols(), w.dtype()).detach(),
-                    w.backend().zeros(w.rows(), w.cols(), w.dtype()).detach()});
+            Tensor[] mv = moments.get(p.value());
             p.value().backend().ops().adamStep(p.value(), p.gradient(), mv[0], mv[1], learningRate, beta1, beta2,
                     epsilon, p.decays() ? weightDecay : 0.0, t);
         }

@@ -2,6 +2,7 @@ package dev.nabla.nn;
 
 import dev.nabla.DType;
 import dev.nabla.InvalidArgumentException;
+import dev.nabla.InvalidHyperParameterException;
 import dev.nabla.Tensor;
 
 /**
@@ -43,9 +44,19 @@ public final class GradientCheck {
 
     /** Checks every weight and bias of a FLOAT64 network on the batch (x, t); restores every parameter after. */
     public static Result run(Network net, Tensor x, Tensor t, double epsilon, double floor) {
+        if (net == null) {
+            throw new InvalidArgumentException("gradientCheck: the network is null");
+        }
+        String tag = " [" + net.backend().name() + "]";
         if (net.dtype() != DType.FLOAT64) {
             throw new InvalidArgumentException("gradientCheck: needs a FLOAT64 network (central differences in float32"
-                    + " are noise), got " + net.dtype());
+                    + " are noise), got " + net.dtype() + tag);
+        }
+        if (!Double.isFinite(epsilon) || epsilon <= 0) {
+            throw new InvalidHyperParameterException("gradientCheck: epsilon must be finite and > 0, got " + epsilon + tag);
+        }
+        if (!Double.isFinite(floor) || floor < 0) {
+            throw new InvalidHyperParameterException("gradientCheck: floor must be finite and ≥ 0, got " + floor + tag);
         }
         Gradients analytic = net.gradients(x, t);
         double scaledFloor = floor * Math.max(1.0, Math.abs(analytic.loss()));

@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.Backend;
+import dev.nabla.BackendClosedException;
 import dev.nabla.BackendMismatchException;
 import dev.nabla.DType;
 import dev.nabla.DTypeMismatchException;
@@ -82,7 +83,12 @@ public final class Network implements AutoCloseable {
         Workspace ws = workspace(x.rows());
         forward(ws, x);
         Tensor out = backend.empty(x.rows(), outputSize(), dtype);
-        backend.ops().copy(ws.activations[layers.size() - 1], out);
+        try {
+            backend.ops().copy(ws.activations[layers.size() - 1], out);
+        } catch (RuntimeException | Error e) {
+            out.close();
+            throw e;
+        }
         return out;
     }
 
@@ -163,7 +169,7 @@ public final class Network implements AutoCloseable {
     private Workspace step(String op, Tensor x, Tensor t, Optimizer optimizer) {
         checkBatch(op, x, t);
         if (optimizer == null) {
-            throw new InvalidArgumentException(op + ": optimizer is null");
+            throw new InvalidArgumentException(op + ": optimizer is null" + tag());
         }
         Workspace ws = workspace(x.rows());
         forward(ws, x);
@@ -205,14 +211,25 @@ public final class Network implements AutoCloseable {
     /** The same architecture and weights on another backend (same dtype). Optimizer state is not copied. */
     public Network copyTo(Backend target) {
         checkOpen("copyTo");
+        if (target == null) {
+            throw new InvalidArgumentException("copyTo: the target backend is null" + tag());
+        }
+        if (target.isClosed()) {
+            throw new BackendClosedException("copyTo: backend " + target.name() + " is closed");
+        }
         List<Dense> copies = new ArrayList<>();
+        Tensor w = null;
         try {
             for (Dense d : layers) {
-                Tensor w = target.fromArray(d.weights().toDoubleArray(), d.inputs(), d.outputs(), dtype).detach();
+                w = target.fromArray(d.weights().toDoubleArray(), d.inputs(), d.outputs(), dtype).detach();
                 Tensor b = target.fromArray(d.bias().toDoubleArray(), 1, d.outputs(), dtype).detach();
                 copies.add(new Dense(d.inputs(), d.outputs(), d.activation(), w, b));
+                w = null;                                   // the copy owns it now
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {             // nothing stays allocated on the target
+            if (w != null) {
+                w.close();
+            }
             copies.forEach(Dense::close);
             throw e;
         }
@@ -256,11 +273,12 @@ public final class Network implements AutoCloseable {
             ws = workspaces[1];
             workspaces[1] = workspaces[0];
         } else {
-            if (workspaces[1] != null) {
+            if (workspaces[1] != null) {                    // evict the older one first: peak memory stays two
                 workspaces[1].close();
+                workspaces[1] = null;
             }
-            workspaces[1] = workspaces[0];
-            ws = new Workspace(backend, dtype, layers, batch);
+            ws = new Workspace(backend, dtype, layers, batch);  // may fail (out of device memory): the cache is
+            workspaces[1] = workspaces[0];                      // then [newest, null], still consistent
         }
         workspaces[0] = ws;
         return ws;
@@ -270,7 +288,7 @@ public final class Network implements AutoCloseable {
         checkOpen(op);
         if (layer < 0 || layer >= layers.size()) {
             throw new InvalidArgumentException(op + ": layer " + layer + " does not exist; the network has layers 0.."
-                    + (layers.size() - 1));
+                    + (layers.size() - 1) + tag());
         }
         return layers.get(layer);
     }
@@ -278,7 +296,7 @@ public final class Network implements AutoCloseable {
     private void replace(String op, Tensor target, double[] values) {
         if (values == null || values.length != target.size()) {
             throw new InvalidArgumentException(op + ": the parameter is " + target.shape() + " and needs "
-                    + target.size() + " values, got " + (values == null ? "null" : values.length));
+                    + target.size() + " values, got " + (values == null ? "null" : values.length) + tag());
         }
         try (Tensor src = backend.fromArray(values, target.rows(), target.cols(), dtype).detach()) {
             backend.ops().copy(src, target);
@@ -296,9 +314,13 @@ public final class Network implements AutoCloseable {
         return d;
     }
 
+    private String tag() {
+        return " [" + backend.name() + "]";
+    }
+
     private void checkOpen(String op) {
         if (closed) {
-            throw new NablaException(op + ": the network is closed");
+            throw new NablaException(op + ": the network is closed" + tag());
         }
     }
 
@@ -324,10 +346,10 @@ public final class Network implements AutoCloseable {
 
     private void checkTensor(String op, String what, Tensor x) {
         if (x == null) {
-            throw new InvalidArgumentException(op + ": " + what + " is null");
+            throw new InvalidArgumentException(op + ": " + what + " is null" + tag());
         }
         if (x.isClosed()) {
-            throw new TensorClosedException(op + ": " + what + " " + x.shape() + " is closed");
+            throw new TensorClosedException(op + ": " + what + " " + x.shape() + " is closed" + tag());
         }
         if (x.backend() != backend) {
             throw new BackendMismatchException(op + ": " + what + " " + x.shape() + " lives on " + x.backend().name()

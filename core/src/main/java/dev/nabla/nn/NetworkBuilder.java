@@ -1,8 +1,10 @@
 package dev.nabla.nn;
 
 import dev.nabla.Backend;
+import dev.nabla.BackendClosedException;
 import dev.nabla.DType;
 import dev.nabla.InvalidArgumentException;
+import dev.nabla.InvalidShapeException;
 import dev.nabla.Tensor;
 
 import java.util.ArrayList;
@@ -60,27 +62,48 @@ public final class NetworkBuilder {
         return this;
     }
 
-    /** Validates the description and allocates the network's weights (drawn on the host from the seed) on {@code backend}. */
+    /**
+     * Validates the description and allocates the network's weights (drawn on the host from the seed) on
+     * {@code backend}. Every error names the backend; if an allocation fails part-way, nothing stays allocated.
+     */
     public Network build(Backend backend) {
-        validate();
         if (backend == null) {
             throw new InvalidArgumentException("network: backend is null");
         }
+        String tag = " [" + backend.name() + "]";
+        try {
+            validate();
+        } catch (InvalidArgumentException e) {
+            throw new InvalidArgumentException(e.getMessage() + tag);
+        }
+        if (backend.isClosed()) {
+            throw new BackendClosedException("network: backend " + backend.name() + " is closed");
+        }
         List<Dense> layers = new ArrayList<>();
+        Tensor w = null;
         try {
             int fanIn = inputs;
             for (int l = 0; l < specs.size(); l++) {
                 LayerSpec spec = specs.get(l);
                 double std = init.std(fanIn, spec.units(), spec.activation());
-                Tensor w = backend.randn(fanIn, spec.units(), layerSeed(seed, l), dtype).detach();
+                try {
+                    w = backend.randn(fanIn, spec.units(), layerSeed(seed, l), dtype).detach();
+                } catch (InvalidShapeException e) {
+                    throw new InvalidShapeException("network: layer " + l + "'s weights (" + fanIn + "×" + spec.units()
+                            + ") cannot be allocated: " + e.getMessage());
+                }
                 if (std != 1.0) {
                     backend.ops().unary(dev.nabla.spi.UnaryOp.SCALE, std, w, w);
                 }
                 Tensor b = backend.zeros(1, spec.units(), dtype).detach();
                 layers.add(new Dense(fanIn, spec.units(), spec.activation(), w, b));
+                w = null;                                   // the layer owns it now
                 fanIn = spec.units();
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {             // nothing stays allocated: the W of the failing layer too
+            if (w != null) {
+                w.close();
+            }
             layers.forEach(Dense::close);
             throw e;
         }

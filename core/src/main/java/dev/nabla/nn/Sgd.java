@@ -36,14 +36,19 @@ public final class Sgd implements Optimizer {
         return learningRate;
     }
 
+    /**
+     * Updates every parameter. With momentum, the velocities of parameters seen for the first time are allocated
+     * before any parameter changes, so a failed allocation (out of device memory) leaves every parameter as it was.
+     */
     @Override
     public void step(List<Parameter> parameters) {
-        for (Parameter p : parameters) {
-            Tensor v = null;
-            if (momentum != 0.0) {
-                v = velocities.computeIfAbsent(p.value(),
-                        w -> w.backend().zeros(w.rows(), w.cols(), w.dtype()).detach());
+        if (momentum != 0.0) {
+            for (Parameter p : parameters) {
+                velocities.computeIfAbsent(p.value(), w -> w.backend().zeros(w.rows(), w.cols(), w.dtype()).detach());
             }
+        }
+        for (Parameter p : parameters) {
+            Tensor v = momentum != 0.0 ? velocities.get(p.value()) : null;
             p.value().backend().ops().sgdStep(p.value(), p.gradient(), v, learningRate, momentum,
                     p.decays() ? weightDecay : 0.0);
         }

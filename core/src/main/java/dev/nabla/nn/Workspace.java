@@ -21,6 +21,7 @@ final class Workspace implements AutoCloseable {
     final Tensor loss;
     final List<Parameter> parameters;
 
+    /** Allocates every tensor, or none: if one allocation fails, those made before it are closed and it rethrows. */
     Workspace(Backend backend, DType dtype, List<Dense> layers, int batch) {
         this.batch = batch;
         int n = layers.size();
@@ -29,26 +30,39 @@ final class Workspace implements AutoCloseable {
         weightGrads = new Tensor[n];
         biasGrads = new Tensor[n];
         List<Parameter> params = new ArrayList<>(2 * n);
-        for (int l = 0; l < n; l++) {
-            Dense d = layers.get(l);
-            activations[l] = backend.empty(batch, d.outputs(), dtype).detach();
-            deltas[l] = backend.empty(batch, d.outputs(), dtype).detach();
-            weightGrads[l] = backend.empty(d.inputs(), d.outputs(), dtype).detach();
-            biasGrads[l] = backend.empty(1, d.outputs(), dtype).detach();
-            params.add(new Parameter("W" + l, d.weights(), weightGrads[l], true));
-            params.add(new Parameter("b" + l, d.bias(), biasGrads[l], false));
+        Tensor lossTensor = null;
+        try {
+            for (int l = 0; l < n; l++) {
+                Dense d = layers.get(l);
+                activations[l] = backend.empty(batch, d.outputs(), dtype).detach();
+                deltas[l] = backend.empty(batch, d.outputs(), dtype).detach();
+                weightGrads[l] = backend.empty(d.inputs(), d.outputs(), dtype).detach();
+                biasGrads[l] = backend.empty(1, d.outputs(), dtype).detach();
+                params.add(new Parameter("W" + l, d.weights(), weightGrads[l], true));
+                params.add(new Parameter("b" + l, d.bias(), biasGrads[l], false));
+            }
+            lossTensor = backend.empty(1, 1, dtype).detach();
+        } catch (RuntimeException | Error e) {
+            closeAll();
+            throw e;
         }
-        loss = backend.empty(1, 1, dtype).detach();
+        loss = lossTensor;
         parameters = List.copyOf(params);
     }
 
     @Override
     public void close() {
+        closeAll();
+        loss.close();
+    }
+
+    private void closeAll() {
         for (Tensor[] group : new Tensor[][]{activations, deltas, weightGrads, biasGrads}) {
             for (Tensor t : group) {
-                t.close();
+                if (t != null) {
+                    t.close();
+                }
             }
         }
-        loss.close();
     }
 }

@@ -18,7 +18,11 @@ import java.util.Map;
  *       enqueued work. Operations on one backend are performed in the order they are called.</li>
  *   <li>Elementwise ops and fused elementwise ops allow {@code out} to be the same buffer as an input (in-place).
  *       {@code gemm}'s C must not alias A or B; reductions' outputs must not alias their input.</li>
- *   <li>Implementations are safe to call from several threads on disjoint buffers.</li>
+ *   <li>Implementations are safe to call from several threads at once as long as no buffer one call writes is read
+ *       or written by another call running at the same time; a buffer only read may be shared by concurrent calls.
+ *       Concurrent calls give the same bits as the same calls made one after another (docs/reliability.md;
+ *       {@code ConcurrencyContract} in the contract kit checks it). {@link #release} may be called from the garbage
+ *       collector's cleaner thread.</li>
  * </ul>
  */
 public interface ComputeBackend extends AutoCloseable {
