@@ -84,9 +84,9 @@ public abstract class BackendContract {
         return op + " [" + backend.name() + ", " + dtype + "]";
     }
 
-    private static final int[] LENGTHS = {0, 1, 3, 17, 127, 257, 1031, 70001};
+    private static final int[] LENGTHS = {0, 1, 3, 4, 17, 127, 257, 1031, 4096, 70001, 70004};
     private static final int[][] MATRICES = {{0, 3}, {3, 0}, {1, 1}, {3, 17}, {17, 3}, {127, 257}, {257, 127},
-            {300, 301}};
+            {300, 301}, {33, 64}, {5, 1024}};
 
     // ---- identity, memory ----------------------------------------------------------------------------------------------
 
@@ -423,7 +423,8 @@ public abstract class BackendContract {
     private static final UnaryOp[] ACTIVATIONS = {UnaryOp.IDENTITY, UnaryOp.SIGMOID, UnaryOp.TANH, UnaryOp.RELU};
     private static final UnaryOp[] GRADS = {UnaryOp.IDENTITY_GRAD_FROM_OUTPUT, UnaryOp.SIGMOID_GRAD_FROM_OUTPUT,
             UnaryOp.TANH_GRAD_FROM_OUTPUT, UnaryOp.RELU_GRAD_FROM_OUTPUT};
-    private static final int[][] LAYERS = {{0, 5}, {1, 1}, {3, 17}, {17, 3}, {127, 257}, {257, 127}, {300, 301}};
+    private static final int[][] LAYERS = {{0, 5}, {1, 1}, {3, 17}, {17, 3}, {127, 257}, {257, 127}, {300, 301},
+            {33, 64}, {5, 1024}, {2, 4}};
 
     /** Activation values from g's range, as the backward pass sees them. */
     private static double[] activationValues(UnaryOp grad, long seed, int n) {

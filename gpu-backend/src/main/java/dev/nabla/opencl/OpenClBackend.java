@@ -41,18 +41,22 @@ import java.util.Map;
 public final class OpenClBackend implements ComputeBackend {
     public static final String NAME = "opencl";
     /** Kernel names of the program. */
-    static final List<String> KERNELS = List.of("unary_op", "binary_op", "axpy", "sum_columns", "reduce_rows",
-            "sum_partials", "sum_final", "bias_activation", "activation_backward", "loss_delta_partials",
-            "softmax_rows", "sgd_step", "adam_step", "gemm", "gemm_scale");
+    static final List<String> KERNELS = List.of("unary_op", "unary_op4", "binary_op", "axpy", "sum_columns",
+            "reduce_rows", "sum_partials", "sum_final", "bias_activation", "bias_activation4", "activation_backward",
+            "activation_backward4", "loss_delta_partials", "softmax_rows", "sgd_step", "adam_step", "gemm",
+            "gemm_scale");
     /** Most work-groups of a two-pass full sum; sizes the scratch buffer of partial sums. */
     static final int MAX_PARTIALS = 1024;
     static final int COLS_PER_GROUP = 32;
 
     private final ClDevice device;
     private final GemmConfig gemmConfig;
+    /** Tiles for products too small to occupy every compute unit with gemmConfig's tiles; null: none. */
+    private final GemmConfig smallConfig;
     private final cl_context context;
     private final cl_command_queue queue;
     private final ClProgram floatProgram;
+    private final ClProgram smallProgram;
     private final ClProgram doubleProgram;
     private final BufferPool pool;
     private final ClBuffer floatPartials;
@@ -68,12 +72,14 @@ public final class OpenClBackend implements ComputeBackend {
         this(ClDiscovery.select(ClDiscovery.devices(), ClDiscovery.requestedSelector()));
     }
 
+    /** The tuned configurations ({@link GemmTuning}): the main one, and on GPUs a small-tile one. */
     public OpenClBackend(ClDevice device) {
-        this(device, GemmTuning.configFor(device));
+        this(device, GemmTuning.configFor(device), device.isGpu() ? GemmTuning.smallConfigFor(device) : null, true);
     }
 
+    /** Exactly {@code gemmConfig} for every FLOAT32 product. */
     public OpenClBackend(ClDevice device, GemmConfig gemmConfig) {
-        this(device, gemmConfig, true);
+        this(device, gemmConfig, null, true);
     }
 
     /**
@@ -81,14 +87,25 @@ public final class OpenClBackend implements ComputeBackend {
      * builds one backend per candidate configuration. FLOAT64 is then unsupported.
      */
     public OpenClBackend(ClDevice device, GemmConfig gemmConfig, boolean withFloat64) {
+        this(device, gemmConfig, null, withFloat64);
+    }
+
+    /**
+     * FLOAT32 products use {@code gemmConfig}, or {@code smallConfig} (when not null) for those with fewer tiles
+     * than the device has compute units; FLOAT64 products use {@link GemmConfig#SMALL} (speed in double precision is
+     * not what a GPU is lent for, and its tiles must fit twice the local memory).
+     */
+    public OpenClBackend(ClDevice device, GemmConfig gemmConfig, GemmConfig smallConfig, boolean withFloat64) {
         this.device = device;
-        this.gemmConfig = gemmConfig.validate(device.maxWorkGroupSize(), device.localMemBytes(),
-                device.fp64() ? 8 : 4);
+        this.gemmConfig = gemmConfig.validate(device.maxWorkGroupSize(), device.localMemBytes(), 4);
+        this.smallConfig = smallConfig == null || smallConfig.equals(gemmConfig) ? null
+                : smallConfig.validate(device.maxWorkGroupSize(), device.localMemBytes(), 4);
         this.group = (int) Math.min(256, Integer.highestOneBit((int) Math.min(Integer.MAX_VALUE,
                 device.maxWorkGroupSize())));
         cl_context ctx = null;
         cl_command_queue q = null;
         ClProgram fp = null;
+        ClProgram sp = null;
         ClProgram dp = null;
         try {
             CL.setExceptionsEnabled(true);
@@ -96,23 +113,29 @@ public final class OpenClBackend implements ComputeBackend {
             props.addProperty(CL.CL_CONTEXT_PLATFORM, device.platform());
             ctx = CL.clCreateContext(props, 1, new cl_device_id[]{device.device()}, null, null, null);
             q = createQueue(ctx, device);
-            String options = "-cl-std=CL1.2 " + this.gemmConfig.defines();
-            fp = ClProgram.build(ctx, device, "nabla", DType.FLOAT32, KernelSources.program(DType.FLOAT32), options,
-                    KERNELS);
+            fp = ClProgram.build(ctx, device, "nabla", DType.FLOAT32, KernelSources.program(DType.FLOAT32),
+                    "-cl-std=CL1.2 " + this.gemmConfig.defines(), KERNELS);
+            if (this.smallConfig != null) {
+                sp = ClProgram.build(ctx, device, "nabla-small-gemm", DType.FLOAT32,
+                        KernelSources.program(DType.FLOAT32), "-cl-std=CL1.2 " + this.smallConfig.defines(),
+                        List.of("gemm"));
+            }
             if (device.fp64() && withFloat64) {
+                GemmConfig.SMALL.validate(device.maxWorkGroupSize(), device.localMemBytes(), 8);
                 dp = ClProgram.build(ctx, device, "nabla", DType.FLOAT64, KernelSources.program(DType.FLOAT64),
-                        options + " -DUSE_DOUBLE", KERNELS);
+                        "-cl-std=CL1.2 " + GemmConfig.SMALL.defines() + " -DUSE_DOUBLE", KERNELS);
             }
         } catch (CLException e) {
-            release(fp, dp, q, ctx);
+            release(fp, sp, dp, q, ctx);
             throw ClErrors.translate("starting OpenCL on " + device.name(), e);
         } catch (RuntimeException e) {
-            release(fp, dp, q, ctx);
+            release(fp, sp, dp, q, ctx);
             throw e;
         }
         this.context = ctx;
         this.queue = q;
         this.floatProgram = fp;
+        this.smallProgram = sp;
         this.doubleProgram = dp;
         this.pool = new BufferPool(ctx);
         this.floatPartials = pool.acquire(DType.FLOAT32, MAX_PARTIALS);
@@ -128,9 +151,12 @@ public final class OpenClBackend implements ComputeBackend {
         return CL.clCreateCommandQueueWithProperties(ctx, device.device(), new cl_queue_properties(), null);
     }
 
-    private static void release(ClProgram fp, ClProgram dp, cl_command_queue q, cl_context ctx) {
+    private static void release(ClProgram fp, ClProgram sp, ClProgram dp, cl_command_queue q, cl_context ctx) {
         if (dp != null) {
             dp.close();
+        }
+        if (sp != null) {
+            sp.close();
         }
         if (fp != null) {
             fp.close();
@@ -160,7 +186,9 @@ public final class OpenClBackend implements ComputeBackend {
     public String description() {
         return device.name() + " (" + device.type() + ", " + device.platformName() + ", " + device.version()
                 + (device.fp64() ? ", fp64" : ", no fp64") + "; gemm tile " + gemmConfig.tm() + "×" + gemmConfig.tn()
-                + "×" + gemmConfig.tk() + ", " + gemmConfig.wptm() + "×" + gemmConfig.wptn() + " per work-item)";
+                + "×" + gemmConfig.tk() + ", " + gemmConfig.wptm() + "×" + gemmConfig.wptn() + " per work-item"
+                + (smallConfig == null ? "" : ", " + smallConfig.tm() + "×" + smallConfig.tn() + " for small products")
+                + ")";
     }
 
     @Override
@@ -321,12 +349,21 @@ public final class OpenClBackend implements ComputeBackend {
             }
             return;
         }
-        GemmConfig g = gemmConfig;
+        GemmConfig g = dt == DType.FLOAT64 ? GemmConfig.SMALL : gemmConfig;
+        Launch l;
+        if (dt == DType.FLOAT32 && smallConfig != null
+                && tiles(m, n, gemmConfig) < device.computeUnits() && tiles(m, n, smallConfig) > tiles(m, n, gemmConfig)) {
+            g = smallConfig;                               // too few big tiles to occupy the device: smaller ones
+            checkOpen("gemm");
+            l = new Launch(smallProgram.kernel("gemm"), dt);
+        } else {
+            l = launch("gemm", dt);
+        }
         int rtsm = g.tm() / g.wptm();
         int rtsn = g.tn() / g.wptn();
         int lda = transA ? m : k;
         int ldb = transB ? k : n;
-        Launch l = launch("gemm", dt).i32(m).i32(n).i32(k).real(alpha)
+        l.i32(m).i32(n).i32(k).real(alpha)
                 .mem(b(a)).i32(lda).i32(transA ? 1 : 0).i32(lda % g.vw() == 0 ? 1 : 0)
                 .mem(b(bm)).i32(ldb).i32(transB ? 1 : 0).i32(ldb % g.vw() == 0 ? 1 : 0)
                 .real(beta).mem(b(c)).i32(epilogue).mem(b(aux == null ? c : aux));
@@ -334,9 +371,19 @@ public final class OpenClBackend implements ComputeBackend {
         run("gemm", l, global, new long[]{rtsn, rtsm});
     }
 
+    private static long tiles(int m, int n, GemmConfig g) {
+        return (long) ((m + g.tm() - 1) / g.tm()) * ((n + g.tn() - 1) / g.tn());
+    }
+
     @Override
     public synchronized void unary(UnaryOp op, double param, DeviceBuffer x, DeviceBuffer out, long n) {
         if (n == 0) {
+            return;
+        }
+        if (n % 4 == 0) {                                  // 16-byte accesses, 4 elements per work-item
+            Launch l = launch("unary_op4", x.dtype()).i32(KernelSources.code(op)).real(param).mem(b(x)).mem(b(out))
+                    .i64(n / 4);
+            run("unary " + op, l, flat(n / 4), flatLocal());
             return;
         }
         Launch l = launch("unary_op", x.dtype()).i32(KernelSources.code(op)).real(param).mem(b(x)).mem(b(out)).i64(n);
@@ -422,6 +469,12 @@ public final class OpenClBackend implements ComputeBackend {
         if (rows == 0 || cols == 0) {
             return;
         }
+        if (cols % 4 == 0) {                               // 16-byte accesses, 4 columns per work-item
+            Launch l = launch("bias_activation4", z.dtype()).i32(KernelSources.code(activation)).mem(b(z))
+                    .mem(b(bias)).mem(b(out)).i32(rows).i32(cols / 4);
+            run("biasActivation", l, grid2d(rows, cols / 4), local2d(cols / 4));
+            return;
+        }
         Launch l = launch("bias_activation", z.dtype()).i32(KernelSources.code(activation)).mem(b(z)).mem(b(bias))
                 .mem(b(out)).i32(rows).i32(cols);
         run("biasActivation", l, grid2d(rows, cols), local2d(cols));
@@ -442,6 +495,12 @@ public final class OpenClBackend implements ComputeBackend {
                                                 DeviceBuffer out, int rows, int cols) {
         long n = (long) rows * cols;
         if (n == 0) {
+            return;
+        }
+        if (n % 4 == 0) {
+            Launch l = launch("activation_backward4", a.dtype()).i32(KernelSources.code(gradFromOutput)).mem(b(a))
+                    .mem(b(d)).mem(b(out)).i64(n / 4);
+            run("activationBackward", l, flat(n / 4), flatLocal());
             return;
         }
         Launch l = launch("activation_backward", a.dtype()).i32(KernelSources.code(gradFromOutput)).mem(b(a))
@@ -548,6 +607,6 @@ public final class OpenClBackend implements ComputeBackend {
         }
         closed = true;
         pool.close();
-        release(floatProgram, doubleProgram, queue, context);
+        release(floatProgram, smallProgram, doubleProgram, queue, context);
     }
 }

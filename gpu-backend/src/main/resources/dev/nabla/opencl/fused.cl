@@ -118,3 +118,28 @@ __kernel void adam_step(__global real* w, __global const real* g, __global real*
         w[i] -= lr * (mi * invC1) / (sqrt(vi * invC2) + epsilon);
     }
 }
+
+/* bias_activation with four columns per work-item (cols a multiple of 4; 2-D range over cols/4 × rows). */
+__kernel void bias_activation4(const int act, __global const real* z, __global const real* b, __global real* out,
+                               const int rows, const int cols4) {
+    const int c4 = get_global_id(0);
+    const int r = get_global_id(1);
+    if (c4 < cols4 && r < rows) {
+        const size_t at = (size_t)r * cols4 + c4;
+        const real4 v = vload4(at, z) + vload4(c4, b);
+        vstore4((real4)(apply_unary(act, v.x, 0), apply_unary(act, v.y, 0), apply_unary(act, v.z, 0),
+                        apply_unary(act, v.w, 0)), at, out);
+    }
+}
+
+/* activation_backward with four elements per work-item (n a multiple of 4). */
+__kernel void activation_backward4(const int grad, __global const real* a, __global const real* d,
+                                   __global real* out, const long n4) {
+    const size_t i = get_global_id(0);
+    if (i < n4) {
+        const real4 av = vload4(i, a);
+        const real4 dv = vload4(i, d);
+        vstore4((real4)(dv.x * apply_unary(grad, av.x, 0), dv.y * apply_unary(grad, av.y, 0),
+                        dv.z * apply_unary(grad, av.z, 0), dv.w * apply_unary(grad, av.w, 0)), i, out);
+    }
+}

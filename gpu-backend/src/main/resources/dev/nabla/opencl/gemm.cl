@@ -18,9 +18,11 @@
  *     outside the matrix, so any M, N, K work. Both paths fill the registers in the same order.
  *   - PREFETCH = 1 issues the next tile's global loads before computing on the current one, so their latency hides
  *     behind the arithmetic (one extra set of registers).
+ *   - DB = 1 double-buffers the local tiles: tile i+1 is stored into the other buffer while slow work-items may
+ *     still read tile i, so one barrier per step suffices instead of two (twice the local memory).
  *
  * Tunables (defaults below; the host passes -D overrides per device, see GemmConfig): TM, TN, TK, WPTM, WPTN, VW,
- * PREFETCH. Rules: TM % WPTM == TN % WPTN == 0; TK, TM, TN multiples of VW; TM·TK and TK·TN multiples of
+ * PREFETCH, DB. Rules: TM % WPTM == TN % WPTN == 0; TK, TM, TN multiples of VW; TM·TK and TK·TN multiples of
  * RTSM·RTSN·VW.
  */
 #ifndef TM
@@ -44,6 +46,9 @@
 #ifndef PREFETCH
 #define PREFETCH 1
 #endif
+#ifndef DB
+#define DB 0
+#endif
 
 #define RTSM (TM / WPTM)
 #define RTSN (TN / WPTN)
@@ -52,6 +57,9 @@
 #define LOADS_B (TK * TN / THREADS)
 #define AS_STRIDE (TM + 1)
 #define BS_STRIDE (TN + 1)
+#define AS_SIZE (TK * AS_STRIDE)
+#define BS_SIZE (TK * BS_STRIDE)
+#define BUFFERS (DB ? 2 : 1)
 
 #if VW == 4
 typedef real4 realv;
@@ -168,8 +176,9 @@ void gemm(const int M, const int N, const int K, const real alpha,
           __global const real* restrict A, const int lda, const int transA, const int vecA,
           __global const real* restrict B, const int ldb, const int transB, const int vecB,
           const real beta, __global real* C, const int epilogue, __global const real* restrict AUX) {
-    __local real As[TK * AS_STRIDE];
-    __local real Bs[TK * BS_STRIDE];
+    __local real AsBuf[BUFFERS * AS_SIZE];
+    __local real BsBuf[BUFFERS * BS_SIZE];
+    int buf = 0;
     const int lx = get_local_id(0);
     const int ly = get_local_id(1);
     const int tid = ly * RTSN + lx;
@@ -190,6 +199,8 @@ void gemm(const int M, const int N, const int K, const real alpha,
     load_b(rb, B, ldb, transB, N, K, col0, 0, tid, vecB);
 
     for (int k0 = 0; k0 < K; k0 += TK) {
+        __local real* As = AsBuf + buf * AS_SIZE;
+        __local real* Bs = BsBuf + buf * BS_SIZE;
         store_a(As, ra, transA, tid);
         store_b(Bs, rb, transB, tid);
         barrier(CLK_LOCAL_MEM_FENCE);
@@ -215,7 +226,12 @@ void gemm(const int M, const int N, const int K, const real alpha,
                 }
             }
         }
+#if DB
+        buf ^= 1;          /* the next tile goes to the other buffer: every work-item passed this step's barrier
+                              only after finishing the step before, so nobody still reads the buffer it overwrites */
+#else
         barrier(CLK_LOCAL_MEM_FENCE);
+#endif
 #if !PREFETCH
         if (k0 + TK < K) {
             load_a(ra, A, lda, transA, M, K, row0, k0 + TK, tid, vecA);

@@ -20,11 +20,30 @@ typedef float4 real4;
 #define REAL_MAX FLT_MAX
 #endif
 
-/* σ(z) without overflow: with e = e^−|z|, 1/(1+e) for z ≥ 0 and e/(1+e) for z < 0. */
+/*
+ * σ(z) without overflow: with e = e^−|z|, 1/(1+e) for z ≥ 0 and e/(1+e) for z < 0. In single precision the
+ * device's native exp and reciprocal (a few ulp; GPUs run them in their special-function units) keep the fused
+ * bias+σ kernel memory-bound; double precision keeps the correctly rounded built-ins.
+ */
 inline real sigmoid_r(const real z) {
+#ifdef USE_DOUBLE
     const real e = exp(-fabs(z));
     const real r = (real)1 / ((real)1 + e);
+#else
+    const real e = native_exp(-fabs(z));
+    const real r = native_recip((real)1 + e);
+#endif
     return z < 0 ? e * r : r;
+}
+
+/* tanh z, saturated explicitly where it rounds to ±1 (some implementations, PoCL's among them, stop at 1 − ulp). */
+inline real tanh_r(const real z) {
+#ifdef USE_DOUBLE
+    const real saturate = 19.5;
+#else
+    const real saturate = 9.5f;
+#endif
+    return fabs(z) >= saturate ? copysign((real)1, z) : tanh(z);
 }
 
 /* max(x, 0) that keeps NaN, as Java's Math.max does. */
@@ -40,9 +59,9 @@ inline real min_r(const real a, const real b) {
     return isnan(a) ? a : (isnan(b) ? b : fmin(a, b));
 }
 
-/* ln max(p, ε): the guarded logarithm of the cross-entropies. */
+/* ln max(p, ε): the guarded logarithm of the cross-entropies; NaN stays NaN (fmax would turn it into ε). */
 inline real log_at_least_eps(const real p) {
-    return log(fmax(p, (real)PROBABILITY_EPSILON));
+    return log(max_r(p, (real)PROBABILITY_EPSILON));
 }
 
 /* The unary ops of dev.nabla.spi.UnaryOp; *_GRAD_FROM_OUTPUT take the stored activation a = g(z). */
@@ -56,7 +75,7 @@ inline real apply_unary(const int op, const real x, const real p) {
         case UNARY_EXP: return exp(x);
         case UNARY_LOG: return log(x);
         case UNARY_SIGMOID: return sigmoid_r(x);
-        case UNARY_TANH: return tanh(x);
+        case UNARY_TANH: return tanh_r(x);
         case UNARY_RELU: return relu_r(x);
         case UNARY_SIGMOID_GRAD_FROM_OUTPUT: return x * ((real)1 - x);
         case UNARY_TANH_GRAD_FROM_OUTPUT: return (real)1 - x * x;

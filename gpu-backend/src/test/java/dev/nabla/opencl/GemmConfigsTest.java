@@ -28,7 +28,7 @@ class GemmConfigsTest {
             ClDevice device = ((OpenClBackend) probe.compute()).device();
             int[][] shapes = {{129, 131, 67}, {1, 200, 33}, {70, 3, 129}, {128, 128, 32}};
             for (GemmConfig config : GemmConfig.searchSpace()) {
-                if (!config.fits(device.maxWorkGroupSize(), device.localMemBytes(), device.fp64() ? 8 : 4)) {
+                if (!config.fits(device.maxWorkGroupSize(), device.localMemBytes(), 4)) {
                     continue;
                 }
                 try (Backend be = Backend.wrap(new OpenClBackend(device, config, false))) {
@@ -59,5 +59,30 @@ class GemmConfigsTest {
             }
         }
         assertTrue(checked >= 10, "only " + checked + " configurations fit this device");
+    }
+
+    /** Products with fewer big tiles than compute units go to the small-tile program, and stay correct. */
+    @Test
+    void smallProductsUseTheSmallTileProgramAndAreCorrect() {
+        try (Backend probe = OpenClTests.freshBackend(); Backend ref = Backend.wrap(new ReferenceBackend())) {
+            ClDevice device = ((OpenClBackend) probe.compute()).device();
+            GemmConfig big = new GemmConfig(128, 128, 8, 8, 8, 4, true, true);
+            try (Backend be = Backend.wrap(new OpenClBackend(device, big, GemmConfig.SMALL, false))) {
+                assertTrue(be.description().contains("64×64 for small products"), be.description());
+                for (int[] s : new int[][]{{100, 90, 300}, {1, 10, 4096}, {129, 10, 77}}) {
+                    double[] a = HostData.uniform(s[0], s[0] * s[2], -1, 1);
+                    double[] b = HostData.uniform(s[1], s[2] * s[1], -1, 1);
+                    double[] want;
+                    try (Scope r = ref.scope()) {
+                        want = ref.fromArray(a, s[0], s[2]).matmul(ref.fromArray(b, s[2], s[1])).toDoubleArray();
+                    }
+                    try (Scope g = be.scope()) {
+                        Tensor c = be.fromArray(a, s[0], s[2], DType.FLOAT32).matmul(be.fromArray(b, s[2], s[1], DType.FLOAT32));
+                        Tolerance.of(DType.FLOAT32, s[2]).assertClose("small-tile gemm " + java.util.Arrays.toString(s),
+                                want, c.toDoubleArray(), s[1]);
+                    }
+                }
+            }
+        }
     }
 }

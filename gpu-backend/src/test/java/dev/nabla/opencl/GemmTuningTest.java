@@ -34,27 +34,27 @@ class GemmTuningTest {
             Path file = dir.resolve("tuning.properties");
             System.setProperty(GemmTuning.FILE_PROPERTY, file.toString());
             assertEquals(GemmConfig.defaultFor(device), GemmTuning.configFor(device), "no file: the defaults");
-            GemmConfig tuned = new GemmConfig(32, 32, 16, 2, 2, 2, false);
+            GemmConfig tuned = new GemmConfig(32, 32, 16, 2, 2, 2, false, false);
             GemmTuning.store(device, tuned);
-            assertTrue(Files.readString(file).contains("32,32,16,2,2,2,0"));
+            assertTrue(Files.readString(file).contains("32,32,16,2,2,2,0,0"));
             try (Backend be = Backend.wrap(new OpenClBackend(device))) {
                 assertEquals(tuned, ((OpenClBackend) be.compute()).gemmConfig());
                 assertTrue(be.description().contains("gemm tile 32×32×16"), be.description());
             }
-            Files.writeString(file, "# broken\n" + device.name().replace(" ", "\\ ") + "=7,7,7,7,7,7,1\n");
+            Files.writeString(file, "# broken\n" + device.name().replace(" ", "\\ ") + "=7,7,7,7,7,7,1,0\n");
             assertEquals(GemmConfig.defaultFor(device), GemmTuning.configFor(device), "an unusable entry: the defaults");
         }
     }
 
     @Test
     void configurationsAreValidatedAgainstTheKernelsRulesAndTheDevice() {
-        assertThrows(InvalidArgumentException.class, () -> new GemmConfig(64, 64, 16, 3, 4, 4, true).validate(1024, 1 << 16, 4));
-        assertThrows(InvalidArgumentException.class, () -> new GemmConfig(128, 128, 16, 2, 2, 4, true).validate(1024, 1 << 16, 4),
+        assertThrows(InvalidArgumentException.class, () -> new GemmConfig(64, 64, 16, 3, 4, 4, true, false).validate(1024, 1 << 16, 4));
+        assertThrows(InvalidArgumentException.class, () -> new GemmConfig(128, 128, 16, 2, 2, 4, true, false).validate(1024, 1 << 16, 4),
                 "64×64 work-items exceed 1024");
-        assertThrows(InvalidArgumentException.class, () -> new GemmConfig(128, 128, 64, 8, 8, 4, true).validate(1024, 32 << 10, 8),
+        assertThrows(InvalidArgumentException.class, () -> new GemmConfig(128, 128, 64, 8, 8, 4, true, false).validate(1024, 32 << 10, 8),
                 "local memory");
         assertThrows(NablaException.class, () -> GemmTuning.parse("1,2,3"));
-        assertThrows(NablaException.class, () -> GemmTuning.parse("1,2,3,4,5,6,x"));
+        assertThrows(NablaException.class, () -> GemmTuning.parse("1,2,3,4,5,6,7,x"));
         assertEquals(GemmConfig.GPU_DEFAULT, GemmTuning.parse(GemmTuning.format(GemmConfig.GPU_DEFAULT)));
     }
 }

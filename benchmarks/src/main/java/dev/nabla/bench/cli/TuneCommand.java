@@ -63,16 +63,27 @@ final class TuneCommand implements Callable<Integer> {
         GemmTuner.Candidate best = r.best();
         o.printf("best: %s  NN %.1f  TN %.1f  NT %.1f GFLOP/s (geometric mean %.1f)%n", best.config(), best.nn(),
                 best.tn(), best.nt(), best.score());
+        GemmTuner.Candidate small = r.bestSmall();
+        if (small != null) {
+            o.printf("best for small products (%d³): %s  NN %.1f  TN %.1f  NT %.1f GFLOP/s%n", r.smallSize(),
+                    small.config(), small.nn(), small.tn(), small.nt());
+        }
         if (!noStore) {
             GemmTuning.store(device, best.config());
             o.println("stored in " + GemmTuning.file().toAbsolutePath() + " as " + device.name() + "="
                     + GemmTuning.format(best.config()));
+            if (small != null) {
+                GemmTuning.storeSmall(device, small.config());
+                o.println("  and " + device.name() + ".small=" + GemmTuning.format(small.config()));
+            }
         }
         if (out != null) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("device", device.name());
             json.put("size", n);
             json.put("best", GemmTuning.format(best.config()));
+            json.put("bestSmall", small == null ? null : GemmTuning.format(small.config()));
+            json.put("smallSize", r.smallSize());
             json.put("candidates", r.candidates().stream().map(c -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("config", GemmTuning.format(c.config()));

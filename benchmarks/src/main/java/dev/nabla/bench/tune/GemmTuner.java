@@ -21,7 +21,9 @@ import java.util.function.Consumer;
  * Tunes the opencl backend's GEMM on one device: every configuration of {@link GemmConfig#searchSpace()} the device
  * can run is built, checked against the cpu backend on edge-cutting shapes with all transposes (a wrong kernel is
  * never chosen, however fast), then timed on size³ products in the three forms training uses — NN (X·W), TN
- * (Aᵀ·δ) and NT (δ·Wᵀ). The best by the geometric mean of the three rates wins.
+ * (Aᵀ·δ) and NT (δ·Wᵀ). The best by the geometric mean of the three rates wins. Then the candidates with smaller
+ * tiles are timed again on (size/4)³ products, where the big tiles leave compute units idle; the best of those is
+ * what the backend uses for products with fewer tiles than the device has compute units.
  */
 public final class GemmTuner {
 
@@ -37,7 +39,8 @@ public final class GemmTuner {
         }
     }
 
-    public record Result(ClDevice device, int size, List<Candidate> candidates, Candidate best) {
+    public record Result(ClDevice device, int size, List<Candidate> candidates, Candidate best,
+                         int smallSize, List<Candidate> smallCandidates, Candidate bestSmall) {
     }
 
     private static final int[][] CHECK_SHAPES = {{129, 131, 67}, {1, 200, 33}, {70, 3, 129}};
@@ -65,7 +68,22 @@ public final class GemmTuner {
             throw new NablaException("tune: no GEMM configuration both builds and computes correctly on "
                     + device.name());
         }
-        return new Result(device, size, results, best);
+        int smallSize = Math.max(64, size / 4);
+        List<Candidate> small = new ArrayList<>();
+        Candidate bestSmall = null;
+        for (Candidate c : results) {
+            GemmConfig g = c.config();
+            if (c.ok() && g.tm() * g.tn() < best.config().tm() * best.config().tn()) {
+                Candidate s = measure(device, g, smallSize, reps, expected);
+                small.add(s);
+                progress.accept(String.format("%-60s %s", g + " at " + smallSize, s.ok()
+                        ? String.format("NN %8.1f  TN %8.1f  NT %8.1f GFLOP/s", s.nn(), s.tn(), s.nt()) : s.status()));
+                if (s.ok() && (bestSmall == null || s.score() > bestSmall.score())) {
+                    bestSmall = s;
+                }
+            }
+        }
+        return new Result(device, size, results, best, smallSize, small, bestSmall);
     }
 
     /** op(A)·op(B) on the cpu backend for every check shape and transpose (the oracle of the candidates). */
