@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * C = α·op(A)·op(B) + β·C (float32, n × n, β = 0) with each transpose: NN is X·W (forward), TN is Aᵀ·δ (weight
+ * C = α·op(A)·op(B) + β·C (n × n, β = 0; float32 unless {@code dtype} says FLOAT64) with each transpose: NN is X·W (forward), TN is Aᵀ·δ (weight
  * gradients), NT is δ·Wᵀ (back-propagated error). GFLOP/s = 2n³ / time. Every invocation waits for its result.
  */
 @State(Scope.Benchmark)
@@ -40,6 +40,9 @@ public class GemmBenchmark {
     @Param({"NN", "TN", "NT"})
     public String transpose;
 
+    @Param({"FLOAT32"})
+    public String dtype;
+
     private Backend be;
     private Tensor a;
     private Tensor b;
@@ -50,9 +53,10 @@ public class GemmBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         be = JmhBackends.start(backend);
-        a = be.rand(n, n, 1L).detach();
-        b = be.rand(n, n, 2L).detach();
-        c = be.empty(n, n, DType.FLOAT32).detach();
+        DType dt = DType.valueOf(dtype);
+        a = be.rand(n, n, 1L, dt).detach();
+        b = be.rand(n, n, 2L, dt).detach();
+        c = be.empty(n, n, dt).detach();
         transA = transpose.charAt(0) == 'T';
         transB = transpose.charAt(1) == 'T';
     }

@@ -33,9 +33,11 @@ class CliSmokeTest {
         }
         assertTrue(Pattern.compile("(?m)^  cpu +available +priority  10  (Vector API|plain Java)").matcher(r.out()).find(),
                 r::toString);
-        assertTrue(r.out().contains("\n  nogpu   unavailable  priority  50  " + NoGpuProvider.REASON + "\n"),
-                "an unavailable backend is listed with its reason:\n" + r.out());
-        assertTrue(r.out().contains("\nbest: cpu (highest priority of the available ones)"), r::toString);
+        assertTrue(Pattern.compile("(?m)^  nogpu +unavailable +priority +50  " + Pattern.quote(NoGpuProvider.REASON) + "$")
+                .matcher(r.out()).find(), "an unavailable backend is listed with its reason:\n" + r.out());
+        // the real GPU backends join where an OpenCL driver is installed (PoCL on CI): best is whatever ranks first
+        assertTrue(r.out().contains("\nbest: " + dev.nabla.Backends.best().name()
+                + " (highest priority of the available ones)"), r::toString);
         assertTrue(r.out().contains("OpenCL platforms and devices") || r.out().contains("OpenCL: none ("), r::toString);
     }
 
@@ -122,8 +124,10 @@ class CliSmokeTest {
         Cli.Result r = Cli.run("jmh", "GemmBenchmark.gemm", "-p", "n=32", "-p", "transpose=TN", "-f", "0", "-wi", "0",
                 "-i", "1", "-r", "100ms", "-rf", "json", "-rff", json.toString());
         assertEquals(ExitCodes.OK, r.exit(), r::toString);
-        assertTrue(r.out().contains("not benchmarked, unavailable: nogpu: " + NoGpuProvider.REASON + "\nbackends: cpu, twin"),
-                r::toString);
+        java.util.List<String> available = new java.util.ArrayList<>(dev.nabla.Backends.names());
+        available.remove("nogpu");
+        assertTrue(r.out().contains("not benchmarked, unavailable: nogpu: " + NoGpuProvider.REASON + "\nbackends: "
+                + String.join(", ", available)), r::toString);
         String results = Files.readString(json);
         assertTrue(results.contains("\"benchmark\" : \"dev.nabla.bench.jmh.GemmBenchmark.gemm\""), results);
         assertTrue(results.contains("\"backend\" : \"cpu\""), results);

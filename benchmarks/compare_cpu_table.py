@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Joins compare-cpu.sh's JMH results and reference.json into the table: work, nabla, reference, ratio."""
+import json
+import os
+import sys
+
+d = sys.argv[1]
+
+
+def jmh(name):
+    rows = {}
+    path = os.path.join(d, f"jmh-{name}.json")
+    if not os.path.exists(path):
+        return rows
+    for r in json.load(open(path)):
+        bench = r["benchmark"].split(".")[-1]
+        params = tuple(sorted(r.get("params", {}).items()))
+        rows[(bench, params)] = r
+    return rows
+
+
+def score(rows, bench, **params):
+    for (b, p), r in rows.items():
+        pd = dict(p)
+        if b == bench and all(pd.get(k) == v for k, v in params.items()):
+            return r["primaryMetric"]["score"] * 1e-6, r      # µs → s
+    return None, None
+
+
+def alloc(r):
+    sec = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm") if r else None
+    return sec["score"] if sec else float("nan")
+
+
+ref = json.load(open(os.path.join(d, "reference.json"))) if os.path.exists(os.path.join(d, "reference.json")) else {}
+print("work, nabla, reference, ratio")
+
+
+def line(work, nabla, reference, ratio, note=""):
+    print(f"{work}, {nabla}, {reference}, {ratio}{(' (' + note + ')') if note else ''}")
+
+
+sg = jmh("sgemm")
+for n in (256, 512, 1024, 2048):
+    s, _ = score(sg, "gemm", n=str(n), transpose="NN", dtype="FLOAT32")
+    r = ref.get(f"sgemm {n}")
+    ours = 2 * n ** 3 / s / 1e9 if s else None
+    line(f"SGEMM {n}", f"{ours:.1f} GFLOP/s" if ours else "missing",
+         f"numpy {r['gflops']:.1f} GFLOP/s" if r else "numpy missing",
+         f"{ours / r['gflops']:.2f}" if ours and r else "-", "target >= 0.90" if n >= 512 else "target >= 0.75")
+mlp = jmh("mlp")
+for shape in ("256x1024x784:NN", "784x1024x256:TN", "256x784x1024:NT"):
+    m, n, k = (int(v) for v in shape.split(":")[0].split("x"))
+    s, _ = score(mlp, "gemm", shape=shape)
+    r = ref.get(f"sgemm {shape}")
+    ours = 2 * m * n * k / s / 1e9 if s else None
+    line(f"SGEMM {shape}", f"{ours:.1f} GFLOP/s" if ours else "missing",
+         f"numpy {r['gflops']:.1f} GFLOP/s" if r else "numpy missing",
+         f"{ours / r['gflops']:.2f}" if ours and r else "-", "target >= 0.90")
+s, _ = score(jmh("dgemm"), "gemm", n="1024", dtype="FLOAT64")
+r = ref.get("dgemm 1024")
+ours = 2 * 1024 ** 3 / s / 1e9 if s else None
+line("DGEMM 1024", f"{ours:.1f} GFLOP/s" if ours else "missing", f"numpy {r['gflops']:.1f} GFLOP/s" if r else "numpy missing",
+     f"{ours / r['gflops']:.2f}" if ours and r else "-", "target >= 0.80")
+bw = jmh("bandwidth")
+elements = 16777216
+copy_s, _ = score(bw, "copy")
+copy_gbs = elements * 8 / copy_s / 1e9 if copy_s else None
+for bench, label, bytes_per in (("sigmoid", "sigmoid", 8), ("sigmoidGrad", "sigmoid' (from output)", 8),
+                                ("hadamard", "hadamard", 12), ("biasSigmoid", "bias + sigmoid", 8),
+                                ("deltaEpilogue", "delta epilogue d*sigmoid'(a), in place", 12)):
+    s, _ = score(bw, bench)
+    gbs = elements * bytes_per / s / 1e9 if s else None
+    line(f"{label}, 16M floats", f"{gbs:.1f} GB/s" if gbs else "missing",
+         f"System.arraycopy {copy_gbs:.1f} GB/s" if copy_gbs else "copy missing",
+         f"{gbs / copy_gbs:.2f}" if gbs and copy_gbs else "-", "target >= 0.80")
+st = jmh("step")
+for model in ("sigmoid-mse", "relu-ce"):
+    s, r = score(st, "step", model=model, hidden="1024x1024", batch="256")
+    t = ref.get(f"step {model} torch")
+    npy = ref.get(f"step {model} numpy")
+    ms = s * 1e3 if s else None
+    line(f"step 784-1024-1024-10 b256 {model} vs PyTorch", f"{ms:.1f} ms" if ms else "missing",
+         f"torch {t['seconds'] * 1e3:.1f} ms ({t['threads']} thr)" if t else "torch missing",
+         f"{ms / (t['seconds'] * 1e3):.2f}" if ms and t else "-", "target <= 0.75")
+    line(f"step 784-1024-1024-10 b256 {model} vs numpy", f"{ms:.1f} ms" if ms else "missing",
+         f"numpy {npy['seconds'] * 1e3:.1f} ms" if npy else "numpy missing",
+         f"{ms / (npy['seconds'] * 1e3):.2f}" if ms and npy else "-", "target <= 1.0")
+    line(f"allocation per step {model}", f"{alloc(r):.0f} B/op" if r else "missing", "-", "-", "target ~0")
+for k, v in ref.items():
+    if k.startswith("missing"):
+        line(k, "-", "-", "-", v)

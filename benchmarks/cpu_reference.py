@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""CPU reference numbers for benchmarks/compare-cpu.sh, measured on this machine.
+
+numpy (its BLAS: OpenBLAS when libopenblas0-pthread is installed) for SGEMM at n = 256..2048, the MLP products and
+DGEMM 1024; the training step of the 784-1024-1024-10 MLP at batch 256 (sigmoid + MSE, and ReLU + softmax CE, plain
+SGD) written by hand in numpy and in PyTorch (CPU, the better of 1 and 2 threads). Medians after warm-up.
+Usage: cpu_reference.py OUT_JSON. Prints what it measured; a missing package is reported, not fatal.
+"""
+import json
+import statistics
+import sys
+import time
+
+
+def median_seconds(fn, min_time=1.0, min_reps=5):
+    for _ in range(3):
+        fn()
+    times = []
+    start = time.perf_counter()
+    while len(times) < min_reps or time.perf_counter() - start < min_time:
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def numpy_rows(out):
+    import numpy as np
+    rng = np.random.default_rng(1)
+    for n in (256, 512, 1024, 2048):
+        a = rng.random((n, n), dtype=np.float32)
+        b = rng.random((n, n), dtype=np.float32)
+        c = np.empty((n, n), dtype=np.float32)
+        s = median_seconds(lambda: np.matmul(a, b, out=c))
+        out[f"sgemm {n}"] = {"seconds": s, "gflops": 2 * n ** 3 / s / 1e9}
+    for m, n, k, t in ((256, 1024, 784, "NN"), (784, 1024, 256, "TN"), (256, 784, 1024, "NT")):
+        a = rng.random((k, m) if t[0] == "T" else (m, k), dtype=np.float32)
+        b = rng.random((n, k) if t[1] == "T" else (k, n), dtype=np.float32)
+        c = np.empty((m, n), dtype=np.float32)
+        aa = a.T if t[0] == "T" else a
+        bb = b.T if t[1] == "T" else b
+        s = median_seconds(lambda: np.matmul(aa, bb, out=c))
+        out[f"sgemm {m}x{n}x{k}:{t}"] = {"seconds": s, "gflops": 2 * m * n * k / s / 1e9}
+    a = rng.random((1024, 1024))
+    b = rng.random((1024, 1024))
+    c = np.empty((1024, 1024))
+    s = median_seconds(lambda: np.matmul(a, b, out=c))
+    out["dgemm 1024"] = {"seconds": s, "gflops": 2 * 1024 ** 3 / s / 1e9}
+    for model in ("sigmoid-mse", "relu-ce"):
+        out[f"step {model} numpy"] = {"seconds": median_seconds(numpy_step(np, model), min_time=3)}
+
+
+def numpy_step(np, model):
+    """One SGD step of 784-1024-1024-10 at batch 256, by hand (the layout of docs/backprop.md: X·W + b)."""
+    rng = np.random.default_rng(2)
+    sizes = [784, 1024, 1024, 10]
+    ws = [(rng.standard_normal((i, o)) * np.sqrt(2.0 / (i + o))).astype(np.float32) for i, o in zip(sizes, sizes[1:])]
+    bs = [np.zeros(o, dtype=np.float32) for o in sizes[1:]]
+    x = rng.random((256, 784), dtype=np.float32)
+    labels = rng.integers(0, 10, 256)
+    t = np.zeros((256, 10), dtype=np.float32)
+    t[np.arange(256), labels] = 1
+    lr = np.float32(0.1)
+    n = np.float32(256)
+
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    def step():
+        with np.errstate(over="ignore"):
+            acts = [x]
+            for i, (w, b) in enumerate(zip(ws, bs)):
+                z = acts[-1] @ w + b
+                last = i == len(ws) - 1
+                if model == "sigmoid-mse":
+                    acts.append(sigmoid(z))
+                elif last:
+                    e = np.exp(z - z.max(axis=1, keepdims=True))
+                    acts.append(e / e.sum(axis=1, keepdims=True))
+                else:
+                    acts.append(np.maximum(z, 0))
+            f = acts[-1]
+            delta = (f - t) / n
+            if model == "sigmoid-mse":
+                delta *= f * (1 - f)
+            for i in range(len(ws) - 1, -1, -1):
+                dw = acts[i].T @ delta
+                db = delta.sum(axis=0)
+                if i > 0:
+                    a = acts[i]
+                    delta = (delta @ ws[i].T) * (a * (1 - a) if model == "sigmoid-mse" else (a > 0))
+                ws[i] -= lr * dw
+                bs[i] -= lr * db
+
+    return step
+
+
+def torch_rows(out):
+    import torch
+    for model in ("sigmoid-mse", "relu-ce"):
+        best = None
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            torch.manual_seed(3)
+            act = torch.nn.Sigmoid if model == "sigmoid-mse" else torch.nn.ReLU
+            layers = [torch.nn.Linear(784, 1024), act(), torch.nn.Linear(1024, 1024), act(), torch.nn.Linear(1024, 10)]
+            if model == "sigmoid-mse":
+                layers.append(torch.nn.Sigmoid())
+            net = torch.nn.Sequential(*layers)
+            opt = torch.optim.SGD(net.parameters(), lr=0.1)
+            x = torch.rand(256, 784)
+            labels = torch.randint(0, 10, (256,))
+            t = torch.nn.functional.one_hot(labels, 10).float()
+            loss_fn = torch.nn.MSELoss() if model == "sigmoid-mse" else torch.nn.CrossEntropyLoss()
+            target = t if model == "sigmoid-mse" else labels
+
+            def step():
+                opt.zero_grad(set_to_none=True)
+                loss_fn(net(x), target).backward()
+                opt.step()
+
+            s = median_seconds(step, min_time=3)
+            if best is None or s < best[0]:
+                best = (s, threads)
+        out[f"step {model} torch"] = {"seconds": best[0], "threads": best[1], "torch": torch.__version__}
+
+
+def main():
+    out = {}
+    for name, fn in (("numpy", numpy_rows), ("torch", torch_rows)):
+        try:
+            fn(out)
+        except ImportError as e:
+            out[f"missing {name}"] = str(e)
+            print(f"reference missing: {name} ({e})", file=sys.stderr)
+    with open(sys.argv[1], "w") as f:
+        json.dump(out, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
