@@ -27,12 +27,12 @@ final class FloatGemm {
     static final int MR = 6;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
-    /** Depth of a packed panel (KC×NR of B is 16 KiB in float on AVX2: half of L1). */
-    static final int KC = 256;
-    /** Rows of a packed block of A (MC×KC in L2); a multiple of MR. */
-    static final int MC = 72;
-    /** Columns of a packed block of B (KC×NC); a multiple of NR. */
-    static final int NC = 1024;
+    /** Depth of a packed panel (KC×NR of B: 16 KiB in float on AVX2, half of L1). {@code -Dnabla.cpu.gemm.kc}. */
+    static final int KC = Math.max(8, Integer.getInteger("nabla.cpu.gemm.kc", 256));
+    /** Rows of a packed block of A (MC×KC in L2), a multiple of MR. {@code -Dnabla.cpu.gemm.mc}. */
+    static final int MC = Math.max(1, Integer.getInteger("nabla.cpu.gemm.mc", 72) / MR) * MR;
+    /** Columns of a packed block of B (KC×NC in L2/L3), a multiple of NR. {@code -Dnabla.cpu.gemm.nc}. */
+    static final int NC = Math.max(1, Integer.getInteger("nabla.cpu.gemm.nc", 1024) / NR) * NR;
     /** Below this many multiply-adds a product runs on the calling thread only. */
     static final long PARALLEL_MIN_MADDS = 1L << 18;
 
@@ -103,8 +103,10 @@ final class FloatGemm {
                                 float[] b, float beta, float[] c, int i0, int i1, int j0, int j1, Buffers buf) {
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            int kSteps = (k + KC - 1) / KC;                    // equal depths: no thin last panel
+            int kcEven = (k + kSteps - 1) / kSteps;
+            for (int pc = 0; pc < k; pc += kcEven) {
+                int kc = Math.min(kcEven, k - pc);
                 packB(transB, b, n, k, pc, kc, jc, nc, buf.packB);
                 boolean first = pc == 0;
                 float betaHere = first ? beta : 1;

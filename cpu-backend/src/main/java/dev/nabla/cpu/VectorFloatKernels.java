@@ -5,7 +5,6 @@ import dev.nabla.spi.Broadcast;
 import dev.nabla.spi.RowReduction;
 import dev.nabla.spi.UnaryOp;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -268,16 +267,14 @@ final class VectorFloatKernels implements FloatKernels {
     public void sumColumns(float[] x, int rows, int cols, float[] out, int colFrom, int colTo) {
         java.util.Arrays.fill(out, colFrom, colTo, 0);
         int upper = colFrom + S.loopBound(colTo - colFrom);
-        VectorMask<Float> tail = S.indexInRange(upper, colTo);
         for (int r = 0; r < rows; r++) {
             int base = r * cols;
             int j = colFrom;
             for (; j < upper; j += L) {
                 load(out, j).add(load(x, base + j)).intoArray(out, j);
             }
-            if (j < colTo) {
-                FloatVector.fromArray(S, out, j, tail).add(FloatVector.fromArray(S, x, base + j, tail))
-                        .intoArray(out, j, tail);
+            for (; j < colTo; j++) {                             // the same single add per element
+                out[j] += x[base + j];
             }
         }
     }
@@ -289,19 +286,22 @@ final class VectorFloatKernels implements FloatKernels {
         }
     }
 
-    /** max of x[base, base + cols); −∞ for an empty row. */
+    /** max of x[base, base + cols); −∞ for an empty row (max is exact: the order does not matter). */
     private static float rowMax(float[] x, int base, int cols) {
         int upper = S.loopBound(cols);
-        FloatVector acc = splat(Float.NEGATIVE_INFINITY);
+        float mx = Float.NEGATIVE_INFINITY;
         int j = 0;
-        for (; j < upper; j += L) {
-            acc = acc.max(load(x, base + j));
+        if (upper > 0) {
+            FloatVector acc = splat(Float.NEGATIVE_INFINITY);
+            for (; j < upper; j += L) {
+                acc = acc.max(load(x, base + j));
+            }
+            mx = FloatLanes.max(acc);
         }
-        if (j < cols) {
-            VectorMask<Float> m = S.indexInRange(j, cols);
-            acc = acc.max(FloatVector.fromArray(S, x, base + j, m).blend(Float.NEGATIVE_INFINITY, m.not()));
+        for (; j < cols; j++) {
+            mx = Math.max(mx, x[base + j]);
         }
-        return FloatLanes.max(acc);
+        return mx;
     }
 
     /** Σ x[from..to): vector lanes over blocks of SUM_BLOCK, each block's lane sum added to a double in order. */
@@ -316,11 +316,11 @@ final class VectorFloatKernels implements FloatKernels {
             for (; i < upper; i += L) {
                 acc = acc.add(load(x, i));
             }
-            if (i < blockEnd) {
-                acc = acc.add(FloatVector.fromArray(S, x, i, S.indexInRange(i, blockEnd)));
-                i = blockEnd;
+            float partial = FloatLanes.sum(acc);
+            for (; i < blockEnd; i++) {                          // the block's remainder, in order
+                partial += x[i];
             }
-            total += FloatLanes.sum(acc);
+            total += partial;
         }
         return total;
     }
@@ -333,9 +333,8 @@ final class VectorFloatKernels implements FloatKernels {
         for (; i < upper; i += L) {
             load(x, i).fma(av, load(y, i)).intoArray(y, i);
         }
-        if (i < to) {
-            VectorMask<Float> m = S.indexInRange(i, to);
-            FloatVector.fromArray(S, x, i, m).fma(av, FloatVector.fromArray(S, y, i, m)).intoArray(y, i, m);
+        for (; i < to; i++) {                                    // Math.fma: the vector body's rounding exactly
+            y[i] = Math.fma(x[i], alpha, y[i]);
         }
     }
 
@@ -408,14 +407,14 @@ final class VectorFloatKernels implements FloatKernels {
                 sum += expShifted(s.a, 0, mx, s.out, 0, L);
                 System.arraycopy(s.out, 0, out, base + len, n);
             }
-            FloatVector inv = splat((float) (1.0 / sum));
+            float invSum = (float) (1.0 / sum);
+            FloatVector inv = splat(invSum);
             int j = 0;
             for (; j < len; j += L) {
                 load(out, base + j).mul(inv).intoArray(out, base + j);
             }
-            if (j < cols) {
-                VectorMask<Float> m = S.indexInRange(j, cols);
-                FloatVector.fromArray(S, out, base + j, m).mul(inv).intoArray(out, base + j, m);
+            for (; j < cols; j++) {
+                out[base + j] *= invSum;
             }
         }
     }
@@ -500,7 +499,7 @@ final class VectorFloatKernels implements FloatKernels {
         return loss;
     }
 
-    // ---- optimizers (no transcendental functions: masked remainders are exact) ---------------------------------------
+    // ---- optimizers (no transcendental functions: scalar remainders with Math.fma round exactly as the vectors) -----
 
     @Override
     public void sgdStep(float[] w, float[] g, float[] v, float lr, float momentum, float weightDecay, int from,
@@ -510,61 +509,53 @@ final class VectorFloatKernels implements FloatKernels {
         FloatVector decay = splat(weightDecay);
         FloatVector negLr = splat(-lr);
         FloatVector mu = splat(momentum);
-        for (; i < upper; i += L) {
-            sgd(w, g, v, i, null, decay, negLr, mu);
-        }
-        if (i < to) {
-            sgd(w, g, v, i, S.indexInRange(i, to), decay, negLr, mu);
+        if (v != null) {                                         // g' = g + λw; v = μv + g'; w = w − lr·v
+            for (; i < upper; i += L) {
+                FloatVector wv = load(w, i);
+                FloatVector vv = load(v, i).fma(mu, wv.fma(decay, load(g, i)));
+                vv.intoArray(v, i);
+                vv.fma(negLr, wv).intoArray(w, i);
+            }
+            for (; i < to; i++) {
+                float vi = Math.fma(v[i], momentum, Math.fma(w[i], weightDecay, g[i]));
+                v[i] = vi;
+                w[i] = Math.fma(vi, -lr, w[i]);
+            }
+        } else {                                                 // w = w − lr·(g + λw)
+            for (; i < upper; i += L) {
+                FloatVector wv = load(w, i);
+                wv.fma(decay, load(g, i)).fma(negLr, wv).intoArray(w, i);
+            }
+            for (; i < to; i++) {
+                w[i] = Math.fma(Math.fma(w[i], weightDecay, g[i]), -lr, w[i]);
+            }
         }
     }
 
-    private static FloatVector load(float[] a, int i, VectorMask<Float> m) {
-        return m == null ? FloatVector.fromArray(S, a, i) : FloatVector.fromArray(S, a, i, m);
-    }
-
-    private static void store(FloatVector v, float[] a, int i, VectorMask<Float> m) {
-        if (m == null) {
-            v.intoArray(a, i);
-        } else {
-            v.intoArray(a, i, m);
-        }
-    }
-
-    /** g' = g + λw; with v: v = μv + g', w = w − lr·v; without: w = w − lr·g'. Unmasked when {@code m} is null. */
-    private static void sgd(float[] w, float[] g, float[] v, int i, VectorMask<Float> m, FloatVector decay,
-                            FloatVector negLr, FloatVector mu) {
-        FloatVector wv = load(w, i, m);
-        FloatVector step = wv.fma(decay, load(g, i, m));
-        if (v != null) {
-            step = load(v, i, m).fma(mu, step);
-            store(step, v, i, m);
-        }
-        store(step.fma(negLr, wv), w, i, m);
-    }
-
+    /** g' = g + λw; m = β₁m + (1−β₁)g'; v = β₂v + (1−β₂)g'²; w −= lr·(m·invC1)/(√(v·invC2) + ε). */
     @Override
     public void adamStep(float[] w, float[] g, float[] m, float[] v, float lr, float beta1, float beta2,
                          float epsilon, float weightDecay, float invC1, float invC2, int from, int to) {
         int i = from;
         int upper = from + S.loopBound(to - from);
+        FloatVector decay = splat(weightDecay);
+        FloatVector negLr = splat(-lr);
         for (; i < upper; i += L) {
-            adam(w, g, m, v, i, null, lr, beta1, beta2, epsilon, weightDecay, invC1, invC2);
+            FloatVector wv = load(w, i);
+            FloatVector gd = wv.fma(decay, load(g, i));
+            FloatVector mv = load(m, i).mul(beta1).add(gd.mul(1 - beta1));
+            FloatVector vv = load(v, i).mul(beta2).add(gd.mul(gd).mul(1 - beta2));
+            mv.intoArray(m, i);
+            vv.intoArray(v, i);
+            mv.mul(invC1).div(vv.mul(invC2).sqrt().add(epsilon)).fma(negLr, wv).intoArray(w, i);
         }
-        if (i < to) {
-            adam(w, g, m, v, i, S.indexInRange(i, to), lr, beta1, beta2, epsilon, weightDecay, invC1, invC2);
+        for (; i < to; i++) {
+            float gd = Math.fma(w[i], weightDecay, g[i]);
+            float mi = m[i] * beta1 + gd * (1 - beta1);
+            float vi = v[i] * beta2 + gd * gd * (1 - beta2);
+            m[i] = mi;
+            v[i] = vi;
+            w[i] = Math.fma(mi * invC1 / ((float) Math.sqrt(vi * invC2) + epsilon), -lr, w[i]);
         }
-    }
-
-    /** g' = g + λw; m = β₁m + (1−β₁)g'; v = β₂v + (1−β₂)g'²; w −= lr·(m·invC1)/(√(v·invC2) + ε). */
-    private static void adam(float[] w, float[] g, float[] m, float[] v, int i, VectorMask<Float> k, float lr,
-                             float beta1, float beta2, float epsilon, float weightDecay, float invC1, float invC2) {
-        FloatVector wv = load(w, i, k);
-        FloatVector gd = wv.fma(splat(weightDecay), load(g, i, k));
-        FloatVector mv = load(m, i, k).mul(beta1).add(gd.mul(1 - beta1));
-        FloatVector vv = load(v, i, k).mul(beta2).add(gd.mul(gd).mul(1 - beta2));
-        FloatVector step = mv.mul(invC1).div(vv.mul(invC2).sqrt().add(epsilon));
-        store(mv, m, i, k);
-        store(vv, v, i, k);
-        store(step.fma(splat(-lr), wv), w, i, k);
     }
 }
