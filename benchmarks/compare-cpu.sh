@@ -33,12 +33,25 @@ jmh() {   # name, JMH arguments
     || { echo "compare-cpu: JMH $name failed, see $out/jmh-$name.log" >&2; exit 1; }
 }
 echo "compare-cpu: $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1); $(nproc) cores; $(lscpu | sed -n 's/^Model name: *//p')" >&2
-echo "compare-cpu: running Nabla's JMH rows (a few minutes)" >&2
+# The machine's speed drifts (a shared VM): each reference runs just before and just after Nabla's rows of its
+# group, and the table takes the reference's better run.
+reference() {   # output name, groups
+  local name="$1"; shift
+  OMP_WAIT_POLICY=PASSIVE "$py" "$root/benchmarks/cpu_reference.py" "$out/reference-$name.json" "$@" >&2 || true
+}
+rm -f "$out"/reference*.json "$out"/jmh-*.json
+echo "compare-cpu: GEMM: numpy, Nabla's JMH rows, numpy again" >&2
+reference gemm-before gemm
 jmh sgemm 'GemmBenchmark' -p n=256,512,1024,2048 -p transpose=NN -p dtype=FLOAT32
 jmh dgemm 'GemmBenchmark' -p n=1024 -p transpose=NN -p dtype=FLOAT64
 jmh mlp 'MlpGemmBenchmark'
+reference gemm-after gemm
+echo "compare-cpu: elementwise ops against System.arraycopy (both in JMH)" >&2
 jmh bandwidth 'BandwidthBenchmark' -p elements=16777216
+echo "compare-cpu: training step: numpy and PyTorch, Nabla's JMH rows, numpy and PyTorch again" >&2
+reference step-before step
+# A training step reaches steady state (every loop C2-compiled, allocation down to a few KB) only after ~100 steps.
+if [ -n "${QUICK:-}" ]; then it=(-f 1 -wi 8 -w 2 -i 3 -r 1); else it=(-f 1 -wi 12 -w 2 -i 5 -r 2); fi
 jmh step 'TrainingStepBenchmark.step$' -p batch=256 -p hidden=1024x1024 -p model=sigmoid-mse,relu-ce -p optimizer=sgd
-echo "compare-cpu: running the numpy and PyTorch references" >&2
-OMP_WAIT_POLICY=PASSIVE "$py" "$root/benchmarks/cpu_reference.py" "$out/reference.json" || true
+reference step-after step
 "$py" "$root/benchmarks/compare_cpu_table.py" "$out" | tee "$out/table.csv"

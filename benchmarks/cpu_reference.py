@@ -4,7 +4,8 @@
 numpy (its BLAS: OpenBLAS when libopenblas0-pthread is installed) for SGEMM at n = 256..2048, the MLP products and
 DGEMM 1024; the training step of the 784-1024-1024-10 MLP at batch 256 (sigmoid + MSE, and ReLU + softmax CE, plain
 SGD) written by hand in numpy and in PyTorch (CPU, the better of 1 and 2 threads). Medians after warm-up.
-Usage: cpu_reference.py OUT_JSON. Prints what it measured; a missing package is reported, not fatal.
+Usage: cpu_reference.py OUT_JSON [gemm] [step]: the groups to measure (default both). Prints what it measured; a missing
+package is reported, not fatal.
 """
 import json
 import statistics
@@ -24,7 +25,7 @@ def median_seconds(fn, min_time=1.0, min_reps=5):
     return statistics.median(times)
 
 
-def numpy_rows(out):
+def numpy_gemm(out):
     import numpy as np
     rng = np.random.default_rng(1)
     for n in (256, 512, 1024, 2048):
@@ -46,6 +47,10 @@ def numpy_rows(out):
     c = np.empty((1024, 1024))
     s = median_seconds(lambda: np.matmul(a, b, out=c))
     out["dgemm 1024"] = {"seconds": s, "gflops": 2 * 1024 ** 3 / s / 1e9}
+
+
+def numpy_steps(out):
+    import numpy as np
     for model in ("sigmoid-mse", "relu-ce"):
         out[f"step {model} numpy"] = {"seconds": median_seconds(numpy_step(np, model), min_time=3)}
 
@@ -127,7 +132,13 @@ def torch_rows(out):
 
 def main():
     out = {}
-    for name, fn in (("numpy", numpy_rows), ("torch", torch_rows)):
+    groups = sys.argv[2:] or ["gemm", "step"]
+    work = []
+    if "gemm" in groups:
+        work.append(("numpy", numpy_gemm))
+    if "step" in groups:
+        work += [("numpy", numpy_steps), ("torch", torch_rows)]
+    for name, fn in work:
         try:
             fn(out)
         except ImportError as e:
