@@ -42,8 +42,8 @@ reference() {   # output name, groups
 rm -f "$out"/reference*.json "$out"/jmh-*.json
 echo "compare-cpu: GEMM: numpy, Nabla's JMH rows, numpy again" >&2
 reference gemm-before gemm
-jmh sgemm 'GemmBenchmark' -p n=256,512,1024,2048 -p transpose=NN -p dtype=FLOAT32
-jmh dgemm 'GemmBenchmark' -p n=1024 -p transpose=NN -p dtype=FLOAT64
+jmh sgemm '\.GemmBenchmark\.' -p n=256,512,1024,2048 -p transpose=NN -p dtype=FLOAT32
+jmh dgemm '\.GemmBenchmark\.' -p n=1024 -p transpose=NN -p dtype=FLOAT64
 jmh mlp 'MlpGemmBenchmark'
 reference gemm-after gemm
 echo "compare-cpu: elementwise ops against System.arraycopy (both in JMH)" >&2

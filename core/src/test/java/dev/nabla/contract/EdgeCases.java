@@ -10,7 +10,9 @@ import dev.nabla.nn.Loss;
 import dev.nabla.nn.Network;
 import dev.nabla.nn.Optimizer;
 import dev.nabla.nn.Optimizers;
+import dev.nabla.spi.BinaryOp;
 import dev.nabla.spi.RowReduction;
+import dev.nabla.spi.UnaryOp;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -93,6 +95,19 @@ public final class EdgeCases {
         c.add("sum of 0×0 is 0", be -> assertEquals(0.0, t(be, 0, 0).sum().item()));
         c.add("sum of 4×0 is 0", be -> assertEquals(0.0, t(be, 4, 0).sum().item()));
         c.add("mean of 0×4 is NaN", be -> assertTrue(Double.isNaN(t(be, 0, 4).mean().item())));
+        // Found on opencl: PoCL's tanh stops at 1 − ulp, and fmax(NaN, ε) = ε made the log-losses of NaN finite.
+        c.add("tanh is exactly ±1 where it saturates (±10, ±20, ±∞)", be -> assertArrayEquals(
+                new float[]{1, 1, 1, -1, -1, -1},
+                be.fromArray(new float[]{10, 20, Float.POSITIVE_INFINITY, -10, -20, Float.NEGATIVE_INFINITY}, 1, 6)
+                        .tanh().toFloatArray()));
+        for (BinaryOp term : new BinaryOp[]{BinaryOp.CROSS_ENTROPY, BinaryOp.BINARY_CROSS_ENTROPY}) {
+            c.add(term + " loss of a NaN output is NaN", be -> {
+                Tensor f = be.fromArray(new float[]{Float.NaN, 0.5f}, 1, 2), t = be.fromArray(new float[]{1, 0}, 1, 2);
+                Tensor d = be.zeros(1, 2), loss = be.zeros(1, 1);
+                be.ops().lossAndDelta(term, UnaryOp.IDENTITY_GRAD_FROM_OUTPUT, f, t, d, loss);
+                assertTrue(Double.isNaN(loss.item()), "loss " + loss.item());
+            });
+        }
         c.add("reduceRows(SUM) of 3×0 is 3×1 zeros", be -> {
             Tensor out = be.full(3, 1, 7.0);
             be.ops().reduceRows(RowReduction.SUM, t(be, 3, 0), out);
