@@ -338,9 +338,28 @@ public final class AparapiBackend implements ComputeBackend {
         }
     }
 
-    /** Aparapi's version, from its jar (for descriptions). */
+    /**
+     * Aparapi's version, for descriptions: from its Maven pom.properties, which survives shading (a shaded jar's
+     * manifest is the application's, so the package's implementation version would name the application's), else
+     * from its own manifest when that manifest is Aparapi's.
+     */
     static String aparapiVersion() {
-        String v = Kernel.class.getPackage().getImplementationVersion();
-        return v == null ? "Aparapi" : "Aparapi " + v;
+        try (java.io.InputStream in = Kernel.class.getResourceAsStream("/META-INF/maven/com.aparapi/aparapi/pom.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.isBlank()) {
+                    return "Aparapi " + v.trim();
+                }
+            }
+        } catch (java.io.IOException e) {
+            // fall through to the manifest
+        }
+        Package pkg = Kernel.class.getPackage();
+        String title = pkg.getImplementationTitle();
+        String v = pkg.getImplementationVersion();
+        return v != null && title != null && title.toLowerCase(java.util.Locale.ROOT).contains("aparapi")
+                ? "Aparapi " + v : "Aparapi";
     }
 }

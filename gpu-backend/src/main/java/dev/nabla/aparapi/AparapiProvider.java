@@ -20,9 +20,18 @@ public final class AparapiProvider implements BackendProvider {
         return AparapiBackend.NAME;
     }
 
+    /**
+     * 15, above cpu (10) and below opencl, on a GPU or accelerator; 4, below cpu, when the device it would use is a
+     * CPU (PoCL), where the cpu backend is far faster, so {@code Backends.best()} does not choose it there.
+     */
     @Override
     public int priority() {
-        return 15;
+        try {
+            AparapiDevices.Choice choice = AparapiDevices.choose();
+            return choice.device() != null && choice.device().getType() == com.aparapi.device.Device.TYPE.CPU ? 4 : 15;
+        } catch (Throwable t) {   // unavailable: the probe says why; the rank does not matter
+            return 15;
+        }
     }
 
     @Override

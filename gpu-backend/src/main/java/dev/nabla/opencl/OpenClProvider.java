@@ -10,7 +10,7 @@ import org.jocl.CLException;
 import java.util.List;
 
 /**
- * Registers the {@code opencl} backend (priority 100, above cpu). The probe loads JOCL and lists devices without
+ * Registers the {@code opencl} backend (priority 100, above cpu, on a GPU; 5 on a CPU device). The probe loads JOCL and lists devices without
  * creating a context; a missing native library, ICD, platform or device makes it unavailable with the exact reason.
  */
 public final class OpenClProvider implements BackendProvider {
@@ -19,9 +19,24 @@ public final class OpenClProvider implements BackendProvider {
         return OpenClBackend.NAME;
     }
 
+    /** Priority on a GPU or accelerator. */
+    static final int PRIORITY_GPU = 100;
+    /** Priority when the device it would use is a CPU driver such as PoCL: correct, but slower than cpu (10). */
+    static final int PRIORITY_CPU_DEVICE = 5;
+
+    /**
+     * 100, above cpu, on a GPU or accelerator; 5, below cpu, when the device it would use is a CPU (PoCL and other
+     * CPU drivers run the kernels correctly but far slower than the cpu backend), so {@code Backends.best()} does not
+     * choose it there. It can still be asked for by name.
+     */
     @Override
     public int priority() {
-        return 100;
+        try {
+            ClDevice chosen = ClDiscovery.select(ClDiscovery.devices(), ClDiscovery.requestedSelector());
+            return chosen.type().contains("CPU") ? PRIORITY_CPU_DEVICE : PRIORITY_GPU;
+        } catch (LinkageError | RuntimeException e) {   // unavailable: the probe says why; the rank does not matter
+            return PRIORITY_GPU;
+        }
     }
 
     @Override
