@@ -109,8 +109,12 @@ class CliSmokeTest {
     void parityComparesCpuWithTheReference() {
         Cli.Result r = Cli.run("parity", "--networks", "2");
         assertEquals(ExitCodes.OK, r.exit(), r::toString);
+        // the reference, then the available backends from the lowest priority up (twin is the lowest; the GPU
+        // backends come before or after cpu depending on whether their OpenCL device is a CPU or a GPU)
         assertTrue(r.out().startsWith("not compared, unavailable: nogpu: " + NoGpuProvider.REASON
-                + "\ncomparing reference, twin, cpu"), r::toString);
+                + "\ncomparing reference, twin, "), r::toString);
+        assertTrue(Pattern.compile("(?m)^comparing reference, twin, (\\w+, )*cpu(, \\w+)* on 2 random networks")
+                .matcher(r.out()).find(), r::toString);
         // baselines first: twin (the reference under another name) agrees with the reference exactly
         assertTrue(Pattern.compile("(?m)^twin +reference +0\\.0000 +\\S+  ok$").matcher(r.out()).find(), r::toString);
         assertTrue(Pattern.compile("(?m)^cpu +reference +0\\.\\d{4} +\\S+  ok$").matcher(r.out()).find(), r::toString);
