@@ -193,7 +193,12 @@ public final class Backends {
                 loadProblems.add("a provider could not be loaded: " + e);
             }
         }
-        found.sort(Comparator.comparingInt(BackendProvider::priority).reversed()
+        // priority() may look at the machine (a GPU provider ranks lower on a CPU device): ask each provider once
+        Map<BackendProvider, Integer> priority = new java.util.IdentityHashMap<>();
+        for (BackendProvider p : found) {
+            priority.put(p, p.priority());
+        }
+        found.sort(Comparator.comparingInt((BackendProvider p) -> priority.get(p)).reversed()
                 .thenComparing(BackendProvider::name));
         Map<String, BackendProvider> byName = new LinkedHashMap<>();
         for (BackendProvider p : found) {
