@@ -35,9 +35,7 @@ public final class Ops {
             throw new ShapeMismatchException(op + ": " + operand(a, transA) + " · " + operand(b, transB) + " needs a "
                     + expected + " output, got " + c.shape() + tag());
         }
-        if (c == a || c == b) {
-            throw new InvalidArgumentException(op + ": the output must not be an input" + tag());
-        }
+        noAlias(op, 1, "c,a,b", c, a, b);
         int k = transA ? a.rows() : a.cols();
         be.gemm(transA, transB, expected.rows(), expected.cols(), k, alpha, a.buffer(), b.buffer(), beta, c.buffer());
     }
@@ -105,7 +103,7 @@ public final class Ops {
         check("copy", src, dst);
         sameDType("copy", src, dst);
         sameShape("copy", "source", src, "destination", dst);
-        if (src != dst) {
+        if (src.buffer() != dst.buffer()) {   // one buffer already holds the result (the SPI copy must not get it twice)
             be.copy(src.buffer(), dst.buffer(), src.size());
         }
     }
@@ -116,7 +114,7 @@ public final class Ops {
         be.fill(t.buffer(), t.size(), value);
     }
 
-    /** y ← α·x + y (same shape). */
+    /** y ← α·x + y (same shape); x may be y. */
     public void axpy(double alpha, Tensor x, Tensor y) {
         axpy("axpy", alpha, x, y);
     }
@@ -130,7 +128,7 @@ public final class Ops {
 
     // ---- reductions ----------------------------------------------------------------------------------------------------
 
-    /** out (1 × cols) = column sums of x: 1ᵀ·x. */
+    /** out (1 × cols) = column sums of x: 1ᵀ·x. out must not be x. */
     public void sumColumns(Tensor x, Tensor out) {
         sumColumns("sumColumns", x, out);
     }
@@ -139,20 +137,22 @@ public final class Ops {
         check(op, x, out);
         sameDType(op, x, out);
         expectShape(op, x, out, new Shape(1, x.cols()));
+        noAlias(op, 1, "out,x", out, x);
         be.sumColumns(x.buffer(), x.rows(), x.cols(), out.buffer());
     }
 
-    /** out (rows × 1) = max or sum of each row of x. */
+    /** out (rows × 1) = max or sum of each row of x. out must not be x. */
     public void reduceRows(RowReduction op, Tensor x, Tensor out) {
         notNull("reduceRows", "op", op);
         String name = "reduceRows(" + op + ")";
         check(name, x, out);
         sameDType(name, x, out);
         expectShape(name, x, out, new Shape(x.rows(), 1));
+        noAlias(name, 1, "out,x", out, x);
         be.reduceRows(op, x.buffer(), x.rows(), x.cols(), out.buffer());
     }
 
-    /** out (1 × 1) = the sum of every element of x. */
+    /** out (1 × 1) = the sum of every element of x. out must not be x. */
     public void sumAll(Tensor x, Tensor out) {
         sumAll("sumAll", x, out);
     }
@@ -161,12 +161,13 @@ public final class Ops {
         check(op, x, out);
         sameDType(op, x, out);
         expectShape(op, x, out, new Shape(1, 1));
+        noAlias(op, 1, "out,x", out, x);
         be.sumAll(x.buffer(), x.size(), out.buffer());
     }
 
     // ---- fused ops -----------------------------------------------------------------------------------------------------
 
-    /** out = g(z + 1·b) for an elementwise activation g; b is 1 × cols. */
+    /** out = g(z + 1·b) for an elementwise activation g; b is 1 × cols. out may be z (or b when z has one row). */
     public void biasActivation(UnaryOp activation, Tensor z, Tensor bias, Tensor out) {
         notNull("biasActivation", "activation", activation);
         String op = "biasActivation(" + activation + ")";
@@ -193,7 +194,7 @@ public final class Ops {
         be.softmaxRows(x.buffer(), out.buffer(), x.rows(), x.cols());
     }
 
-    /** out = d ⊙ g'(a), g' from the stored activation a; all three the same shape. */
+    /** out = d ⊙ g'(a), g' from the stored activation a; all three the same shape. out may be a or d. */
     public void activationBackward(UnaryOp gradFromOutput, Tensor a, Tensor d, Tensor out) {
         notNull("activationBackward", "gradient op", gradFromOutput);
         String op = "activationBackward(" + gradFromOutput + ")";
@@ -205,7 +206,10 @@ public final class Ops {
         be.activationBackward(gradFromOutput, a.buffer(), d.buffer(), out.buffer(), a.rows(), a.cols());
     }
 
-    /** out = (δ·Wᵀ) ⊙ g'(aPrev): δ is N × nOut, W is nIn × nOut, aPrev and out are N × nIn. */
+    /**
+     * out = (δ·Wᵀ) ⊙ g'(aPrev): δ is N × nOut, W is nIn × nOut, aPrev and out are N × nIn. out must not be δ, W or
+     * aPrev.
+     */
     public void backpropDelta(UnaryOp gradFromOutput, Tensor delta, Tensor w, Tensor aPrev, Tensor out) {
         notNull("backpropDelta", "gradient op", gradFromOutput);
         String op = "backpropDelta(" + gradFromOutput + ")";
@@ -218,15 +222,14 @@ public final class Ops {
                     + aPrev.shape() + tag());
         }
         sameShape(op, "previous activation", aPrev, "output", out);
-        if (out == delta || out == w) {
-            throw new InvalidArgumentException(op + ": the output must not be δ or W" + tag());
-        }
+        noAlias(op, 1, "out,delta,w,aPrev", out, delta, w, aPrev);
         be.backpropDelta(gradFromOutput, delta.buffer(), w.buffer(), aPrev.buffer(), out.buffer(),
                 delta.rows(), delta.cols(), w.rows());
     }
 
     /**
-     * loss (1 × 1) = (1/N) Σ lossTerm(f, t) and δ = (f − t)/N ⊙ outputGrad(f), N = rows of f. δ may be f.
+     * loss (1 × 1) = (1/N) Σ lossTerm(f, t) and δ = (f − t)/N ⊙ outputGrad(f), N = rows of f. δ may be f or t;
+     * loss must not be f, t or δ.
      */
     public void lossAndDelta(BinaryOp lossTerm, UnaryOp outputGrad, Tensor f, Tensor t, Tensor delta, Tensor loss) {
         notNull("lossAndDelta", "loss term", lossTerm);
@@ -244,11 +247,13 @@ public final class Ops {
         }
         sameShape(op, "output", f, "delta", delta);
         expectShape(op, f, loss, new Shape(1, 1));
+        noAlias(op, 1, "loss,f,t,delta", loss, f, t, delta);
         be.lossAndDelta(lossTerm, outputGrad, f.buffer(), t.buffer(), delta.buffer(), loss.buffer(), f.rows(), f.cols());
     }
 
     /**
-     * One SGD step on parameter w with gradient g (see {@link ComputeBackend#sgdStep}); velocity may be null.
+     * One SGD step on parameter w with gradient g (see {@link ComputeBackend#sgdStep}); velocity may be null. w, g and
+     * velocity must be different tensors.
      * lr must be finite and &gt; 0, momentum in [0, 1), weightDecay finite and ≥ 0 (the ranges of {@code Optimizers}).
      */
     public void sgdStep(Tensor w, Tensor g, Tensor velocity, double lr, double momentum, double weightDecay) {
@@ -264,12 +269,14 @@ public final class Ops {
             sameDType(op, w, velocity);
             sameShape(op, "parameter", w, "velocity", velocity);
         }
+        noAlias(op, 2, "w,velocity,g", w, velocity, g);
         be.sgdStep(w.buffer(), g.buffer(), velocity == null ? null : velocity.buffer(), w.rows(), w.cols(),
                 lr, momentum, weightDecay);
     }
 
     /**
-     * One Adam step on parameter w with gradient g and moments m, v (see {@link ComputeBackend#adamStep}).
+     * One Adam step on parameter w with gradient g and moments m, v (see {@link ComputeBackend#adamStep}); all four
+     * must be different tensors.
      * lr and epsilon must be finite and &gt; 0, beta1 and beta2 in [0, 1), weightDecay finite and ≥ 0, step ≥ 1.
      */
     public void adamStep(Tensor w, Tensor g, Tensor m, Tensor v, double lr, double beta1, double beta2,
@@ -288,6 +295,7 @@ public final class Ops {
         if (step < 1) {
             throw new InvalidArgumentException(op + ": step counts from 1, got " + step + tag());
         }
+        noAlias(op, 3, "w,m,v,g", w, m, v, g);
         be.adamStep(w.buffer(), g.buffer(), m.buffer(), v.buffer(), w.rows(), w.cols(), lr, beta1, beta2, epsilon,
                 weightDecay, step);
     }
@@ -326,6 +334,26 @@ public final class Ops {
             if (t.dtype() != first.dtype()) {
                 throw new DTypeMismatchException(op + ": dtypes differ: " + first.shape() + " is " + first.dtype()
                         + ", " + t.shape() + " is " + t.dtype() + tag());
+            }
+        }
+    }
+
+    /**
+     * The aliasing rules of {@link ComputeBackend} (each method's javadoc): each of the first {@code exclusive}
+     * operands must have a buffer of its own, shared with no other operand listed; the operands after them may share
+     * buffers among themselves. {@code names} names the operands in order, comma-separated; null operands (an absent
+     * velocity) are skipped. Two operands alias when they share a {@link Tensor#buffer() buffer}, so a future view
+     * onto another tensor's buffer is caught too. Each op calls it last, just before the backend: the other checks
+     * (shapes, hyper-parameters) report first, as they did before aliases were checked.
+     */
+    private void noAlias(String op, int exclusive, String names, Tensor... operands) {
+        for (int i = 0; i < exclusive; i++) {
+            for (int j = i + 1; j < operands.length; j++) {
+                if (operands[i] != null && operands[j] != null && operands[i].buffer() == operands[j].buffer()) {
+                    String[] n = names.split(",");
+                    throw new InvalidArgumentException(op + ": " + n[i] + " and " + n[j] + " are the same buffer; "
+                            + n[i] + " must have a buffer of its own" + tag());
+                }
             }
         }
     }

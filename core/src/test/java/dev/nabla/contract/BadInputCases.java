@@ -257,7 +257,7 @@ public final class BadInputCases {
         add("Ops.gemm", ARGUMENT, InvalidArgumentException.class, f -> {
             Tensor a = f.t(3, 3);
             f.be().ops().gemm(false, false, 1, a, f.t(3, 3), 0, a);
-        }, "gemm: the output must not be an input [{be}]");
+        }, "gemm: c and a are the same buffer; c must have a buffer of its own [{be}]");
         add("Ops.gemm", DTYPE, DTypeMismatchException.class,
                 f -> f.be().ops().gemm(false, false, 1, f.t(2, 3), f.t(3, 4), 0, f.d(2, 4)),
                 "gemm: dtypes differ: 2×3 is FLOAT32, 2×4 is FLOAT64 [{be}]");
@@ -369,7 +369,8 @@ public final class BadInputCases {
         add("Ops.backpropDelta", ARGUMENT, InvalidArgumentException.class, f -> {
             Tensor delta = f.t(4, 2);
             f.be().ops().backpropDelta(UnaryOp.RELU_GRAD_FROM_OUTPUT, delta, f.t(2, 2), f.t(4, 2), delta);
-        }, "backpropDelta(RELU_GRAD_FROM_OUTPUT): the output must not be δ or W [{be}]");
+        }, "backpropDelta(RELU_GRAD_FROM_OUTPUT): out and delta are the same buffer; out must have a buffer of its own",
+                "[{be}]");
         add("Ops.backpropDelta", ARGUMENT, InvalidArgumentException.class,
                 f -> f.be().ops().backpropDelta(UnaryOp.RELU, f.t(4, 2), f.t(3, 2), f.t(4, 3), f.t(4, 3)),
                 "backpropDelta(RELU): RELU is not a *_GRAD_FROM_OUTPUT op [{be}]");
