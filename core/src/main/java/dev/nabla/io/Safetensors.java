@@ -49,7 +49,9 @@ public final class Safetensors {
             throw new InvalidArgumentException("Safetensors.save: " + (net == null ? "network" : "file") + " is null");
         }
         checkOpen("Safetensors.save", net);
-        write(file, NetworkWeights.tensors(net), NetworkWeights.metadata(net));
+        // reading the weights back may need more heap than there is: that error names this call
+        Map<String, HostTensor> tensors = net.backend().asCall("Safetensors.save", () -> NetworkWeights.tensors(net));
+        write(file, tensors, NetworkWeights.metadata(net));
     }
 
     /**
@@ -70,17 +72,20 @@ public final class Safetensors {
                 values.put(e.name(), readData(f, header, e));
             }
         }
-        for (int l = 0; l < net.layers().size(); l++) {
-            HostTensor w = values.get(NetworkWeights.weightName(l));
-            HostTensor b = values.get(NetworkWeights.biasName(l));
-            if (w.floatsView() != null) {
-                net.setWeights(l, w.floatsView());
-                net.setBiases(l, b.floatsView());
-            } else {
-                net.setWeights(l, w.doublesView());
-                net.setBiases(l, b.doublesView());
+        net.backend().asCall("Safetensors.load", () -> {
+            for (int l = 0; l < net.layers().size(); l++) {
+                HostTensor w = values.get(NetworkWeights.weightName(l));
+                HostTensor b = values.get(NetworkWeights.biasName(l));
+                if (w.floatsView() != null) {
+                    net.setWeights(l, w.floatsView());
+                    net.setBiases(l, b.floatsView());
+                } else {
+                    net.setWeights(l, w.doublesView());
+                    net.setBiases(l, b.doublesView());
+                }
             }
-        }
+            return null;
+        });
     }
 
     // ---- named tensors ---------------------------------------------------------------------------------------------
