@@ -59,6 +59,8 @@ public final class Backend implements AutoCloseable {
     private final AtomicLong hostToDeviceBytes = new AtomicLong();
     private final AtomicLong deviceToHostBytes = new AtomicLong();
     private volatile boolean closed;
+    /** The user's call that the code running on this thread serves ({@link #asCall}), or null. */
+    private final ThreadLocal<String> userCall = new ThreadLocal<>();
 
     private Backend(ComputeBackend compute, String name, boolean shared, boolean leakDetection) {
         this.compute = compute;
@@ -144,8 +146,9 @@ public final class Backend implements AutoCloseable {
         if (dtype == DType.FLOAT64) {
             return fromArray(data, rows, cols);
         }
-        checkLength("fromArray", data, data == null ? 0 : data.length, new Shape(rows, cols));
-        float[] f = new float[data.length];
+        Shape shape = new Shape(rows, cols);
+        checkLength("fromArray", data, data == null ? 0 : data.length, shape);
+        float[] f = HostArrays.floats(call("fromArray"), shape, dtype, data.length, name());
         for (int i = 0; i < f.length; i++) {
             f[i] = (float) data[i];
         }
@@ -200,7 +203,7 @@ public final class Backend implements AutoCloseable {
     public Tensor randn(int rows, int cols, long seed, DType dtype) {
         Shape shape = checkedShape("randn", rows, cols, dtype);
         SeededRandom rng = new SeededRandom(seed);
-        double[] values = new double[hostLength("randn", shape)];
+        double[] values = HostArrays.doubles(call("randn"), shape, dtype, hostLength("randn", shape), name());
         for (int i = 0; i < values.length; i++) {
             values[i] = rng.nextGaussian();
         }
@@ -215,11 +218,42 @@ public final class Backend implements AutoCloseable {
     public Tensor rand(int rows, int cols, long seed, DType dtype) {
         Shape shape = checkedShape("rand", rows, cols, dtype);
         SeededRandom rng = new SeededRandom(seed);
-        double[] values = new double[hostLength("rand", shape)];
+        double[] values = HostArrays.doubles(call("rand"), shape, dtype, hostLength("rand", shape), name());
         for (int i = 0; i < values.length; i++) {
             values[i] = rng.nextDouble();
         }
         return fromArray(values, rows, cols, dtype);
+    }
+
+    // ---- errors --------------------------------------------------------------------------------------------------------
+
+    /**
+     * Runs {@code body} on behalf of the user's call {@code op} and returns what it returns: an allocation inside it
+     * that fails (out of memory, a tensor larger than one buffer, a closed backend) names {@code op} instead of the
+     * internal step that allocated, so that {@code net.trainStep(...)} reports
+     * {@code trainStep: cannot allocate 40000×60000 FLOAT32 ...}, not {@code empty: ...}. For code built on the tensor
+     * API (Nabla's networks use it). Only this thread is affected; nested calls keep the outermost name.
+     */
+    public <T> T asCall(String op, java.util.function.Supplier<T> body) {
+        if (op == null || body == null) {
+            throw new InvalidArgumentException("asCall: " + (op == null ? "the op name" : "the body") + " is null ["
+                    + name() + "]");
+        }
+        if (userCall.get() != null) {
+            return body.get();
+        }
+        userCall.set(op);
+        try {
+            return body.get();
+        } finally {
+            userCall.remove();
+        }
+    }
+
+    /** The name errors give the step {@code op}: the user's call when one is running ({@link #asCall}), else op. */
+    String call(String op) {
+        String c = userCall.get();
+        return c == null ? op : c;
     }
 
     // ---- lifetime ----------------------------------------------------------------------------------------------------
@@ -354,8 +388,10 @@ public final class Backend implements AutoCloseable {
 
     // ---- internals shared with Tensor and Ops ----------------------------------------------------------------------------
 
-    Tensor allocate(String op, Shape shape, DType dtype) {
+    Tensor allocate(String step, Shape shape, DType dtype) {
+        String op = call(step);
         checkOpen(op);
+        checkFits(op, "the output ", shape, dtype);   // before the device sees a size it cannot hold (or int overflow)
         DeviceBuffer buffer;
         try {
             buffer = compute.allocate(dtype, shape.size());
@@ -413,7 +449,8 @@ public final class Backend implements AutoCloseable {
     }
 
     /** Checks, in this order, that the backend is open, the dimensions are ≥ 0, the dtype is supported and fits. */
-    Shape checkedShape(String op, int rows, int cols, DType dtype) {
+    Shape checkedShape(String step, int rows, int cols, DType dtype) {
+        String op = call(step);
         checkOpen(op);
         if (dtype == null) {
             throw new InvalidArgumentException(op + ": dtype is null [" + name() + "]");
@@ -426,18 +463,35 @@ public final class Backend implements AutoCloseable {
             throw new UnsupportedDTypeException(op + ": " + dtype + " is not supported by " + name() + " ("
                     + description() + ")");
         }
-        long max = compute.maxElements(dtype);
+        checkFits(op, "", shape, dtype);
+        return shape;
+    }
+
+    /**
+     * The most elements a tensor of {@code dtype} may have here: the backend's largest buffer, and never more than a
+     * Java array holds (2³¹ − 9), since every tensor can be read back into one and the kernels index with int.
+     */
+    long maxElements(DType dtype) {
+        return Math.min(compute.maxElements(dtype), Integer.MAX_VALUE - 8);
+    }
+
+    /**
+     * Throws {@link InvalidShapeException} naming the op when {@code shape} has more than {@link #maxElements}
+     * elements: {@code matmul: the output 50000×50000 FLOAT32 has 2500000000 elements, more than one buffer of cpu
+     * can hold (2147483639)}. {@code what} is "" for a factory's own shape, "the output " for an op's result.
+     */
+    private void checkFits(String op, String what, Shape shape, DType dtype) {
+        long max = maxElements(dtype);
         if (shape.size() > max) {
-            throw new InvalidShapeException(op + ": " + shape + " " + dtype + " has " + shape.size()
+            throw new InvalidShapeException(op + ": " + what + shape + " " + dtype + " has " + shape.size()
                     + " elements, more than one buffer of " + name() + " can hold (" + max + ")");
         }
-        return shape;
     }
 
     /** The length of a host array for {@code shape}; Java arrays stop at 2³¹ − 1 elements. */
     int hostLength(String op, Shape shape) {
         if (shape.size() > Integer.MAX_VALUE - 8) {
-            throw new InvalidShapeException(op + ": " + shape + " has " + shape.size()
+            throw new InvalidShapeException(call(op) + ": " + shape + " has " + shape.size()
                     + " elements, more than a Java array can hold [" + name() + "]");
         }
         return (int) shape.size();
@@ -455,7 +509,7 @@ public final class Backend implements AutoCloseable {
 
     void checkOpen(String op) {
         if (closed) {
-            throw new BackendClosedException(op + ": backend " + name() + " is closed");
+            throw new BackendClosedException(call(op) + ": backend " + name() + " is closed");
         }
     }
 }

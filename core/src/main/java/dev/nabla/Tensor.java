@@ -79,11 +79,12 @@ public final class Tensor implements AutoCloseable {
     /** The elements, row-major, as floats (FLOAT64 values are rounded). Waits for pending work. */
     public float[] toFloatArray() {
         backend.ops().check("toFloatArray", this);
-        float[] out = new float[backend.hostLength("toFloatArray", shape)];
+        int n = backend.hostLength("toFloatArray", shape);
+        float[] out = HostArrays.floats(backend.call("toFloatArray"), shape, dtype, n, backend.name());
         if (dtype == DType.FLOAT32) {
             backend.compute().read(buffer(), out);
         } else {
-            double[] d = new double[out.length];
+            double[] d = HostArrays.doubles(backend.call("toFloatArray"), shape, dtype, n, backend.name());
             backend.compute().read(buffer(), d);
             for (int i = 0; i < d.length; i++) {
                 out[i] = (float) d[i];
@@ -96,11 +97,12 @@ public final class Tensor implements AutoCloseable {
     /** The elements, row-major, as doubles (FLOAT32 values are widened exactly). Waits for pending work. */
     public double[] toDoubleArray() {
         backend.ops().check("toDoubleArray", this);
-        double[] out = new double[backend.hostLength("toDoubleArray", shape)];
+        int n = backend.hostLength("toDoubleArray", shape);
+        double[] out = HostArrays.doubles(backend.call("toDoubleArray"), shape, dtype, n, backend.name());
         if (dtype == DType.FLOAT64) {
             backend.compute().read(buffer(), out);
         } else {
-            float[] f = new float[out.length];
+            float[] f = HostArrays.floats(backend.call("toDoubleArray"), shape, dtype, n, backend.name());
             backend.compute().read(buffer(), f);
             for (int i = 0; i < f.length; i++) {
                 out[i] = f[i];

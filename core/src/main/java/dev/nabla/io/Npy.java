@@ -47,7 +47,10 @@ public final class Npy {
         write(HostTensor.of(t), file);
     }
 
-    /** Writes {@code t} with its own shape (any rank) as '<f4' or '<f8', C order. */
+    /**
+     * Writes {@code t} with its own shape (any rank) as '<f4' or '<f8', C order, atomically, as
+     * {@link Safetensors} writes: the path must name a file, and a symbolic link is followed (the link stays).
+     */
     public static void write(HostTensor t, Path file) throws IOException {
         if (t == null || file == null) {
             throw new InvalidArgumentException("Npy.write: " + (t == null ? "tensor" : "file") + " is null");

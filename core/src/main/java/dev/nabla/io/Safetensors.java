@@ -1,6 +1,7 @@
 package dev.nabla.io;
 
 import dev.nabla.InvalidArgumentException;
+import dev.nabla.NablaException;
 import dev.nabla.nn.Network;
 
 import java.io.IOException;
@@ -24,7 +25,11 @@ import java.util.Map;
  * {@link WeightsFormatException}; a valid one that does not fit the network, {@link WeightsMismatchException}.
  * {@link IOException} is left for the file system's own failures (no such file, no permission, disk full).
  *
- * <p>Writes are atomic: a crash while saving leaves the previous file intact. Values are kept bit for bit.
+ * <p>Writes are atomic: a crash while saving leaves the previous file intact. Values are kept bit for bit. The target
+ * must name a file: the root, a directory, or a missing parent directory is an {@link IOException} naming the path,
+ * thrown before anything is written. A symbolic link is followed: the file it points to is replaced atomically and
+ * the link stays. The temporary file ({@code .nabla-XXXXXXXX.tmp} in the target's directory) has a short name of its
+ * own, so any target name the file system accepts can be written.
  */
 public final class Safetensors {
     /** The largest header (the JSON part) a file may have: the reference implementation's limit. */
@@ -43,7 +48,10 @@ public final class Safetensors {
         if (net == null || file == null) {
             throw new InvalidArgumentException("Safetensors.save: " + (net == null ? "network" : "file") + " is null");
         }
-        write(file, NetworkWeights.tensors(net), NetworkWeights.metadata(net));
+        checkOpen("Safetensors.save", net);
+        // reading the weights back may need more heap than there is: that error names this call
+        Map<String, HostTensor> tensors = net.backend().asCall("Safetensors.save", () -> NetworkWeights.tensors(net));
+        write(file, tensors, NetworkWeights.metadata(net));
     }
 
     /**
@@ -55,6 +63,7 @@ public final class Safetensors {
         if (net == null || file == null) {
             throw new InvalidArgumentException("Safetensors.load: " + (net == null ? "network" : "file") + " is null");
         }
+        checkOpen("Safetensors.load", net);
         Map<String, HostTensor> values = new LinkedHashMap<>();
         try (BoundedFile f = BoundedFile.open(SafetensorsHeader.FORMAT, file)) {
             SafetensorsHeader header = SafetensorsHeader.read(f);
@@ -63,17 +72,20 @@ public final class Safetensors {
                 values.put(e.name(), readData(f, header, e));
             }
         }
-        for (int l = 0; l < net.layers().size(); l++) {
-            HostTensor w = values.get(NetworkWeights.weightName(l));
-            HostTensor b = values.get(NetworkWeights.biasName(l));
-            if (w.floatsView() != null) {
-                net.setWeights(l, w.floatsView());
-                net.setBiases(l, b.floatsView());
-            } else {
-                net.setWeights(l, w.doublesView());
-                net.setBiases(l, b.doublesView());
+        net.backend().asCall("Safetensors.load", () -> {
+            for (int l = 0; l < net.layers().size(); l++) {
+                HostTensor w = values.get(NetworkWeights.weightName(l));
+                HostTensor b = values.get(NetworkWeights.biasName(l));
+                if (w.floatsView() != null) {
+                    net.setWeights(l, w.floatsView());
+                    net.setBiases(l, b.floatsView());
+                } else {
+                    net.setWeights(l, w.doublesView());
+                    net.setBiases(l, b.doublesView());
+                }
             }
-        }
+            return null;
+        });
     }
 
     // ---- named tensors ---------------------------------------------------------------------------------------------
@@ -172,6 +184,13 @@ public final class Safetensors {
         }
         return Elements.read(f, header.dataStart() + e.begin(), e.shape(), e.dtype().nabla(),
                 ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** A closed network is named as the user's call: {@code Safetensors.save: the network is closed [cpu]}. */
+    private static void checkOpen(String op, Network net) {
+        if (net.isClosed()) {
+            throw new NablaException(op + ": the network is closed [" + net.backend().name() + "]");
+        }
     }
 
     private static void checkString(String what, String s) {

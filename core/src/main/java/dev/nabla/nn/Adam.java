@@ -19,6 +19,7 @@ public final class Adam implements Optimizer {
     private double weightDecay;
     private long t;
     private final Map<Tensor, Tensor[]> moments = new IdentityHashMap<>();
+    private final OptimizerBinding binding = new OptimizerBinding("adam");
 
     Adam(double learningRate) {
         this.learningRate = HyperParameters.positive("adam", "learning rate", learningRate);
@@ -43,7 +44,7 @@ public final class Adam implements Optimizer {
         return this;
     }
 
-    /** Steps taken so far. */
+    /** Steps taken so far for the network this optimizer belongs to (0 again after {@link #close()}). */
     public long steps() {
         return t;
     }
@@ -51,10 +52,12 @@ public final class Adam implements Optimizer {
     /**
      * Updates every parameter and advances the step count. The moments of parameters seen for the first time are
      * allocated before anything changes, so a failed allocation (out of device memory) leaves every parameter, every
-     * moment and the step count as they were.
+     * moment and the step count as they were. Throws {@link dev.nabla.InvalidArgumentException} for parameters of
+     * another network than the first one ({@link Optimizer}): the step count is that network's.
      */
     @Override
     public void step(List<Parameter> parameters) {
+        binding.check(parameters);
         for (Parameter p : parameters) {
             if (!moments.containsKey(p.value())) {
                 Tensor w = p.value();
@@ -82,6 +85,8 @@ public final class Adam implements Optimizer {
             mv[1].close();
         }
         moments.clear();
+        t = 0;
+        binding.release();
     }
 
     @Override

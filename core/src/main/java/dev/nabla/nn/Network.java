@@ -79,6 +79,10 @@ public final class Network implements AutoCloseable {
 
     /** The network's output f(X) for a batch x (N × inputs), as a new tensor the caller owns. */
     public Tensor forward(Tensor x) {
+        return backend.asCall("forward", () -> forwardCall(x));
+    }
+
+    private Tensor forwardCall(Tensor x) {
         checkInput("forward", x);
         Workspace ws = workspace(x.rows());
         forward(ws, x);
@@ -94,6 +98,10 @@ public final class Network implements AutoCloseable {
 
     /** The loss L(X, T), read back to the host. */
     public double loss(Tensor x, Tensor t) {
+        return backend.asCall("loss", () -> lossCall(x, t));
+    }
+
+    private double lossCall(Tensor x, Tensor t) {
         checkBatch("loss", x, t);
         Workspace ws = workspace(x.rows());
         forward(ws, x);
@@ -137,6 +145,10 @@ public final class Network implements AutoCloseable {
 
     /** Loss and every layer's dW, db for the batch (x, t), copied to the host. */
     public Gradients gradients(Tensor x, Tensor t) {
+        return backend.asCall("gradients", () -> gradientsCall(x, t));
+    }
+
+    private Gradients gradientsCall(Tensor x, Tensor t) {
         checkBatch("gradients", x, t);
         Workspace ws = workspace(x.rows());
         forward(ws, x);
@@ -154,8 +166,7 @@ public final class Network implements AutoCloseable {
 
     /** Forward, backward and one optimizer update; returns the batch's loss (before the update), read back. */
     public double trainStep(Tensor x, Tensor t, Optimizer optimizer) {
-        Workspace ws = step("trainStep", x, t, optimizer);
-        return ws.loss.item();
+        return backend.asCall("trainStep", () -> step("trainStep", x, t, optimizer).loss.item());
     }
 
     /**
@@ -163,7 +174,7 @@ public final class Network implements AutoCloseable {
      * backend this returns as soon as the step is enqueued.
      */
     public void trainStepWithoutLoss(Tensor x, Tensor t, Optimizer optimizer) {
-        step("trainStepWithoutLoss", x, t, optimizer);
+        backend.asCall("trainStepWithoutLoss", () -> step("trainStepWithoutLoss", x, t, optimizer));
     }
 
     private Workspace step(String op, Tensor x, Tensor t, Optimizer optimizer) {
@@ -182,22 +193,22 @@ public final class Network implements AutoCloseable {
 
     /** W of layer {@code layer} (inputs × outputs, row-major) as float64. */
     public double[] weights(int layer) {
-        return dense("weights", layer).weights().toDoubleArray();
+        return backend.asCall("weights", () -> dense("weights", layer).weights().toDoubleArray());
     }
 
     /** b of layer {@code layer} (1 × outputs) as float64. */
     public double[] biases(int layer) {
-        return dense("biases", layer).bias().toDoubleArray();
+        return backend.asCall("biases", () -> dense("biases", layer).bias().toDoubleArray());
     }
 
     /** Replaces W of layer {@code layer}; {@code values} is inputs × outputs, row-major. */
     public void setWeights(int layer, double[] values) {
-        replace("setWeights", dense("setWeights", layer).weights(), values);
+        backend.asCall("setWeights", () -> replace("setWeights", dense("setWeights", layer).weights(), values));
     }
 
     /** Replaces b of layer {@code layer}; {@code values} has one value per output. */
     public void setBiases(int layer, double[] values) {
-        replace("setBiases", dense("setBiases", layer).bias(), values);
+        backend.asCall("setBiases", () -> replace("setBiases", dense("setBiases", layer).bias(), values));
     }
 
     public void setWeights(int layer, float[] values) {
@@ -217,6 +228,10 @@ public final class Network implements AutoCloseable {
         if (target.isClosed()) {
             throw new BackendClosedException("copyTo: backend " + target.name() + " is closed");
         }
+        return backend.asCall("copyTo", () -> target.asCall("copyTo", () -> copy(target)));
+    }
+
+    private Network copy(Backend target) {
         List<Dense> copies = new ArrayList<>();
         Tensor w = null;
         try {
@@ -234,6 +249,11 @@ public final class Network implements AutoCloseable {
             throw e;
         }
         return new Network(target, dtype, copies, loss);
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
     }
 
     /** Releases weights and workspaces. Idempotent. */
@@ -293,7 +313,7 @@ public final class Network implements AutoCloseable {
         return layers.get(layer);
     }
 
-    private void replace(String op, Tensor target, double[] values) {
+    private Void replace(String op, Tensor target, double[] values) {
         if (values == null || values.length != target.size()) {
             throw new InvalidArgumentException(op + ": the parameter is " + target.shape() + " and needs "
                     + target.size() + " values, got " + (values == null ? "null" : values.length) + tag());
@@ -301,6 +321,7 @@ public final class Network implements AutoCloseable {
         try (Tensor src = backend.fromArray(values, target.rows(), target.cols(), dtype).detach()) {
             backend.ops().copy(src, target);
         }
+        return null;
     }
 
     private static double[] widen(float[] values) {

@@ -79,6 +79,13 @@ public final class NetworkBuilder {
         if (backend.isClosed()) {
             throw new BackendClosedException("network: backend " + backend.name() + " is closed");
         }
+        return backend.asCall(CALL, () -> allocate(backend));   // allocation errors name "network", not randn or zeros
+    }
+
+    /** What errors of {@link #build} are named after. */
+    private static final String CALL = "network";
+
+    private Network allocate(Backend backend) {
         List<Dense> layers = new ArrayList<>();
         Tensor w = null;
         try {
@@ -88,9 +95,9 @@ public final class NetworkBuilder {
                 double std = init.std(fanIn, spec.units(), spec.activation());
                 try {
                     w = backend.randn(fanIn, spec.units(), layerSeed(seed, l), dtype).detach();
-                } catch (InvalidShapeException e) {
+                } catch (InvalidShapeException e) {            // "network: 100000×100000 FLOAT32 has ...": say which
                     throw new InvalidShapeException("network: layer " + l + "'s weights (" + fanIn + "×" + spec.units()
-                            + ") cannot be allocated: " + e.getMessage());
+                            + ") cannot be allocated: " + e.getMessage().substring(CALL.length() + 2));
                 }
                 if (std != 1.0) {
                     backend.ops().unary(dev.nabla.spi.UnaryOp.SCALE, std, w, w);

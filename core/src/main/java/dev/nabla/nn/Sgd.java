@@ -15,6 +15,7 @@ public final class Sgd implements Optimizer {
     private double momentum;
     private double weightDecay;
     private final Map<Tensor, Tensor> velocities = new IdentityHashMap<>();
+    private final OptimizerBinding binding = new OptimizerBinding("sgd");
 
     Sgd(double learningRate) {
         this.learningRate = HyperParameters.positive("sgd", "learning rate", learningRate);
@@ -39,9 +40,12 @@ public final class Sgd implements Optimizer {
     /**
      * Updates every parameter. With momentum, the velocities of parameters seen for the first time are allocated
      * before any parameter changes, so a failed allocation (out of device memory) leaves every parameter as it was.
+     * Throws {@link dev.nabla.InvalidArgumentException} for parameters of another network than the first one
+     * ({@link Optimizer}).
      */
     @Override
     public void step(List<Parameter> parameters) {
+        binding.check(parameters);
         if (momentum != 0.0) {
             for (Parameter p : parameters) {
                 velocities.computeIfAbsent(p.value(), w -> w.backend().zeros(w.rows(), w.cols(), w.dtype()).detach());
@@ -58,6 +62,7 @@ public final class Sgd implements Optimizer {
     public void close() {
         velocities.values().forEach(Tensor::close);
         velocities.clear();
+        binding.release();
     }
 
     @Override

@@ -104,6 +104,15 @@ public final class BadInputCases {
                 "matmulTransA: (2×3)ᵀ · (4×5) cannot be multiplied (2 != 4) [{be}]");
         add("Tensor.matmulTransB", SHAPE, ShapeMismatchException.class, f -> f.t(2, 3).matmulTransB(f.t(4, 5)),
                 "matmulTransB: (2×3) · (4×5)ᵀ cannot be multiplied (3 != 5) [{be}]");
+        // the output's shape is checked before it is allocated: 2.5·10⁹ elements overflow int and every buffer
+        add("Tensor.matmul", HUGE, InvalidShapeException.class, f -> f.t(50000, 1).matmul(f.t(1, 50000)),
+                "matmul: the output 50000×50000 FLOAT32 has 2500000000 elements, more than one buffer of {be} can hold");
+        add("Tensor.matmulTransA", HUGE, InvalidShapeException.class, f -> f.t(1, 50000).matmulTransA(f.t(1, 50000)),
+                "matmulTransA: the output 50000×50000 FLOAT32 has 2500000000 elements, more than one buffer of {be} "
+                        + "can hold");
+        add("Tensor.matmulTransB", HUGE, InvalidShapeException.class, f -> f.t(50000, 1).matmulTransB(f.t(50000, 1)),
+                "matmulTransB: the output 50000×50000 FLOAT32 has 2500000000 elements, more than one buffer of {be} "
+                        + "can hold");
         binaryCommon("Tensor.matmul", "matmul", Tensor::matmul, 2, 3, 3, 4);
         binaryCommon("Tensor.matmulTransA", "matmulTransA", Tensor::matmulTransA, 3, 2, 3, 4);
         binaryCommon("Tensor.matmulTransB", "matmulTransB", Tensor::matmulTransB, 2, 3, 4, 3);
@@ -221,6 +230,13 @@ public final class BadInputCases {
                 "rand: dtype is null [{be}]");
         add("Shape.new", NEGATIVE, InvalidShapeException.class, f -> new Shape(-1, 2),
                 "shape: dimensions must be ≥ 0, got -1×2");
+        add("Backend.asCall", NULL, InvalidArgumentException.class, f -> f.be().asCall(null, () -> 1),
+                "asCall: the op name is null [{be}]");
+        add("Backend.asCall", NULL, InvalidArgumentException.class, f -> f.be().asCall("fit", null),
+                "asCall: the body is null [{be}]");
+        add("Backend.asCall", HUGE, InvalidShapeException.class,
+                f -> f.be().asCall("fit", () -> f.be().zeros(100_000, 100_000)),
+                "fit: 100000×100000 FLOAT32 has 10000000000 elements, more than one buffer of {be} can hold");
         add("Backend.wrap", NULL, InvalidArgumentException.class, f -> dev.nabla.Backend.wrap(null),
                 "wrap: the backend implementation is null");
 
@@ -521,12 +537,12 @@ public final class BadInputCases {
                 "network: backend {be} is closed");
         build("NetworkBuilder.dense", HUGE, InvalidShapeException.class,
                 Network.builder().input(100_000).dense(100_000, Activation.RELU).loss(Loss.MSE),
-                "network: layer 0's weights (100000×100000) cannot be allocated: randn: 100000×100000 FLOAT32 has "
+                "network: layer 0's weights (100000×100000) cannot be allocated: 100000×100000 FLOAT32 has "
                         + "10000000000 elements, more than one buffer of {be} can hold");
         build("NetworkBuilder.dense", HUGE, InvalidShapeException.class,
                 Network.builder().input(3).dense(4, Activation.TANH).dense(Integer.MAX_VALUE, Activation.SIGMOID)
                         .loss(Loss.MSE),
-                "network: layer 1's weights (4×2147483647) cannot be allocated: randn: 4×2147483647 FLOAT32 has "
+                "network: layer 1's weights (4×2147483647) cannot be allocated: 4×2147483647 FLOAT32 has "
                         + "8589934588 elements, more than one buffer of {be} can hold");
     }
 
@@ -572,6 +588,40 @@ public final class BadInputCases {
             add(o, CLOSED_NET, NablaException.class, f -> call.run(f.closedNet(), f.t(8, 4), f.labels(8, 2), Optimizers.sgd(0.1)),
                     name + ": the network is closed [{be}]");
         });
+        // a batch whose workspace (40000×60000 activations) no buffer holds: the error names the user's call
+        calls.forEach((name, call) -> add("Network." + name, HUGE, InvalidShapeException.class, f -> {
+            try (Network wide = Network.builder().input(1).dense(60_000, Activation.RELU).dense(1, Activation.SIGMOID)
+                    .loss(Loss.MSE).build(f.be())) {
+                call.run(wide, f.t(40_000, 1), f.t(40_000, 1), Optimizers.sgd(0.1));
+            }
+        }, name + ": 40000×60000 FLOAT32 has 2400000000 elements, more than one buffer of {be} can hold"));
+        add("Network.forward", HUGE, InvalidShapeException.class, f -> {
+            try (Network wide = Network.builder().input(1).dense(60_000, Activation.RELU).dense(1, Activation.SIGMOID)
+                    .loss(Loss.MSE).build(f.be())) {
+                wide.forward(f.t(40_000, 1));
+            }
+        }, "forward: 40000×60000 FLOAT32 has 2400000000 elements, more than one buffer of {be} can hold");
+        // an optimizer belongs to the first network it steps (Optimizer's javadoc)
+        for (String kind : new String[]{"sgd", "adam"}) {
+            add("Network.trainStep", ARGUMENT, InvalidArgumentException.class, f -> {
+                try (Optimizer opt = kind.equals("sgd") ? Optimizers.sgd(0.1).momentum(0.9) : Optimizers.adam(0.01)) {
+                    Network first = f.net();
+                    first.trainStep(f.t(8, 4), f.labels(8, 2), opt);
+                    f.net().trainStep(f.t(8, 4), f.labels(8, 2), opt);
+                }
+            }, kind + ": this optimizer belongs to the network it first stepped (W0 4×3, b0 1×3, W1 3×2, b1 1×2 "
+                    + "FLOAT32 [{be}]), not to this one (W0 4×3, b0 1×3, W1 3×2, b1 1×2 FLOAT32 [{be}], another "
+                    + "network of the same shape)", "use one optimizer per network");
+        }
+        add("Network.trainStepWithoutLoss", ARGUMENT, InvalidArgumentException.class, f -> {
+            try (Optimizer opt = Optimizers.adam(0.01)) {
+                f.net().trainStepWithoutLoss(f.t(8, 4), f.labels(8, 2), opt);
+                Network other = f.own(Network.builder().input(4).dense(5, Activation.TANH).dense(2, Activation.SOFTMAX)
+                        .loss(Loss.CROSS_ENTROPY).build(f.be()));
+                other.trainStepWithoutLoss(f.t(8, 4), f.labels(8, 2), opt);
+            }
+        }, "adam: this optimizer belongs to the network it first stepped (W0 4×3, b0 1×3, W1 3×2, b1 1×2 FLOAT32 "
+                + "[{be}]), not to this one (W0 4×5, b0 1×5, W1 5×2, b1 1×2 FLOAT32 [{be}])");
         add("Network.trainStep", NULL, InvalidArgumentException.class, f -> f.net().trainStep(f.t(8, 4), f.labels(8, 2), null),
                 "trainStep: optimizer is null [{be}]");
         add("Network.trainStepWithoutLoss", NULL, InvalidArgumentException.class,

@@ -161,7 +161,7 @@ public abstract class BadInputContract {
             "Backend.stats", "Backend.isClosed", "Backend.leakDetection", "Backend.close",
             "Backend.liveTensorDescriptions", "Backend.leakReports", "Backend.toString",
             "Network.builder", "Network.backend", "Network.dtype", "Network.layers", "Network.inputSize",
-            "Network.outputSize", "Network.close", "Network.toString", "NetworkBuilder.seed",
+            "Network.outputSize", "Network.isClosed", "Network.close", "Network.toString", "NetworkBuilder.seed",
             // an optimizer's step is called by Network with the network's own parameters
             "Sgd.learningRate", "Sgd.step", "Sgd.close", "Sgd.toString",
             "Adam.steps", "Adam.step", "Adam.close", "Adam.toString");
@@ -218,7 +218,7 @@ public abstract class BadInputContract {
     }
 
     /** A few ops whose float32 results are exact: the backend still computes after whatever the case did to it. */
-    static void assertComputesCorrectly(Backend be) {
+    public static void assertComputesCorrectly(Backend be) {
         try (Scope s = be.scope()) {
             Tensor a = be.fromArray(new float[]{1, 2, 3, 4}, 2, 2);
             assertArrayEquals(new float[]{7, 10, 15, 22}, a.matmul(a).toFloatArray(), "a·a");

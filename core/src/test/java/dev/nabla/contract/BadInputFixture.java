@@ -43,7 +43,8 @@ public final class BadInputFixture implements AutoCloseable {
         return closedBackend;
     }
 
-    private <T extends AutoCloseable> T own(T t) {
+    /** Takes {@code t} into the fixture: closed with it. Returns t. */
+    public <T extends AutoCloseable> T own(T t) {
         made.add(t);
         return t;
     }

@@ -1,6 +1,7 @@
 package dev.nabla.cpu;
 
 import dev.nabla.DType;
+import dev.nabla.DeviceOutOfMemoryException;
 import dev.nabla.InvalidArgumentException;
 import dev.nabla.spi.BinaryOp;
 import dev.nabla.spi.Broadcast;
@@ -92,9 +93,25 @@ public final class CpuBackend implements ComputeBackend {
 
     // ---- memory ------------------------------------------------------------------------------------------------------
 
+    /**
+     * A Java array of {@code length} elements: the cpu backend's device memory is the Java heap. A heap that cannot
+     * hold it is a {@link DeviceOutOfMemoryException} (the tensor API adds the op and shape in front); the failed
+     * {@code new} allocated nothing, so the backend stays usable. Lengths above {@link #maxElements} are refused
+     * before: the tensor API checks every shape first.
+     */
     @Override
     public DeviceBuffer allocate(DType dtype, long length) {
-        return CpuBuffer.allocate(dtype, Math.toIntExact(length));
+        if (length < 0 || length > maxElements(dtype)) {
+            throw new InvalidArgumentException("cpu: a buffer of " + length + " " + dtype + " elements is not between 0 "
+                    + "and " + maxElements(dtype));
+        }
+        try {
+            return CpuBuffer.allocate(dtype, (int) length);
+        } catch (OutOfMemoryError e) {
+            throw new DeviceOutOfMemoryException("the Java heap cannot hold another " + length * dtype.bytes()
+                    + " bytes (max " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                    + " MiB; raise it with -Xmx, for ./nabla NABLA_JAVA_OPTS=-Xmx...)", e);
+        }
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Every user error is one line on stderr, naming the command, with a non-zero exit code and no stack trace. */
 class CliErrorsTest {
@@ -116,6 +117,26 @@ class CliErrorsTest {
         oneLine(Cli.run("train", "--data", tmp.toString()), ExitCodes.FAILURE, "nabla train: "
                 + tmp.resolve(FashionMnist.TEST_IMAGES + ".gz") + " holds 2 images but "
                 + tmp.resolve(FashionMnist.TEST_LABELS + ".gz") + " holds 3 labels");
+    }
+
+    /**
+     * {@code nabla train --hidden 600000} died of a raw OutOfMemoryError and a 16-line stack trace. 784 × 2,700,000
+     * weights fit one cpu buffer (2³¹ − 9 elements) but not this JVM's heap: one line, naming the call, the shape,
+     * the backend and the way out (-Xmx).
+     */
+    @Test
+    void aNetworkTheHeapCannotHoldIsOneLine() {
+        long hostArray = 784L * 2_700_000 * Double.BYTES;                 // randn draws the weights as doubles first
+        assumeTrue(Runtime.getRuntime().maxMemory() < hostArray / 2, "this JVM's heap ("
+                + Runtime.getRuntime().maxMemory() + " bytes) is too large to run out");
+        Cli.Result r = Cli.run("train", "--backend", "cpu", "--limit", "10", "--epochs", "1", "--hidden", "2700000");
+        assertEquals(ExitCodes.FAILURE, r.exit(), r::toString);
+        assertEquals(1, r.errLines().size(), () -> "one line on stderr:\n" + r);
+        String line = r.errLines().get(0);
+        assertTrue(line.startsWith("nabla train: network: cannot allocate 784×2700000 FLOAT32: its host array of "
+                + "2116800000 doubles (16934400000 bytes) does not fit in the Java heap (max "), r::toString);
+        assertTrue(line.endsWith(" MiB; raise it with -Xmx) [cpu]"), r::toString);
+        assertFalse(r.err().contains("\tat "), r::toString);
     }
 
     @Test
