@@ -10,6 +10,8 @@ import dev.nabla.spi.RowReduction;
 import dev.nabla.spi.UnaryOp;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The cpu backend: tensors are Java arrays, kernels are those of one {@link CpuPath} (Vector API or plain Java), and
@@ -25,6 +27,8 @@ public final class CpuBackend implements ComputeBackend {
     private final Parallel parallel;
     private final FloatKernels fk;
     private final DoubleKernels dk;
+    /** Buffers allocated and not yet released (the garbage collector frees the arrays; this counts the SPI's calls). */
+    private final AtomicLong liveBuffers = new AtomicLong();
 
     /** The path chosen by {@link CpuPath#detect()}, on every available core. */
     public CpuBackend() {
@@ -94,12 +98,21 @@ public final class CpuBackend implements ComputeBackend {
 
     @Override
     public DeviceBuffer allocate(DType dtype, long length) {
-        return CpuBuffer.allocate(dtype, Math.toIntExact(length));
+        DeviceBuffer b = CpuBuffer.allocate(dtype, Math.toIntExact(length));
+        liveBuffers.incrementAndGet();
+        return b;
     }
 
     @Override
     public void release(DeviceBuffer buffer) {
         // Java arrays: the garbage collector takes them back
+        liveBuffers.decrementAndGet();
+    }
+
+    /** liveBuffers: buffers allocated and not yet released. */
+    @Override
+    public Map<String, Long> counters() {
+        return Map.of("liveBuffers", liveBuffers.get());
     }
 
     @Override
