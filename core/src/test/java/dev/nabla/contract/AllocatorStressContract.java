@@ -201,8 +201,8 @@ public abstract class AllocatorStressContract {
         int cols = a.cols();
         double[] v = x.values;
         int op = r.nextInt(12);
-        // x (rows × cols) · b (cols × n), n kept small enough that one product costs a few million flops
-        int n = 1 + r.nextInt((int) Math.max(1, Math.min(48, 4_000_000L / Math.max(1, (long) rows * cols))));
+        // x (rows × cols) · b (cols × n), n kept small enough that one product costs at most a million multiply-adds
+        int n = 1 + r.nextInt((int) Math.max(1, Math.min(48, 1_000_000L / Math.max(1, (long) rows * cols))));
         makeRoom(op == 9 ? (long) cols * n + (long) rows * n : 2L * v.length + cols, x);
         String name;
         int k = 1;                             // the longest reduction behind an output element
