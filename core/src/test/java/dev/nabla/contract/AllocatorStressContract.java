@@ -91,9 +91,15 @@ public abstract class AllocatorStressContract {
             elementsChecked = run(start, actions);
             assertEquals(0, be.stats().liveTensors(), "every tensor was closed");
             assertEquals(start, liveCounters(), "the live-buffer counters are back where they started");
-        } finally {
-            be.close();           // also after a failure, so that the device's memory goes back
+        } catch (AssertionError | RuntimeException e) {
+            try {
+                be.close();       // the device's memory goes back; a failure to close must not hide the first one
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
+        be.close();
         assertEquals(List.of(), be.leakReports(), "nothing was left open, nothing was collected unclosed");
         System.out.printf("[allocator stress] %s: %d steps (from host %d, filled %d, ops %d, axpy %d, writes %d, "
                         + "closes %d), %d tensors, %,d elements checked, in %.1f s (%.1f s of it reading back); live counters %s%n", be.name(), STEPS,
