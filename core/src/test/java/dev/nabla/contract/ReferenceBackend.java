@@ -243,7 +243,9 @@ public final class ReferenceBackend implements ComputeBackend {
 
     @Override
     public Map<String, Long> counters() {
-        return Map.of("allocations", allocations.get(), "releases", releases.get());
+        long released = releases.get();           // read first: liveBuffers may only run high, never negative
+        long allocated = allocations.get();
+        return Map.of("allocations", allocated, "releases", released, "liveBuffers", allocated - released);
     }
 
     @Override

@@ -11,6 +11,8 @@ import dev.nabla.spi.RowReduction;
 import dev.nabla.spi.UnaryOp;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The cpu backend: tensors are Java arrays, kernels are those of one {@link CpuPath} (Vector API or plain Java), and
@@ -26,6 +28,8 @@ public final class CpuBackend implements ComputeBackend {
     private final Parallel parallel;
     private final FloatKernels fk;
     private final DoubleKernels dk;
+    /** Buffers allocated and not yet released (the garbage collector frees the arrays; this counts the SPI's calls). */
+    private final AtomicLong liveBuffers = new AtomicLong();
 
     /** The path chosen by {@link CpuPath#detect()}, on every available core. */
     public CpuBackend() {
@@ -105,18 +109,28 @@ public final class CpuBackend implements ComputeBackend {
             throw new InvalidArgumentException("cpu: a buffer of " + length + " " + dtype + " elements is not between 0 "
                     + "and " + maxElements(dtype));
         }
+        DeviceBuffer b;
         try {
-            return CpuBuffer.allocate(dtype, (int) length);
+            b = CpuBuffer.allocate(dtype, (int) length);
         } catch (OutOfMemoryError e) {
             throw new DeviceOutOfMemoryException("the Java heap cannot hold another " + length * dtype.bytes()
                     + " bytes (max " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
                     + " MiB; raise it with -Xmx, for ./nabla NABLA_JAVA_OPTS=-Xmx...)", e);
         }
+        liveBuffers.incrementAndGet();
+        return b;
     }
 
     @Override
     public void release(DeviceBuffer buffer) {
         // Java arrays: the garbage collector takes them back
+        liveBuffers.decrementAndGet();
+    }
+
+    /** liveBuffers: buffers allocated and not yet released. */
+    @Override
+    public Map<String, Long> counters() {
+        return Map.of("liveBuffers", liveBuffers.get());
     }
 
     @Override

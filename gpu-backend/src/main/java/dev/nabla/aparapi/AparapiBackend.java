@@ -16,6 +16,8 @@ import dev.nabla.spi.DeviceBuffer;
 import dev.nabla.spi.RowReduction;
 import dev.nabla.spi.UnaryOp;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -274,9 +276,16 @@ public final class AparapiBackend implements ComputeBackend {
         of(y).axpy(alpha, buf(x), buf(y), (int) n);
     }
 
+    /**
+     * The {@link TransferCounters}, and liveArenaElements: arena elements held by live tensors, both dtypes (what
+     * {@link Arena#used()} says; 0 again once every tensor is released).
+     */
     @Override
     public Map<String, Long> counters() {
-        return counters.snapshot();
+        Map<String, Long> m = new LinkedHashMap<>(counters.snapshot());
+        DoubleLauncher d = doubles;
+        m.put("liveArenaElements", floats.arenaElementsInUse() + (d == null ? 0 : d.arenaElementsInUse()));
+        return Collections.unmodifiableMap(m);
     }
 
     // ---- fused ops: one kernel launch each (two for the ones that end in a sum) -------------------------------------------

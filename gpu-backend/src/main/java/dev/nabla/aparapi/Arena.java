@@ -44,15 +44,25 @@ final class Arena {
         return (length + align - 1) / align * align;
     }
 
-    /** The start of a free range of {@code length} ≥ 1 elements, or −1 when none is large enough. */
+    /**
+     * The start of the first free range of {@code length} ≥ 1 elements (first fit), or −1 when none is large enough.
+     * A free range [s, s + n) that serves footprint f becomes [s + f, s + n) when n > f.
+     */
     int allocate(int length) {
+        if (length < 1) {
+            throw new IllegalArgumentException("arena: a range has at least 1 element, asked for " + length);
+        }
         long size = footprint(length);
         for (Map.Entry<Integer, Integer> e : free.entrySet()) {
-            if (e.getValue() >= size) {
-                int start = e.getKey();
+            // Read key and value before touching the map: TreeMap.remove may recycle this entry's node for its
+            // successor (a node with two children takes over the successor's key and value), so e would then
+            // describe another range (issue 12: overlapping tensors).
+            int start = e.getKey();
+            int available = e.getValue();
+            if (available >= size) {
                 free.remove(start);
-                if (e.getValue() > size) {
-                    free.put((int) (start + size), (int) (e.getValue() - size));
+                if (available > size) {
+                    free.put((int) (start + size), (int) (available - size));
                 }
                 used += size;
                 return start;
@@ -61,30 +71,40 @@ final class Arena {
         return -1;
     }
 
-    /** Gives back the range allocated at {@code start} for {@code length} elements. */
+    /**
+     * Gives back the range allocated at {@code start} for {@code length} elements, merging it with a free range that
+     * ends at {@code start} and one that begins at its end. The range is checked against the free list before anything
+     * changes, so a bad release throws and leaves the arena as it was.
+     */
     void free(int start, int length) {
-        int size = (int) footprint(length);
-        Integer before = free.floorKey(start);
-        if (start < reserved || start + (long) size > capacity
-                || (before != null && before + (long) free.get(before) > start)) {
-            throw new IllegalStateException("arena: [" + start + ", " + (start + (long) size)
+        long size = footprint(length);
+        long end = start + size;
+        Map.Entry<Integer, Integer> before = free.floorEntry(start);
+        Map.Entry<Integer, Integer> after = free.ceilingEntry(start);
+        int beforeStart = before == null ? -1 : before.getKey();
+        long beforeEnd = before == null ? -1 : beforeStart + (long) before.getValue();
+        int afterStart = after == null ? -1 : after.getKey();
+        long afterEnd = after == null ? -1 : afterStart + (long) after.getValue();
+        if (length < 1 || start < reserved || start % align != 0 || end > capacity
+                || (before != null && beforeEnd > start)) {
+            throw new IllegalStateException("arena: [" + start + ", " + end
                     + ") is not an allocated range (double release?)");
+        }
+        if (after != null && afterStart < end) {
+            throw new IllegalStateException("arena: [" + start + ", " + end + ") overlaps a free range");
         }
         used -= size;
         int s = start;
-        int len = size;
-        if (before != null && before + free.get(before) == s) {
-            s = before;
-            len += free.remove(before);
+        long e = end;
+        if (before != null && beforeEnd == start) {
+            s = beforeStart;
+            free.remove(beforeStart);
         }
-        Integer after = free.ceilingKey(start);
-        if (after != null && after < start + (long) size) {
-            throw new IllegalStateException("arena: [" + start + ", " + (start + size) + ") overlaps a free range");
+        if (after != null && afterStart == end) {
+            e = afterEnd;
+            free.remove(afterStart);
         }
-        if (after != null && after == start + size) {
-            len += free.remove(after);
-        }
-        free.put(s, len);
+        free.put(s, (int) (e - s));
     }
 
     /** Enlarges the arena to {@code newCapacity} elements; existing ranges keep their starts. */
@@ -94,7 +114,7 @@ final class Arena {
         }
         Map.Entry<Integer, Integer> last = free.lastEntry();
         if (last != null && last.getKey() + (long) last.getValue() == capacity) {
-            free.put(last.getKey(), last.getValue() + (newCapacity - capacity));
+            free.put(last.getKey(), last.getValue() + (newCapacity - capacity));    // (lastEntry is a snapshot)
         } else {
             free.put(capacity, newCapacity - capacity);
         }

@@ -483,6 +483,11 @@ final class FloatLauncher implements Launcher {
     }
 
     @Override
+    public synchronized long arenaElementsInUse() {
+        return arena.used();
+    }
+
+    @Override
     public synchronized void close() {
         if (closed) {
             return;

@@ -61,6 +61,9 @@ interface Launcher extends AutoCloseable {
     /** Arena capacity and use, for the description. */
     String describeMemory();
 
+    /** Arena elements handed out and not yet released (footprints, so rounded up to the alignment). */
+    long arenaElementsInUse();
+
     @Override
     void close();
 }
