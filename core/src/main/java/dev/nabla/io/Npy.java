@@ -39,7 +39,13 @@ public final class Npy {
     private Npy() {
     }
 
-    /** Writes {@code t} as a 2-D array (rows, cols) of '<f4' or '<f8'. */
+    /**
+     * Writes {@code t} as a 2-D array (rows, cols) of {@code '<f4'} or {@code '<f8'}.
+     *
+     * @param t    the tensor to write (copied to the host)
+     * @param file the file to write, replaced atomically
+     * @throws IOException when the file cannot be written
+     */
     public static void write(Tensor t, Path file) throws IOException {
         if (t == null || file == null) {
             throw new InvalidArgumentException("Npy.write: " + (t == null ? "tensor" : "file") + " is null");
@@ -47,7 +53,13 @@ public final class Npy {
         write(HostTensor.of(t), file);
     }
 
-    /** Writes {@code t} with its own shape (any rank) as '<f4' or '<f8', C order. */
+    /**
+     * Writes {@code t} with its own shape (any rank) as {@code '<f4'} or {@code '<f8'}, C order.
+     *
+     * @param t    the host array to write
+     * @param file the file to write, replaced atomically
+     * @throws IOException when the file cannot be written
+     */
     public static void write(HostTensor t, Path file) throws IOException {
         if (t == null || file == null) {
             throw new InvalidArgumentException("Npy.write: " + (t == null ? "tensor" : "file") + " is null");
