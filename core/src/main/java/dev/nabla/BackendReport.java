@@ -3,8 +3,9 @@ package dev.nabla;
 import java.util.List;
 
 /**
- * Every backend provider found on the class path, highest priority first, with whether it can run here and what it
- * found or why not; and the backend {@link Backends#best()} would choose. {@link #toString()} prints it as a table.
+ * Every backend provider found on the class path, with whether it can run here and what it found or why not: the
+ * available ones first, highest priority first, then the unavailable ones; and the backend {@link Backends#best()}
+ * would choose. {@link #toString()} prints it as a table.
  */
 public record BackendReport(List<Entry> entries, String chosen, String chosenBecause) {
 
@@ -24,7 +25,7 @@ public record BackendReport(List<Entry> entries, String chosen, String chosenBec
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("Nabla backends (highest priority first):\n");
+        StringBuilder sb = new StringBuilder("Nabla backends (available first, highest priority first):\n");
         int width = 4;
         for (Entry e : entries) {
             width = Math.max(width, e.name().length());

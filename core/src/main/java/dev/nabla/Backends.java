@@ -89,18 +89,24 @@ public final class Backends {
         throw new BackendUnavailableException("no backend is available\n" + report());
     }
 
-    /** Every provider with its probe, and what {@link #best()} chooses. */
+    /**
+     * Every provider with its probe, and what {@link #best()} chooses: the available ones first, highest priority
+     * first, then the unavailable ones with their reasons (highest priority first), then providers that failed to load.
+     */
     public static BackendReport report() {
         List<BackendReport.Entry> entries = new ArrayList<>();
+        List<BackendReport.Entry> unavailable = new ArrayList<>();
         String chosen = null;
         String because;
         for (BackendProvider p : providers().values()) {
             Probe probe = probe(p.name());
-            entries.add(new BackendReport.Entry(p.name(), p.priority(), probe.available(), probe.detail()));
+            (probe.available() ? entries : unavailable)
+                    .add(new BackendReport.Entry(p.name(), p.priority(), probe.available(), probe.detail()));
             if (chosen == null && probe.available()) {
                 chosen = p.name();
             }
         }
+        entries.addAll(unavailable);
         for (String problem : loadProblems) {
             entries.add(new BackendReport.Entry("?", 0, false, problem));
         }
