@@ -29,8 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Leak detection ({@code -Dnabla.leakDetection=true} when the backend is created, or
  * {@link #wrap(ComputeBackend, boolean)}): every tensor records its creation stack and thread; tensors still open
  * when the backend closes, and tensors the garbage collector finds unclosed, are reported as a {@link LeakReport}
- * (logged as a warning and kept in {@link #leakReports()}) when the backend closes or the next {@link Scope} of
- * this backend closes.
+ * (logged as a warning and kept in {@link #leakReports()}) when the backend closes, the next {@link Scope} of this
+ * backend closes, or the next tensor is created on it (so also on the shared backend, which never closes, in a
+ * program without scopes). A tensor still reachable and open on the shared backend when the JVM exits is not
+ * reported: nothing closes that backend.
  */
 public final class Backend implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Backend.class.getName());
@@ -303,7 +305,8 @@ public final class Backend implements AutoCloseable {
     /**
      * The leak reports this backend has made, oldest first (at most {@value #MAX_KEPT_LEAK_REPORTS}); empty when leak
      * detection is off or nothing leaked. A report is made when the backend closes with tensors still open, or when a
-     * scope of this backend closes after the garbage collector found tensors that were never closed.
+     * scope of this backend closes or a tensor is created on it after the garbage collector found tensors that were
+     * never closed.
      */
     public List<LeakReport> leakReports() {
         synchronized (leakReports) {
@@ -313,12 +316,21 @@ public final class Backend implements AutoCloseable {
 
     /** A scope of this backend closed: report the tensors the garbage collector found unclosed since the last report. */
     void scopeClosed() {
+        reportCollected("scope closed");
+    }
+
+    /**
+     * Reports the tensors the garbage collector found unclosed since the last report, if any. Called when a scope
+     * closes and when a tensor is created, so a program without scopes on the shared backend (which never closes)
+     * hears of its leaks too.
+     */
+    private void reportCollected(String when) {
         if (leakDetection && pendingLeaks.get() + omittedLeaks.get() > 0) {
             List<LeakReport.Leak> leaks = new ArrayList<>();
             drainCollected(leaks);
             long omitted = omittedLeaks.getAndSet(0);
             if (!leaks.isEmpty() || omitted > 0) {
-                report("scope closed", leaks, omitted);
+                report(when, leaks, omitted);
             }
         }
     }
@@ -356,6 +368,7 @@ public final class Backend implements AutoCloseable {
 
     Tensor allocate(String op, Shape shape, DType dtype) {
         checkOpen(op);
+        reportCollected("tensor created");
         DeviceBuffer buffer;
         try {
             buffer = compute.allocate(dtype, shape.size());
