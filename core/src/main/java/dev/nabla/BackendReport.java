@@ -13,7 +13,12 @@ public record BackendReport(List<Entry> entries, String chosen, String chosenBec
     public record Entry(String name, int priority, boolean available, String detail) {
     }
 
-    /** The entry of a provider by name, or null. */
+    /**
+     * The entry of a provider by name, or null.
+     *
+     * @param name the provider name
+     * @return its entry, or null when there is none
+     */
     public Entry entry(String name) {
         for (Entry e : entries) {
             if (e.name().equals(name)) {

@@ -84,6 +84,11 @@ public final class Npy {
     /**
      * The array in {@code file} as a tensor on {@code backend}: shape (r, c) becomes r × c, (n) a 1 × n row, ()
      * a 1 × 1 tensor; float32 files give FLOAT32 tensors, float64 and integer files FLOAT64.
+     *
+     * @param backend the backend to create the tensor on
+     * @param file the file to read
+     * @return a new tensor the caller owns
+     * @throws IOException when the file cannot be read
      */
     public static Tensor read(Backend backend, Path file) throws IOException {
         if (backend == null) {
@@ -92,7 +97,13 @@ public final class Npy {
         return readHost(file).toTensor(backend);
     }
 
-    /** The array in {@code file} with its own shape, values row-major, bit for bit for float32/float64 files. */
+    /**
+     * The array in {@code file} with its own shape, values row-major, bit for bit for float32/float64 files.
+     *
+     * @param file the file to read
+     * @return the array
+     * @throws IOException when the file cannot be read
+     */
     public static HostTensor readHost(Path file) throws IOException {
         if (file == null) {
             throw new InvalidArgumentException("Npy.readHost: file is null");

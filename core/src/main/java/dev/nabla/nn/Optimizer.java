@@ -8,7 +8,11 @@ import java.util.List;
  */
 public interface Optimizer extends AutoCloseable {
 
-    /** One update of every parameter from its current gradient. */
+    /**
+     * One update of every parameter from its current gradient.
+     *
+     * @param parameters every parameter of the network, each with its gradient
+     */
     void step(List<Parameter> parameters);
 
     /** Releases the optimizer's state tensors. */
