@@ -29,8 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Leak detection ({@code -Dnabla.leakDetection=true} when the backend is created, or
  * {@link #wrap(ComputeBackend, boolean)}): every tensor records its creation stack and thread; tensors still open
  * when the backend closes, and tensors the garbage collector finds unclosed, are reported as a {@link LeakReport}
- * (logged as a warning and kept in {@link #leakReports()}) when the backend closes or the next {@link Scope} of
- * this backend closes.
+ * (logged as a warning and kept in {@link #leakReports()}) when the backend closes, the next {@link Scope} of this
+ * backend closes, or the next tensor is created on it (so also on the shared backend, which never closes, in a
+ * program without scopes). A tensor still reachable and open on the shared backend when the JVM exits is not
+ * reported: nothing closes that backend.
  */
 public final class Backend implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Backend.class.getName());
@@ -73,6 +75,9 @@ public final class Backend implements AutoCloseable {
     /**
      * Wraps a backend implementation into a Backend the caller owns (and closes). Leak detection is on when
      * {@code -Dnabla.leakDetection=true} is set now.
+     *
+     * @param compute the implementation to wrap; closing the Backend closes it
+     * @return a Backend the caller owns
      */
     public static Backend wrap(ComputeBackend compute) {
         return wrap(compute, Boolean.getBoolean(LEAK_DETECTION_PROPERTY));
@@ -81,6 +86,10 @@ public final class Backend implements AutoCloseable {
     /**
      * Wraps a backend implementation into a Backend the caller owns (and closes), with leak detection on or off for
      * this instance whatever {@code -Dnabla.leakDetection} says: how tests and tools check one backend for leaks.
+     *
+     * @param compute the implementation to wrap; closing the Backend closes it
+     * @param leakDetection whether this instance records creation sites and reports unclosed tensors
+     * @return a Backend the caller owns
      */
     public static Backend wrap(ComputeBackend compute, boolean leakDetection) {
         if (compute == null) {
@@ -94,33 +103,62 @@ public final class Backend implements AutoCloseable {
         return new Backend(compute, name, shared, Boolean.getBoolean(LEAK_DETECTION_PROPERTY));
     }
 
-    /** The provider name: {@code cpu}, {@code opencl}, ... */
+    /**
+     * The provider name: {@code cpu}, {@code opencl}, ...
+     *
+     * @return the name, e.g. {@code cpu}
+     */
     public String name() {
         return name;
     }
 
-    /** What runs underneath: path, device, threads. */
+    /**
+     * What runs underneath: path, device, threads.
+     *
+     * @return a one-line description
+     */
     public String description() {
         return compute.description();
     }
 
+    /**
+     * Whether tensors of {@code dtype} can be created on this backend.
+     *
+     * @param dtype the element type
+     * @return true when {@code dtype} is supported
+     */
     public boolean supports(DType dtype) {
         return compute.supports(dtype);
     }
 
-    /** The explicit-output primitives, validated; what layers and optimizers are written against. */
+    /**
+     * The explicit-output primitives, validated; what layers and optimizers are written against.
+     *
+     * @return the validated explicit-output primitives of this backend
+     */
     public Ops ops() {
         return ops;
     }
 
-    /** The backend implementation behind this façade (for backend authors and the contract kit). */
+    /**
+     * The backend implementation behind this façade (for backend authors and the contract kit).
+     *
+     * @return the {@link ComputeBackend} this Backend wraps
+     */
     public ComputeBackend compute() {
         return compute;
     }
 
     // ---- tensor factories --------------------------------------------------------------------------------------------
 
-    /** A FLOAT32 rows × cols tensor holding {@code data} (row-major, copied). */
+    /**
+     * A FLOAT32 rows × cols tensor holding {@code data} (row-major, copied).
+     *
+     * @param data the values, row-major, at least rows·cols of them
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @return a new FLOAT32 tensor the caller owns (or its scope)
+     */
     public Tensor fromArray(float[] data, int rows, int cols) {
         Shape shape = checkedShape("fromArray", rows, cols, DType.FLOAT32);
         checkLength("fromArray", data, data == null ? 0 : data.length, shape);
@@ -130,7 +168,14 @@ public final class Backend implements AutoCloseable {
         return t;
     }
 
-    /** A FLOAT64 rows × cols tensor holding {@code data} (row-major, copied). */
+    /**
+     * A FLOAT64 rows × cols tensor holding {@code data} (row-major, copied).
+     *
+     * @param data the values, row-major, at least rows·cols of them
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @return a new FLOAT64 tensor the caller owns (or its scope)
+     */
     public Tensor fromArray(double[] data, int rows, int cols) {
         Shape shape = checkedShape("fromArray", rows, cols, DType.FLOAT64);
         checkLength("fromArray", data, data == null ? 0 : data.length, shape);
@@ -140,7 +185,15 @@ public final class Backend implements AutoCloseable {
         return t;
     }
 
-    /** A rows × cols tensor of {@code dtype} holding {@code data} converted to that dtype. */
+    /**
+     * A rows × cols tensor of {@code dtype} holding {@code data} converted to that dtype.
+     *
+     * @param data the values, row-major, at least rows·cols of them
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @param dtype the dtype of the new tensor
+     * @return a new tensor the caller owns (or its scope)
+     */
     public Tensor fromArray(double[] data, int rows, int cols, DType dtype) {
         checkedShape("fromArray", rows, cols, dtype);
         if (dtype == DType.FLOAT64) {
@@ -155,20 +208,50 @@ public final class Backend implements AutoCloseable {
         return fromArray(f, rows, cols);
     }
 
-    /** A FLOAT32 rows × cols tensor of zeros. */
+    /**
+     * A FLOAT32 rows × cols tensor of zeros.
+     *
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @return a new tensor of zeros
+     */
     public Tensor zeros(int rows, int cols) {
         return filled("zeros", rows, cols, 0.0, DType.FLOAT32);
     }
 
+    /**
+     * A rows × cols tensor of zeros of {@code dtype}.
+     *
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @param dtype the element type
+     * @return a new tensor of zeros
+     */
     public Tensor zeros(int rows, int cols, DType dtype) {
         return filled("zeros", rows, cols, 0.0, dtype);
     }
 
-    /** A FLOAT32 rows × cols tensor with every element {@code value}. */
+    /**
+     * A FLOAT32 rows × cols tensor with every element {@code value}.
+     *
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @param value the value of every element
+     * @return a new FLOAT32 tensor
+     */
     public Tensor full(int rows, int cols, double value) {
         return full(rows, cols, value, DType.FLOAT32);
     }
 
+    /**
+     * A rows × cols tensor of {@code dtype} with every element {@code value} (rounded to the dtype).
+     *
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @param value the value of every element
+     * @param dtype the element type
+     * @return a new tensor
+     */
     public Tensor full(int rows, int cols, double value, DType dtype) {
         return filled("full", rows, cols, value, dtype);
     }
@@ -190,16 +273,39 @@ public final class Backend implements AutoCloseable {
         }
     }
 
-    /** A rows × cols tensor whose contents are undefined: the output of an explicit-output op. */
+    /**
+     * A rows × cols tensor whose contents are undefined: the output of an explicit-output op.
+     *
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @param dtype the element type
+     * @return a new tensor whose elements must be written before they are read
+     */
     public Tensor empty(int rows, int cols, DType dtype) {
         return allocate("empty", checkedShape("empty", rows, cols, dtype), dtype);
     }
 
-    /** FLOAT32 standard normal values, generated on the host from {@code seed}: the same on every backend. */
+    /**
+     * FLOAT32 standard normal values, generated on the host from {@code seed}: the same on every backend.
+     *
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @param seed the seed: the same seed gives the same values on every backend
+     * @return a new FLOAT32 tensor of N(0, 1) values
+     */
     public Tensor randn(int rows, int cols, long seed) {
         return randn(rows, cols, seed, DType.FLOAT32);
     }
 
+    /**
+     * Standard normal values of {@code dtype}, generated on the host from {@code seed}: the same on every backend.
+     *
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @param seed the seed: the same seed gives the same values on every backend
+     * @param dtype the element type
+     * @return a new tensor of N(0, 1) values
+     */
     public Tensor randn(int rows, int cols, long seed, DType dtype) {
         Shape shape = checkedShape("randn", rows, cols, dtype);
         SeededRandom rng = new SeededRandom(seed);
@@ -210,11 +316,27 @@ public final class Backend implements AutoCloseable {
         return fromArray(values, rows, cols, dtype);
     }
 
-    /** FLOAT32 values uniform in [0, 1), generated on the host from {@code seed}: the same on every backend. */
+    /**
+     * FLOAT32 values uniform in [0, 1), generated on the host from {@code seed}: the same on every backend.
+     *
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @param seed the seed: the same seed gives the same values on every backend
+     * @return a new FLOAT32 tensor of U[0, 1) values
+     */
     public Tensor rand(int rows, int cols, long seed) {
         return rand(rows, cols, seed, DType.FLOAT32);
     }
 
+    /**
+     * Values of {@code dtype} uniform in [0, 1), generated on the host from {@code seed}: the same on every backend.
+     *
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @param seed the seed: the same seed gives the same values on every backend
+     * @param dtype the element type
+     * @return a new tensor of U[0, 1) values
+     */
     public Tensor rand(int rows, int cols, long seed, DType dtype) {
         Shape shape = checkedShape("rand", rows, cols, dtype);
         SeededRandom rng = new SeededRandom(seed);
@@ -261,6 +383,8 @@ public final class Backend implements AutoCloseable {
     /**
      * Opens a scope on this thread: every tensor this backend creates on this thread until the scope closes is
      * closed with it, unless {@link Scope#keep kept}. Scopes nest; use try-with-resources.
+     *
+     * @return the scope, to close (try-with-resources) on this thread
      */
     public Scope scope() {
         checkOpen("scope");
@@ -274,7 +398,11 @@ public final class Backend implements AutoCloseable {
         scopes.get().remove(scope);
     }
 
-    /** Counters: live tensors, bytes moved through the tensor API, and the backend's own counters. */
+    /**
+     * Counters: live tensors, bytes moved through the tensor API, and the backend's own counters.
+     *
+     * @return a snapshot of the counters
+     */
     public BackendStats stats() {
         return new BackendStats(live.size(), tensorsCreated.get(), hostToDeviceBytes.get(), deviceToHostBytes.get(),
                 compute.counters());
@@ -286,11 +414,20 @@ public final class Backend implements AutoCloseable {
         compute.synchronize();
     }
 
+    /**
+     * Whether {@link #close()} has run on this backend (never true for a shared backend).
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return closed;
     }
 
-    /** Whether this backend records creation sites and reports unclosed tensors (fixed when it is created). */
+    /**
+     * Whether this backend records creation sites and reports unclosed tensors (fixed when it is created).
+     *
+     * @return whether leak detection is on for this backend
+     */
     public boolean leakDetection() {
         return leakDetection;
     }
@@ -324,7 +461,11 @@ public final class Backend implements AutoCloseable {
         compute.close();
     }
 
-    /** Tensors alive on this backend right now, with their creation sites when leak detection is on. */
+    /**
+     * Tensors alive on this backend right now, with their creation sites when leak detection is on.
+     *
+     * @return one line per live tensor: shape, dtype, backend and, with leak detection, where it was created
+     */
     public List<String> liveTensorDescriptions() {
         List<String> out = new ArrayList<>();
         for (TensorState s : live) {
@@ -337,7 +478,10 @@ public final class Backend implements AutoCloseable {
     /**
      * The leak reports this backend has made, oldest first (at most {@value #MAX_KEPT_LEAK_REPORTS}); empty when leak
      * detection is off or nothing leaked. A report is made when the backend closes with tensors still open, or when a
-     * scope of this backend closes after the garbage collector found tensors that were never closed.
+     * scope of this backend closes or a tensor is created on it after the garbage collector found tensors that were
+     * never closed.
+     *
+     * @return the reports, oldest first (a copy)
      */
     public List<LeakReport> leakReports() {
         synchronized (leakReports) {
@@ -347,12 +491,21 @@ public final class Backend implements AutoCloseable {
 
     /** A scope of this backend closed: report the tensors the garbage collector found unclosed since the last report. */
     void scopeClosed() {
+        reportCollected("scope closed");
+    }
+
+    /**
+     * Reports the tensors the garbage collector found unclosed since the last report, if any. Called when a scope
+     * closes and when a tensor is created, so a program without scopes on the shared backend (which never closes)
+     * hears of its leaks too.
+     */
+    private void reportCollected(String when) {
         if (leakDetection && pendingLeaks.get() + omittedLeaks.get() > 0) {
             List<LeakReport.Leak> leaks = new ArrayList<>();
             drainCollected(leaks);
             long omitted = omittedLeaks.getAndSet(0);
             if (!leaks.isEmpty() || omitted > 0) {
-                report("scope closed", leaks, omitted);
+                report(when, leaks, omitted);
             }
         }
     }
@@ -392,6 +545,7 @@ public final class Backend implements AutoCloseable {
         String op = call(step);
         checkOpen(op);
         checkFits(op, "the output ", shape, dtype);   // before the device sees a size it cannot hold (or int overflow)
+        reportCollected("tensor created");
         DeviceBuffer buffer;
         try {
             buffer = compute.allocate(dtype, shape.size());

@@ -3,8 +3,9 @@ package dev.nabla;
 import java.util.List;
 
 /**
- * Every backend provider found on the class path, highest priority first, with whether it can run here and what it
- * found or why not; and the backend {@link Backends#best()} would choose. {@link #toString()} prints it as a table.
+ * Every backend provider found on the class path, with whether it can run here and what it found or why not: the
+ * available ones first, highest priority first, then the unavailable ones; and the backend {@link Backends#best()}
+ * would choose. {@link #toString()} prints it as a table.
  */
 public record BackendReport(List<Entry> entries, String chosen, String chosenBecause) {
 
@@ -12,7 +13,12 @@ public record BackendReport(List<Entry> entries, String chosen, String chosenBec
     public record Entry(String name, int priority, boolean available, String detail) {
     }
 
-    /** The entry of a provider by name, or null. */
+    /**
+     * The entry of a provider by name, or null.
+     *
+     * @param name the provider name
+     * @return its entry, or null when there is none
+     */
     public Entry entry(String name) {
         for (Entry e : entries) {
             if (e.name().equals(name)) {
@@ -24,7 +30,7 @@ public record BackendReport(List<Entry> entries, String chosen, String chosenBec
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("Nabla backends (highest priority first):\n");
+        StringBuilder sb = new StringBuilder("Nabla backends (available first, highest priority first):\n");
         int width = 4;
         for (Entry e : entries) {
             width = Math.max(width, e.name().length());

@@ -9,7 +9,12 @@ import java.util.Map;
 public record BackendStats(long liveTensors, long tensorsCreated, long hostToDeviceBytes, long deviceToHostBytes,
                            Map<String, Long> backendCounters) {
 
-    /** A backend counter by name, 0 when the backend does not keep it. */
+    /**
+     * A backend counter by name, 0 when the backend does not keep it.
+     *
+     * @param name the counter's name
+     * @return its value, or 0
+     */
     public long counter(String name) {
         return backendCounters.getOrDefault(name, 0L);
     }

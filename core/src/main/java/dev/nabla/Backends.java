@@ -38,18 +38,32 @@ public final class Backends {
     private Backends() {
     }
 
-    /** Provider names, highest priority first. */
+    /**
+     * Provider names, highest priority first.
+     *
+     * @return the names, highest priority first
+     */
     public static List<String> names() {
         return new ArrayList<>(providers().keySet());
     }
 
-    /** The probe of a provider (cached: probes run once per JVM). */
+    /**
+     * The probe of a provider (cached: probes run once per JVM).
+     *
+     * @param name the provider name (any case), e.g. {@code cpu}
+     * @return whether it can run here, and what was found or why not
+     */
     public static Probe probe(String name) {
         BackendProvider p = provider(name);
         return probes.computeIfAbsent(p.name(), n -> safeProbe(p));
     }
 
-    /** The shared instance of a backend, started on first use. Its {@code close()} does nothing. */
+    /**
+     * The shared instance of a backend, started on first use. Its {@code close()} does nothing.
+     *
+     * @param name the provider name (any case), e.g. {@code cpu}
+     * @return the shared backend, the same instance on every call
+     */
     public static Backend get(String name) {
         String key = normalize(name);
         Backend b = shared.get(key);
@@ -66,7 +80,12 @@ public final class Backends {
         }
     }
 
-    /** A new instance of a backend that the caller owns and must close. */
+    /**
+     * A new instance of a backend that the caller owns and must close.
+     *
+     * @param name the provider name (any case), e.g. {@code cpu}
+     * @return a new backend the caller closes
+     */
     public static Backend create(String name) {
         String key = normalize(name);
         return Backend.fromProvider(key, start(key), false);
@@ -75,6 +94,8 @@ public final class Backends {
     /**
      * The backend named by {@code -Dnabla.backend} or {@code NABLA_BACKEND} if set (an error if it is unavailable),
      * else the available backend of highest priority. Shared, like {@link #get}.
+     *
+     * @return the shared backend chosen
      */
     public static Backend best() {
         String requested = requestedName();
@@ -89,18 +110,26 @@ public final class Backends {
         throw new BackendUnavailableException("no backend is available\n" + report());
     }
 
-    /** Every provider with its probe, and what {@link #best()} chooses. */
+    /**
+     * Every provider with its probe, and what {@link #best()} chooses: the available ones first, highest priority
+     * first, then the unavailable ones with their reasons (highest priority first), then providers that failed to load.
+     *
+     * @return the report; {@code toString()} prints it as a table
+     */
     public static BackendReport report() {
         List<BackendReport.Entry> entries = new ArrayList<>();
+        List<BackendReport.Entry> unavailable = new ArrayList<>();
         String chosen = null;
         String because;
         for (BackendProvider p : providers().values()) {
             Probe probe = probe(p.name());
-            entries.add(new BackendReport.Entry(p.name(), p.priority(), probe.available(), probe.detail()));
+            (probe.available() ? entries : unavailable)
+                    .add(new BackendReport.Entry(p.name(), p.priority(), probe.available(), probe.detail()));
             if (chosen == null && probe.available()) {
                 chosen = p.name();
             }
         }
+        entries.addAll(unavailable);
         for (String problem : loadProblems) {
             entries.add(new BackendReport.Entry("?", 0, false, problem));
         }
@@ -116,7 +145,11 @@ public final class Backends {
         return new BackendReport(List.copyOf(entries), chosen, because);
     }
 
-    /** The backend name asked for by property or environment, or null. */
+    /**
+     * The backend name asked for by property or environment, or null.
+     *
+     * @return the normalised (lower-case) name, or null when neither is set
+     */
     public static String requestedName() {
         String v = System.getProperty(BACKEND_PROPERTY);
         if (v == null || v.isBlank()) {

@@ -16,6 +16,14 @@ import java.util.List;
  */
 public record LeakReport(String backend, String when, List<Leak> leaks, long omitted) {
 
+    /**
+     * Copies {@code leaks}.
+     *
+     * @param backend the backend's name
+     * @param when what triggered the report
+     * @param leaks the tensors, oldest first
+     * @param omitted garbage-collected leaks counted, not described
+     */
     public LeakReport {
         leaks = List.copyOf(leaks);
     }
@@ -41,12 +49,25 @@ public record LeakReport(String backend, String when, List<Leak> leaks, long omi
     public record Leak(String tensor, Kind kind, String thread, String createdAt,
                        List<StackTraceElement> creationStack) {
 
+        /**
+         * Copies {@code creationStack}.
+         *
+         * @param tensor its shape, dtype and backend
+         * @param kind how it was found
+         * @param thread the name of the thread that created it
+         * @param createdAt the caller's line
+         * @param creationStack the whole stack at creation
+         */
         public Leak {
             creationStack = List.copyOf(creationStack);
         }
     }
 
-    /** The report as it is logged: one line per tensor with where it was created. */
+    /**
+     * The report as it is logged: one line per tensor with where it was created.
+     *
+     * @return the report, several lines
+     */
     public String describe() {
         StringBuilder sb = new StringBuilder();
         sb.append(leaks.size() + omitted).append(" tensor(s) never closed, reported when ").append(when).append(':');

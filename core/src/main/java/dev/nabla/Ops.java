@@ -22,7 +22,17 @@ public final class Ops {
 
     // ---- gemm ----------------------------------------------------------------------------------------------------------
 
-    /** C = α·op(A)·op(B) + β·C, op(X) = Xᵀ when its flag is set. β = 0 overwrites C. C must not be A or B. */
+    /**
+     * C = α·op(A)·op(B) + β·C, op(X) = Xᵀ when its flag is set. β = 0 overwrites C. C must not be A or B.
+     *
+     * @param transA whether op(A) = Aᵀ
+     * @param transB whether op(B) = Bᵀ
+     * @param alpha α
+     * @param a A
+     * @param b B
+     * @param beta β (0: C is overwritten, not read)
+     * @param c C, updated in place; not A or B
+     */
     public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
         gemm("gemm", transA, transB, alpha, a, b, beta, c);
     }
@@ -57,7 +67,14 @@ public final class Ops {
 
     // ---- elementwise ---------------------------------------------------------------------------------------------------
 
-    /** out = op(x, param) elementwise; out may be x. */
+    /**
+     * out = op(x, param) elementwise; out may be x.
+     *
+     * @param op the operation
+     * @param param the op's scalar parameter (ignored by ops that take none)
+     * @param x the input
+     * @param out the output, x's shape and dtype
+     */
     public void unary(UnaryOp op, double param, Tensor x, Tensor out) {
         notNull("unary", "op", op);
         unary(op.name().toLowerCase(), op, param, x, out);
@@ -70,7 +87,15 @@ public final class Ops {
         be.unary(f, param, x.buffer(), out.buffer(), x.size());
     }
 
-    /** out = op(a, b) elementwise, b laid over a as {@code broadcast} says; out has a's shape and may be a or b. */
+    /**
+     * out = op(a, b) elementwise, b laid over a as {@code broadcast} says; out has a's shape and may be a or b.
+     *
+     * @param op the operation
+     * @param a the left operand
+     * @param b the right operand
+     * @param broadcast how b is laid over a
+     * @param out the output, a's shape
+     */
     public void binary(BinaryOp op, Tensor a, Tensor b, Broadcast broadcast, Tensor out) {
         notNull("binary", "op", op);
         notNull(op.name().toLowerCase(), "broadcast", broadcast);
@@ -98,7 +123,12 @@ public final class Ops {
         be.binary(f, a.buffer(), b.buffer(), broadcast, out.buffer(), a.rows(), a.cols());
     }
 
-    /** dst ← src (same shape and dtype). */
+    /**
+     * dst ← src (same shape and dtype).
+     *
+     * @param src the source
+     * @param dst the destination
+     */
     public void copy(Tensor src, Tensor dst) {
         check("copy", src, dst);
         sameDType("copy", src, dst);
@@ -108,13 +138,24 @@ public final class Ops {
         }
     }
 
-    /** Every element of t ← value. */
+    /**
+     * Every element of t ← value.
+     *
+     * @param t the tensor to fill
+     * @param value the value, rounded to t's dtype
+     */
     public void fill(Tensor t, double value) {
         check("fill", t);
         be.fill(t.buffer(), t.size(), value);
     }
 
-    /** y ← α·x + y (same shape); x may be y. */
+    /**
+     * y ← α·x + y (same shape); x may be y.
+     *
+     * @param alpha α
+     * @param x x
+     * @param y y, updated in place
+     */
     public void axpy(double alpha, Tensor x, Tensor y) {
         axpy("axpy", alpha, x, y);
     }
@@ -128,7 +169,12 @@ public final class Ops {
 
     // ---- reductions ----------------------------------------------------------------------------------------------------
 
-    /** out (1 × cols) = column sums of x: 1ᵀ·x. out must not be x. */
+    /**
+     * out (1 × cols) = column sums of x: 1ᵀ·x. out must not be x.
+     *
+     * @param x the input, rows × cols
+     * @param out the output, 1 × cols
+     */
     public void sumColumns(Tensor x, Tensor out) {
         sumColumns("sumColumns", x, out);
     }
@@ -141,7 +187,13 @@ public final class Ops {
         be.sumColumns(x.buffer(), x.rows(), x.cols(), out.buffer());
     }
 
-    /** out (rows × 1) = max or sum of each row of x. out must not be x. */
+    /**
+     * out (rows × 1) = max or sum of each row of x. out must not be x.
+     *
+     * @param op MAX or SUM
+     * @param x the input, rows × cols
+     * @param out the output, rows × 1
+     */
     public void reduceRows(RowReduction op, Tensor x, Tensor out) {
         notNull("reduceRows", "op", op);
         String name = "reduceRows(" + op + ")";
@@ -152,7 +204,12 @@ public final class Ops {
         be.reduceRows(op, x.buffer(), x.rows(), x.cols(), out.buffer());
     }
 
-    /** out (1 × 1) = the sum of every element of x. out must not be x. */
+    /**
+     * out (1 × 1) = the sum of every element of x. out must not be x.
+     *
+     * @param x the input
+     * @param out the output, 1 × 1
+     */
     public void sumAll(Tensor x, Tensor out) {
         sumAll("sumAll", x, out);
     }
@@ -167,7 +224,14 @@ public final class Ops {
 
     // ---- fused ops -----------------------------------------------------------------------------------------------------
 
-    /** out = g(z + 1·b) for an elementwise activation g; b is 1 × cols. out may be z (or b when z has one row). */
+    /**
+     * out = g(z + 1·b) for an elementwise activation g; b is 1 × cols. out may be z (or b when z has one row).
+     *
+     * @param activation the elementwise activation g
+     * @param z z, rows × cols
+     * @param bias b, 1 × cols
+     * @param out the output, z's shape (may be z)
+     */
     public void biasActivation(UnaryOp activation, Tensor z, Tensor bias, Tensor out) {
         notNull("biasActivation", "activation", activation);
         String op = "biasActivation(" + activation + ")";
@@ -182,7 +246,12 @@ public final class Ops {
         be.biasActivation(activation, z.buffer(), bias.buffer(), out.buffer(), z.rows(), z.cols());
     }
 
-    /** out = softmax of each row of x; out may be x. */
+    /**
+     * out = softmax of each row of x; out may be x.
+     *
+     * @param x the input
+     * @param out the output, x's shape
+     */
     public void softmaxRows(Tensor x, Tensor out) {
         softmaxRows("softmaxRows", x, out);
     }
@@ -194,7 +263,14 @@ public final class Ops {
         be.softmaxRows(x.buffer(), out.buffer(), x.rows(), x.cols());
     }
 
-    /** out = d ⊙ g'(a), g' from the stored activation a; all three the same shape. out may be a or d. */
+    /**
+     * out = d ⊙ g'(a), g' from the stored activation a; all three the same shape. out may be a or d.
+     *
+     * @param gradFromOutput the derivative g' as a function of the stored output
+     * @param a the stored activation
+     * @param d the incoming gradient
+     * @param out the output
+     */
     public void activationBackward(UnaryOp gradFromOutput, Tensor a, Tensor d, Tensor out) {
         notNull("activationBackward", "gradient op", gradFromOutput);
         String op = "activationBackward(" + gradFromOutput + ")";
@@ -209,6 +285,12 @@ public final class Ops {
     /**
      * out = (δ·Wᵀ) ⊙ g'(aPrev): δ is N × nOut, W is nIn × nOut, aPrev and out are N × nIn. out must not be δ, W or
      * aPrev.
+     *
+     * @param gradFromOutput the previous layer's derivative g' from its stored output
+     * @param delta δ, N × nOut
+     * @param w W, nIn × nOut
+     * @param aPrev the previous layer's activation, N × nIn
+     * @param out the output, N × nIn
      */
     public void backpropDelta(UnaryOp gradFromOutput, Tensor delta, Tensor w, Tensor aPrev, Tensor out) {
         notNull("backpropDelta", "gradient op", gradFromOutput);
@@ -230,6 +312,13 @@ public final class Ops {
     /**
      * loss (1 × 1) = (1/N) Σ lossTerm(f, t) and δ = (f − t)/N ⊙ outputGrad(f), N = rows of f. δ may be f or t;
      * loss must not be f, t or δ.
+     *
+     * @param lossTerm the per-element loss term
+     * @param outputGrad the output activation's derivative from its output
+     * @param f the network's output, N × cols
+     * @param t the targets, f's shape
+     * @param delta receives δ, f's shape (may be f)
+     * @param loss receives the loss, 1 × 1
      */
     public void lossAndDelta(BinaryOp lossTerm, UnaryOp outputGrad, Tensor f, Tensor t, Tensor delta, Tensor loss) {
         notNull("lossAndDelta", "loss term", lossTerm);
@@ -255,6 +344,13 @@ public final class Ops {
      * One SGD step on parameter w with gradient g (see {@link ComputeBackend#sgdStep}); velocity may be null. w, g and
      * velocity must be different tensors.
      * lr must be finite and &gt; 0, momentum in [0, 1), weightDecay finite and ≥ 0 (the ranges of {@code Optimizers}).
+     *
+     * @param w the parameter, updated in place
+     * @param g the gradient, w's shape
+     * @param velocity the momentum buffer, w's shape, or null without momentum
+     * @param lr the learning rate
+     * @param momentum μ
+     * @param weightDecay λ
      */
     public void sgdStep(Tensor w, Tensor g, Tensor velocity, double lr, double momentum, double weightDecay) {
         String op = "sgdStep";
@@ -278,6 +374,17 @@ public final class Ops {
      * One Adam step on parameter w with gradient g and moments m, v (see {@link ComputeBackend#adamStep}); all four
      * must be different tensors.
      * lr and epsilon must be finite and &gt; 0, beta1 and beta2 in [0, 1), weightDecay finite and ≥ 0, step ≥ 1.
+     *
+     * @param w the parameter, updated in place
+     * @param g the gradient, w's shape
+     * @param m the first moment, updated
+     * @param v the second moment, updated
+     * @param lr the learning rate
+     * @param beta1 β₁
+     * @param beta2 β₂
+     * @param epsilon ε
+     * @param weightDecay λ
+     * @param step the step number, 1-based
      */
     public void adamStep(Tensor w, Tensor g, Tensor m, Tensor v, double lr, double beta1, double beta2,
                          double epsilon, double weightDecay, long step) {

@@ -42,6 +42,10 @@ public final class Scope implements AutoCloseable {
     /**
      * Takes {@code t} out of this scope so that closing the scope leaves it open; it moves to the enclosing scope if
      * there is one (and is closed with that), else the caller owns it. Returns {@code t}.
+     *
+     * @param <T> the tensor's type
+     * @param t a tensor of this scope
+     * @return {@code t}
      */
     public <T extends Tensor> T keep(T t) {
         if (t.owner == this) {
@@ -54,7 +58,11 @@ public final class Scope implements AutoCloseable {
         return t;
     }
 
-    /** Number of tensors this scope will close. */
+    /**
+     * Number of tensors this scope will close.
+     *
+     * @return the number of tensors this scope holds
+     */
     public int size() {
         return owned.size();
     }

@@ -33,31 +33,65 @@ public final class Tensor implements AutoCloseable {
         this.cleanable = cleaner.register(this, state);
     }
 
+    /**
+     * The shape, rows × cols.
+     *
+     * @return the shape
+     */
     public Shape shape() {
         return shape;
     }
 
+    /**
+     * The number of rows.
+     *
+     * @return the number of rows
+     */
     public int rows() {
         return shape.rows();
     }
 
+    /**
+     * The number of columns.
+     *
+     * @return the number of columns
+     */
     public int cols() {
         return shape.cols();
     }
 
-    /** Number of elements. */
+    /**
+     * Number of elements.
+     *
+     * @return rows·cols
+     */
     public long size() {
         return shape.size();
     }
 
+    /**
+     * The element type.
+     *
+     * @return FLOAT32 or FLOAT64
+     */
     public DType dtype() {
         return dtype;
     }
 
+    /**
+     * The backend this tensor lives on; every op runs there.
+     *
+     * @return the backend
+     */
     public Backend backend() {
         return backend;
     }
 
+    /**
+     * Whether this tensor has been closed (by the caller, its scope or its backend).
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return state.isReleased();
     }
@@ -65,6 +99,8 @@ public final class Tensor implements AutoCloseable {
     /**
      * The backend's buffer behind this tensor, for backend authors and the contract kit (calls into
      * {@link dev.nabla.spi.ComputeBackend} take buffers). Throws if the tensor is closed.
+     *
+     * @return the buffer; only its backend may read it
      */
     public DeviceBuffer buffer() {
         if (state.isReleased()) {
@@ -76,7 +112,11 @@ public final class Tensor implements AutoCloseable {
 
     // ---- data out ------------------------------------------------------------------------------------------------------
 
-    /** The elements, row-major, as floats (FLOAT64 values are rounded). Waits for pending work. */
+    /**
+     * The elements, row-major, as floats (FLOAT64 values are rounded). Waits for pending work.
+     *
+     * @return a new array of rows·cols floats
+     */
     public float[] toFloatArray() {
         backend.ops().check("toFloatArray", this);
         int n = backend.hostLength("toFloatArray", shape);
@@ -94,7 +134,11 @@ public final class Tensor implements AutoCloseable {
         return out;
     }
 
-    /** The elements, row-major, as doubles (FLOAT32 values are widened exactly). Waits for pending work. */
+    /**
+     * The elements, row-major, as doubles (FLOAT32 values are widened exactly). Waits for pending work.
+     *
+     * @return a new array of rows·cols doubles
+     */
     public double[] toDoubleArray() {
         backend.ops().check("toDoubleArray", this);
         int n = backend.hostLength("toDoubleArray", shape);
@@ -112,7 +156,11 @@ public final class Tensor implements AutoCloseable {
         return out;
     }
 
-    /** The single value of a 1 × 1 tensor. Waits for pending work. */
+    /**
+     * The single value of a 1 × 1 tensor. Waits for pending work.
+     *
+     * @return the value
+     */
     public double item() {
         backend.ops().check("item", this);
         if (size() != 1) {
@@ -122,7 +170,12 @@ public final class Tensor implements AutoCloseable {
         return toDoubleArray()[0];
     }
 
-    /** A copy of this tensor on {@code target} (through the host when the backends differ). Always a new tensor. */
+    /**
+     * A copy of this tensor on {@code target} (through the host when the backends differ). Always a new tensor.
+     *
+     * @param target the backend to copy to (may be this tensor's own)
+     * @return a new tensor on {@code target}
+     */
     public Tensor to(Backend target) {
         backend.ops().check("to", this);
         if (target == null) {
@@ -139,13 +192,21 @@ public final class Tensor implements AutoCloseable {
         return target.fromArray(toDoubleArray(), rows(), cols());
     }
 
-    /** A copy on the same backend. */
+    /**
+     * A copy on the same backend.
+     *
+     * @return a new tensor with the same shape, dtype and values
+     */
     public Tensor copy() {
         backend.ops().check("copy", this);
         return output("copy", shape, out -> backend.ops().copy(this, out));
     }
 
-    /** Takes this tensor out of the scope that would close it (the caller owns it now). Returns this. */
+    /**
+     * Takes this tensor out of the scope that would close it (the caller owns it now). Returns this.
+     *
+     * @return this tensor
+     */
     public Tensor detach() {
         if (owner != null) {
             owner.forget(this);
@@ -156,17 +217,32 @@ public final class Tensor implements AutoCloseable {
 
     // ---- products ------------------------------------------------------------------------------------------------------
 
-    /** this · b */
+    /**
+     * this · b
+     *
+     * @param b the right operand, cols × n
+     * @return a new rows × n tensor
+     */
     public Tensor matmul(Tensor b) {
         return product("matmul", false, false, b);
     }
 
-    /** thisᵀ · b: the Aᵀδ form of weight gradients. */
+    /**
+     * thisᵀ · b: the Aᵀδ form of weight gradients.
+     *
+     * @param b the right operand, rows × n
+     * @return a new cols × n tensor
+     */
     public Tensor matmulTransA(Tensor b) {
         return product("matmulTransA", true, false, b);
     }
 
-    /** this · bᵀ: the δWᵀ form of back-propagated errors. */
+    /**
+     * this · bᵀ: the δWᵀ form of back-propagated errors.
+     *
+     * @param b the right operand, n × cols
+     * @return a new rows × n tensor
+     */
     public Tensor matmulTransB(Tensor b) {
         return product("matmulTransB", false, true, b);
     }
@@ -178,60 +254,116 @@ public final class Tensor implements AutoCloseable {
 
     // ---- elementwise ---------------------------------------------------------------------------------------------------
 
-    /** this + 1·b for a 1 × cols row vector b (b added to every row: the bias form). */
+    /**
+     * this + 1·b for a 1 × cols row vector b (b added to every row: the bias form).
+     *
+     * @param b the row vector, 1 × cols
+     * @return a new tensor of this shape
+     */
     public Tensor addRowVector(Tensor b) {
         return binary("addRowVector", BinaryOp.ADD, b, Broadcast.ROW);
     }
 
-    /** this + b, same shape. */
+    /**
+     * this + b, same shape.
+     *
+     * @param b the other operand, this shape
+     * @return a new tensor
+     */
     public Tensor add(Tensor b) {
         return binary("add", BinaryOp.ADD, b, Broadcast.NONE);
     }
 
-    /** this − b, same shape. */
+    /**
+     * this − b, same shape.
+     *
+     * @param b the other operand, this shape
+     * @return a new tensor
+     */
     public Tensor sub(Tensor b) {
         return binary("sub", BinaryOp.SUB, b, Broadcast.NONE);
     }
 
-    /** this ⊙ b (elementwise product), same shape. */
+    /**
+     * this ⊙ b (elementwise product), same shape.
+     *
+     * @param b the other operand, this shape
+     * @return a new tensor
+     */
     public Tensor hadamard(Tensor b) {
         return binary("hadamard", BinaryOp.MUL, b, Broadcast.NONE);
     }
 
-    /** this / b elementwise, same shape. */
+    /**
+     * this / b elementwise, same shape.
+     *
+     * @param b the divisor, this shape
+     * @return a new tensor
+     */
     public Tensor div(Tensor b) {
         return binary("div", BinaryOp.DIV, b, Broadcast.NONE);
     }
 
-    /** s · this */
+    /**
+     * s · this
+     *
+     * @param s the factor
+     * @return a new tensor
+     */
     public Tensor scale(double s) {
         return unary("scale", UnaryOp.SCALE, s);
     }
 
-    /** 1/(1+e^−x) elementwise, without overflow. */
+    /**
+     * 1/(1+e^−x) elementwise, without overflow.
+     *
+     * @return a new tensor
+     */
     public Tensor sigmoid() {
         return unary("sigmoid", UnaryOp.SIGMOID, 0);
     }
 
+    /**
+     * tanh(x) elementwise.
+     *
+     * @return a new tensor
+     */
     public Tensor tanh() {
         return unary("tanh", UnaryOp.TANH, 0);
     }
 
-    /** max(0, x) elementwise. */
+    /**
+     * max(0, x) elementwise.
+     *
+     * @return a new tensor
+     */
     public Tensor relu() {
         return unary("relu", UnaryOp.RELU, 0);
     }
 
+    /**
+     * e^x elementwise.
+     *
+     * @return a new tensor
+     */
     public Tensor exp() {
         return unary("exp", UnaryOp.EXP, 0);
     }
 
-    /** Natural logarithm elementwise. */
+    /**
+     * Natural logarithm elementwise.
+     *
+     * @return a new tensor
+     */
     public Tensor log() {
         return unary("log", UnaryOp.LOG, 0);
     }
 
-    /** Softmax of each row: e^(x − max) / Σ e^(x − max). */
+    /**
+     * Softmax of each row: e^(x − max) / Σ e^(x − max).
+     *
+     * @return a new tensor whose rows each sum to 1
+     */
     public Tensor softmaxRows() {
         backend.ops().check("softmaxRows", this);
         return output("softmaxRows", shape, out -> backend.ops().softmaxRows("softmaxRows", this, out));
@@ -249,19 +381,31 @@ public final class Tensor implements AutoCloseable {
 
     // ---- reductions ----------------------------------------------------------------------------------------------------
 
-    /** 1 × cols column sums, 1ᵀ·this: the bias gradient form. */
+    /**
+     * 1 × cols column sums, 1ᵀ·this: the bias gradient form.
+     *
+     * @return a new 1 × cols tensor
+     */
     public Tensor sumColumns() {
         backend.ops().check("sumColumns", this);
         return output("sumColumns", new Shape(1, cols()), out -> backend.ops().sumColumns("sumColumns", this, out));
     }
 
-    /** 1 × 1 sum of every element; read it with {@link #item()}. */
+    /**
+     * 1 × 1 sum of every element; read it with {@link #item()}.
+     *
+     * @return a new 1 × 1 tensor
+     */
     public Tensor sum() {
         backend.ops().check("sum", this);
         return output("sum", new Shape(1, 1), out -> backend.ops().sumAll("sum", this, out));
     }
 
-    /** 1 × 1 mean of every element (NaN for an empty tensor); read it with {@link #item()}. */
+    /**
+     * 1 × 1 mean of every element (NaN for an empty tensor); read it with {@link #item()}.
+     *
+     * @return a new 1 × 1 tensor
+     */
     public Tensor mean() {
         backend.ops().check("mean", this);
         return output("mean", new Shape(1, 1), out -> {
@@ -272,7 +416,13 @@ public final class Tensor implements AutoCloseable {
 
     // ---- in place ------------------------------------------------------------------------------------------------------
 
-    /** this ← α·x + this (same shape). Returns this. */
+    /**
+     * this ← α·x + this (same shape). Returns this.
+     *
+     * @param alpha α
+     * @param x the tensor to add, this shape
+     * @return this tensor
+     */
     public Tensor axpyInPlace(double alpha, Tensor x) {
         backend.ops().axpy("axpyInPlace", alpha, x, this);
         return this;

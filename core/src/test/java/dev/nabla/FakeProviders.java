@@ -18,6 +18,14 @@ final class FakeProviders {
         @Override public ComputeBackend create() { return new ReferenceBackend(); }
     }
 
+    /** Available too, at a lower priority than {@link Working}. */
+    public static final class Slow implements BackendProvider {
+        @Override public String name() { return "fake-slow"; }
+        @Override public int priority() { return 2; }
+        @Override public Probe probe() { return Probe.available("reference loops, slowly"); }
+        @Override public ComputeBackend create() { return new ReferenceBackend(); }
+    }
+
     /** Higher priority, but its device is missing. */
     public static final class Missing implements BackendProvider {
         @Override public String name() { return "fake-missing"; }

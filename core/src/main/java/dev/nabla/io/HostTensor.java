@@ -29,19 +29,36 @@ public final class HostTensor {
         this.doubles = doubles;
     }
 
-    /** A FLOAT32 tensor of {@code shape} holding {@code values} (row-major; copied). */
+    /**
+     * A FLOAT32 tensor of {@code shape} holding {@code values} (row-major; copied).
+     *
+     * @param values the values, row-major: as many as the product of the dimensions
+     * @param shape the dimensions, outermost first (none for a scalar)
+     * @return the host tensor
+     */
     public static HostTensor of(float[] values, int... shape) {
         checkLength("HostTensor.of", values == null ? -1 : values.length, shape);
         return new HostTensor(DType.FLOAT32, shape.clone(), values.clone(), null);
     }
 
-    /** A FLOAT64 tensor of {@code shape} holding {@code values} (row-major; copied). */
+    /**
+     * A FLOAT64 tensor of {@code shape} holding {@code values} (row-major; copied).
+     *
+     * @param values the values, row-major: as many as the product of the dimensions
+     * @param shape the dimensions, outermost first (none for a scalar)
+     * @return the host tensor
+     */
     public static HostTensor of(double[] values, int... shape) {
         checkLength("HostTensor.of", values == null ? -1 : values.length, shape);
         return new HostTensor(DType.FLOAT64, shape.clone(), null, values.clone());
     }
 
-    /** The values of {@code t} (rows × cols, its dtype), read back from its backend. */
+    /**
+     * The values of {@code t} (rows × cols, its dtype), read back from its backend.
+     *
+     * @param t an open tensor
+     * @return its values on the host
+     */
     public static HostTensor of(Tensor t) {
         if (t == null) {
             throw new InvalidArgumentException("HostTensor.of: tensor is null");
@@ -56,25 +73,47 @@ public final class HostTensor {
         return new HostTensor(floats != null ? DType.FLOAT32 : DType.FLOAT64, shape, floats, doubles);
     }
 
+    /**
+     * The element type.
+     *
+     * @return FLOAT32 or FLOAT64
+     */
     public DType dtype() {
         return dtype;
     }
 
-    /** The dimensions, outermost first; empty for a scalar. */
+    /**
+     * The dimensions, outermost first; empty for a scalar.
+     *
+     * @return a copy of the dimensions
+     */
     public int[] shape() {
         return shape.clone();
     }
 
+    /**
+     * The number of dimensions (0 for a scalar).
+     *
+     * @return the rank
+     */
     public int rank() {
         return shape.length;
     }
 
-    /** Number of elements: the product of the dimensions (1 for a scalar). */
+    /**
+     * Number of elements: the product of the dimensions (1 for a scalar).
+     *
+     * @return the number of elements
+     */
     public long size() {
         return elements(shape);
     }
 
-    /** The values of a FLOAT32 tensor, row-major (a copy). */
+    /**
+     * The values of a FLOAT32 tensor, row-major (a copy).
+     *
+     * @return a new array
+     */
     public float[] floats() {
         if (floats == null) {
             throw new InvalidArgumentException("HostTensor.floats: this tensor is " + dtype
@@ -83,7 +122,11 @@ public final class HostTensor {
         return floats.clone();
     }
 
-    /** The values of a FLOAT64 tensor, row-major (a copy). */
+    /**
+     * The values of a FLOAT64 tensor, row-major (a copy).
+     *
+     * @return a new array
+     */
     public double[] doubles() {
         if (doubles == null) {
             throw new InvalidArgumentException("HostTensor.doubles: this tensor is " + dtype
@@ -92,7 +135,11 @@ public final class HostTensor {
         return doubles.clone();
     }
 
-    /** The values as doubles, row-major (FLOAT32 values are widened exactly). */
+    /**
+     * The values as doubles, row-major (FLOAT32 values are widened exactly).
+     *
+     * @return a new array
+     */
     public double[] toDoubleArray() {
         if (doubles != null) {
             return doubles.clone();
@@ -116,6 +163,9 @@ public final class HostTensor {
     /**
      * A tensor of the same dtype and values on {@code backend}: rank 2 {@code (r, c)} becomes r × c, rank 1
      * {@code (n)} a 1 × n row, rank 0 a 1 × 1 tensor. Other ranks are rejected (Nabla's tensors are 2-D).
+     *
+     * @param backend the backend to create it on
+     * @return a new tensor the caller owns
      */
     public Tensor toTensor(Backend backend) {
         if (backend == null) {

@@ -39,7 +39,13 @@ public final class Npy {
     private Npy() {
     }
 
-    /** Writes {@code t} as a 2-D array (rows, cols) of '<f4' or '<f8'. */
+    /**
+     * Writes {@code t} as a 2-D array (rows, cols) of {@code '<f4'} or {@code '<f8'}.
+     *
+     * @param t    the tensor to write (copied to the host)
+     * @param file the file to write, replaced atomically
+     * @throws IOException when the file cannot be written
+     */
     public static void write(Tensor t, Path file) throws IOException {
         if (t == null || file == null) {
             throw new InvalidArgumentException("Npy.write: " + (t == null ? "tensor" : "file") + " is null");
@@ -48,8 +54,12 @@ public final class Npy {
     }
 
     /**
-     * Writes {@code t} with its own shape (any rank) as '<f4' or '<f8', C order, atomically, as
+     * Writes {@code t} with its own shape (any rank) as {@code '<f4'} or {@code '<f8'}, C order, atomically, as
      * {@link Safetensors} writes: the path must name a file, and a symbolic link is followed (the link stays).
+     *
+     * @param t    the host array to write
+     * @param file the file to write, replaced atomically
+     * @throws IOException when the file cannot be written
      */
     public static void write(HostTensor t, Path file) throws IOException {
         if (t == null || file == null) {
@@ -75,6 +85,11 @@ public final class Npy {
     /**
      * The array in {@code file} as a tensor on {@code backend}: shape (r, c) becomes r × c, (n) a 1 × n row, ()
      * a 1 × 1 tensor; float32 files give FLOAT32 tensors, float64 and integer files FLOAT64.
+     *
+     * @param backend the backend to create the tensor on
+     * @param file the file to read
+     * @return a new tensor the caller owns
+     * @throws IOException when the file cannot be read
      */
     public static Tensor read(Backend backend, Path file) throws IOException {
         if (backend == null) {
@@ -83,7 +98,13 @@ public final class Npy {
         return readHost(file).toTensor(backend);
     }
 
-    /** The array in {@code file} with its own shape, values row-major, bit for bit for float32/float64 files. */
+    /**
+     * The array in {@code file} with its own shape, values row-major, bit for bit for float32/float64 files.
+     *
+     * @param file the file to read
+     * @return the array
+     * @throws IOException when the file cannot be read
+     */
     public static HostTensor readHost(Path file) throws IOException {
         if (file == null) {
             throw new InvalidArgumentException("Npy.readHost: file is null");

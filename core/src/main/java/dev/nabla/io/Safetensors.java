@@ -43,6 +43,10 @@ public final class Safetensors {
     /**
      * Writes the parameters of {@code net}: {@code dense.L.weight} ([inputs, outputs]) and {@code dense.L.bias}
      * ([outputs]) for each layer L, in the network's dtype, with its architecture in the metadata.
+     *
+     * @param net the network to save
+     * @param file the file, replaced atomically
+     * @throws IOException when the file cannot be written
      */
     public static void save(Network net, Path file) throws IOException {
         if (net == null || file == null) {
@@ -58,6 +62,10 @@ public final class Safetensors {
      * Replaces the parameters of {@code net} with those in {@code file}. The file must hold exactly the network's
      * tensors ({@link NetworkWeights}) in its dtype; every mismatch is reported at once, naming the tensors, and the
      * network is changed only when the whole file has been read and fits.
+     *
+     * @param net the network whose parameters are replaced
+     * @param file the file to read
+     * @throws IOException when the file cannot be read
      */
     public static void load(Network net, Path file) throws IOException {
         if (net == null || file == null) {
@@ -93,6 +101,10 @@ public final class Safetensors {
     /**
      * Every tensor in {@code file}, by name, in the order of their data. Only F32 and F64 tensors are read; a file
      * with another dtype (valid safetensors) is rejected with a {@link WeightsFormatException} naming the tensor.
+     *
+     * @param file the file to read
+     * @return the tensors by name
+     * @throws IOException when the file cannot be read
      */
     public static Map<String, HostTensor> read(Path file) throws IOException {
         if (file == null) {
@@ -114,7 +126,13 @@ public final class Safetensors {
         }
     }
 
-    /** The {@code __metadata__} strings of {@code file} (empty when it has none); reads and checks the header only. */
+    /**
+     * The {@code __metadata__} strings of {@code file} (empty when it has none); reads and checks the header only.
+     *
+     * @param file the file to read
+     * @return the metadata
+     * @throws IOException when the file cannot be read
+     */
     public static Map<String, String> readMetadata(Path file) throws IOException {
         if (file == null) {
             throw new InvalidArgumentException("Safetensors.readMetadata: file is null");
@@ -127,6 +145,11 @@ public final class Safetensors {
     /**
      * Writes {@code tensors} (in the map's iteration order, data contiguous from offset 0) and {@code metadata}
      * (may be null or empty) to {@code file}, atomically.
+     *
+     * @param file the file, replaced atomically
+     * @param tensors the tensors by name
+     * @param metadata string pairs for the {@code __metadata__} entry, or null
+     * @throws IOException when the file cannot be written
      */
     public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata)
             throws IOException {

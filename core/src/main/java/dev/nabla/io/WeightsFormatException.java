@@ -9,6 +9,11 @@ import dev.nabla.NablaException;
  * the limit of 100000000 bytes}. Nothing of the file's data has been allocated when it is thrown.
  */
 public class WeightsFormatException extends NablaException {
+    /**
+     * An exception with {@code message}.
+     *
+     * @param message what went wrong, naming the op, the shapes and the backend
+     */
     public WeightsFormatException(String message) {
         super(message);
     }

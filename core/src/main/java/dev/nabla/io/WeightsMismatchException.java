@@ -8,6 +8,11 @@ import dev.nabla.NablaException;
  * network is left unchanged.
  */
 public class WeightsMismatchException extends NablaException {
+    /**
+     * An exception with {@code message}.
+     *
+     * @param message what went wrong, naming the op, the shapes and the backend
+     */
     public WeightsMismatchException(String message) {
         super(message);
     }

@@ -26,16 +26,29 @@ public enum Activation {
         this.gradFromOutput = gradFromOutput;
     }
 
-    /** The elementwise op computing g(z); null for SOFTMAX, which is not elementwise. */
+    /**
+     * The elementwise op computing g(z); null for SOFTMAX, which is not elementwise.
+     *
+     * @return the forward op, or null for SOFTMAX
+     */
     public UnaryOp forwardOp() {
         return forward;
     }
 
-    /** The op computing g'(z) from a = g(z); null for SOFTMAX. */
+    /**
+     * The op computing g'(z) from a = g(z); null for SOFTMAX.
+     *
+     * @return the derivative op, or null for SOFTMAX
+     */
     public UnaryOp gradFromOutputOp() {
         return gradFromOutput;
     }
 
+    /**
+     * Whether g acts element by element (every activation but SOFTMAX, which normalises a row).
+     *
+     * @return false for SOFTMAX only
+     */
     public boolean isElementwise() {
         return this != SOFTMAX;
     }

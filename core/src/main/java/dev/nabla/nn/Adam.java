@@ -25,26 +25,46 @@ public final class Adam implements Optimizer {
         this.learningRate = HyperParameters.positive("adam", "learning rate", learningRate);
     }
 
-    /** β₁, β₂ in [0, 1); defaults 0.9 and 0.999. */
+    /**
+     * β₁, β₂ in [0, 1); defaults 0.9 and 0.999.
+     *
+     * @param beta1 β₁, the decay of the first moment
+     * @param beta2 β₂, the decay of the second moment
+     * @return this optimizer
+     */
     public Adam betas(double beta1, double beta2) {
         this.beta1 = HyperParameters.fraction("adam", "beta1", beta1);
         this.beta2 = HyperParameters.fraction("adam", "beta2", beta2);
         return this;
     }
 
-    /** ε &gt; 0; default 1e-8. */
+    /**
+     * ε &gt; 0; default 1e-8.
+     *
+     * @param epsilon ε, added to √v̂
+     * @return this optimizer
+     */
     public Adam epsilon(double epsilon) {
         this.epsilon = HyperParameters.positive("adam", "epsilon", epsilon);
         return this;
     }
 
-    /** L2 weight decay λ ≥ 0 on weights (not biases). */
+    /**
+     * L2 weight decay λ ≥ 0 on weights (not biases).
+     *
+     * @param lambda λ, the L2 weight decay (≥ 0, finite)
+     * @return this optimizer
+     */
     public Adam weightDecay(double lambda) {
         this.weightDecay = HyperParameters.nonNegative("adam", "weight decay", lambda);
         return this;
     }
 
-    /** Steps taken so far for the network this optimizer belongs to (0 again after {@link #close()}). */
+    /**
+     * Steps taken so far for the network this optimizer belongs to (0 again after {@link #close()}).
+     *
+     * @return the number of {@code step} calls that updated the parameters
+     */
     public long steps() {
         return t;
     }

@@ -24,14 +24,29 @@ public final class Dense implements AutoCloseable {
         this.bias = bias;
     }
 
+    /**
+     * The number of inputs, the rows of W.
+     *
+     * @return the number of inputs
+     */
     public int inputs() {
         return inputs;
     }
 
+    /**
+     * The number of outputs (units), the columns of W and b.
+     *
+     * @return the number of outputs
+     */
     public int outputs() {
         return outputs;
     }
 
+    /**
+     * The activation g.
+     *
+     * @return the activation
+     */
     public Activation activation() {
         return activation;
     }

@@ -22,7 +22,11 @@ public final class GradientCheck {
     public record Result(double maxRelativeError, String worstParameter, double analytic, double numeric,
                          int parametersChecked) {
 
-        /** Throws an AssertionError naming the worst parameter unless maxRelativeError ≤ tolerance. */
+        /**
+         * Throws an AssertionError naming the worst parameter unless maxRelativeError ≤ tolerance.
+         *
+         * @param tolerance the largest relative error allowed
+         */
         public void assertBelow(double tolerance) {
             if (!(maxRelativeError <= tolerance)) {
                 throw new AssertionError("gradient check failed: relative error " + maxRelativeError + " > " + tolerance
@@ -32,17 +36,36 @@ public final class GradientCheck {
         }
     }
 
+    /** The default ε of the central differences. */
     public static final double DEFAULT_EPSILON = 1e-6;
+    /** The default floor of the relative error's denominator (see the class comment). */
     public static final double DEFAULT_FLOOR = 1e-3;
 
     private GradientCheck() {
     }
 
+    /**
+     * {@link #run(Network, Tensor, Tensor, double, double)} with {@link #DEFAULT_EPSILON} and {@link #DEFAULT_FLOOR}.
+     *
+     * @param net a FLOAT64 network
+     * @param x the input batch, one example per row
+     * @param t the targets, one row per example
+     * @return the largest relative error and where
+     */
     public static Result run(Network net, Tensor x, Tensor t) {
         return run(net, x, t, DEFAULT_EPSILON, DEFAULT_FLOOR);
     }
 
-    /** Checks every weight and bias of a FLOAT64 network on the batch (x, t); restores every parameter after. */
+    /**
+     * Checks every weight and bias of a FLOAT64 network on the batch (x, t); restores every parameter after.
+     *
+     * @param net a FLOAT64 network
+     * @param x the input batch, one example per row
+     * @param t the targets, one row per example
+     * @param epsilon ε, the step of the central differences
+     * @param floor the floor of the relative error's denominator, in units of max(1, |L|)
+     * @return the largest relative error and where
+     */
     public static Result run(Network net, Tensor x, Tensor t, double epsilon, double floor) {
         if (net == null) {
             throw new InvalidArgumentException("gradientCheck: the network is null");

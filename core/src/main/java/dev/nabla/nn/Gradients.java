@@ -21,25 +21,50 @@ public final class Gradients {
         this.weightShapes = weightShapes;
     }
 
+    /**
+     * The loss L of the batch.
+     *
+     * @return the loss
+     */
     public double loss() {
         return loss;
     }
 
+    /**
+     * The number of layers.
+     *
+     * @return the number of layers
+     */
     public int layers() {
         return weightGrads.size();
     }
 
-    /** ∂L/∂W of layer {@code layer}, inputs × outputs, row-major. */
+    /**
+     * ∂L/∂W of layer {@code layer}, inputs × outputs, row-major.
+     *
+     * @param layer the layer, 0-based
+     * @return a new array of inputs·outputs values
+     */
     public double[] dW(int layer) {
         return weightGrads.get(layer).clone();
     }
 
-    /** ∂L/∂b of layer {@code layer}, 1 × outputs. */
+    /**
+     * ∂L/∂b of layer {@code layer}, 1 × outputs.
+     *
+     * @param layer the layer, 0-based
+     * @return a new array of outputs values
+     */
     public double[] db(int layer) {
         return biasGrads.get(layer).clone();
     }
 
-    /** The shape of W (and dW) of layer {@code layer}. */
+    /**
+     * The shape of W (and dW) of layer {@code layer}.
+     *
+     * @param layer the layer, 0-based
+     * @return inputs × outputs
+     */
     public Shape weightShape(int layer) {
         return weightShapes.get(layer);
     }

@@ -14,8 +14,11 @@ import dev.nabla.spi.UnaryOp;
  * The logarithms' arguments are clamped to at least ε = {@value BinaryOp#PROBABILITY_EPSILON}.
  */
 public enum Loss {
+    /** Mean squared error, (1 / 2N) Σ (f − t)², after any output activation. */
     MSE(BinaryOp.HALF_SQUARED_ERROR),
+    /** Binary cross-entropy after a SIGMOID output. */
     BINARY_CROSS_ENTROPY(BinaryOp.BINARY_CROSS_ENTROPY),
+    /** Cross-entropy after a SOFTMAX output, with one-hot targets. */
     CROSS_ENTROPY(BinaryOp.CROSS_ENTROPY);
 
     private final BinaryOp term;
@@ -24,17 +27,30 @@ public enum Loss {
         this.term = term;
     }
 
-    /** The per-element term that is summed and divided by N. */
+    /**
+     * The per-element term that is summed and divided by N.
+     *
+     * @return the loss term
+     */
     public BinaryOp term() {
         return term;
     }
 
-    /** The factor g'(f) in δ for this loss after {@code output}: g' for MSE, 1 for the cross-entropies. */
+    /**
+     * The factor g'(f) in δ for this loss after {@code output}: g' for MSE, 1 for the cross-entropies.
+     *
+     * @param output the last layer's activation
+     * @return the op computing that factor from the stored output
+     */
     public UnaryOp outputGrad(Activation output) {
         return this == MSE ? output.gradFromOutputOp() : UnaryOp.IDENTITY_GRAD_FROM_OUTPUT;
     }
 
-    /** Throws unless this loss is defined for {@code output} as the last activation. */
+    /**
+     * Throws unless this loss is defined for {@code output} as the last activation.
+     *
+     * @param output the last layer's activation
+     */
     public void checkOutput(Activation output) {
         switch (this) {
             case MSE -> {

@@ -47,37 +47,77 @@ public final class Network implements AutoCloseable {
         this.loss = loss;
     }
 
+    /**
+     * A builder: {@code Network.builder().input(2).dense(3, Activation.SIGMOID).loss(Loss.MSE).build(backend)}.
+     *
+     * @return a new builder
+     */
     public static NetworkBuilder builder() {
         return new NetworkBuilder();
     }
 
+    /**
+     * The backend holding the parameters; inputs must live there too.
+     *
+     * @return the backend
+     */
     public Backend backend() {
         return backend;
     }
 
+    /**
+     * The dtype of the parameters and of the inputs it accepts.
+     *
+     * @return FLOAT32 or FLOAT64
+     */
     public DType dtype() {
         return dtype;
     }
 
+    /**
+     * The loss it trains with.
+     *
+     * @return the loss
+     */
     public Loss loss() {
         return loss;
     }
 
+    /**
+     * The layers, input side first.
+     *
+     * @return an unmodifiable list
+     */
     public List<Dense> layers() {
         return layers;
     }
 
+    /**
+     * The number of input features, the columns of X.
+     *
+     * @return n0
+     */
     public int inputSize() {
         return layers.get(0).inputs();
     }
 
+    /**
+     * The number of outputs, the columns of f(X).
+     *
+     * @return the last layer's outputs
+     */
     public int outputSize() {
         return layers.get(layers.size() - 1).outputs();
     }
 
     // ---- forward ---------------------------------------------------------------------------------------------------------
 
-    /** The network's output f(X) for a batch x (N × inputs), as a new tensor the caller owns. */
+    /**
+     * The network's output f(X) for a batch x (N × inputs), as a new tensor the caller owns.
+     *
+     * @param x the batch, N × inputs
+     * @return a new N × outputs tensor
+     */
     public Tensor forward(Tensor x) {
         return backend.asCall("forward", () -> forwardCall(x));
     }
@@ -96,7 +136,13 @@ public final class Network implements AutoCloseable {
         return out;
     }
 
-    /** The loss L(X, T), read back to the host. */
+    /**
+     * The loss L(X, T), read back to the host.
+     *
+     * @param x the batch, N × inputs
+     * @param t the targets, N × outputs
+     * @return the loss
+     */
     public double loss(Tensor x, Tensor t) {
         return backend.asCall("loss", () -> lossCall(x, t));
     }
@@ -143,7 +189,13 @@ public final class Network implements AutoCloseable {
         }
     }
 
-    /** Loss and every layer's dW, db for the batch (x, t), copied to the host. */
+    /**
+     * Loss and every layer's dW, db for the batch (x, t), copied to the host.
+     *
+     * @param x the batch, N × inputs
+     * @param t the targets, N × outputs
+     * @return the loss and the gradients, on the host
+     */
     public Gradients gradients(Tensor x, Tensor t) {
         return backend.asCall("gradients", () -> gradientsCall(x, t));
     }
@@ -164,7 +216,14 @@ public final class Network implements AutoCloseable {
         return new Gradients(ws.loss.item(), List.copyOf(dW), List.copyOf(db), List.copyOf(shapes));
     }
 
-    /** Forward, backward and one optimizer update; returns the batch's loss (before the update), read back. */
+    /**
+     * Forward, backward and one optimizer update; returns the batch's loss (before the update), read back.
+     *
+     * @param x the batch, N × inputs
+     * @param t the targets, N × outputs
+     * @param optimizer the optimizer that updates the parameters
+     * @return the loss before the update
+     */
     public double trainStep(Tensor x, Tensor t, Optimizer optimizer) {
         return backend.asCall("trainStep", () -> step("trainStep", x, t, optimizer).loss.item());
     }
@@ -172,6 +231,10 @@ public final class Network implements AutoCloseable {
     /**
      * Like {@link #trainStep} but leaves the loss on the device: nothing is read back, so on an asynchronous
      * backend this returns as soon as the step is enqueued.
+     *
+     * @param x the batch, N × inputs
+     * @param t the targets, N × outputs
+     * @param optimizer the optimizer that updates the parameters
      */
     public void trainStepWithoutLoss(Tensor x, Tensor t, Optimizer optimizer) {
         backend.asCall("trainStepWithoutLoss", () -> step("trainStepWithoutLoss", x, t, optimizer));
@@ -191,35 +254,72 @@ public final class Network implements AutoCloseable {
 
     // ---- parameters ------------------------------------------------------------------------------------------------------
 
-    /** W of layer {@code layer} (inputs × outputs, row-major) as float64. */
+    /**
+     * W of layer {@code layer} (inputs × outputs, row-major) as float64.
+     *
+     * @param layer the layer, 0-based
+     * @return a new array of inputs·outputs values
+     */
     public double[] weights(int layer) {
         return backend.asCall("weights", () -> dense("weights", layer).weights().toDoubleArray());
     }
 
-    /** b of layer {@code layer} (1 × outputs) as float64. */
+    /**
+     * b of layer {@code layer} (1 × outputs) as float64.
+     *
+     * @param layer the layer, 0-based
+     * @return a new array of outputs values
+     */
     public double[] biases(int layer) {
         return backend.asCall("biases", () -> dense("biases", layer).bias().toDoubleArray());
     }
 
-    /** Replaces W of layer {@code layer}; {@code values} is inputs × outputs, row-major. */
+    /**
+     * Replaces W of layer {@code layer}; {@code values} is inputs × outputs, row-major.
+     *
+     * @param layer the layer, 0-based
+     * @param values the new weights
+     */
     public void setWeights(int layer, double[] values) {
         backend.asCall("setWeights", () -> replace("setWeights", dense("setWeights", layer).weights(), values));
     }
 
-    /** Replaces b of layer {@code layer}; {@code values} has one value per output. */
+    /**
+     * Replaces b of layer {@code layer}; {@code values} has one value per output.
+     *
+     * @param layer the layer, 0-based
+     * @param values the new biases
+     */
     public void setBiases(int layer, double[] values) {
         backend.asCall("setBiases", () -> replace("setBiases", dense("setBiases", layer).bias(), values));
     }
 
+    /**
+     * Replaces W of layer {@code layer}; {@code values} is inputs × outputs, row-major.
+     *
+     * @param layer the layer, 0-based
+     * @param values the new weights
+     */
     public void setWeights(int layer, float[] values) {
         setWeights(layer, widen(values));
     }
 
+    /**
+     * Replaces b of layer {@code layer}; {@code values} has one value per output.
+     *
+     * @param layer the layer, 0-based
+     * @param values the new biases
+     */
     public void setBiases(int layer, float[] values) {
         setBiases(layer, widen(values));
     }
 
-    /** The same architecture and weights on another backend (same dtype). Optimizer state is not copied. */
+    /**
+     * The same architecture and weights on another backend (same dtype). Optimizer state is not copied.
+     *
+     * @param target the backend to copy to
+     * @return a new network the caller closes
+     */
     public Network copyTo(Backend target) {
         checkOpen("copyTo");
         if (target == null) {

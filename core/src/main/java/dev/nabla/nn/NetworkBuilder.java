@@ -28,35 +28,68 @@ public final class NetworkBuilder {
     NetworkBuilder() {
     }
 
-    /** Number of input features n0 (the columns of X). */
+    /**
+     * Number of input features n0 (the columns of X).
+     *
+     * @param features n0
+     * @return this builder
+     */
     public NetworkBuilder input(int features) {
         this.inputs = features;
         return this;
     }
 
-    /** Appends a dense layer of {@code units} outputs. */
+    /**
+     * Appends a dense layer of {@code units} outputs.
+     *
+     * @param units the layer's outputs
+     * @param activation the layer's activation
+     * @return this builder
+     */
     public NetworkBuilder dense(int units, Activation activation) {
         specs.add(new LayerSpec(units, activation));
         return this;
     }
 
+    /**
+     * The loss to train with (default MSE); it must suit the last activation.
+     *
+     * @param loss the loss
+     * @return this builder
+     */
     public NetworkBuilder loss(Loss loss) {
         this.loss = loss;
         return this;
     }
 
-    /** Seed of the host-side weight initialisation (default 42). */
+    /**
+     * Seed of the host-side weight initialisation (default 42).
+     *
+     * @param seed the seed: the same seed gives the same values on every backend
+     * @return this builder
+     */
     public NetworkBuilder seed(long seed) {
         this.seed = seed;
         return this;
     }
 
+    /**
+     * The weight initialisation (default AUTO).
+     *
+     * @param init the initialisation
+     * @return this builder
+     */
     public NetworkBuilder init(Init init) {
         this.init = init;
         return this;
     }
 
-    /** FLOAT32 (default) or FLOAT64 (for gradient checks). */
+    /**
+     * FLOAT32 (default) or FLOAT64 (for gradient checks).
+     *
+     * @param dtype the dtype of the parameters
+     * @return this builder
+     */
     public NetworkBuilder dtype(DType dtype) {
         this.dtype = dtype;
         return this;
@@ -65,6 +98,9 @@ public final class NetworkBuilder {
     /**
      * Validates the description and allocates the network's weights (drawn on the host from the seed) on
      * {@code backend}. Every error names the backend; if an allocation fails part-way, nothing stays allocated.
+     *
+     * @param backend the backend to allocate the parameters on
+     * @return a new network the caller closes
      */
     public Network build(Backend backend) {
         if (backend == null) {

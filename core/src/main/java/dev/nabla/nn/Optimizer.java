@@ -14,7 +14,11 @@ import java.util.List;
  */
 public interface Optimizer extends AutoCloseable {
 
-    /** One update of every parameter from its current gradient; the parameters must be its network's (above). */
+    /**
+     * One update of every parameter from its current gradient; the parameters must be its network's (above).
+     *
+     * @param parameters every parameter of the network, each with its gradient
+     */
     void step(List<Parameter> parameters);
 
     /** Releases the optimizer's state tensors and its network. */

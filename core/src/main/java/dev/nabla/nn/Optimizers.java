@@ -5,12 +5,22 @@ public final class Optimizers {
     private Optimizers() {
     }
 
-    /** Plain SGD with learning rate {@code lr} (finite, &gt; 0). */
+    /**
+     * Plain SGD with learning rate {@code lr} (finite, &gt; 0).
+     *
+     * @param lr the learning rate
+     * @return a new optimizer the caller closes
+     */
     public static Sgd sgd(double lr) {
         return new Sgd(lr);
     }
 
-    /** Adam with learning rate {@code lr} (finite, &gt; 0), β = (0.9, 0.999), ε = 1e-8. */
+    /**
+     * Adam with learning rate {@code lr} (finite, &gt; 0), β = (0.9, 0.999), ε = 1e-8.
+     *
+     * @param lr the learning rate
+     * @return a new optimizer the caller closes
+     */
     public static Adam adam(double lr) {
         return new Adam(lr);
     }

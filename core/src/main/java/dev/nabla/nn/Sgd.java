@@ -21,18 +21,33 @@ public final class Sgd implements Optimizer {
         this.learningRate = HyperParameters.positive("sgd", "learning rate", learningRate);
     }
 
-    /** Momentum μ in [0, 1); 0 (the default) means plain SGD with no velocity state. */
+    /**
+     * Momentum μ in [0, 1); 0 (the default) means plain SGD with no velocity state.
+     *
+     * @param momentum μ
+     * @return this optimizer
+     */
     public Sgd momentum(double momentum) {
         this.momentum = HyperParameters.fraction("sgd", "momentum", momentum);
         return this;
     }
 
-    /** L2 weight decay λ ≥ 0 on weights (not biases). */
+    /**
+     * L2 weight decay λ ≥ 0 on weights (not biases).
+     *
+     * @param lambda λ, the L2 weight decay (≥ 0, finite)
+     * @return this optimizer
+     */
     public Sgd weightDecay(double lambda) {
         this.weightDecay = HyperParameters.nonNegative("sgd", "weight decay", lambda);
         return this;
     }
 
+    /**
+     * The learning rate.
+     *
+     * @return lr
+     */
     public double learningRate() {
         return learningRate;
     }

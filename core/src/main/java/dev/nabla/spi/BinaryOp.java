@@ -57,10 +57,20 @@ public enum BinaryOp {
      */
     public static final double PROBABILITY_EPSILON = 1e-7;
 
-    /** The float64 definition of this op. */
+    /**
+     * The float64 definition of this op.
+     *
+     * @param a the left operand
+     * @param b the right operand
+     * @return op(a, b)
+     */
     public abstract double apply(double a, double b);
 
-    /** Whether this op is a per-element loss term. */
+    /**
+     * Whether this op is a per-element loss term.
+     *
+     * @return true for the loss terms
+     */
     public boolean isLossTerm() {
         return this == HALF_SQUARED_ERROR || this == BINARY_CROSS_ENTROPY || this == CROSS_ENTROPY;
     }

@@ -34,42 +34,102 @@ import java.util.Map;
  */
 public interface ComputeBackend extends AutoCloseable {
 
-    /** The provider name, e.g. {@code cpu}. */
+    /**
+     * The provider name, e.g. {@code cpu}.
+     *
+     * @return the name
+     */
     String name();
 
-    /** What runs: path, device, threads; shown by {@code Backends.report()}. */
+    /**
+     * What runs: path, device, threads; shown by {@code Backends.report()}.
+     *
+     * @return a one-line description
+     */
     String description();
 
-    /** Whether tensors of this dtype can be created here. */
+    /**
+     * Whether tensors of this dtype can be created here.
+     *
+     * @param dtype the element type
+     * @return true when supported
+     */
     boolean supports(DType dtype);
 
-    /** The most elements one buffer of this dtype may hold. */
+    /**
+     * The most elements one buffer of this dtype may hold.
+     *
+     * @param dtype the element type
+     * @return the largest length {@link #allocate} accepts for it
+     */
     long maxElements(DType dtype);
 
     // ---- memory ----------------------------------------------------------------------------------------------------
 
-    /** A buffer of {@code length} elements; its contents are undefined until written or filled. */
+    /**
+     * A buffer of {@code length} elements; its contents are undefined until written or filled.
+     *
+     * @param dtype the element type
+     * @param length the number of elements
+     * @return a new buffer, released once with {@link #release}
+     */
     DeviceBuffer allocate(DType dtype, long length);
 
-    /** Gives a buffer back (to a pool or the device). Called exactly once per allocated buffer. Thread-safe. */
+    /**
+     * Gives a buffer back (to a pool or the device). Called exactly once per allocated buffer. Thread-safe.
+     *
+     * @param buffer a buffer this backend allocated
+     */
     void release(DeviceBuffer buffer);
 
-    /** dst ← src (host to device); {@code src.length == dst.length()}, dst is FLOAT32. */
+    /**
+     * dst ← src (host to device); {@code src.length == dst.length()}, dst is FLOAT32.
+     *
+     * @param dst a FLOAT32 buffer of this backend
+     * @param src the values
+     */
     void write(DeviceBuffer dst, float[] src);
 
-    /** dst ← src (host to device); {@code src.length == dst.length()}, dst is FLOAT64. */
+    /**
+     * dst ← src (host to device); {@code src.length == dst.length()}, dst is FLOAT64.
+     *
+     * @param dst a FLOAT64 buffer of this backend
+     * @param src the values
+     */
     void write(DeviceBuffer dst, double[] src);
 
-    /** dst ← src (device to host); waits for pending work. src is FLOAT32. */
+    /**
+     * dst ← src (device to host); waits for pending work. src is FLOAT32.
+     *
+     * @param src a FLOAT32 buffer of this backend
+     * @param dst receives the values
+     */
     void read(DeviceBuffer src, float[] dst);
 
-    /** dst ← src (device to host); waits for pending work. src is FLOAT64. */
+    /**
+     * dst ← src (device to host); waits for pending work. src is FLOAT64.
+     *
+     * @param src a FLOAT64 buffer of this backend
+     * @param dst receives the values
+     */
     void read(DeviceBuffer src, double[] dst);
 
-    /** dst[0..n) ← src[0..n) on the device. Aliasing: dst must not be src (OpenCL refuses overlapping copies). */
+    /**
+     * dst[0..n) ← src[0..n) on the device. Aliasing: dst must not be src (OpenCL refuses overlapping copies).
+     *
+     * @param src the source buffer
+     * @param dst the destination buffer, of the same dtype
+     * @param n the number of elements
+     */
     void copy(DeviceBuffer src, DeviceBuffer dst, long n);
 
-    /** dst[0..n) ← value. */
+    /**
+     * dst[0..n) ← value.
+     *
+     * @param dst the buffer to fill
+     * @param n the number of elements
+     * @param value the value, rounded to the buffer's dtype
+     */
     void fill(DeviceBuffer dst, long n, double value);
 
     /** Waits until every enqueued operation has finished. */
@@ -82,36 +142,93 @@ public interface ComputeBackend extends AutoCloseable {
      * (so op(A) = Aᵀ); B is stored k×n, or n×k when {@code transB}. β = 0 overwrites C without reading it (BLAS).
      * Covers X·W (forward), Aᵀ·δ (weight gradients) and δ·Wᵀ (back-propagated error).
      * Aliasing: c must not be a or b (tiled kernels write C while other tiles still read A and B); a may be b.
+     *
+     * @param transA whether op(A) = Aᵀ (A stored k×m)
+     * @param transB whether op(B) = Bᵀ (B stored n×k)
+     * @param m the rows of C and op(A)
+     * @param n the columns of C and op(B)
+     * @param k the inner dimension: the columns of op(A), the rows of op(B)
+     * @param alpha α
+     * @param a A
+     * @param b B
+     * @param beta β (0: C is overwritten, not read)
+     * @param c C, m×n, updated in place
      */
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               double alpha, DeviceBuffer a, DeviceBuffer b, double beta, DeviceBuffer c);
 
-    /** out[i] = op(x[i], param) for i in [0, n). Aliasing: out may be x (in place). */
+    /**
+     * out[i] = op(x[i], param) for i in [0, n). Aliasing: out may be x (in place).
+     *
+     * @param op the operation
+     * @param param the scalar parameter of op (ignored by ops that take none)
+     * @param x the input, n elements
+     * @param out the output, n elements (may be x)
+     * @param n the number of elements
+     */
     void unary(UnaryOp op, double param, DeviceBuffer x, DeviceBuffer out, long n);
 
     /**
      * out = op(a, b) over a rows × cols matrix a; b is rows × cols ({@link Broadcast#NONE}), 1 × cols
      * ({@link Broadcast#ROW}) or rows × 1 ({@link Broadcast#COLUMN}).
      * Aliasing: out may be a, and b (then the broadcast is trivial: one row or one column); a may be b.
+     *
+     * @param op the operation
+     * @param a the left operand, rows × cols
+     * @param b the right operand, shaped as {@code broadcast} says
+     * @param broadcast how b is laid over a
+     * @param out the output, rows × cols (may be a or b)
+     * @param rows the rows of the matrix
+     * @param cols the columns of the matrix
      */
     void binary(BinaryOp op, DeviceBuffer a, DeviceBuffer b, Broadcast broadcast, DeviceBuffer out, int rows, int cols);
 
     /**
      * out (1 × cols) = 1ᵀ·x: the column sums of a rows × cols x, the bias gradient 1ᵀδ.
      * Aliasing: out must not be x (the Vector API path clears out before it adds the rows into it).
+     *
+     * @param x the input, rows × cols
+     * @param rows the rows of the matrix
+     * @param cols the columns of the matrix
+     * @param out the output, 1 × cols
      */
     void sumColumns(DeviceBuffer x, int rows, int cols, DeviceBuffer out);
 
-    /** out (rows × 1) = the max or sum of each row of x (rows × cols). Aliasing: out must not be x. */
+    /**
+     * out (rows × 1) = the max or sum of each row of x (rows × cols). Aliasing: out must not be x.
+     *
+     * @param op MAX or SUM
+     * @param x the input, rows × cols
+     * @param rows the rows of the matrix
+     * @param cols the columns of the matrix
+     * @param out the output, rows × 1
+     */
     void reduceRows(RowReduction op, DeviceBuffer x, int rows, int cols, DeviceBuffer out);
 
-    /** out[0] = Σ x[0..n). Aliasing: out must not be x. */
+    /**
+     * out[0] = Σ x[0..n). Aliasing: out must not be x.
+     *
+     * @param x the input
+     * @param n the number of elements
+     * @param out the output, one element
+     */
     void sumAll(DeviceBuffer x, long n, DeviceBuffer out);
 
-    /** y ← α·x + y over n elements. Aliasing: x may be y (then y ← (1 + α)·y). */
+    /**
+     * y ← α·x + y over n elements. Aliasing: x may be y (then y ← (1 + α)·y).
+     *
+     * @param alpha α
+     * @param x x
+     * @param y y, updated in place
+     * @param n the number of elements
+     */
     void axpy(double alpha, DeviceBuffer x, DeviceBuffer y, long n);
 
-    /** Backend-specific counters (device buffer creations, bytes moved, ...); empty by default. */
+    /**
+     * Backend-specific counters (device buffer creations, bytes moved, ...); empty by default.
+     *
+     * @return the counters by name
+     */
     default Map<String, Long> counters() {
         return Map.of();
     }
@@ -124,6 +241,13 @@ public interface ComputeBackend extends AutoCloseable {
     /**
      * out = g(z + 1·b) for an elementwise activation g (IDENTITY, SIGMOID, TANH, RELU); z is rows × cols, b is 1 × cols.
      * Aliasing: out may be z, and bias (then rows = 1); z may be bias.
+     *
+     * @param activation the elementwise activation g
+     * @param z z, rows × cols
+     * @param bias b, 1 × cols
+     * @param out the output, rows × cols (may be z)
+     * @param rows the rows of the matrix
+     * @param cols the columns of the matrix
      */
     default void biasActivation(UnaryOp activation, DeviceBuffer z, DeviceBuffer bias, DeviceBuffer out, int rows, int cols) {
         FusedDefaults.biasActivation(this, activation, z, bias, out, rows, cols);
@@ -132,6 +256,11 @@ public interface ComputeBackend extends AutoCloseable {
     /**
      * out[i][j] = e^(x[i][j] − max_j x[i]) / Σ_j e^(x[i][j] − max_j x[i]), row by row.
      * Aliasing: out may be x (every backend reads a row whole before it writes it).
+     *
+     * @param x the input, rows × cols
+     * @param out the output, rows × cols (may be x)
+     * @param rows the rows of the matrix
+     * @param cols the columns of the matrix
      */
     default void softmaxRows(DeviceBuffer x, DeviceBuffer out, int rows, int cols) {
         FusedDefaults.softmaxRows(this, x, out, rows, cols);
@@ -140,6 +269,13 @@ public interface ComputeBackend extends AutoCloseable {
     /**
      * out = d ⊙ g'(a) over rows × cols, with g' taken from the stored activation a (a *_GRAD_FROM_OUTPUT op).
      * Aliasing: out may be a or d (elementwise); a may be d.
+     *
+     * @param gradFromOutput the derivative g' as a function of the stored output (a {@code *_GRAD_FROM_OUTPUT} op)
+     * @param a the stored activation, rows × cols
+     * @param d the incoming gradient, rows × cols
+     * @param out the output, rows × cols
+     * @param rows the rows of the matrix
+     * @param cols the columns of the matrix
      */
     default void activationBackward(UnaryOp gradFromOutput, DeviceBuffer a, DeviceBuffer d, DeviceBuffer out,
                                     int rows, int cols) {
@@ -151,6 +287,15 @@ public interface ComputeBackend extends AutoCloseable {
      * aPrev is rows × nIn.
      * Aliasing: out must not be delta, w or aPrev (the default and cpu write δ·Wᵀ into out, then read aPrev); delta,
      * w and aPrev may be the same buffer.
+     *
+     * @param gradFromOutput the derivative g' as a function of the stored output (a {@code *_GRAD_FROM_OUTPUT} op)
+     * @param delta δ, rows × nOut
+     * @param w W, nIn × nOut
+     * @param aPrev the previous layer's stored activation, rows × nIn
+     * @param out the output, rows × nIn
+     * @param rows the batch size N
+     * @param nOut the columns of δ and W (the layer's outputs)
+     * @param nIn the rows of W, the columns of aPrev and out (the layer's inputs)
      */
     default void backpropDelta(UnaryOp gradFromOutput, DeviceBuffer delta, DeviceBuffer w, DeviceBuffer aPrev,
                                DeviceBuffer out, int rows, int nOut, int nIn) {
@@ -163,6 +308,16 @@ public interface ComputeBackend extends AutoCloseable {
      * IDENTITY_GRAD_FROM_OUTPUT for the cross-entropies (their δ is (f − t)/N, backprop.md). With N = 0 the loss is 0.
      * Aliasing: delta may be f or t (each δ element is written after its f and t are read); loss must not be f, t
      * or delta; f may be t.
+     *
+     * @param lossTerm the per-element loss term
+     * @param outputGrad the output activation's derivative from its output (IDENTITY_GRAD_FROM_OUTPUT for the
+     * cross-entropies)
+     * @param f the network's output, rows × cols
+     * @param t the targets, rows × cols
+     * @param delta receives δ, rows × cols (may be f)
+     * @param loss receives the loss in element 0
+     * @param rows the batch size N
+     * @param cols the columns of the matrix
      */
     default void lossAndDelta(BinaryOp lossTerm, UnaryOp outputGrad, DeviceBuffer f, DeviceBuffer t,
                               DeviceBuffer delta, DeviceBuffer loss, int rows, int cols) {
@@ -173,6 +328,15 @@ public interface ComputeBackend extends AutoCloseable {
      * SGD with optional momentum μ and L2 decay λ over a rows × cols parameter: g' = g + λ·w; with a velocity
      * buffer v ← μ·v + g', w ← w − lr·v; without one (velocity null), w ← w − lr·g'.
      * Aliasing: w, g and velocity must be three different buffers.
+     *
+     * @param w the parameter, updated in place
+     * @param g the gradient of the loss with respect to w
+     * @param velocity the momentum buffer v, or null without momentum
+     * @param rows the rows of the matrix
+     * @param cols the columns of the matrix
+     * @param lr the learning rate
+     * @param momentum μ, in [0, 1)
+     * @param weightDecay λ, the L2 decay (0: none)
      */
     default void sgdStep(DeviceBuffer w, DeviceBuffer g, DeviceBuffer velocity, int rows, int cols,
                          double lr, double momentum, double weightDecay) {
@@ -183,6 +347,19 @@ public interface ComputeBackend extends AutoCloseable {
      * Adam step {@code step} (1-based) with L2 decay λ over a rows × cols parameter: g' = g + λ·w;
      * m ← β₁m + (1−β₁)g'; v ← β₂v + (1−β₂)g'²; w ← w − lr·m̂/(√v̂ + ε) with m̂ = m/(1−β₁^step), v̂ = v/(1−β₂^step).
      * Aliasing: w, g, m and v must be four different buffers.
+     *
+     * @param w the parameter, updated in place
+     * @param g the gradient of the loss with respect to w
+     * @param m the first moment m, updated
+     * @param v the second moment v, updated
+     * @param rows the rows of the matrix
+     * @param cols the columns of the matrix
+     * @param lr the learning rate
+     * @param beta1 β₁, the first moment's decay
+     * @param beta2 β₂, the second moment's decay
+     * @param epsilon ε, added to √v̂
+     * @param weightDecay λ, the L2 decay (0: none)
+     * @param step the step number, 1-based, for the bias correction
      */
     default void adamStep(DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v, int rows, int cols,
                           double lr, double beta1, double beta2, double epsilon, double weightDecay, long step) {

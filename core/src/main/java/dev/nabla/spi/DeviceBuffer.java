@@ -7,7 +7,17 @@ import dev.nabla.DType;
  * Only the backend that allocated it may read it; core never looks inside.
  */
 public interface DeviceBuffer {
+    /**
+     * The element type.
+     *
+     * @return the dtype
+     */
     DType dtype();
 
+    /**
+     * The number of elements.
+     *
+     * @return the length in elements
+     */
     long length();
 }

@@ -10,7 +10,17 @@ public final class FusedDefaults {
     private FusedDefaults() {
     }
 
-    /** out = g(z + 1·b): a ROW-broadcast ADD, then the activation. */
+    /**
+     * out = g(z + 1·b): a ROW-broadcast ADD, then the activation.
+     *
+     * @param be the backend whose primitives compose the op
+     * @param activation the elementwise activation g
+     * @param z z, rows × cols
+     * @param bias b, 1 × cols
+     * @param out the output, rows × cols (may be z)
+     * @param rows the rows of the matrix
+     * @param cols the columns of the matrix
+     */
     public static void biasActivation(ComputeBackend be, UnaryOp activation, DeviceBuffer z, DeviceBuffer bias,
                                       DeviceBuffer out, int rows, int cols) {
         be.binary(BinaryOp.ADD, z, bias, Broadcast.ROW, out, rows, cols);
@@ -19,7 +29,15 @@ public final class FusedDefaults {
         }
     }
 
-    /** Row-wise softmax: subtract the row max (COLUMN broadcast), exp, divide by the row sum. */
+    /**
+     * Row-wise softmax: subtract the row max (COLUMN broadcast), exp, divide by the row sum.
+     *
+     * @param be the backend whose primitives compose the op
+     * @param x the input, rows × cols
+     * @param out the output, rows × cols (may be x)
+     * @param rows the rows of the matrix
+     * @param cols the columns of the matrix
+     */
     public static void softmaxRows(ComputeBackend be, DeviceBuffer x, DeviceBuffer out, int rows, int cols) {
         if (rows == 0 || cols == 0) {
             return;
@@ -36,7 +54,17 @@ public final class FusedDefaults {
         }
     }
 
-    /** out = d ⊙ g'(a): the derivative from the stored output into a temporary, then MUL. */
+    /**
+     * out = d ⊙ g'(a): the derivative from the stored output into a temporary, then MUL.
+     *
+     * @param be the backend whose primitives compose the op
+     * @param gradFromOutput the derivative g' as a function of the stored output (a {@code *_GRAD_FROM_OUTPUT} op)
+     * @param a the stored activation, rows × cols
+     * @param d the incoming gradient, rows × cols
+     * @param out the output, rows × cols
+     * @param rows the rows of the matrix
+     * @param cols the columns of the matrix
+     */
     public static void activationBackward(ComputeBackend be, UnaryOp gradFromOutput, DeviceBuffer a, DeviceBuffer d,
                                           DeviceBuffer out, int rows, int cols) {
         long n = (long) rows * cols;
@@ -55,14 +83,39 @@ public final class FusedDefaults {
         }
     }
 
-    /** out = (δ·Wᵀ) ⊙ g'(aPrev): gemm(transB) then {@link #activationBackward} in place. */
+    /**
+     * out = (δ·Wᵀ) ⊙ g'(aPrev): gemm(transB) then {@link #activationBackward} in place.
+     *
+     * @param be the backend whose primitives compose the op
+     * @param gradFromOutput the derivative g' as a function of the stored output (a {@code *_GRAD_FROM_OUTPUT} op)
+     * @param delta δ, rows × nOut
+     * @param w W, nIn × nOut
+     * @param aPrev the previous layer's stored activation, rows × nIn
+     * @param out the output, rows × nIn
+     * @param rows the batch size N
+     * @param nOut the columns of δ and W (the layer's outputs)
+     * @param nIn the rows of W, the columns of aPrev and out (the layer's inputs)
+     */
     public static void backpropDelta(ComputeBackend be, UnaryOp gradFromOutput, DeviceBuffer delta, DeviceBuffer w,
                                      DeviceBuffer aPrev, DeviceBuffer out, int rows, int nOut, int nIn) {
         be.gemm(false, true, rows, nIn, nOut, 1.0, delta, w, 0.0, out);
         be.activationBackward(gradFromOutput, aPrev, out, out, rows, nIn);
     }
 
-    /** loss = (1/N) Σ term(f, t) through a temporary and sumAll; δ = (f − t)/N ⊙ outputGrad(f). */
+    /**
+     * loss = (1/N) Σ term(f, t) through a temporary and sumAll; δ = (f − t)/N ⊙ outputGrad(f).
+     *
+     * @param be the backend whose primitives compose the op
+     * @param lossTerm the per-element loss term
+     * @param outputGrad the output activation's derivative from its output (IDENTITY_GRAD_FROM_OUTPUT for the
+     * cross-entropies)
+     * @param f the network's output, rows × cols
+     * @param t the targets, rows × cols
+     * @param delta receives δ, rows × cols (may be f)
+     * @param loss receives the loss in element 0
+     * @param rows the batch size N
+     * @param cols the columns of the matrix
+     */
     public static void lossAndDelta(ComputeBackend be, BinaryOp lossTerm, UnaryOp outputGrad, DeviceBuffer f,
                                     DeviceBuffer t, DeviceBuffer delta, DeviceBuffer loss, int rows, int cols) {
         long n = (long) rows * cols;
@@ -86,7 +139,19 @@ public final class FusedDefaults {
         }
     }
 
-    /** g' = g + λw into a temporary; then v = μv + g', w −= lr·v (or w −= lr·g' without momentum). */
+    /**
+     * g' = g + λw into a temporary; then v = μv + g', w −= lr·v (or w −= lr·g' without momentum).
+     *
+     * @param be the backend whose primitives compose the op
+     * @param w the parameter, updated in place
+     * @param g the gradient of the loss with respect to w
+     * @param velocity the momentum buffer v, or null without momentum
+     * @param rows the rows of the matrix
+     * @param cols the columns of the matrix
+     * @param lr the learning rate
+     * @param momentum μ, in [0, 1)
+     * @param weightDecay λ, the L2 decay (0: none)
+     */
     public static void sgdStep(ComputeBackend be, DeviceBuffer w, DeviceBuffer g, DeviceBuffer velocity,
                                int rows, int cols, double lr, double momentum, double weightDecay) {
         long n = (long) rows * cols;
@@ -108,7 +173,23 @@ public final class FusedDefaults {
         }
     }
 
-    /** Adam from SCALE, SQUARE, SQRT, ADD_SCALAR, DIV and axpy, with bias correction for {@code step}. */
+    /**
+     * Adam from SCALE, SQUARE, SQRT, ADD_SCALAR, DIV and axpy, with bias correction for {@code step}.
+     *
+     * @param be the backend whose primitives compose the op
+     * @param w the parameter, updated in place
+     * @param g the gradient of the loss with respect to w
+     * @param m the first moment m, updated
+     * @param v the second moment v, updated
+     * @param rows the rows of the matrix
+     * @param cols the columns of the matrix
+     * @param lr the learning rate
+     * @param beta1 β₁, the first moment's decay
+     * @param beta2 β₂, the second moment's decay
+     * @param epsilon ε, added to √v̂
+     * @param weightDecay λ, the L2 decay (0: none)
+     * @param step the step number, 1-based, for the bias correction
+     */
     public static void adamStep(ComputeBackend be, DeviceBuffer w, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v,
                                 int rows, int cols, double lr, double beta1, double beta2, double epsilon,
                                 double weightDecay, long step) {

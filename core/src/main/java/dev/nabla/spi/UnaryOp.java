@@ -63,20 +63,39 @@ public enum UnaryOp {
         @Override public double apply(double a, double p) { return 1.0; }
     };
 
-    /** The float64 definition of this op; {@code param} is used by SCALE and ADD_SCALAR only. */
+    /**
+     * The float64 definition of this op; {@code param} is used by SCALE and ADD_SCALAR only.
+     *
+     * @param x the operand
+     * @param param the op's scalar parameter
+     * @return op(x, param)
+     */
     public abstract double apply(double x, double param);
 
-    /** Whether {@link #apply} reads its {@code param}. */
+    /**
+     * Whether {@link #apply} reads its {@code param}.
+     *
+     * @return true for SCALE and ADD_SCALAR
+     */
     public boolean usesParam() {
         return this == SCALE || this == ADD_SCALAR;
     }
 
-    /** Whether this op is the derivative of an activation, taken from the activation's stored output. */
+    /**
+     * Whether this op is the derivative of an activation, taken from the activation's stored output.
+     *
+     * @return true for the {@code *_GRAD_FROM_OUTPUT} ops
+     */
     public boolean isGradFromOutput() {
         return name().endsWith("_GRAD_FROM_OUTPUT");
     }
 
-    /** 1/(1+e⁻ˣ) without overflow: for x &lt; 0 it is eˣ/(1+eˣ). */
+    /**
+     * 1/(1+e⁻ˣ) without overflow: for x &lt; 0 it is eˣ/(1+eˣ).
+     *
+     * @param x the operand
+     * @return σ(x)
+     */
     public static double sigmoid(double x) {
         if (x >= 0) {
             return 1.0 / (1.0 + Math.exp(-x));

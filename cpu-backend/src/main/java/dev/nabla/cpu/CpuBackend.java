@@ -31,9 +31,13 @@ public final class CpuBackend implements ComputeBackend {
     /** Buffers allocated and not yet released (the garbage collector frees the arrays; this counts the SPI's calls). */
     private final AtomicLong liveBuffers = new AtomicLong();
 
-    /** The path chosen by {@link CpuPath#detect()}, on every available core. */
+    /**
+     * The path chosen by {@link CpuPath#detect()}, on every available core. On the plain path because the JVM lacks
+     * {@code --add-modules jdk.incubator.vector}, the first one logs a WARNING that names the flag.
+     */
     public CpuBackend() {
         this(CpuPath.detect(), Runtime.getRuntime().availableProcessors());
+        VectorModuleWarning.onStart(path);
     }
 
     /** A chosen path and thread count (VECTOR needs {@code --add-modules jdk.incubator.vector}). */

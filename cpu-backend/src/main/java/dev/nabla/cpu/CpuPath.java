@@ -13,10 +13,15 @@ public enum CpuPath {
 
     /** VECTOR when the incubator module is present and not switched off by {@value #VECTOR_PROPERTY}. */
     public static CpuPath detect() {
-        if ("false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY, "true"))) {
+        if (plainPathRequested()) {
             return SCALAR;
         }
         return vectorModulePresent() ? VECTOR : SCALAR;
+    }
+
+    /** Whether {@value #VECTOR_PROPERTY} is {@code false}: the plain path asked for, not fallen back to. */
+    static boolean plainPathRequested() {
+        return "false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY, "true"));
     }
 
     /** Whether {@code jdk.incubator.vector} is in the boot layer. */
@@ -26,7 +31,7 @@ public enum CpuPath {
 
     /** Why detect() chose what it chose, for reports. */
     public static String reason() {
-        if ("false".equalsIgnoreCase(System.getProperty(VECTOR_PROPERTY, "true"))) {
+        if (plainPathRequested()) {
             return "-D" + VECTOR_PROPERTY + "=false";
         }
         return vectorModulePresent() ? "jdk.incubator.vector present"

@@ -46,7 +46,11 @@ final class AparapiDevices {
         return new OpenCLPlatform().getOpenCLPlatforms();
     }
 
-    /** The device selected by property or environment (or the default order), or the reason there is none. */
+    /**
+     * The device selected by property or environment (or the default order), or the reason there is none. Aparapi's
+     * native platform listing prints a warning to standard error on platforms it has not tested (PoCL, OpenCL 3.0):
+     * only {@link AparapiBackend#create()} comes here; probes use {@link OpenClCensus#choose()}.
+     */
     static Choice choose() {
         AparapiLogging.install();
         if (!OpenCLLoader.isOpenCLAvailable()) {
@@ -63,29 +67,44 @@ final class AparapiDevices {
         if (devices.isEmpty()) {
             return new Choice(null, "OpenCL platforms " + names(platforms) + " have no GPU, accelerator or CPU device");
         }
-        String wanted = System.getProperty(DEVICE_PROPERTY);
-        String source = "-D" + DEVICE_PROPERTY;
-        if (wanted == null || wanted.isBlank()) {
-            wanted = System.getenv(DEVICE_ENV);
-            source = DEVICE_ENV;
-        }
-        if (wanted == null || wanted.isBlank()) {
+        Selector wanted = selector();
+        if (wanted == null) {
             return new Choice(devices.get(0), null);
         }
-        OpenCLDevice d = match(devices, wanted.trim());
+        OpenCLDevice d = match(devices, wanted.text());
         return d != null ? new Choice(d, null)
-                : new Choice(null, source + "=" + wanted + " matches no device; found " + describeAll(devices));
+                : new Choice(null, wanted.source() + "=" + wanted.text() + " matches no device; found "
+                        + describeAll(devices));
+    }
+
+    /** The device asked for, and where it was asked ({@code -Dnabla.aparapi.device} or the environment). */
+    record Selector(String text, String source) {
+    }
+
+    /** {@value #DEVICE_PROPERTY}, else {@value #DEVICE_ENV}, else null. */
+    static Selector selector() {
+        String wanted = System.getProperty(DEVICE_PROPERTY);
+        if (wanted != null && !wanted.isBlank()) {
+            return new Selector(wanted.trim(), "-D" + DEVICE_PROPERTY);
+        }
+        wanted = System.getenv(DEVICE_ENV);
+        return wanted == null || wanted.isBlank() ? null : new Selector(wanted.trim(), DEVICE_ENV);
     }
 
     /** By index into the list, else the first whose name, platform name or vendor contains the text (any case). */
     static OpenCLDevice match(List<OpenCLDevice> devices, String wanted) {
+        return match(devices, AparapiDevices::label, wanted);
+    }
+
+    /** {@link #match(List, String)} over anything with a label (also {@link OpenClCensus.Device}). */
+    static <D> D match(List<D> devices, java.util.function.Function<D, String> label, String wanted) {
         try {
             int index = Integer.parseInt(wanted);
             return index >= 0 && index < devices.size() ? devices.get(index) : null;
         } catch (NumberFormatException notAnIndex) {
             String w = wanted.toLowerCase(Locale.ROOT);
-            for (OpenCLDevice d : devices) {
-                if (label(d).toLowerCase(Locale.ROOT).contains(w)) {
+            for (D d : devices) {
+                if (label.apply(d).toLowerCase(Locale.ROOT).contains(w)) {
                     return d;
                 }
             }

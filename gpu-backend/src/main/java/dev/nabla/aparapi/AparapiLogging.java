@@ -24,10 +24,13 @@ import java.util.logging.SimpleFormatter;
  *   <li>While a launch runs, what Aparapi logs on that thread is captured ({@link #beginCapture()},
  *       {@link #endCapture()}): a fallback's reason reaches the exception, not only the log.</li>
  * </ul>
- * Two messages bypass java.util.logging and cannot be routed: Aparapi's native library prints "running on an untested
- * OpenCL platform version" to standard error once per process, and Aparapi prints a fallback's stack trace to
- * standard error when it falls back (only on the failure this backend turns into an
- * {@link AparapiFallbackException}).
+ * Two messages bypass java.util.logging and cannot be routed: Aparapi's native platform listing prints "running on an
+ * untested OpenCL platform version" to standard error (PoCL reports OpenCL 3.0), and Aparapi prints a fallback's stack
+ * trace to standard error when it falls back (only on the failure this backend turns into an
+ * {@link AparapiFallbackException}). Both happen only in a program that started the aparapi backend: the provider's
+ * {@code priority()} and {@code probe()}, which every program with nabla-gpu on its class path runs through
+ * {@code Backends.report()} and {@code best()}, list devices through JOCL ({@link OpenClCensus}), which prints
+ * nothing.
  */
 final class AparapiLogging {
     private static final System.Logger LOG = System.getLogger("dev.nabla.aparapi.Aparapi");

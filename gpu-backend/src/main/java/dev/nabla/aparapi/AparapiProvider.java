@@ -8,7 +8,9 @@ import dev.nabla.spi.Probe;
  * Registers the {@code aparapi} backend: Aparapi kernels on an OpenCL device. Priority 15: above {@code cpu} (10),
  * below {@code opencl} (whose hand-written kernels are the faster way to the same device).
  *
- * <p>The probe loads Aparapi's native library and lists OpenCL devices; it does not build kernels (seconds), so a
+ * <p>The probe loads Aparapi's native library and lists OpenCL devices through JOCL ({@code OpenClCensus}: Aparapi's
+ * own listing prints to standard error, and probes run in programs that never choose aparapi); it does not build
+ * kernels (seconds), so a
  * device on which Aparapi cannot translate or build them is reported by {@link #create()} with a
  * {@link dev.nabla.KernelBuildException}. Without a device the probe is unavailable with the reason, because Aparapi
  * would silently run on a Java thread pool; with {@code -Dnabla.aparapi.allowJavaThreadPool=true} it is available and
@@ -27,8 +29,8 @@ public final class AparapiProvider implements BackendProvider {
     @Override
     public int priority() {
         try {
-            AparapiDevices.Choice choice = AparapiDevices.choose();
-            return choice.device() != null && choice.device().getType() == com.aparapi.device.Device.TYPE.CPU ? 4 : 15;
+            OpenClCensus.Choice choice = OpenClCensus.choose();
+            return choice.device() != null && choice.device().isCpu() ? 4 : 15;
         } catch (Throwable t) {   // unavailable: the probe says why; the rank does not matter
             return 15;
         }
@@ -37,14 +39,14 @@ public final class AparapiProvider implements BackendProvider {
     @Override
     public Probe probe() {
         try {
-            AparapiDevices.Choice choice = AparapiDevices.choose();
+            OpenClCensus.Choice choice = OpenClCensus.choose();
             if (choice.device() != null) {
                 String gc = HostMirrorSafety.problem(HostMirrorSafety.collectors());
                 if (gc != null) {
                     return Probe.unavailable(gc);
                 }
                 return Probe.available(AparapiBackend.aparapiVersion() + " on OpenCL device "
-                        + AparapiDevices.describe(choice.device()));
+                        + choice.device().describe());
             }
             if (Boolean.getBoolean(AparapiBackend.ALLOW_THREAD_POOL_PROPERTY)) {
                 return Probe.available("Java thread pool, NOT OpenCL, as " + AparapiBackend.THREAD_POOL_NAME

@@ -23,7 +23,7 @@ final class DevicesCommand implements Callable<Integer> {
         out.println(Environment.describe());
         out.println();
         BackendReport report = Backends.report();
-        out.println("Backends (highest priority first):");
+        out.println("Backends (available first, highest priority first):");
         int width = 6;
         for (BackendReport.Entry e : report.entries()) {
             width = Math.max(width, e.name().length());

@@ -98,7 +98,7 @@ class ShadedJarIT {
     void devicesFromTheJarSeesEveryBackendModule(@TempDir Path dir) throws Exception {
         Run r = java(dir, "devices");
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().contains("Backends (highest priority first):\n"), r::toString);
+        assertTrue(r.out().contains("Backends (available first, highest priority first):\n"), r::toString);
         for (String module : new String[]{"opencl", "aparapi", "cpu"}) {   // every backend module is in the jar
             assertTrue(java.util.regex.Pattern.compile("(?m)^  " + module + " +(available|unavailable) ")
                     .matcher(r.out()).find(), module + " missing from:\n" + r);
