@@ -355,6 +355,11 @@ public final class Backend implements AutoCloseable {
      * internal step that allocated, so that {@code net.trainStep(...)} reports
      * {@code trainStep: cannot allocate 40000×60000 FLOAT32 ...}, not {@code empty: ...}. For code built on the tensor
      * API (Nabla's networks use it). Only this thread is affected; nested calls keep the outermost name.
+     *
+     * @param <T>  what the body returns
+     * @param op   the user's call, as error messages should name it
+     * @param body the work done on its behalf
+     * @return what {@code body} returns
      */
     public <T> T asCall(String op, java.util.function.Supplier<T> body) {
         if (op == null || body == null) {

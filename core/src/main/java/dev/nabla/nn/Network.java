@@ -351,7 +351,11 @@ public final class Network implements AutoCloseable {
         return new Network(target, dtype, copies, loss);
     }
 
-    /** Whether {@link #close()} was called. */
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once the network is closed
+     */
     public boolean isClosed() {
         return closed;
     }
