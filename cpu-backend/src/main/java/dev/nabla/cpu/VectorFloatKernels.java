@@ -96,7 +96,7 @@ final class VectorFloatKernels implements FloatKernels {
         return switch (term) {
             case HALF_SQUARED_ERROR -> {
                 FloatVector d = f.sub(t);
-                yield d.mul(d).mul((float) 0.5);
+                yield d.mul((float) 0.5).mul(d);             // (½d)·d as BinaryOp: d² may overflow where ½d² does not
             }
             case BINARY_CROSS_ENTROPY -> t.mul(logAtLeastEps(f)).add(t.neg().add(1).mul(logAtLeastEps(f.neg().add(1))))
                     .neg();
