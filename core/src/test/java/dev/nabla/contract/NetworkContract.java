@@ -204,8 +204,9 @@ public abstract class NetworkContract {
 
     /**
      * CROSS_ENTROPY after SOFTMAX where the output saturates: loss, gradients().loss and trainStep's return value are
-     * the float64 value from the logits (≈ 6720.9 here, the mean of each row's lse − z_target; the clamp of f at 1e-7
-     * reported ≈ 12.1), and δ = (f − t)/N is unchanged: dW of this one-layer network is xᵀ·(f − t)/N with f = softmax(z).
+     * the float64 value from the logits (≈ 6719.6 here, the mean of each row's lse − z_target; the clamp of f at 1e-7
+     * reported ≈ 10.88), and δ = (f − t)/N is unchanged: dW of this one-layer network is xᵀ·(f − t)/N with
+     * f = softmax(z).
      */
     @ParameterizedTest
     @MethodSource("dtypes")
