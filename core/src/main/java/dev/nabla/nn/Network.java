@@ -290,8 +290,9 @@ public final class Network implements AutoCloseable {
                 workspaces[1].close();
                 workspaces[1] = null;
             }
-            ws = new Workspace(backend, dtype, layers, batch, loss.fromLogits());  // may fail (out of device memory): the cache is
-            workspaces[1] = workspaces[0];                      // then [newest, null], still consistent
+            // may fail (out of device memory): the cache is then [newest, null], still consistent
+            ws = new Workspace(backend, dtype, layers, batch, loss.fromLogits());
+            workspaces[1] = workspaces[0];
         }
         workspaces[0] = ws;
         return ws;

@@ -126,18 +126,21 @@ public final class FusedDefaults {
                                   int cols) {
         long n = (long) rows * cols;
         DeviceBuffer rowStat = be.allocate(z.dtype(), rows);
-        DeviceBuffer e = be.allocate(z.dtype(), n);
         try {
-            be.reduceRows(RowReduction.MAX, z, rows, cols, rowStat);                        // m
-            be.binary(BinaryOp.SUB, z, rowStat, Broadcast.COLUMN, terms, rows, cols);      // z − m ≤ 0
-            be.unary(UnaryOp.EXP, 0.0, terms, e, n);
-            be.reduceRows(RowReduction.SUM, e, rows, cols, rowStat);                        // Σ e^(z − m) ≥ 1
-            be.unary(UnaryOp.LOG, 0.0, rowStat, rowStat, rows);
-            be.binary(BinaryOp.SUB, terms, rowStat, Broadcast.COLUMN, terms, rows, cols);  // log softmax = z − lse
-            be.binary(BinaryOp.MUL, terms, t, Broadcast.NONE, terms, rows, cols);
-            be.unary(UnaryOp.SCALE, -1.0, terms, terms, n);
+            DeviceBuffer e = be.allocate(z.dtype(), n);
+            try {
+                be.reduceRows(RowReduction.MAX, z, rows, cols, rowStat);                    // m
+                be.binary(BinaryOp.SUB, z, rowStat, Broadcast.COLUMN, terms, rows, cols);  // z − m ≤ 0
+                be.unary(UnaryOp.EXP, 0.0, terms, e, n);
+                be.reduceRows(RowReduction.SUM, e, rows, cols, rowStat);                    // Σ e^(z − m) ≥ 1
+                be.unary(UnaryOp.LOG, 0.0, rowStat, rowStat, rows);
+                be.binary(BinaryOp.SUB, terms, rowStat, Broadcast.COLUMN, terms, rows, cols); // log softmax(z)
+                be.binary(BinaryOp.MUL, terms, t, Broadcast.NONE, terms, rows, cols);
+                be.unary(UnaryOp.SCALE, -1.0, terms, terms, n);
+            } finally {
+                be.release(e);
+            }
         } finally {
-            be.release(e);
             be.release(rowStat);
         }
     }
@@ -151,24 +154,27 @@ public final class FusedDefaults {
                                         int rows, int cols) {
         long n = (long) rows * cols;
         DeviceBuffer e = be.allocate(z.dtype(), n);
-        DeviceBuffer u = be.allocate(z.dtype(), n);
         try {
-            be.unary(UnaryOp.RELU, 0.0, z, terms, n);                                       // max(z, 0)
-            be.binary(BinaryOp.MUL, t, z, Broadcast.NONE, e, rows, cols);
-            be.binary(BinaryOp.SUB, terms, e, Broadcast.NONE, terms, rows, cols);          // − t·z
-            be.unary(UnaryOp.SCALE, -1.0, z, e, n);
-            be.binary(BinaryOp.MIN, z, e, Broadcast.NONE, e, rows, cols);                  // −|z|
-            be.unary(UnaryOp.EXP, 0.0, e, e, n);                                            // e = e^−|z| ∈ (0, 1]
-            be.unary(UnaryOp.ADD_SCALAR, 1.0, e, u, n);                                     // u = 1 + e, rounded
-            be.unary(UnaryOp.ADD_SCALAR, -1.0, u, u, n);                                    // u − 1, exact
-            be.binary(BinaryOp.SUB, u, e, Broadcast.NONE, e, rows, cols);                  // δ = (u − 1) − e, exact
-            be.unary(UnaryOp.ADD_SCALAR, 1.0, u, u, n);                                     // u again, exact
-            be.binary(BinaryOp.DIV, e, u, Broadcast.NONE, e, rows, cols);                  // δ/u
-            be.unary(UnaryOp.LOG, 0.0, u, u, n);
-            be.binary(BinaryOp.SUB, u, e, Broadcast.NONE, u, rows, cols);                  // log1p(e) = ln u − δ/u
-            be.binary(BinaryOp.ADD, terms, u, Broadcast.NONE, terms, rows, cols);
+            DeviceBuffer u = be.allocate(z.dtype(), n);
+            try {
+                be.unary(UnaryOp.RELU, 0.0, z, terms, n);                                   // max(z, 0)
+                be.binary(BinaryOp.MUL, t, z, Broadcast.NONE, e, rows, cols);
+                be.binary(BinaryOp.SUB, terms, e, Broadcast.NONE, terms, rows, cols);      // − t·z
+                be.unary(UnaryOp.SCALE, -1.0, z, e, n);
+                be.binary(BinaryOp.MIN, z, e, Broadcast.NONE, e, rows, cols);              // −|z|
+                be.unary(UnaryOp.EXP, 0.0, e, e, n);                                        // e = e^−|z| ∈ (0, 1]
+                be.unary(UnaryOp.ADD_SCALAR, 1.0, e, u, n);                                 // u = 1 + e, rounded
+                be.unary(UnaryOp.ADD_SCALAR, -1.0, u, u, n);                                // u − 1, exact
+                be.binary(BinaryOp.SUB, u, e, Broadcast.NONE, e, rows, cols);              // δ = (u − 1) − e, exact
+                be.unary(UnaryOp.ADD_SCALAR, 1.0, u, u, n);                                 // u again, exact
+                be.binary(BinaryOp.DIV, e, u, Broadcast.NONE, e, rows, cols);              // δ/u
+                be.unary(UnaryOp.LOG, 0.0, u, u, n);
+                be.binary(BinaryOp.SUB, u, e, Broadcast.NONE, u, rows, cols);              // log1p(e) = ln u − δ/u
+                be.binary(BinaryOp.ADD, terms, u, Broadcast.NONE, terms, rows, cols);
+            } finally {
+                be.release(u);
+            }
         } finally {
-            be.release(u);
             be.release(e);
         }
     }

@@ -277,9 +277,9 @@ final class VectorFloatKernels implements FloatKernels {
                 out[j] += x[base + j];
             }
         }
-        for (int j = colFrom; j < colTo; j++) {                  // overflowed, or a non-finite element: again in
-            if (!Float.isFinite(out[j])) {                       // double, which gives the IEEE result (±∞ or NaN)
-                out[j] = (float) columnSumInDouble(x, rows, cols, j);  // only where the exact sum is not finite
+        for (int j = colFrom; j < colTo; j++) {                  // the float sum overflowed, or the column holds
+            if (!Float.isFinite(out[j])) {                       // ±∞ or NaN: again in double, which gives the
+                out[j] = (float) columnSumInDouble(x, rows, cols, j);  // IEEE result of the exact sum
             }
         }
     }
