@@ -341,6 +341,40 @@ public final class Ops {
     }
 
     /**
+     * A cross-entropy's loss (1 × 1) from the logits z, exact for any z, and δ = (f − t)/N from the output f = g(z)
+     * (see {@link ComputeBackend#logitLossAndDelta}); lossTerm is CROSS_ENTROPY (softmax output) or
+     * BINARY_CROSS_ENTROPY (sigmoid output). δ may be f or t; loss must not be z, f, t or δ, and δ not z.
+     *
+     * @param lossTerm CROSS_ENTROPY or BINARY_CROSS_ENTROPY
+     * @param z the output layer's pre-activation (logits), N × cols
+     * @param f the output g(z), z's shape
+     * @param t the targets, z's shape
+     * @param delta receives δ, z's shape (may be f or t)
+     * @param loss receives the loss, 1 × 1
+     */
+    public void logitLossAndDelta(BinaryOp lossTerm, Tensor z, Tensor f, Tensor t, Tensor delta, Tensor loss) {
+        notNull("logitLossAndDelta", "loss term", lossTerm);
+        String op = "logitLossAndDelta(" + lossTerm + ")";
+        if (lossTerm != BinaryOp.CROSS_ENTROPY && lossTerm != BinaryOp.BINARY_CROSS_ENTROPY) {
+            throw new InvalidArgumentException(op + ": " + lossTerm
+                    + " is not a cross-entropy (CROSS_ENTROPY or BINARY_CROSS_ENTROPY)" + tag());
+        }
+        check(op, z, f, t, delta, loss);
+        sameDType(op, z, f, t, delta, loss);
+        sameShape(op, "logits", z, "output", f);
+        if (!t.shape().equals(f.shape())) {
+            throw new ShapeMismatchException(op + ": targets " + t.shape() + " do not match the output " + f.shape()
+                    + tag());
+        }
+        sameShape(op, "output", f, "delta", delta);
+        expectShape(op, f, loss, new Shape(1, 1));
+        noAlias(op, 1, "loss,z,f,t,delta", loss, z, f, t, delta);
+        noAlias(op, 1, "delta,z", delta, z);
+        be.logitLossAndDelta(lossTerm, z.buffer(), f.buffer(), t.buffer(), delta.buffer(), loss.buffer(), f.rows(),
+                f.cols());
+    }
+
+    /**
      * One SGD step on parameter w with gradient g (see {@link ComputeBackend#sgdStep}); velocity may be null. w, g and
      * velocity must be different tensors.
      * lr must be finite and &gt; 0, momentum in [0, 1), weightDecay finite and ≥ 0 (the ranges of {@code Optimizers}).

@@ -70,6 +70,20 @@ public final class Dense implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #forward(Ops, Tensor, Tensor)}, keeping the pre-activation: z = x·W + 1·b, then out = g(z). The
+     * output layer of a cross-entropy network runs this, its loss is taken from z (exact where g saturates).
+     */
+    void forward(Ops ops, Tensor x, Tensor z, Tensor out) {
+        ops.gemm(false, false, 1.0, x, weights, 0.0, z);
+        ops.binary(BinaryOp.ADD, z, bias, Broadcast.ROW, z);
+        if (activation.isElementwise()) {
+            ops.unary(activation.forwardOp(), 0.0, z, out);
+        } else {
+            ops.softmaxRows(z, out);
+        }
+    }
+
     @Override
     public void close() {
         weights.close();

@@ -11,7 +11,11 @@ import dev.nabla.spi.UnaryOp;
  *   <li>BINARY_CROSS_ENTROPY: L = −(1/N) Σ [t ln f + (1 − t) ln(1 − f)], δ = (1/N)(f − T) — sigmoid output;</li>
  *   <li>CROSS_ENTROPY: L = −(1/N) Σ t ln f, δ = (1/N)(f − T) — softmax output, one-hot T.</li>
  * </ul>
- * The logarithms' arguments are clamped to at least ε = {@value BinaryOp#PROBABILITY_EPSILON}.
+ * A network computes the cross-entropies' value from the output layer's pre-activation Z (the logits): log-sum-exp
+ * for softmax, softplus for sigmoid ({@code ComputeBackend.logitLossAndDelta}), exact for any Z, as PyTorch's
+ * {@code cross_entropy} and {@code binary_cross_entropy_with_logits}. Their {@link #term()} on f, used by
+ * {@code Ops.lossAndDelta}, clamps the logarithms' arguments to at least ε = {@value BinaryOp#PROBABILITY_EPSILON}
+ * and so reports at most −ln ε ≈ 16.1 per element where the output saturates.
  */
 public enum Loss {
     /** Mean squared error, (1 / 2N) Σ (f − t)², after any output activation. */
@@ -34,6 +38,15 @@ public enum Loss {
      */
     public BinaryOp term() {
         return term;
+    }
+
+    /**
+     * Whether a network computes this loss from the output layer's logits Z(L) (the cross-entropies).
+     *
+     * @return true for the cross-entropies, false for MSE
+     */
+    public boolean fromLogits() {
+        return this != MSE;
     }
 
     /**

@@ -158,17 +158,30 @@ public final class Network implements AutoCloseable {
     private void forward(Workspace ws, Tensor x) {
         Ops ops = backend.ops();
         Tensor in = x;
-        for (int l = 0; l < layers.size(); l++) {
+        int last = layers.size() - 1;
+        for (int l = 0; l < last; l++) {
             layers.get(l).forward(ops, in, ws.activations[l]);
             in = ws.activations[l];
+        }
+        if (ws.logits != null) {                            // the cross-entropies keep Z(L) for their loss
+            layers.get(last).forward(ops, in, ws.logits, ws.activations[last]);
+        } else {
+            layers.get(last).forward(ops, in, ws.activations[last]);
         }
     }
 
     // ---- backward --------------------------------------------------------------------------------------------------------
 
-    /** Loss and δ(L) from the output activations and the targets. */
+    /**
+     * Loss and δ(L) from the output activations and the targets; the cross-entropies' loss from the logits Z(L)
+     * (exact where the output saturates), δ(L) = (f − T)/N either way.
+     */
     private void backwardOutput(Workspace ws, Tensor t) {
         int last = layers.size() - 1;
+        if (ws.logits != null) {
+            backend.ops().logitLossAndDelta(loss.term(), ws.logits, ws.activations[last], t, ws.deltas[last], ws.loss);
+            return;
+        }
         Activation out = layers.get(last).activation();
         backend.ops().lossAndDelta(loss.term(), loss.outputGrad(out), ws.activations[last], t, ws.deltas[last],
                 ws.loss);
@@ -401,8 +414,9 @@ public final class Network implements AutoCloseable {
                 workspaces[1].close();
                 workspaces[1] = null;
             }
-            ws = new Workspace(backend, dtype, layers, batch);  // may fail (out of device memory): the cache is
-            workspaces[1] = workspaces[0];                      // then [newest, null], still consistent
+            // may fail (out of device memory): the cache is then [newest, null], still consistent
+            ws = new Workspace(backend, dtype, layers, batch, loss.fromLogits());
+            workspaces[1] = workspaces[0];
         }
         workspaces[0] = ws;
         return ws;

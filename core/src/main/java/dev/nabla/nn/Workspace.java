@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The tensors one forward and backward pass at batch size N writes: activations A(l), errors δ(l), gradients dW(l)
- * and db(l), and the 1 × 1 loss. Allocated once per batch size and reused, so that a training step after the first
+ * and db(l), the 1 × 1 loss and, for a cross-entropy network, the output layer's pre-activation Z(L) (its logits, from
+ * which the loss is computed). Allocated once per batch size and reused, so that a training step after the first
  * creates no tensors.
  */
 final class Workspace implements AutoCloseable {
@@ -19,10 +20,12 @@ final class Workspace implements AutoCloseable {
     final Tensor[] weightGrads;
     final Tensor[] biasGrads;
     final Tensor loss;
+    /** Z(L) of the output layer, N × outputs; null unless the loss is computed from the logits. */
+    final Tensor logits;
     final List<Parameter> parameters;
 
     /** Allocates every tensor, or none: if one allocation fails, those made before it are closed and it rethrows. */
-    Workspace(Backend backend, DType dtype, List<Dense> layers, int batch) {
+    Workspace(Backend backend, DType dtype, List<Dense> layers, int batch, boolean keepLogits) {
         this.batch = batch;
         int n = layers.size();
         activations = new Tensor[n];
@@ -31,6 +34,7 @@ final class Workspace implements AutoCloseable {
         biasGrads = new Tensor[n];
         List<Parameter> params = new ArrayList<>(2 * n);
         Tensor lossTensor = null;
+        Tensor logitsTensor = null;
         try {
             for (int l = 0; l < n; l++) {
                 Dense d = layers.get(l);
@@ -42,11 +46,18 @@ final class Workspace implements AutoCloseable {
                 params.add(new Parameter("b" + l, d.bias(), biasGrads[l], false));
             }
             lossTensor = backend.empty(1, 1, dtype).detach();
+            if (keepLogits) {
+                logitsTensor = backend.empty(batch, layers.get(n - 1).outputs(), dtype).detach();
+            }
         } catch (RuntimeException | Error e) {
             closeAll();
+            if (lossTensor != null) {
+                lossTensor.close();
+            }
             throw e;
         }
         loss = lossTensor;
+        logits = logitsTensor;
         parameters = List.copyOf(params);
     }
 
@@ -54,6 +65,9 @@ final class Workspace implements AutoCloseable {
     public void close() {
         closeAll();
         loss.close();
+        if (logits != null) {
+            logits.close();
+        }
     }
 
     private void closeAll() {

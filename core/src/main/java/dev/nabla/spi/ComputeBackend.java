@@ -306,6 +306,8 @@ public interface ComputeBackend extends AutoCloseable {
      * The loss and its error at the output, over f and t (rows × cols, N = rows):
      * {@code loss[0] = (1/N) Σ lossTerm(f, t)} and {@code δ = (1/N)·(f − t) ⊙ outputGrad(f)}; outputGrad is
      * IDENTITY_GRAD_FROM_OUTPUT for the cross-entropies (their δ is (f − t)/N, backprop.md). With N = 0 the loss is 0.
+     * The cross-entropies' terms clamp f (see {@link BinaryOp#PROBABILITY_EPSILON}), so on saturated outputs their
+     * value is a lower bound; {@link #logitLossAndDelta} takes it from the logits instead, exactly.
      * Aliasing: delta may be f or t (each δ element is written after its f and t are read); loss must not be f, t
      * or delta; f may be t.
      *
@@ -322,6 +324,35 @@ public interface ComputeBackend extends AutoCloseable {
     default void lossAndDelta(BinaryOp lossTerm, UnaryOp outputGrad, DeviceBuffer f, DeviceBuffer t,
                               DeviceBuffer delta, DeviceBuffer loss, int rows, int cols) {
         FusedDefaults.lossAndDelta(this, lossTerm, outputGrad, f, t, delta, loss, rows, cols);
+    }
+
+    /**
+     * A cross-entropy and its error at the output, the loss taken from the output layer's pre-activation z (the
+     * logits) so that it is exact for any z, as PyTorch's {@code cross_entropy} and
+     * {@code binary_cross_entropy_with_logits}; z, f = g(z) and t are rows × cols, N = rows:
+     * <ul>
+     *   <li>CROSS_ENTROPY (f = softmax(z) by rows): {@code loss[0] = −(1/N) Σ_i Σ_j t_ij·(z_ij − lse_i)} with
+     *       {@code lse_i = m_i + ln Σ_j e^(z_ij − m_i)}, {@code m_i = max_j z_ij} (= (1/N) Σ_i lse_i − Σ_j t_ij z_ij
+     *       for one-hot rows);</li>
+     *   <li>BINARY_CROSS_ENTROPY (f = σ(z)): {@code loss[0] = (1/N) Σ [max(z, 0) − t·z + ln(1 + e^−|z|)]}, the
+     *       softplus form of −[t ln σ(z) + (1 − t) ln(1 − σ(z))].</li>
+     * </ul>
+     * δ = (f − t)/N as in {@link #lossAndDelta} (backprop.md); only the loss value changes. With N = 0 the loss is 0.
+     * Aliasing: delta may be f or t (written after the loss is taken from z and t); delta must not be z; loss must
+     * not be z, f, t or delta; z, f and t may be the same buffer.
+     *
+     * @param lossTerm CROSS_ENTROPY (softmax output) or BINARY_CROSS_ENTROPY (sigmoid output)
+     * @param z the output layer's pre-activation (logits), rows × cols
+     * @param f the output g(z), rows × cols
+     * @param t the targets, rows × cols
+     * @param delta receives δ, rows × cols (may be f or t)
+     * @param loss receives the loss in element 0
+     * @param rows the batch size N
+     * @param cols the columns of the matrix
+     */
+    default void logitLossAndDelta(BinaryOp lossTerm, DeviceBuffer z, DeviceBuffer f, DeviceBuffer t,
+                                   DeviceBuffer delta, DeviceBuffer loss, int rows, int cols) {
+        FusedDefaults.logitLossAndDelta(this, lossTerm, z, f, t, delta, loss, rows, cols);
     }
 
     /**

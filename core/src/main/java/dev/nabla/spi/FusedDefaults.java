@@ -1,5 +1,7 @@
 package dev.nabla.spi;
 
+import dev.nabla.InvalidArgumentException;
+
 /**
  * The fused ops of {@link ComputeBackend} written as compositions of its primitives. They are the default methods'
  * bodies and the test oracle for every backend override (the contract kit runs both and compares them).
@@ -136,6 +138,107 @@ public final class FusedDefaults {
             be.unary(UnaryOp.SCALE, invN, delta, delta, n);
         } finally {
             be.release(terms);
+        }
+    }
+
+    /**
+     * The loss of {@link ComputeBackend#logitLossAndDelta} from z (see {@link #crossEntropyTerms},
+     * {@link #binaryCrossEntropyTerms}) summed by sumAll and scaled by 1/N; then δ = (f − t)/N by SUB and SCALE.
+     *
+     * @param be the backend whose primitives compose the op
+     * @param lossTerm CROSS_ENTROPY or BINARY_CROSS_ENTROPY
+     * @param z the logits, rows × cols
+     * @param f the output g(z), rows × cols
+     * @param t the targets, rows × cols
+     * @param delta receives δ, rows × cols (may be f or t)
+     * @param loss receives the loss in element 0
+     * @param rows the batch size N
+     * @param cols the columns of the matrix
+     */
+    public static void logitLossAndDelta(ComputeBackend be, BinaryOp lossTerm, DeviceBuffer z, DeviceBuffer f,
+                                         DeviceBuffer t, DeviceBuffer delta, DeviceBuffer loss, int rows, int cols) {
+        long n = (long) rows * cols;
+        if (n == 0) {
+            be.fill(loss, 1, 0.0);
+            return;
+        }
+        double invN = 1.0 / rows;
+        DeviceBuffer terms = be.allocate(z.dtype(), n);
+        try {
+            if (lossTerm == BinaryOp.CROSS_ENTROPY) {
+                crossEntropyTerms(be, z, t, terms, rows, cols);
+            } else if (lossTerm == BinaryOp.BINARY_CROSS_ENTROPY) {
+                binaryCrossEntropyTerms(be, z, t, terms, rows, cols);
+            } else {
+                throw new InvalidArgumentException("logitLossAndDelta: " + lossTerm + " is not a cross-entropy");
+            }
+            be.sumAll(terms, n, loss);
+            be.unary(UnaryOp.SCALE, invN, loss, loss, 1);
+        } finally {
+            be.release(terms);
+        }
+        be.binary(BinaryOp.SUB, f, t, Broadcast.NONE, delta, rows, cols);
+        be.unary(UnaryOp.SCALE, invN, delta, delta, n);
+    }
+
+    /**
+     * terms = t ⊙ (lse − z) = −t ⊙ log softmax(z), row by row, with lse_i = m_i + ln Σ_j e^(z_ij − m_i): the
+     * difference is taken as (z − m) − ln Σ e^(z − m), never as lse − z, so that it loses nothing when z is large.
+     */
+    static void crossEntropyTerms(ComputeBackend be, DeviceBuffer z, DeviceBuffer t, DeviceBuffer terms, int rows,
+                                  int cols) {
+        long n = (long) rows * cols;
+        DeviceBuffer rowStat = be.allocate(z.dtype(), rows);
+        try {
+            DeviceBuffer e = be.allocate(z.dtype(), n);
+            try {
+                be.reduceRows(RowReduction.MAX, z, rows, cols, rowStat);                    // m
+                be.binary(BinaryOp.SUB, z, rowStat, Broadcast.COLUMN, terms, rows, cols);  // z − m ≤ 0
+                be.unary(UnaryOp.EXP, 0.0, terms, e, n);
+                be.reduceRows(RowReduction.SUM, e, rows, cols, rowStat);                    // Σ e^(z − m) ≥ 1
+                be.unary(UnaryOp.LOG, 0.0, rowStat, rowStat, rows);
+                be.binary(BinaryOp.SUB, terms, rowStat, Broadcast.COLUMN, terms, rows, cols); // log softmax(z)
+                be.binary(BinaryOp.MUL, terms, t, Broadcast.NONE, terms, rows, cols);
+                be.unary(UnaryOp.SCALE, -1.0, terms, terms, n);
+            } finally {
+                be.release(e);
+            }
+        } finally {
+            be.release(rowStat);
+        }
+    }
+
+    /**
+     * terms = max(z, 0) − t·z + log1p(e^−|z|). log1p(e) is ln u − δ/u with u = 1 + e rounded and δ = (u − 1) − e its
+     * rounding error (both exact: u − 1 by Sterbenz, and δ because u − 1 and e are within a factor 2 or u − 1 = 0);
+     * ln(u − δ) = ln u + ln(1 − δ/u) ≈ ln u − δ/u to within (δ/u)², so a tiny e^−|z| is not lost to 1 + e = 1.
+     */
+    static void binaryCrossEntropyTerms(ComputeBackend be, DeviceBuffer z, DeviceBuffer t, DeviceBuffer terms,
+                                        int rows, int cols) {
+        long n = (long) rows * cols;
+        DeviceBuffer e = be.allocate(z.dtype(), n);
+        try {
+            DeviceBuffer u = be.allocate(z.dtype(), n);
+            try {
+                be.unary(UnaryOp.RELU, 0.0, z, terms, n);                                   // max(z, 0)
+                be.binary(BinaryOp.MUL, t, z, Broadcast.NONE, e, rows, cols);
+                be.binary(BinaryOp.SUB, terms, e, Broadcast.NONE, terms, rows, cols);      // − t·z
+                be.unary(UnaryOp.SCALE, -1.0, z, e, n);
+                be.binary(BinaryOp.MIN, z, e, Broadcast.NONE, e, rows, cols);              // −|z|
+                be.unary(UnaryOp.EXP, 0.0, e, e, n);                                        // e = e^−|z| ∈ (0, 1]
+                be.unary(UnaryOp.ADD_SCALAR, 1.0, e, u, n);                                 // u = 1 + e, rounded
+                be.unary(UnaryOp.ADD_SCALAR, -1.0, u, u, n);                                // u − 1, exact
+                be.binary(BinaryOp.SUB, u, e, Broadcast.NONE, e, rows, cols);              // δ = (u − 1) − e, exact
+                be.unary(UnaryOp.ADD_SCALAR, 1.0, u, u, n);                                 // u again, exact
+                be.binary(BinaryOp.DIV, e, u, Broadcast.NONE, e, rows, cols);              // δ/u
+                be.unary(UnaryOp.LOG, 0.0, u, u, n);
+                be.binary(BinaryOp.SUB, u, e, Broadcast.NONE, u, rows, cols);              // log1p(e) = ln u − δ/u
+                be.binary(BinaryOp.ADD, terms, u, Broadcast.NONE, terms, rows, cols);
+            } finally {
+                be.release(u);
+            }
+        } finally {
+            be.release(e);
         }
     }
 

@@ -17,8 +17,8 @@ import java.util.Set;
  * that {@link AliasContract} checks Ops against the rules:
  * <ul>
  *   <li>elementwise ops (unary, binary, axpy, biasActivation, activationBackward), softmaxRows and the δ of
- *       lossAndDelta may write over any input;</li>
- *   <li>gemm's c, reduction outputs, backpropDelta's out, lossAndDelta's loss and every buffer of sgdStep and
+ *       lossAndDelta and logitLossAndDelta may write over any input but logitLossAndDelta's z;</li>
+ *   <li>gemm's c, reduction outputs, backpropDelta's out, lossAndDelta's and logitLossAndDelta's loss and every buffer of sgdStep and
  *       adamStep must be buffers of their own;</li>
  *   <li>operands an op only reads may always alias.</li>
  * </ul>
@@ -151,6 +151,14 @@ public final class AliasCases {
                         (r, c) -> new Shape[]{s(r, c), s(r, c), s(r, c), s(1, 1)}, (r, c) -> r * c,
                         (ops, t) -> ops.lossAndDelta(term, g, t[0], t[1], t[2], t[3]));
             }
+        }
+        // logitLossAndDelta: z, f, t read; δ written after the loss is taken (may be f or t, not z)
+        for (BinaryOp term : List.of(BinaryOp.BINARY_CROSS_ENTROPY, BinaryOp.CROSS_ENTROPY)) {
+            add("logitLossAndDelta", "logitLossAndDelta(" + term + ")", "",
+                    List.of(in("z", -3, 3), in("f", 0.05, 0.95), in("t", 0.05, 0.95), out("delta"), out("loss")),
+                    Set.of("delta=f", "delta=t"), ELEMENTWISE,
+                    (r, c) -> new Shape[]{s(r, c), s(r, c), s(r, c), s(r, c), s(1, 1)}, (r, c) -> r * c,
+                    (ops, t) -> ops.logitLossAndDelta(term, t[0], t[1], t[2], t[3], t[4]));
         }
         add("sgdStep", "sgdStep", "with momentum", List.of(out("w"), in("g"), out("velocity")), Set.of(), ELEMENTWISE,
                 (r, c) -> new Shape[]{s(r, c), s(r, c), s(r, c)}, (r, c) -> 1,

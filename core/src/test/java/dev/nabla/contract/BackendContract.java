@@ -631,6 +631,69 @@ public abstract class BackendContract {
         }
     }
 
+    static Stream<Arguments> logitLossCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (DType d : DType.values()) {
+            for (BinaryOp term : new BinaryOp[]{BinaryOp.CROSS_ENTROPY, BinaryOp.BINARY_CROSS_ENTROPY}) {
+                for (double scale : new double[]{4, 60, 1e4}) {
+                    cases.add(Arguments.of(term, scale, d));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * The loss from logits up to ±scale (saturated outputs from 60 on) against float64 values computed here from z,
+     * the reference backend and the composition; δ = (f − t)/N against the reference.
+     */
+    @ParameterizedTest
+    @MethodSource("logitLossCases")
+    @Covers("logitLossAndDelta")
+    void logitLossAndDeltaMatchFloat64LogitsReferenceAndComposition(BinaryOp term, double scale, DType dtype) {
+        require(dtype);
+        for (int[] rc : LAYERS) {
+            int rows = rc[0], cols = rc[1];
+            double[] z = LogitLosses.logits(rows * 7L + cols, rows * cols, scale);
+            boolean ce = term == BinaryOp.CROSS_ENTROPY;
+            double[] t = ce ? HostData.oneHot(rows, rows, cols) : HostData.bits(rows, rows * cols);
+            double[] f = ce ? LogitLosses.softmaxRows(z, rows, cols) : LogitLosses.sigmoid(z);
+            double[] expLoss = {ce ? LogitLosses.crossEntropy(z, t, rows, cols)
+                    : LogitLosses.binaryCrossEntropy(z, t, rows)};
+            double[] refLoss;
+            double[] expDelta;
+            try (Scope s = reference.scope()) {
+                Tensor rz = reference.fromArray(z, rows, cols), rf = reference.fromArray(f, rows, cols);
+                Tensor rt = reference.fromArray(t, rows, cols);
+                Tensor rd = reference.zeros(rows, cols, DType.FLOAT64), rl = reference.zeros(1, 1, DType.FLOAT64);
+                reference.ops().logitLossAndDelta(term, rz, rf, rt, rd, rl);
+                refLoss = rl.toDoubleArray();
+                expDelta = rd.toDoubleArray();
+            }
+            String what = "logitLossAndDelta(" + term + ") |z| ≤ " + scale + " " + rows + "×" + cols;
+            Tolerance.of(DType.FLOAT64, rows * cols).assertClose(what + " [reference] vs float64 from the logits",
+                    expLoss, refLoss, 0);
+            try (Scope s = backend.scope()) {
+                Tensor tz = backend.fromArray(z, rows, cols, dtype), tf = backend.fromArray(f, rows, cols, dtype);
+                Tensor tt = backend.fromArray(t, rows, cols, dtype);
+                Tensor d1 = backend.zeros(rows, cols, dtype), l1 = backend.zeros(1, 1, dtype);
+                Tensor d2 = backend.zeros(rows, cols, dtype), l2 = backend.zeros(1, 1, dtype);
+                backend.ops().logitLossAndDelta(term, tz, tf, tt, d1, l1);
+                FusedDefaults.logitLossAndDelta(backend.compute(), term, tz.buffer(), tf.buffer(), tt.buffer(),
+                        d2.buffer(), l2.buffer(), rows, cols);
+                Tolerance tl = Tolerance.of(dtype, rows * cols);
+                Tolerance td = Tolerance.of(dtype, 1);
+                tl.assertClose(label(what + " loss vs float64 from the logits", dtype), expLoss, l1.toDoubleArray(), 0);
+                tl.assertClose(label(what + " loss vs composition", dtype), l2.toDoubleArray(), l1.toDoubleArray(), 0);
+                td.assertClose(label(what + " δ", dtype), expDelta, d1.toDoubleArray(), cols);
+                td.assertClose(label(what + " δ vs composition", dtype), d2.toDoubleArray(), d1.toDoubleArray(), cols);
+                backend.ops().logitLossAndDelta(term, tz, tf, tt, tf, l1);    // δ written over f
+                td.assertClose(label(what + " δ in place", dtype), expDelta, tf.toDoubleArray(), cols);
+                tl.assertClose(label(what + " loss, δ in place", dtype), expLoss, l1.toDoubleArray(), 0);
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("dtypes")
     @Covers("sgdStep")

@@ -420,6 +420,33 @@ public final class BadInputCases {
             f.be().ops().lossAndDelta(BinaryOp.CROSS_ENTROPY, UnaryOp.IDENTITY_GRAD_FROM_OUTPUT, z, f.d(4, 3), z,
                     f.t(1, 1));
         }, "lossAndDelta(CROSS_ENTROPY): dtypes differ: 4×3 is FLOAT32, 4×3 is FLOAT64 [{be}]");
+        logitLoss();
+    }
+
+    private void logitLoss() {
+        add("Ops.logitLossAndDelta", ARGUMENT, InvalidArgumentException.class, f -> {
+            Tensor z = f.t(4, 3);
+            f.be().ops().logitLossAndDelta(BinaryOp.HALF_SQUARED_ERROR, z, f.t(4, 3), f.t(4, 3), f.t(4, 3), f.t(1, 1));
+        }, "logitLossAndDelta(HALF_SQUARED_ERROR): HALF_SQUARED_ERROR is not a cross-entropy (CROSS_ENTROPY or BINARY_CROSS_ENTROPY) [{be}]");
+        add("Ops.logitLossAndDelta", SHAPE, ShapeMismatchException.class, f -> {
+            Tensor o = f.t(4, 3);
+            f.be().ops().logitLossAndDelta(BinaryOp.CROSS_ENTROPY, f.t(4, 2), o, f.t(4, 3), o, f.t(1, 1));
+        }, "logitLossAndDelta(CROSS_ENTROPY): logits 4×2 and output 4×3 must have the same shape [{be}]");
+        add("Ops.logitLossAndDelta", LABELS, ShapeMismatchException.class, f -> {
+            Tensor o = f.t(4, 3);
+            f.be().ops().logitLossAndDelta(BinaryOp.CROSS_ENTROPY, f.t(4, 3), o, f.labels(4, 2), o, f.t(1, 1));
+        }, "logitLossAndDelta(CROSS_ENTROPY): targets 4×2 do not match the output 4×3 [{be}]");
+        add("Ops.logitLossAndDelta", ARGUMENT, InvalidArgumentException.class, f -> {
+            Tensor z = f.t(4, 3);
+            f.be().ops().logitLossAndDelta(BinaryOp.BINARY_CROSS_ENTROPY, z, f.t(4, 3), f.t(4, 3), z, f.t(1, 1));
+        }, "logitLossAndDelta(BINARY_CROSS_ENTROPY): delta and z are the same buffer; delta must have a buffer of its own [{be}]");
+        add("Ops.logitLossAndDelta", NULL, InvalidArgumentException.class,
+                f -> f.be().ops().logitLossAndDelta(null, f.t(4, 3), f.t(4, 3), f.t(4, 3), f.t(4, 3), f.t(1, 1)),
+                "logitLossAndDelta: loss term is null [{be}]");
+        add("Ops.logitLossAndDelta", DTYPE, DTypeMismatchException.class,
+                f -> f.be().ops().logitLossAndDelta(BinaryOp.CROSS_ENTROPY, f.d(4, 3), f.t(4, 3), f.t(4, 3), f.t(4, 3),
+                        f.t(1, 1)),
+                "logitLossAndDelta(CROSS_ENTROPY): dtypes differ: 4×3 is FLOAT64, 4×3 is FLOAT32 [{be}]");
     }
 
     private void optimizerSteps() {

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Inputs at the edge that are NOT errors: zero rows, zero columns, zero inner dimensions, an empty batch. Each must
  * work and give the mathematically defined result (an empty product is 0, an empty sum is 0, the mean of nothing is
- * NaN, the max of an empty row is −∞), exactly. Run inside a scope by {@link BadInputContract}.
+ * NaN, the max of an empty row is −∞), exactly; and ±∞, NaN and float overflow as IEEE arithmetic on the exact values
+ * ({@link NonFiniteCases}). Run inside a scope by {@link BadInputContract}.
  */
 public final class EdgeCases {
     /** One edge input and the checks of its result. */
@@ -169,6 +170,7 @@ public final class EdgeCases {
                 assertTrue(Double.isFinite(first) && last < first, first + " → " + last);
             }
         });
+        NonFiniteCases.addTo(c::add);
         return List.copyOf(c.cases);
     }
 }

@@ -182,6 +182,13 @@ public final class FaultyBackend implements ComputeBackend {
     }
 
     @Override
+    public void logitLossAndDelta(BinaryOp lossTerm, DeviceBuffer z, DeviceBuffer f, DeviceBuffer t,
+                                  DeviceBuffer delta, DeviceBuffer loss, int rows, int cols) {
+        operation();
+        inner.logitLossAndDelta(lossTerm, z, f, t, delta, loss, rows, cols);
+    }
+
+    @Override
     public void sgdStep(DeviceBuffer w, DeviceBuffer g, DeviceBuffer velocity, int rows, int cols, double lr,
                         double momentum, double weightDecay) {
         operation();

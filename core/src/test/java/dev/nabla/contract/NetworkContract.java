@@ -181,6 +181,143 @@ public abstract class NetworkContract {
         }
     }
 
+    // ---- cross-entropies of saturated outputs: exact from the logits --------------------------------------------------
+
+    /**
+     * Output layer W (3 × 4), b (1 × 4), fed the 3 × 3 identity so that the logits are z = W + 1·b exactly: row 0
+     * saturated on the wrong class (z = 160 against 0), row 1 moderate, row 2 at ±1e4.
+     */
+    static final double[] SATURATED_W = {0, 160, -3, 5, 2, -1, 0.5, 0, -1e4, 1e4, 0, 3};
+    static final double[] SATURATED_B = {0.25, -0.5, 0, 1};
+
+    private static double[] saturatedLogits(int cols) {
+        double[] z = new double[3 * cols];
+        for (int r = 0; r < 3; r++) {
+            for (int j = 0; j < cols; j++) {
+                z[r * cols + j] = SATURATED_W[r * 4 + j] + SATURATED_B[j];
+            }
+        }
+        return z;
+    }
+
+    private static final double[] EYE3 = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+
+    /**
+     * CROSS_ENTROPY after SOFTMAX where the output saturates: loss, gradients().loss and trainStep's return value are
+     * the float64 value from the logits (≈ 6719.6 here, the mean of each row's lse − z_target; the clamp of f at 1e-7
+     * reported ≈ 10.88), and δ = (f − t)/N is unchanged: dW of this one-layer network is xᵀ·(f − t)/N with
+     * f = softmax(z).
+     */
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    void crossEntropyOfSaturatedOutputsIsExactFromTheLogits(DType dtype) {
+        if (dtype == DType.FLOAT64) {
+            requireFloat64();
+        }
+        double[] z = saturatedLogits(4);
+        double[] t = {1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0};
+        double expected = LogitLosses.crossEntropy(z, t, 3, 4);
+        double[] f = LogitLosses.softmaxRows(z, 3, 4);
+        double[] dW = new double[12];
+        for (int i = 0; i < 12; i++) {
+            dW[i] = (f[i] - t[i]) / 3;           // x = I: dW = (f − t)/N
+        }
+        assertSaturatedLoss(Loss.CROSS_ENTROPY, Activation.SOFTMAX, 4, t, expected, dW, dtype);
+    }
+
+    /**
+     * The same for BINARY_CROSS_ENTROPY after SIGMOID: max(z, 0) − t·z + log1p(e^−|z|) in float64 from z (≈ 6721.8
+     * here; the clamp reported ≈ 18.3).
+     */
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    void binaryCrossEntropyOfSaturatedOutputsIsExactFromTheLogits(DType dtype) {
+        if (dtype == DType.FLOAT64) {
+            requireFloat64();
+        }
+        double[] z = saturatedLogits(4);
+        double[] t = {0, 0, 1, 1, 1, 0, 1, 0, 1, 0, 0, 1};
+        double expected = LogitLosses.binaryCrossEntropy(z, t, 3);
+        double[] f = LogitLosses.sigmoid(z);
+        double[] dW = new double[12];
+        for (int i = 0; i < 12; i++) {
+            dW[i] = (f[i] - t[i]) / 3;
+        }
+        assertSaturatedLoss(Loss.BINARY_CROSS_ENTROPY, Activation.SIGMOID, 4, t, expected, dW, dtype);
+    }
+
+    private void assertSaturatedLoss(Loss loss, Activation output, int cols, double[] t, double expected, double[] dW,
+                                     DType dtype) {
+        Tolerance tol = Tolerance.of(dtype, cols);
+        String what = loss + " of saturated outputs [" + backend.name() + ", " + dtype + "]";
+        try (Scope s = backend.scope();
+             Network net = Network.builder().input(3).dense(cols, output).loss(loss).dtype(dtype).build(backend);
+             Optimizer opt = Optimizers.sgd(0.01)) {
+            net.setWeights(0, SATURATED_W);
+            net.setBiases(0, SATURATED_B);
+            Tensor x = backend.fromArray(EYE3, 3, 3, dtype);
+            Tensor tt = backend.fromArray(t, 3, cols, dtype);
+            tol.assertClose(what + ": loss", new double[]{expected}, new double[]{net.loss(x, tt)}, 0);
+            Gradients g = net.gradients(x, tt);
+            tol.assertClose(what + ": gradients().loss", new double[]{expected}, new double[]{g.loss()}, 0);
+            Tolerance.of(dtype, 3).assertClose(what + ": dW = xᵀ(f − t)/N", dW, g.dW(0), cols);
+            tol.assertClose(what + ": trainStep's loss", new double[]{expected},
+                    new double[]{net.trainStep(x, tt, opt)}, 0);
+        }
+    }
+
+    /**
+     * Random networks whose output logits reach |z| ≈ 1e4 (a large last layer): loss() equals the float64 value
+     * computed here from the logits, which the test forms itself from the network's weights and hidden activations.
+     */
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    void crossEntropiesOfLargeLogitsMatchFloat64(DType dtype) {
+        if (dtype == DType.FLOAT64) {
+            requireFloat64();
+        }
+        int batch = 7, in = 5, hidden = 6, outputs = 3;
+        for (Loss loss : new Loss[]{Loss.CROSS_ENTROPY, Loss.BINARY_CROSS_ENTROPY}) {
+            Activation output = loss == Loss.CROSS_ENTROPY ? Activation.SOFTMAX : Activation.SIGMOID;
+            try (Scope s = backend.scope();
+                 Network net = Network.builder().input(in).dense(hidden, Activation.RELU).dense(outputs, output)
+                         .loss(loss).dtype(dtype).seed(3).build(backend)) {
+                double[] w0 = HostData.uniform(31, in * hidden, -1, 1);
+                double[] w1 = HostData.uniform(32, hidden * outputs, -3000, 3000);
+                double[] b1 = HostData.uniform(33, outputs, -100, 100);
+                net.setWeights(0, w0);
+                net.setWeights(1, w1);
+                net.setBiases(1, b1);
+                double[] x = HostData.uniform(34, batch * in, 0, 1);
+                double[] t = loss == Loss.CROSS_ENTROPY ? HostData.oneHot(35, batch, outputs)
+                        : HostData.bits(35, batch * outputs);
+                double[] z = new double[batch * outputs];          // z = relu(x·W0)·W1 + b1 in float64
+                double maxAbs = 0;
+                for (int r = 0; r < batch; r++) {
+                    for (int j = 0; j < outputs; j++) {
+                        double zj = b1[j];
+                        for (int h = 0; h < hidden; h++) {
+                            double a = 0;
+                            for (int i = 0; i < in; i++) {
+                                a += x[r * in + i] * w0[i * hidden + h];
+                            }
+                            zj += Math.max(a, 0) * w1[h * outputs + j];
+                        }
+                        z[r * outputs + j] = zj;
+                        maxAbs = Math.max(maxAbs, Math.abs(zj));
+                    }
+                }
+                assertTrue(maxAbs > 1000, "the logits reach " + maxAbs);
+                double expected = loss == Loss.CROSS_ENTROPY ? LogitLosses.crossEntropy(z, t, batch, outputs)
+                        : LogitLosses.binaryCrossEntropy(z, t, batch);
+                double actual = net.loss(backend.fromArray(x, batch, in, dtype),
+                        backend.fromArray(t, batch, outputs, dtype));
+                Tolerance.of(dtype, hidden * outputs).assertClose(loss + " of logits up to " + maxAbs + " ["
+                        + backend.name() + ", " + dtype + "]", new double[]{expected}, new double[]{actual}, 0);
+            }
+        }
+    }
+
     // ---- gradient checks: every activation × loss pair -------------------------------------------------------------------
 
     static Stream<Arguments> activationLossPairs() {

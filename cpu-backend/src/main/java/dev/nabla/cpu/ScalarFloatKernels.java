@@ -32,6 +32,13 @@ final class ScalarFloatKernels implements FloatKernels {
         if (m == 0 || n == 0) {
             return;
         }
+        if (k == 0 || alpha == 0) {                             // C = β·C, A and B not read (BLAS): 0·∞ is no NaN
+            int len = m * n;
+            for (int i = 0; i < len; i++) {
+                c[i] = beta == 0 ? 0 : beta * c[i];
+            }
+            return;
+        }
         long madds = (long) m * n * k;
         int minRows = madds < PARALLEL_MIN_MADDS ? m : 1;
         parallel.forRange(m, minRows, (i0, i1) -> gemmRows(transA, transB, m, n, k, alpha, a, b, beta, c, i0, i1));

@@ -96,7 +96,7 @@ final class VectorFloatKernels implements FloatKernels {
         return switch (term) {
             case HALF_SQUARED_ERROR -> {
                 FloatVector d = f.sub(t);
-                yield d.mul(d).mul((float) 0.5);
+                yield d.mul((float) 0.5).mul(d);             // (½d)·d as BinaryOp: d² may overflow where ½d² does not
             }
             case BINARY_CROSS_ENTROPY -> t.mul(logAtLeastEps(f)).add(t.neg().add(1).mul(logAtLeastEps(f.neg().add(1))))
                     .neg();
@@ -277,6 +277,20 @@ final class VectorFloatKernels implements FloatKernels {
                 out[j] += x[base + j];
             }
         }
+        for (int j = colFrom; j < colTo; j++) {                  // the float sum overflowed, or the column holds
+            if (!Float.isFinite(out[j])) {                       // ±∞ or NaN: again in double, which gives the
+                out[j] = (float) columnSumInDouble(x, rows, cols, j);  // IEEE result of the exact sum
+            }
+        }
+    }
+
+    /** Σ_r x[r][j] accumulated in double: no float overflow in the partial sums. */
+    private static double columnSumInDouble(float[] x, int rows, int cols, int j) {
+        double s = 0;
+        for (int r = 0; r < rows; r++) {
+            s += x[r * cols + j];
+        }
+        return s;
     }
 
     @Override
@@ -304,12 +318,18 @@ final class VectorFloatKernels implements FloatKernels {
         return mx;
     }
 
-    /** Σ x[from..to): vector lanes over blocks of SUM_BLOCK, each block's lane sum added to a double in order. */
+    /**
+     * Σ x[from..to): vector lanes over blocks of SUM_BLOCK, each block's lane sum added to a double in order. A block
+     * whose float partial sum is not finite (it overflowed, or holds ±∞ or NaN) is summed again in double, so that
+     * [3e38, 3e38, −3e38] is 3e38 and only an exact sum beyond the float range, or a non-finite element, gives ±∞ or
+     * NaN (IEEE: ∞ + (−∞) is NaN).
+     */
     @Override
     public double sum(float[] x, int from, int to) {
         double total = 0;
         int i = from;
         while (i < to) {
+            int blockStart = i;
             int blockEnd = Math.min(to, i + SUM_BLOCK);
             int upper = i + S.loopBound(blockEnd - i);
             FloatVector acc = FloatVector.zero(S);
@@ -320,9 +340,18 @@ final class VectorFloatKernels implements FloatKernels {
             for (; i < blockEnd; i++) {                          // the block's remainder, in order
                 partial += x[i];
             }
-            total += partial;
+            total += Float.isFinite(partial) ? partial : sumInDouble(x, blockStart, blockEnd);
         }
         return total;
+    }
+
+    /** Σ x[from..to) accumulated in double, element by element: the slow path of an overflowed block. */
+    private static double sumInDouble(float[] x, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            s += x[i];
+        }
+        return s;
     }
 
     @Override
@@ -459,20 +488,47 @@ final class VectorFloatKernels implements FloatKernels {
     }
 
     /**
-     * δ[i..end) = invN·(f − t)·g′(f) and the lane-ordered Σ of the loss terms over [i, end), end − i a multiple of
-     * the vector length. (The output layer is small: a switch inside the loop costs nothing that matters here.)
+     * The lane-ordered Σ of the loss terms over [i, end), end − i a multiple of the vector length; read-only, so that
+     * an overflowed block can be summed again before δ (which may alias f) is written. (The output layer is small: a
+     * switch inside the loop costs nothing that matters here.)
      */
-    private static double lossBlock(BinaryOp term, UnaryOp outputGrad, float[] f, float[] t, float[] delta,
-                                    float invN, int i, int end) {
-        FloatVector scale = splat(invN);
+    private static float lossTermSum(BinaryOp term, float[] f, float[] t, int i, int end) {
         FloatVector acc = FloatVector.zero(S);
         for (; i < end; i += L) {
-            FloatVector fv = load(f, i);
-            FloatVector tv = load(t, i);
-            acc = acc.add(lossTerm(term, fv, tv));
-            fv.sub(tv).mul(gradFromOutput(outputGrad, fv)).mul(scale).intoArray(delta, i);
+            acc = acc.add(lossTerm(term, load(f, i), load(t, i)));
         }
         return FloatLanes.sum(acc);
+    }
+
+    /** The same terms as {@link #lossTermSum}, accumulated in double lane by lane: the slow path of an overflow. */
+    private static double lossTermSumInDouble(BinaryOp term, float[] f, float[] t, int i, int end) {
+        double s = 0;
+        for (; i < end; i += L) {
+            FloatVector v = lossTerm(term, load(f, i), load(t, i));
+            for (int lane = 0; lane < L; lane++) {
+                s += v.lane(lane);
+            }
+        }
+        return s;
+    }
+
+    /** δ[i..end) = invN·(f − t)·g′(f), end − i a multiple of the vector length. */
+    private static void deltaBlock(UnaryOp outputGrad, float[] f, float[] t, float[] delta, float invN, int i,
+                                   int end) {
+        FloatVector scale = splat(invN);
+        for (; i < end; i += L) {
+            FloatVector fv = load(f, i);
+            load(f, i).sub(load(t, i)).mul(gradFromOutput(outputGrad, fv)).mul(scale).intoArray(delta, i);
+        }
+    }
+
+    /** Σ of the terms over [i, end): the float lane sum, or the double one where the float one is not finite. */
+    private static double lossBlock(BinaryOp term, UnaryOp outputGrad, float[] f, float[] t, float[] delta,
+                                    float invN, int i, int end) {
+        float partial = lossTermSum(term, f, t, i, end);
+        double sum = Float.isFinite(partial) ? partial : lossTermSumInDouble(term, f, t, i, end);
+        deltaBlock(outputGrad, f, t, delta, invN, i, end);                // after the terms: δ may alias f
+        return sum;
     }
 
     @Override

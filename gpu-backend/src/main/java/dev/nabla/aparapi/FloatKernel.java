@@ -13,14 +13,23 @@ import dev.nabla.spi.BinaryOp;
  *
  * <h2>Memory layout</h2>
  * <pre>
- *   arena   [0, SCRATCH)          partial sums of two-stage reductions (one per work-group)
+ *   arena   [0, SCRATCH)          partial sums of two-stage reductions: group g's small sum at 2g, big at 2g + 1
  *           [offset, offset + n)  one tensor, row-major, offsets chosen by {@link Arena}
  *   stageT  the transfer window of tier T (Geometry.STAGE_TIERS[T] elements): write() fills it on the host,
  *           put()s it and runs FROM_STAGE; read() runs TO_STAGE and get()s it
  *   tileA   local TK × TS: tileA[p·TS + i] = op(A)[row0 + i][k0 + p]
  *   tileB   local TK × TS: tileB[p·TS + j] = op(B)[k0 + p][col0 + j]
  *   red     local WG: one value per work-item for tree reductions
+ *   red2    local WG: the second value of a split sum (the scaled big terms)
  * </pre>
+ *
+ * <h2>Sums that do not overflow</h2>
+ * A sum splits its terms by size: |x| ≥ 2⁶⁴ goes into a second accumulator as x·2⁻⁶⁴ (exact), the rest into the
+ * first, and Σ = big·2⁶⁴ + small at the end. Neither accumulator can leave the float range (fewer than 2³¹ terms,
+ * each below 2⁶⁴ or scaled below it), so a float sum overflows only where its exact value does: [3e38, 3e38, −3e38] is
+ * 3e38 in any order. ±∞ land in big and NaN in small, so non-finite terms give what IEEE gives. Without terms of 2⁶⁴
+ * or more, big stays 0 and the sum is the plain float sum it was.
+ * 
  *
  * <h2>Rules Aparapi imposes on this code</h2>
  * Only this class's fields, its own private methods and Kernel's math methods; no objects, no exceptions, no
@@ -43,6 +52,15 @@ final class FloatKernel extends Kernel {
     @Local final float[] tileA = new float[Geometry.TK * Geometry.TS];
     @Local final float[] tileB = new float[Geometry.TK * Geometry.TS];
     @Local final float[] red = new float[Geometry.WG];
+    @Local final float[] red2 = new float[Geometry.WG];
+    /**
+     * |x| from which tanh x rounds to ±1: 9.5 in float, 19.5 in the derived double kernel (where (double) 0.1 == 0.1
+     * holds), as tanh_r in the opencl backend's prelude.cl.
+     */
+    private static final float TANH_SATURATES = (float) ((float) 0.1 == 0.1 ? 19.5 : 9.5);
+    /** 2⁶⁴ and 2⁻⁶⁴, exact in float: the split of sums (see the class comment). */
+    private static final float SPLIT = (float) 1.8446744073709552E19;
+    private static final float INV_SPLIT = (float) 5.421010862427522E-20;
 
     // ---- launch parameters, set by the launcher before each execute ----------------------------------------------------
     int op;
@@ -156,8 +174,8 @@ final class FloatKernel extends Kernel {
         if (c == Op.U_SIGMOID) {
             y = sigmoid(x);
         }
-        if (c == Op.U_TANH) {
-            y = tanh(x);
+        if (c == Op.U_TANH) {                     // ±1 where tanh rounds to it (PoCL's tanh stops at 1 − ulp)
+            y = x >= TANH_SATURATES ? 1f : (x <= -TANH_SATURATES ? -1f : tanh(x));
         }
         if (c == Op.U_RELU) {
             y = x > 0f ? x : (x != x ? x : 0f);
@@ -455,47 +473,86 @@ final class FloatKernel extends Kernel {
         localBarrier();
     }
 
+    /** Tree over red and red2 at once (sums): red[0], red2[0] end as the group's sums; ends with a barrier. */
+    private void treeReducePair(int lid, int size) {
+        for (int s = size / 2; s > 0; s = s / 2) {
+            localBarrier();
+            if (lid < s) {
+                red[lid] = red[lid] + red[lid + s];
+                red2[lid] = red2[lid] + red2[lid + s];
+            }
+        }
+        localBarrier();
+    }
+
     /**
      * out (1 × cols, at offB) = column sums of x (rows × cols, at offA). Group = 16 columns × 16 row lanes: lane ly
-     * sums rows ly, ly + 16, … of column c; the 16 lanes are then added in a tree.
+     * sums rows ly, ly + 16, … of column c (split, see the class comment); the 16 lanes are then added in a tree.
      */
     private void sumColumns() {
         int lx = getLocalId(0);
         int ly = getLocalId(1);
         int c = getGlobalId(0);
         int lanes = getLocalSize(1);
-        float acc = 0f;
+        float small = 0f;
+        float big = 0f;
         if (c < cols) {
             for (int r = ly; r < rows; r += lanes) {
-                acc += arena[offA + r * cols + c];
+                float v = arena[offA + r * cols + c];
+                if (v >= SPLIT || v <= -SPLIT) {                     // |v| ≥ 2⁶⁴, ±∞ (not NaN)
+                    big += v * INV_SPLIT;
+                } else {
+                    small += v;
+                }
             }
         }
-        red[ly * Geometry.COL_GROUP + lx] = acc;
+        red[ly * Geometry.COL_GROUP + lx] = small;
+        red2[ly * Geometry.COL_GROUP + lx] = big;
         for (int s = lanes / 2; s > 0; s = s / 2) {
             localBarrier();
             if (ly < s) {
                 red[ly * Geometry.COL_GROUP + lx] = red[ly * Geometry.COL_GROUP + lx] + red[(ly + s) * Geometry.COL_GROUP + lx];
+                red2[ly * Geometry.COL_GROUP + lx] = red2[ly * Geometry.COL_GROUP + lx] + red2[(ly + s) * Geometry.COL_GROUP + lx];
             }
         }
         localBarrier();
         if (ly == 0 && c < cols) {
-            arena[offB + c] = red[lx];
+            arena[offB + c] = red2[lx] * SPLIT + red[lx];
         }
     }
 
     /**
-     * out (rows × 1, at offB) = max (code R_MAX; −∞ for an empty row) or sum of each row of x (at offA). One group per
-     * row, groups stride over rows; items stride over the row's columns, then a tree.
+     * out (rows × 1, at offB) = max (code R_MAX; −∞ for an empty row) or sum (split) of each row of x (at offA). One
+     * group per row, groups stride over rows; items stride over the row's columns, then a tree.
      */
     private void reduceRows() {
         int lid = getLocalId();
         int size = getLocalSize();
         int isMax = code == Op.R_MAX ? 1 : 0;
         for (int r = getGroupId(); r < rows; r += getNumGroups()) {
-            red[lid] = rowReduce(r, lid, size, isMax, 0f, 0);
-            treeReduce(lid, size, isMax);
-            if (lid == 0) {
-                arena[offB + r] = red[0];
+            if (isMax != 0) {
+                red[lid] = rowReduce(r, lid, size, 1, 0f, 0);
+                treeReduce(lid, size, 1);
+                if (lid == 0) {
+                    arena[offB + r] = red[0];
+                }
+            } else {
+                float small = 0f;
+                float big = 0f;
+                for (int j = lid; j < cols; j += size) {
+                    float v = arena[offA + r * cols + j];
+                    if (v >= SPLIT || v <= -SPLIT) {                     // |v| ≥ 2⁶⁴, ±∞ (not NaN)
+                        big += v * INV_SPLIT;
+                    } else {
+                        small += v;
+                    }
+                }
+                red[lid] = small;
+                red2[lid] = big;
+                treeReducePair(lid, size);
+                if (lid == 0) {
+                    arena[offB + r] = red2[0] * SPLIT + red[0];
+                }
             }
             localBarrier();
         }
@@ -533,51 +590,73 @@ final class FloatKernel extends Kernel {
         }
     }
 
-    /** Stage 1 of Σx: group g writes the sum of its grid-stride share of x (n elements at offA) to arena[g]. */
+    /** Stage 1 of Σx: group g writes the split sum of its grid-stride share of x (n elements at offA) to arena[2g, 2g+1]. */
     private void sumPartials() {
         int lid = getLocalId();
-        float acc = 0f;
+        float small = 0f;
+        float big = 0f;
         for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
-            acc += arena[offA + i];
+            float v = arena[offA + i];
+            if (v >= SPLIT || v <= -SPLIT) {                     // |v| ≥ 2⁶⁴, ±∞ (not NaN)
+                big += v * INV_SPLIT;
+            } else {
+                small += v;
+            }
         }
-        red[lid] = acc;
-        treeReduce(lid, getLocalSize(), 0);
+        red[lid] = small;
+        red2[lid] = big;
+        treeReducePair(lid, getLocalSize());
         if (lid == 0) {
-            arena[getGroupId()] = red[0];
+            arena[2 * getGroupId()] = red[0];
+            arena[2 * getGroupId() + 1] = red2[0];
         }
     }
 
     /**
      * Stage 1 of lossAndDelta over f (A), t (B), δ (C, may be f), n = rows·cols: δ = p0·(f − t)·g'(f) for grad
-     * code2, and group g writes Σ lossTerm(f, t) (binary code) of its share to arena[g].
+     * code2, and group g writes the split Σ lossTerm(f, t) (binary code) of its share to arena[2g, 2g+1].
      */
     private void lossPartials() {
         int lid = getLocalId();
-        float acc = 0f;
+        float small = 0f;
+        float big = 0f;
         for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
             float f = arena[offA + i];
             float t = arena[offB + i];
-            acc += applyBinary(code, f, t);
+            float term = applyBinary(code, f, t);
+            if (term >= SPLIT || term <= -SPLIT) {
+                big += term * INV_SPLIT;
+            } else {
+                small += term;
+            }
             arena[offC + i] = p0 * ((f - t) * applyUnary(code2, f, 0f));
         }
-        red[lid] = acc;
-        treeReduce(lid, getLocalSize(), 0);
+        red[lid] = small;
+        red2[lid] = big;
+        treeReducePair(lid, getLocalSize());
         if (lid == 0) {
-            arena[getGroupId()] = red[0];
+            arena[2 * getGroupId()] = red[0];
+            arena[2 * getGroupId() + 1] = red2[0];
         }
     }
 
-    /** Stage 2, one group: arena[offB] = p0 · Σ arena[0 .. n) (the partials of stage 1, in group order). */
+    /**
+     * Stage 2, one group: arena[offB] = p0 · Σ of the n split partials of stage 1 (in group order), as
+     * (p0·big)·2⁶⁴ + p0·small, so that a mean whose sum passes the float range stays finite.
+     */
     private void finishSum() {
         int lid = getLocalId();
-        float acc = 0f;
+        float small = 0f;
+        float big = 0f;
         for (int i = lid; i < n; i += getLocalSize()) {
-            acc += arena[i];
+            small += arena[2 * i];
+            big += arena[2 * i + 1];
         }
-        red[lid] = acc;
-        treeReduce(lid, getLocalSize(), 0);
+        red[lid] = small;
+        red2[lid] = big;
+        treeReducePair(lid, getLocalSize());
         if (lid == 0) {
-            arena[offB] = p0 * red[0];
+            arena[offB] = (p0 * red2[0]) * SPLIT + p0 * red[0];
         }
     }
 }

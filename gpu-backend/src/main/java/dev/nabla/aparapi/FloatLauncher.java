@@ -222,6 +222,17 @@ final class FloatLauncher implements Launcher {
         if (m == 0 || n == 0) {
             return;
         }
+        if (k == 0 || alpha == 0) {          // C = β·C (⊙ g'(E)); A and B are not read (BLAS), so 0·∞ makes no NaN
+            if (beta == 0) {
+                fill(c, m * n, 0);
+            } else {
+                unary(Op.U_SCALE, beta, c, c, m * n);
+                if (gradCode >= 0) {
+                    activationBackward(gradCode, e, c, c, m, n);
+                }
+            }
+            return;
+        }
         set(Op.GEMM, 0);
         kernel.transA = transA ? 1 : 0;
         kernel.transB = transB ? 1 : 0;

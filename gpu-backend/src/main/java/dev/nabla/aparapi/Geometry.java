@@ -9,7 +9,8 @@ package dev.nabla.aparapi;
  *               k is walked in slices of TK = 16 through two local tiles of TK × TS elements (A and B)
  *   1-D ops     work-groups of WG = 256 items, at most MAX_GROUPS groups, grid-stride loops over the elements
  *   reductions  local scratch of WG elements; sumColumns uses 16 columns × 16 row lanes per group
- *   arena       [0, SCRATCH) holds the partial sums of the two-stage reductions; tensors start after it,
+ *   arena       [0, SCRATCH) holds the partial sums of the two-stage reductions (two per work-group: the small
+ *               and the scaled big terms, FloatKernel); tensors start after it,
  *               each at a multiple of ALIGN elements
  *   staging     host↔device transfers go through one of STAGE_TIERS windows (the smallest that fits, else
  *               the largest in chunks): Aparapi moves whole Java arrays, so the window size is what moves
@@ -31,8 +32,8 @@ final class Geometry {
     static final int COL_GROUP = 16;
     /** Upper bound on work-groups of grid-stride launches. */
     static final int MAX_GROUPS = 1024;
-    /** Arena elements reserved for reduction partials; also the most stage-1 groups of a two-stage sum. */
-    static final int SCRATCH = 1024;
+    /** Arena elements reserved for reduction partials: two per stage-1 group of a two-stage sum. */
+    static final int SCRATCH = 2 * MAX_GROUPS;
     /** Tensor offsets in the arena are multiples of this (128 bytes of float). */
     static final int ALIGN = 32;
     /** Staging window sizes in elements, smallest first. */

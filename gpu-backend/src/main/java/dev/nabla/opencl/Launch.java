@@ -44,6 +44,22 @@ final class Launch {
     }
 
     /** A __local buffer of {@code elements} reals. */
+    /** A scalar of {@code bytes} (4: float, 8: double): the sums' accumulator type acc_t (prelude.cl). */
+    Launch acc(double v, int bytes) {
+        if (bytes == Sizeof.cl_float) {
+            CL.clSetKernelArg(kernel, index++, Sizeof.cl_float, Pointer.to(new float[]{(float) v}));
+        } else {
+            CL.clSetKernelArg(kernel, index++, Sizeof.cl_double, Pointer.to(new double[]{v}));
+        }
+        return this;
+    }
+
+    /** Local memory for {@code elements} values of {@code bytes} each (acc_t scratch). */
+    Launch local(long elements, int bytes) {
+        CL.clSetKernelArg(kernel, index++, elements * bytes, null);
+        return this;
+    }
+
     Launch local(long elements) {
         CL.clSetKernelArg(kernel, index++, elements * dtype.bytes(), null);
         return this;

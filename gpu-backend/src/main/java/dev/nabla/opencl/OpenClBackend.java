@@ -113,11 +113,12 @@ public final class OpenClBackend implements ComputeBackend {
             props.addProperty(CL.CL_CONTEXT_PLATFORM, device.platform());
             ctx = CL.clCreateContext(props, 1, new cl_device_id[]{device.device()}, null, null, null);
             q = createQueue(ctx, device);
+            String acc = device.fp64() ? " -DACC_DOUBLE" : "";      // float sums accumulate in double (prelude.cl)
             fp = ClProgram.build(ctx, device, "nabla", DType.FLOAT32, KernelSources.program(DType.FLOAT32),
-                    "-cl-std=CL1.2 " + this.gemmConfig.defines(), KERNELS);
+                    "-cl-std=CL1.2 " + this.gemmConfig.defines() + acc, KERNELS);
             if (this.smallConfig != null) {
                 sp = ClProgram.build(ctx, device, "nabla-small-gemm", DType.FLOAT32,
-                        KernelSources.program(DType.FLOAT32), "-cl-std=CL1.2 " + this.smallConfig.defines(),
+                        KernelSources.program(DType.FLOAT32), "-cl-std=CL1.2 " + this.smallConfig.defines() + acc,
                         List.of("gemm"));
             }
             if (device.fp64() && withFloat64) {
@@ -138,7 +139,7 @@ public final class OpenClBackend implements ComputeBackend {
         this.smallProgram = sp;
         this.doubleProgram = dp;
         this.pool = new BufferPool(ctx);
-        this.floatPartials = pool.acquire(DType.FLOAT32, MAX_PARTIALS);
+        this.floatPartials = pool.acquire(device.fp64() ? DType.FLOAT64 : DType.FLOAT32, MAX_PARTIALS);  // acc_t
         this.doublePartials = dp == null ? null : pool.acquire(DType.FLOAT64, MAX_PARTIALS);
     }
 
@@ -418,7 +419,7 @@ public final class OpenClBackend implements ComputeBackend {
         }
         int ry = Math.max(1, Math.min(8, group / COLS_PER_GROUP));
         Launch l = launch("sum_columns", x.dtype()).mem(b(x)).i32(rows).i32(cols).mem(b(out))
-                .local((long) COLS_PER_GROUP * ry);
+                .local((long) COLS_PER_GROUP * ry, accBytes(x.dtype()));
         run("sumColumns", l, new long[]{roundUp(cols, COLS_PER_GROUP), ry}, new long[]{COLS_PER_GROUP, ry});
     }
 
@@ -429,7 +430,7 @@ public final class OpenClBackend implements ComputeBackend {
         }
         int lx = rowGroup(cols);
         Launch l = launch("reduce_rows", x.dtype()).mem(b(x)).i32(rows).i32(cols)
-                .i32(op == RowReduction.MAX ? 1 : 0).mem(b(out)).local(lx);
+                .i32(op == RowReduction.MAX ? 1 : 0).mem(b(out)).local(lx, accBytes(x.dtype()));
         run("reduceRows " + op, l, new long[]{lx, rows}, new long[]{lx, 1});
     }
 
@@ -447,9 +448,10 @@ public final class OpenClBackend implements ComputeBackend {
         DType dt = x.dtype();
         ClBuffer partials = partials(dt);
         int groups = partialGroups(n);
-        run("sumAll", launch("sum_partials", dt).mem(b(x)).i64(n).mem(partials).local(group),
+        int acc = accBytes(dt);
+        run("sumAll", launch("sum_partials", dt).mem(b(x)).i64(n).mem(partials).local(group, acc),
                 new long[]{(long) groups * group}, flatLocal());
-        run("sumAll", launch("sum_final", dt).mem(partials).i32(groups).real(1.0).mem(b(out)).local(group),
+        run("sumAll", launch("sum_final", dt).mem(partials).i32(groups).acc(1.0, acc).mem(b(out)).local(group, acc),
                 new long[]{group}, flatLocal());
     }
 
@@ -530,9 +532,10 @@ public final class OpenClBackend implements ComputeBackend {
         int groups = partialGroups(n);
         run("lossAndDelta", launch("loss_delta_partials", dt).i32(KernelSources.code(lossTerm))
                         .i32(KernelSources.code(outputGrad)).mem(b(f)).mem(b(t)).mem(b(delta)).real(invN).i64(n)
-                        .mem(partials).local(group),
+                        .mem(partials).local(group, accBytes(dt)),
                 new long[]{(long) groups * group}, flatLocal());
-        run("lossAndDelta", launch("sum_final", dt).mem(partials).i32(groups).real(invN).mem(b(loss)).local(group),
+        run("lossAndDelta", launch("sum_final", dt).mem(partials).i32(groups).acc(invN, accBytes(dt)).mem(b(loss))
+                        .local(group, accBytes(dt)),
                 new long[]{group}, flatLocal());
     }
 
@@ -564,6 +567,11 @@ public final class OpenClBackend implements ComputeBackend {
     }
 
     // ---- bookkeeping -------------------------------------------------------------------------------------------------
+
+    /** Bytes of acc_t, the sums' accumulator (prelude.cl): double in the double program and on fp64 devices. */
+    private int accBytes(DType dtype) {
+        return dtype == DType.FLOAT64 || device.fp64() ? 8 : 4;
+    }
 
     private ClBuffer partials(DType dtype) {
         return dtype == DType.FLOAT32 ? floatPartials : doublePartials;

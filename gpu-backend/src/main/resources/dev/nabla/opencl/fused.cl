@@ -4,7 +4,7 @@
  * bias_activation:     out[r][c] = g(z[r][c] + b[c])                      (2-D range: 0 = column, 1 = row)
  * activation_backward: out[i] = d[i]·g'(a[i]), g' from the stored output a
  * loss_delta_partials: δ[i] = invN·(f[i] − t[i])·g'(f[i]) and the work-group's tree-reduced Σ term(f, t) into
- *                      partials[group] (grid-stride, like sum_partials; sum_final then writes invN·Σ)
+ *                      partials[group] (grid-stride, like sum_partials, in acc_t; sum_final then writes invN·Σ)
  * softmax_rows:        one work-group per row: a tree-reduced max, e^(x − max) with a tree-reduced sum, a scale
  * sgd_step:            g' = g + λw; with momentum v = μv + g', w −= lr·v; else w −= lr·g'
  * adam_step:           g' = g + λw; m = β₁m + (1−β₁)g'; v = β₂v + (1−β₂)g'²; w −= lr·(m·invC1)/(√(v·invC2) + ε)
@@ -29,9 +29,9 @@ __kernel void activation_backward(const int grad, __global const real* a, __glob
 
 __kernel void loss_delta_partials(const int term, const int outputGrad, __global const real* f,
                                   __global const real* t, __global real* delta, const real invN, const long n,
-                                  __global real* partials, __local real* scratch) {
+                                  __global acc_t* partials, __local acc_t* scratch) {
     const int lid = get_local_id(0);
-    real s = 0;
+    acc_t s = 0;
     for (size_t i = get_global_id(0); i < n; i += get_global_size(0)) {
         const real fi = f[i];
         const real ti = t[i];

@@ -21,6 +21,19 @@ typedef float4 real4;
 #endif
 
 /*
+ * Sums accumulate in acc_t: double in the double program and, with -DACC_DOUBLE (the host sets it where the device
+ * has cl_khr_fp64), in the float program too, so that a float sum overflows only where its exact value is beyond the
+ * float range ([3e38, 3e38, −3e38] is 3e38 in any order). Partial sums in global and local memory are acc_t as well.
+ * On a device without double precision they stay float (and may overflow where the exact sum does not).
+ */
+#if defined(USE_DOUBLE) || defined(ACC_DOUBLE)
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+typedef double acc_t;
+#else
+typedef float acc_t;
+#endif
+
+/*
  * σ(z) without overflow: with e = e^−|z|, 1/(1+e) for z ≥ 0 and e/(1+e) for z < 0. In single precision the
  * device's native exp and reciprocal (a few ulp; GPUs run them in their special-function units) keep the fused
  * bias+σ kernel memory-bound; double precision keeps the correctly rounded built-ins.
@@ -57,6 +70,11 @@ inline real max_r(const real a, const real b) {
 }
 inline real min_r(const real a, const real b) {
     return isnan(a) ? a : (isnan(b) ? b : fmin(a, b));
+}
+
+/* max_r on accumulators. */
+inline acc_t max_acc(const acc_t a, const acc_t b) {
+    return isnan(a) ? a : (isnan(b) ? b : fmax(a, b));
 }
 
 /* ln max(p, ε): the guarded logarithm of the cross-entropies; NaN stays NaN (fmax would turn it into ε). */

@@ -8,16 +8,17 @@
  * sum_partials: the first pass of a full sum: G work-groups stride over x (grid-stride loop) and each writes the
  *               tree-reduced sum of what it saw to partials[group].
  * sum_final:    the second pass: one work-group sums partials[0..G) and writes scale·Σ to out[0].
- * The number of work-groups depends on the size only, so results do not change from run to run.
+ * The number of work-groups depends on the size only, so results do not change from run to run. Sums, their local
+ * scratch and the partials accumulate in acc_t (prelude.cl): double where the device has it.
  */
 #define COLS_PER_GROUP 32
 
 /* Halves scratch[0..size) into scratch[0] (size a power of two); sum or max. */
-inline real tree_reduce(__local real* scratch, const int lid, const int size, const int isMax) {
+inline acc_t tree_reduce(__local acc_t* scratch, const int lid, const int size, const int isMax) {
     for (int s = size / 2; s > 0; s >>= 1) {
         barrier(CLK_LOCAL_MEM_FENCE);
         if (lid < s) {
-            scratch[lid] = isMax ? max_r(scratch[lid], scratch[lid + s]) : scratch[lid] + scratch[lid + s];
+            scratch[lid] = isMax ? max_acc(scratch[lid], scratch[lid + s]) : scratch[lid] + scratch[lid + s];
         }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
@@ -25,12 +26,12 @@ inline real tree_reduce(__local real* scratch, const int lid, const int size, co
 }
 
 __kernel void sum_columns(__global const real* x, const int rows, const int cols, __global real* out,
-                          __local real* scratch) {
+                          __local acc_t* scratch) {
     const int lx = get_local_id(0);
     const int ly = get_local_id(1);
     const int ry = get_local_size(1);
     const int c = get_group_id(0) * COLS_PER_GROUP + lx;
-    real s = 0;
+    acc_t s = 0;
     if (c < cols) {
         for (int r = ly; r < rows; r += ry) {
             s += x[(size_t)r * cols + c];
@@ -45,50 +46,50 @@ __kernel void sum_columns(__global const real* x, const int rows, const int cols
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     if (ly == 0 && c < cols) {
-        out[c] = scratch[lx];
+        out[c] = (real)scratch[lx];
     }
 }
 
 __kernel void reduce_rows(__global const real* x, const int rows, const int cols, const int isMax,
-                          __global real* out, __local real* scratch) {
+                          __global real* out, __local acc_t* scratch) {
     const int lid = get_local_id(0);
     const int size = get_local_size(0);
     const int r = get_group_id(1);
-    real acc = isMax ? -INFINITY : (real)0;
+    acc_t acc = isMax ? -INFINITY : (acc_t)0;
     for (int c = lid; c < cols; c += size) {
-        const real v = x[(size_t)r * cols + c];
-        acc = isMax ? max_r(acc, v) : acc + v;
+        const acc_t v = x[(size_t)r * cols + c];
+        acc = isMax ? max_acc(acc, v) : acc + v;
     }
     scratch[lid] = acc;
-    const real total = tree_reduce(scratch, lid, size, isMax);
+    const acc_t total = tree_reduce(scratch, lid, size, isMax);
     if (lid == 0) {
-        out[r] = total;
+        out[r] = (real)total;
     }
 }
 
-__kernel void sum_partials(__global const real* x, const long n, __global real* partials, __local real* scratch) {
+__kernel void sum_partials(__global const real* x, const long n, __global acc_t* partials, __local acc_t* scratch) {
     const int lid = get_local_id(0);
-    real s = 0;
+    acc_t s = 0;
     for (size_t i = get_global_id(0); i < n; i += get_global_size(0)) {
         s += x[i];
     }
     scratch[lid] = s;
-    const real total = tree_reduce(scratch, lid, get_local_size(0), 0);
+    const acc_t total = tree_reduce(scratch, lid, get_local_size(0), 0);
     if (lid == 0) {
         partials[get_group_id(0)] = total;
     }
 }
 
-__kernel void sum_final(__global const real* partials, const int count, const real scale, __global real* out,
-                        __local real* scratch) {
+__kernel void sum_final(__global const acc_t* partials, const int count, const acc_t scale, __global real* out,
+                        __local acc_t* scratch) {
     const int lid = get_local_id(0);
-    real s = 0;
+    acc_t s = 0;
     for (int i = lid; i < count; i += get_local_size(0)) {
         s += partials[i];
     }
     scratch[lid] = s;
-    const real total = tree_reduce(scratch, lid, get_local_size(0), 0);
+    const acc_t total = tree_reduce(scratch, lid, get_local_size(0), 0);
     if (lid == 0) {
-        out[0] = scale * total;
+        out[0] = (real)(scale * total);
     }
 }
