@@ -29,10 +29,10 @@ class FloatMathTest {
 
     @Test
     void floatAccuracyOnADenseSweepOfAllFloats() {
-        assertAtMost(1.0, FloatMathSweep.sweepFloat(FloatMath::exp, Math::exp, STRIDE), "exp");
-        assertAtMost(1.0, FloatMathSweep.sweepFloat(FloatMath::log, Math::log, STRIDE), "log");
-        assertAtMost(2.5, FloatMathSweep.sweepFloat(FloatMath::tanh, Math::tanh, STRIDE), "tanh");
-        assertAtMost(2.5, FloatMathSweep.sweepFloat(FloatMath::sigmoid, UnaryOp::sigmoid, STRIDE), "sigmoid");
+        assertAtMost(1.06, FloatMathSweep.sweepFloat(FloatMath::exp, Math::exp, STRIDE), "exp");
+        assertAtMost(0.84, FloatMathSweep.sweepFloat(FloatMath::log, Math::log, STRIDE), "log");
+        assertAtMost(2.42, FloatMathSweep.sweepFloat(FloatMath::tanh, Math::tanh, STRIDE), "tanh");
+        assertAtMost(2.26, FloatMathSweep.sweepFloat(FloatMath::sigmoid, UnaryOp::sigmoid, STRIDE), "sigmoid");
     }
 
     private static void assertAtMost(double ulps, FloatMathSweep.Worst worst, String what) {
@@ -46,7 +46,7 @@ class FloatMathTest {
         assertAtMost(1, FloatMathSweep.sweepDouble(DoubleMath::log, StrictMath::log,
                 u -> Double.longBitsToDouble((long) (u * 0x7ff0000000000000L)), n, 3), "log");
         assertAtMost(4, FloatMathSweep.sweepDouble(DoubleMath::tanh, StrictMath::tanh, u -> -25 + 50 * u, n, 5), "tanh");
-        assertAtMost(4, FloatMathSweep.sweepDouble(DoubleMath::sigmoid, UnaryOp::sigmoid, u -> -40 + 80 * u, n, 8),
+        assertAtMost(3, FloatMathSweep.sweepDouble(DoubleMath::sigmoid, UnaryOp::sigmoid, u -> -40 + 80 * u, n, 8),
                 "sigmoid");
     }
 
