@@ -7,7 +7,8 @@ import dev.nabla.spi.UnaryOp;
 
 /**
  * The plain-Java path: no Vector API, runs on any JVM. Elementwise ops evaluate the float64 definitions in
- * {@link UnaryOp#apply} / {@link BinaryOp#apply} and round to float; gemm is a row-parallel loop nest that streams
+ * {@link UnaryOp#apply} / {@link BinaryOp#apply} and round to float, except exp, log, tanh and σ, which are
+ * {@link FloatMath}'s (the same bits as the Vector path's lanes, in every JIT tier); gemm is a row-parallel loop nest that streams
  * rows of B (or takes dot products with rows of B when it is transposed).
  *
  * <p>TEMPLATE: the build derives ScalarDoubleKernels from this file (float → double); see cpu-backend/pom.xml.
@@ -79,8 +80,19 @@ final class ScalarFloatKernels implements FloatKernels {
     @Override
     public void unary(UnaryOp op, float p, float[] x, float[] y, int from, int to) {
         for (int i = from; i < to; i++) {
-            y[i] = (float) op.apply(x[i], p);
+            y[i] = apply(op, x[i], p);
         }
+    }
+
+    /** op(x, p): FloatMath for exp, log, tanh and σ, else the float64 definition rounded to float. */
+    private static float apply(UnaryOp op, float x, float p) {
+        return switch (op) {
+            case EXP -> FloatMath.exp(x);
+            case LOG -> FloatMath.log(x);
+            case TANH -> FloatMath.tanh(x);
+            case SIGMOID -> FloatMath.sigmoid(x);
+            default -> (float) op.apply(x, p);
+        };
     }
 
     @Override
@@ -155,7 +167,7 @@ final class ScalarFloatKernels implements FloatKernels {
             int base = r * cols;
             for (int j = 0; j < cols; j++) {
                 float s = z[base + j] + bias[j];
-                out[base + j] = (float) act.apply(s, 0);
+                out[base + j] = apply(act, s, 0);
             }
         }
     }
@@ -170,7 +182,7 @@ final class ScalarFloatKernels implements FloatKernels {
             }
             double s = 0;
             for (int j = 0; j < cols; j++) {
-                float e = (float) Math.exp(x[base + j] - mx);
+                float e = FloatMath.exp(x[base + j] - mx);
                 out[base + j] = e;
                 s += e;
             }

@@ -18,9 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * element is computed by the same compiled code wherever it falls: results are the same bits for any chunking and
  * thread count. (Masked loads are not intrinsified on AVX2 in JDK 17; a masked remainder would run exp/log/tanh in
  * the Java fallback and round differently from the body's SVML stubs.) Lane sums are taken in lane order
- * ({@link FloatLanes}). exp, log and tanh are the Vector API's own: SVML stubs once compiled (0.9 ns per float for
- * exp here); while the JIT warms up, their Java fallbacks may differ in the last bit. Each fused op reads and writes
- * memory once.
+ * ({@link FloatLanes}). exp, log, tanh and σ are {@link VectorFloatMath}'s polynomials, not the Vector API's lanewise
+ * EXP/LOG/TANH (whose Java fallback and compiled SVML stubs differ in the last bit, so results changed once C2
+ * compiled a kernel): they use only exactly specified operations and give the same bits in every JIT tier, and the
+ * same bits as the plain path's {@link FloatMath}. Each fused op reads and writes memory once.
  *
  * <p>TEMPLATE: the build derives VectorDoubleKernels from this file (float → double); see cpu-backend/pom.xml.
  */
@@ -69,11 +70,9 @@ final class VectorFloatKernels implements FloatKernels {
         return FloatVector.broadcast(S, v);
     }
 
-    /** σ(x): with e = e^−|x| and r = 1/(1+e), r for x ≥ 0 and e·r for x &lt; 0, so that nothing overflows. */
+    /** σ(x) without overflow (see FloatMath#sigmoid). */
     private static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
-        FloatVector r = splat(1).div(e.add(1));
-        return r.blend(e.mul(r), x.compare(VectorOperators.LT, 0));
+        return VectorFloatMath.sigmoid(x);
     }
 
     /** g'(z) from the stored output a, for the four *_GRAD_FROM_OUTPUT ops. */
@@ -88,7 +87,7 @@ final class VectorFloatKernels implements FloatKernels {
 
     /** ln max(p, ε): the guarded logarithm of the cross-entropies. */
     private static FloatVector logAtLeastEps(FloatVector p) {
-        return p.max(EPS).lanewise(VectorOperators.LOG);
+        return VectorFloatMath.log(p.max(EPS));
     }
 
     /** The per-element loss terms on vectors (f, t). */
@@ -117,13 +116,13 @@ final class VectorFloatKernels implements FloatKernels {
         SQRT { void run(float p, float[] x, float[] y, int i, int end) {
             for (; i < end; i += L) { load(x, i).sqrt().intoArray(y, i); } } },
         EXP { void run(float p, float[] x, float[] y, int i, int end) {
-            for (; i < end; i += L) { load(x, i).lanewise(VectorOperators.EXP).intoArray(y, i); } } },
+            for (; i < end; i += L) { VectorFloatMath.exp(load(x, i)).intoArray(y, i); } } },
         LOG { void run(float p, float[] x, float[] y, int i, int end) {
-            for (; i < end; i += L) { load(x, i).lanewise(VectorOperators.LOG).intoArray(y, i); } } },
+            for (; i < end; i += L) { VectorFloatMath.log(load(x, i)).intoArray(y, i); } } },
         SIGMOID { void run(float p, float[] x, float[] y, int i, int end) {
             for (; i < end; i += L) { sigmoid(load(x, i)).intoArray(y, i); } } },
         TANH { void run(float p, float[] x, float[] y, int i, int end) {
-            for (; i < end; i += L) { load(x, i).lanewise(VectorOperators.TANH).intoArray(y, i); } } },
+            for (; i < end; i += L) { VectorFloatMath.tanh(load(x, i)).intoArray(y, i); } } },
         RELU { void run(float p, float[] x, float[] y, int i, int end) {
             for (; i < end; i += L) { load(x, i).max(0).intoArray(y, i); } } },
         SIGMOID_GRAD { void run(float p, float[] x, float[] y, int i, int end) {
@@ -377,7 +376,7 @@ final class VectorFloatKernels implements FloatKernels {
             for (int j = 0; j < len; j += L) { sigmoid(load(z, iz + j).add(load(b, ib + j))).intoArray(out, o + j); } } },
         TANH { void run(float[] z, int iz, float[] b, int ib, float[] out, int o, int len) {
             for (int j = 0; j < len; j += L) {
-                load(z, iz + j).add(load(b, ib + j)).lanewise(VectorOperators.TANH).intoArray(out, o + j);
+                VectorFloatMath.tanh(load(z, iz + j).add(load(b, ib + j))).intoArray(out, o + j);
             } } },
         RELU { void run(float[] z, int iz, float[] b, int ib, float[] out, int o, int len) {
             for (int j = 0; j < len; j += L) { load(z, iz + j).add(load(b, ib + j)).max(0).intoArray(out, o + j); } } };
@@ -414,7 +413,7 @@ final class VectorFloatKernels implements FloatKernels {
     private static float expShifted(float[] x, int ix, float mx, float[] out, int o, int len) {
         FloatVector acc = FloatVector.zero(S);
         for (int j = 0; j < len; j += L) {
-            FloatVector e = load(x, ix + j).sub(mx).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorFloatMath.exp(load(x, ix + j).sub(mx));
             e.intoArray(out, o + j);
             acc = acc.add(e);
         }
