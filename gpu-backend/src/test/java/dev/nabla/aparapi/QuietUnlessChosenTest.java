@@ -28,8 +28,13 @@ class QuietUnlessChosenTest {
     void aProgramUsingCpuPrintsNothingOnStandardErrorThoughItProbesAparapi() throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // the plain cpu path, asked for: the JVM's own "Using incubator modules" line would muddy the check
-        List<String> cmd = List.of(java, "-cp", System.getProperty("java.class.path"), "-Dnabla.backend=cpu",
-                "-Dnabla.cpu.vector=false", CpuOnlyMain.class.getName());
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "-Dnabla.backend=cpu", "-Dnabla.cpu.vector=false"));
+        if (Runtime.version().feature() >= 22) {
+            // as README tells JDK 22+ users: without it the JVM itself warns when JOCL loads its native library
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+        }
+        cmd.add(CpuOnlyMain.class.getName());
         Path err = Files.createTempFile("nabla-cpu-only", ".err");
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
