@@ -209,16 +209,39 @@ public abstract class BackendContract {
     @Covers("gemm")
     void gemmWithBetaZeroNeverReadsTheOutput(DType dtype) {
         require(dtype);
-        for (int[] s : new int[][]{{3, 17, 5}, {127, 33, 65}}) {
-            double[] nan = new double[s[0] * s[1]];
-            java.util.Arrays.fill(nan, Double.NaN);
-            try (Scope scope = backend.scope()) {
-                Tensor a = backend.fromArray(HostData.uniform(1, s[0] * s[2], -1, 1), s[0], s[2], dtype);
-                Tensor b = backend.fromArray(HostData.uniform(2, s[2] * s[1], -1, 1), s[2], s[1], dtype);
-                Tensor c = backend.fromArray(nan, s[0], s[1], dtype);
-                backend.ops().gemm(false, false, 1.0, a, b, 0.0, c);
-                for (double v : c.toDoubleArray()) {
-                    assertTrue(Double.isFinite(v), label("gemm β=0 over a NaN output", dtype));
+        // C = α·op(A)·op(B) whatever C held: NaN, ±Inf and huge garbage must not leak in through β·C (BLAS: β = 0
+        // overwrites C without reading it); k = 0 makes C exactly 0
+        double[] garbage = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 3e38};
+        for (int[] s : new int[][]{{1, 1, 1}, {3, 17, 5}, {127, 33, 65}, {5, 7, 0}}) {
+            int m = s[0], n = s[1], k = s[2];
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                for (double alpha : new double[]{1.0, -0.75}) {
+                    int aRows = ta ? k : m, aCols = ta ? m : k;
+                    int bRows = tb ? n : k, bCols = tb ? k : n;
+                    double[] a = HostData.uniform(11L * m + k + t, aRows * aCols, -1, 1);
+                    double[] b = HostData.uniform(13L * n + k + t, bRows * bCols, -1, 1);
+                    double[] c = new double[m * n];
+                    double[] expected = new double[m * n];
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            c[i * n + j] = garbage[(i + j) % garbage.length];
+                            CompensatedSum dot = new CompensatedSum();
+                            for (int p = 0; p < k; p++) {
+                                dot.add((ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]));
+                            }
+                            expected[i * n + j] = alpha * dot.value();
+                        }
+                    }
+                    try (Scope scope = backend.scope()) {
+                        Tensor at = backend.fromArray(a, aRows, aCols, dtype);
+                        Tensor bt = backend.fromArray(b, bRows, bCols, dtype);
+                        Tensor ct = backend.fromArray(c, m, n, dtype);
+                        backend.ops().gemm(ta, tb, alpha, at, bt, 0.0, ct);
+                        Tolerance.of(dtype, k).assertClose(label("gemm β=0 over NaN/±Inf/3e38 garbage, "
+                                + (ta ? "Aᵀ" : "A") + "·" + (tb ? "Bᵀ" : "B") + " m=" + m + " n=" + n + " k=" + k
+                                + " α=" + alpha, dtype), expected, ct.toDoubleArray(), n);
+                    }
                 }
             }
         }
