@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The oracle every backend is compared with: plain loops in float64 over the definitions in {@link UnaryOp} and
  * {@link BinaryOp}, compensated (Neumaier) sums in every reduction and dot product, no threads, no blocking.
  * FLOAT32 tensors are stored and computed in float64 as well: the reference never rounds. Its fused ops are the
- * SPI's default compositions, which makes it the test of those too.
+ * SPI's default compositions ({@code FusedDefaults}); {@link ReferenceFusedFormulasTest} proves those against the
+ * formulas written out as plain loops, since comparing the reference with itself cannot.
  */
 public final class ReferenceBackend implements ComputeBackend {
     public static final String NAME = "reference";
