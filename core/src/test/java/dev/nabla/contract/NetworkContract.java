@@ -18,6 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
@@ -32,7 +33,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Networks on a backend: the worked examples of the lecture notes with values computed by hand in float64, a
  * gradient check for every activation × loss pair, the optimizer update rules, training that lowers the loss, and
- * a training step that allocates nothing after warm-up. A backend module extends this with a fresh backend.
+ * a training step that allocates nothing after warm-up; shaped random networks (odd batches, square layers, large
+ * softmax logits, random biases) and 50 steps of every optimizer option against the float64 reference. A backend module extends this with a fresh backend.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(NoSkipOnCi.class)
@@ -497,6 +499,73 @@ public abstract class NetworkContract {
             for (int l = 0; l < 2; l++) {
                 Tolerance.of(DType.FLOAT32, 10).assertClose("dW" + l + " after copyTo", there.dW(l), here.dW(l), 0);
                 Tolerance.of(DType.FLOAT32, 10).assertClose("db" + l + " after copyTo", there.db(l), here.db(l), 0);
+            }
+        }
+    }
+
+    // ---- shaped random networks and every optimizer, against the float64 reference --------------------------------------
+
+    /**
+     * Parity networks ({@link RandomNetworkSpec}, random biases) of each rarely-taken shape: odd batches above 6
+     * (indices 3, 8, 13), square first layers with batch = nIn = nOut (7, 17) and a softmax with logits in the
+     * hundreds (11, 23).
+     */
+    static Stream<Integer> shapedNetworks() {
+        return Stream.of(3, 7, 8, 11, 13, 17, 23);
+    }
+
+    @ParameterizedTest(name = "network {0}")
+    @MethodSource("shapedNetworks")
+    void shapedRandomNetworksMatchTheFloat64Reference(int index) {
+        RandomNetworkSpec spec = RandomNetworkSpec.draw(ParityContract.SEED, index);
+        try (Backend ref = Backend.wrap(new ReferenceBackend());
+             Network here = spec.build(backend, DType.FLOAT32); Network there = here.copyTo(ref)) {
+            Gradients got, want;
+            try (Scope s = backend.scope()) {
+                got = here.gradients(backend.fromArray(spec.inputs(), spec.batch(), spec.widths()[0], DType.FLOAT32),
+                        backend.fromArray(spec.targets(), spec.batch(), spec.widths()[spec.depth()], DType.FLOAT32));
+            }
+            try (Scope s = ref.scope()) {
+                want = there.gradients(ref.fromArray(spec.inputs(), spec.batch(), spec.widths()[0], DType.FLOAT32),
+                        ref.fromArray(spec.targets(), spec.batch(), spec.widths()[spec.depth()], DType.FLOAT32));
+            }
+            String who = spec + " [" + backend.name() + " vs reference]";
+            Tolerance tol = Tolerance.of(DType.FLOAT32, spec.longestReduction());
+            tol.assertClose(who + " loss", new double[]{want.loss()}, new double[]{got.loss()}, 0);
+            for (int l = 0; l < spec.depth(); l++) {
+                tol.assertClose(who + " dW" + l, want.dW(l), got.dW(l), spec.widths()[l + 1]);
+                tol.assertClose(who + " db" + l, want.db(l), got.db(l), 0);
+            }
+        }
+    }
+
+    /**
+     * 50 steps of each optimizer option on a square, odd-batch network with random biases (13 examples,
+     * 13 → 13 TANH → 4 SOFTMAX, cross-entropy) keep W and b with the float64 reference's.
+     */
+    @ParameterizedTest
+    @EnumSource(OptimizerChoice.class)
+    void everyOptimizerFollowsTheFloat64Reference(OptimizerChoice choice) {
+        RandomNetworkSpec spec = new RandomNetworkSpec(41, 13, new int[]{13, 13, 4},
+                new Activation[]{Activation.TANH, Activation.SOFTMAX}, Loss.CROSS_ENTROPY, 1);
+        try (Backend ref = Backend.wrap(new ReferenceBackend());
+             Network here = spec.build(backend, DType.FLOAT32); Network there = here.copyTo(ref);
+             Optimizer optHere = choice.create(); Optimizer optThere = choice.create();
+             Scope s1 = backend.scope(); Scope s2 = ref.scope()) {
+            Tensor xh = backend.fromArray(spec.inputs(), 13, 13, DType.FLOAT32);
+            Tensor th = backend.fromArray(spec.targets(), 13, 4, DType.FLOAT32);
+            Tensor xr = ref.fromArray(spec.inputs(), 13, 13, DType.FLOAT32);
+            Tensor tr = ref.fromArray(spec.targets(), 13, 4, DType.FLOAT32);
+            for (int step = 0; step < ParityContract.STEPS; step++) {
+                here.trainStepWithoutLoss(xh, th, optHere);
+                there.trainStepWithoutLoss(xr, tr, optThere);
+            }
+            String who = spec + " after " + ParityContract.STEPS + " steps of " + choice + " [" + backend.name()
+                    + " vs reference]";
+            Tolerance tol = Tolerance.of(DType.FLOAT32, 13);
+            for (int l = 0; l < 2; l++) {
+                tol.assertClose(who + " W" + l, there.weights(l), here.weights(l), spec.widths()[l + 1]);
+                tol.assertClose(who + " b" + l, there.biases(l), here.biases(l), 0);
             }
         }
     }

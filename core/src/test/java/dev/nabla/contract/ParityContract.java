@@ -22,8 +22,10 @@ import java.util.stream.IntStream;
 /**
  * Cross-backend parity: the same random networks with the same weights give the same loss and the same dW, db on
  * the backend under test and on a baseline backend, under the one {@link Tolerance} rule with K the longest
- * reduction of the network; and 50 SGD steps from the same weights keep the weights together. A mismatch names the
- * network, the layer, the worst element, both values and the margin.
+ * reduction of the network; and 50 training steps from the same weights, under every {@link OptimizerChoice}, keep
+ * the weights together. A mismatch names the network, the layer, the worst element, both values and the margin.
+ * The networks have random biases, square layers, odd batches above 6 and softmax logits in the hundreds
+ * ({@link RandomNetworkSpec}).
  *
  * <p>The 200 gradient networks draw from every activation and loss. The trained networks have continuous
  * derivatives only ({@link RandomNetworkSpec#drawSmooth}): through a ReLU kink, rounding alone may send two correct
@@ -44,9 +46,12 @@ public abstract class ParityContract {
         return 200;
     }
 
-    /** Number of networks trained side by side for {@link #STEPS} steps. */
+    /**
+     * Number of networks trained side by side for {@link #STEPS} steps; they cycle through the
+     * {@link OptimizerChoice}s, three networks each.
+     */
     protected int trainedNetworks() {
-        return 12;
+        return 3 * OptimizerChoice.values().length;
     }
 
     public static final int STEPS = 50;
@@ -75,7 +80,7 @@ public abstract class ParityContract {
         if (!worstMargin.isEmpty()) {
             StringBuilder sb = new StringBuilder("parity " + (backend == null ? "?" : backend.name()) + " vs "
                     + (baseline == null ? "?" : baseline.name()) + ": largest |difference| and fraction of the tolerance used");
-            new TreeMap<>(worstMargin).forEach((q, v) -> sb.append(String.format("%n  %-14s |diff| %.3g  tolerance used %.4f",
+            new TreeMap<>(worstMargin).forEach((q, v) -> sb.append(String.format("%n  %-22s |diff| %.3g  tolerance used %.4f",
                     q, worstAbs.get(q), v)));
             System.out.println(sb);
         }
@@ -121,10 +126,11 @@ public abstract class ParityContract {
 
     @ParameterizedTest(name = "network {0}")
     @MethodSource("trainedIndices")
-    void fiftySgdStepsKeepTheWeightsTogether(int index) {
+    void fiftyStepsOfEveryOptimizerKeepTheWeightsTogether(int index) {
         RandomNetworkSpec spec = RandomNetworkSpec.drawSmooth(SEED + 1, index);
+        OptimizerChoice choice = OptimizerChoice.forNetwork(index);
         try (Network here = spec.build(backend, DType.FLOAT32); Network there = here.copyTo(baseline);
-             Optimizer sgdHere = Optimizers.sgd(0.05); Optimizer sgdThere = Optimizers.sgd(0.05);
+             Optimizer optHere = choice.create(); Optimizer optThere = choice.create();
              Scope s1 = backend.scope(); Scope s2 = baseline.scope()) {
             int in = spec.widths()[0], out = spec.widths()[spec.depth()];
             var xh = backend.fromArray(spec.inputs(), spec.batch(), in, DType.FLOAT32);
@@ -132,15 +138,27 @@ public abstract class ParityContract {
             var xb = baseline.fromArray(spec.inputs(), spec.batch(), in, DType.FLOAT32);
             var tb = baseline.fromArray(spec.targets(), spec.batch(), out, DType.FLOAT32);
             for (int step = 0; step < STEPS; step++) {
-                here.trainStepWithoutLoss(xh, th, sgdHere);
-                there.trainStepWithoutLoss(xb, tb, sgdThere);
+                here.trainStepWithoutLoss(xh, th, optHere);
+                there.trainStepWithoutLoss(xb, tb, optThere);
             }
-            String who = spec + " after " + STEPS + " SGD steps [" + backend.name() + " vs " + baseline.name() + "]";
+            String who = spec + " after " + STEPS + " steps of " + choice + " [" + backend.name() + " vs "
+                    + baseline.name() + "]";
             Tolerance tol = Tolerance.of(DType.FLOAT32, spec.longestReduction());
             for (int l = 0; l < spec.depth(); l++) {
-                record("W after SGD", tol.assertClose(who + " W" + l, there.weights(l), here.weights(l),
+                assertFiniteBaseline(who + " W" + l, there.weights(l));
+                record("W " + choice.name(), tol.assertClose(who + " W" + l, there.weights(l), here.weights(l),
                         spec.widths()[l + 1]));
-                record("b after SGD", tol.assertClose(who + " b" + l, there.biases(l), here.biases(l), 0));
+                record("b " + choice.name(), tol.assertClose(who + " b" + l, there.biases(l), here.biases(l), 0));
+            }
+        }
+    }
+
+    /** A run that diverged on the baseline compares nothing: its weights must stay finite. */
+    private static void assertFiniteBaseline(String what, double[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new AssertionError(what + ": the baseline's element " + i + " is " + values[i]
+                        + ": the run diverged, choose a smaller rate");
             }
         }
     }

@@ -4,7 +4,7 @@ import dev.nabla.Backend;
 import dev.nabla.contract.ParityContract;
 import dev.nabla.cpu.CpuBackend;
 
-/** 200 random networks and 12 SGD runs: aparapi against the cpu backend, under the one tolerance rule. */
+/** 200 random networks and 15 runs of 50 steps (every optimizer option): aparapi against cpu, one tolerance rule. */
 class AparapiParityTest extends ParityContract {
     @Override
     protected Backend createBackend() {

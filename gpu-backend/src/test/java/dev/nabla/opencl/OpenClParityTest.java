@@ -4,7 +4,7 @@ import dev.nabla.Backend;
 import dev.nabla.contract.ParityContract;
 import dev.nabla.cpu.CpuBackend;
 
-/** 200 random networks and 50-step SGD runs: opencl against cpu. */
+/** 200 random networks and 50-step runs of every optimizer option: opencl against cpu. */
 class OpenClParityTest extends ParityContract {
     @Override
     protected Backend createBackend() {
