@@ -14,6 +14,12 @@ import java.util.Map;
  *   <li>Matrices are dense and row-major; sizes are passed explicitly and have already been validated by core
  *       ({@code dev.nabla.Ops}): implementations may assume every buffer is open, of the right dtype and long enough.
  *       Any size may be 0.</li>
+ *   <li>Dtypes: FLOAT32 and FLOAT64 everywhere; INT32 (labels, indices, masks) only where a method says so
+ *       (allocate, write/read of int[], copy, fill, copyStrided, cast, gatherRows, compare, and the index, label
+ *       and mask operands). Core rejects INT32 everywhere else.</li>
+ *   <li>Views: every buffer a method receives starts at element 0; core's tensor views (row slices, reshapes) at an
+ *       offset are staged into buffers of their own around the call, and only {@link #copyStrided} addresses
+ *       elements at an offset. So a backend never handles an offset outside copyStrided.</li>
  *   <li>Work may be asynchronous: only {@link #read}, {@link #synchronize()} and {@link #close()} must wait for
  *       enqueued work. Operations on one backend are performed in the order they are called.</li>
  *   <li>Aliasing: two operands alias when they are the same buffer (once buffers have views: when their ranges
@@ -115,7 +121,24 @@ public interface ComputeBackend extends AutoCloseable {
     void read(DeviceBuffer src, double[] dst);
 
     /**
-     * dst[0..n) ← src[0..n) on the device. Aliasing: dst must not be src (OpenCL refuses overlapping copies).
+     * dst ← src (host to device); {@code src.length == dst.length()}, dst is INT32.
+     *
+     * @param dst an INT32 buffer of this backend
+     * @param src the values
+     */
+    void write(DeviceBuffer dst, int[] src);
+
+    /**
+     * dst ← src (device to host); waits for pending work. src is INT32.
+     *
+     * @param src an INT32 buffer of this backend
+     * @param dst receives the values
+     */
+    void read(DeviceBuffer src, int[] dst);
+
+    /**
+     * dst[0..n) ← src[0..n) on the device, for every dtype (INT32 included).
+     * Aliasing: dst must not be src (OpenCL refuses overlapping copies).
      *
      * @param src the source buffer
      * @param dst the destination buffer, of the same dtype
@@ -124,13 +147,47 @@ public interface ComputeBackend extends AutoCloseable {
     void copy(DeviceBuffer src, DeviceBuffer dst, long n);
 
     /**
-     * dst[0..n) ← value.
+     * dst[0..n) ← value, for every dtype.
      *
      * @param dst the buffer to fill
      * @param n the number of elements
-     * @param value the value, rounded to the buffer's dtype
+     * @param value the value, rounded to the buffer's dtype (for INT32 core passes only integers in the int range)
      */
     void fill(DeviceBuffer dst, long n, double value);
+
+    /**
+     * A strided 2-D copy on the device, bit for bit, for every dtype (src and dst have the same dtype):
+     * {@code dst[dstOffset + i·dstRowStride + j] ← src[srcOffset + i·srcRowStride + j·srcColStride]} for i in
+     * [0, rows), j in [0, cols). Core builds views, concatenation, transposition (srcColStride = the source's row
+     * length, srcRowStride = 1) and explicit broadcasting (a stride of 0 repeats a row or a column) on it. Every offset
+     * and stride is ≥ 0 and every element addressed lies inside its buffer (core checks). dst's addressed elements are
+     * distinct (dstRowStride ≥ cols when rows &gt; 1).
+     * Aliasing: dst must not be src.
+     *
+     * @param src the source buffer
+     * @param srcOffset the element of src at (0, 0)
+     * @param srcRowStride how far apart in src consecutive rows are
+     * @param srcColStride how far apart in src consecutive columns are
+     * @param dst the destination buffer
+     * @param dstOffset the element of dst at (0, 0)
+     * @param dstRowStride how far apart in dst consecutive rows are (columns are adjacent)
+     * @param rows the rows to copy
+     * @param cols the columns to copy
+     */
+    void copyStrided(DeviceBuffer src, long srcOffset, long srcRowStride, long srcColStride,
+                     DeviceBuffer dst, long dstOffset, long dstRowStride, int rows, int cols);
+
+    /**
+     * dst[0..n) ← src[0..n) converted to dst's dtype. Between the floating types: rounded to nearest (even).
+     * To INT32: rounded toward zero, saturating at the int range, NaN to 0 (Java's {@code (int)} cast and OpenCL's
+     * {@code convert_int_sat}). From INT32: the nearest float (exact in FLOAT64).
+     * Aliasing: dst must not be src.
+     *
+     * @param src the source, any dtype
+     * @param dst the destination, any dtype
+     * @param n the number of elements
+     */
+    void cast(DeviceBuffer src, DeviceBuffer dst, long n);
 
     /** Waits until every enqueued operation has finished. */
     void synchronize();
@@ -195,9 +252,9 @@ public interface ComputeBackend extends AutoCloseable {
     void sumColumns(DeviceBuffer x, int rows, int cols, DeviceBuffer out);
 
     /**
-     * out (rows × 1) = the max or sum of each row of x (rows × cols). Aliasing: out must not be x.
+     * out (rows × 1) = the max, min or sum of each row of x (rows × cols). Aliasing: out must not be x.
      *
-     * @param op MAX or SUM
+     * @param op MAX, MIN or SUM
      * @param x the input, rows × cols
      * @param rows the rows of the matrix
      * @param cols the columns of the matrix
@@ -223,6 +280,91 @@ public interface ComputeBackend extends AutoCloseable {
      * @param n the number of elements
      */
     void axpy(double alpha, DeviceBuffer x, DeviceBuffer y, long n);
+
+    // ---- indexing and masks -----------------------------------------------------------------------------------------
+
+    /**
+     * dst (n × cols) row i ← src row indices[i]: a gather of rows, for every dtype (src and dst have the same dtype).
+     * Core has checked every index against [0, srcRows); a backend may still refuse to read outside src.
+     * Aliasing: dst must not be src or indices.
+     *
+     * @param src the source, srcRows × cols
+     * @param srcRows the rows of src
+     * @param cols the columns of src and dst
+     * @param indices INT32, n elements, each in [0, srcRows)
+     * @param n the number of rows gathered
+     * @param dst the destination, n × cols
+     */
+    void gatherRows(DeviceBuffer src, int srcRows, int cols, DeviceBuffer indices, int n, DeviceBuffer dst);
+
+    /**
+     * dst row indices[i] += src row i for i in [0, n), the adjoint of {@link #gatherRows} (its gradient): rows that
+     * several indices name receive the sum of their src rows, added in increasing i so that every backend gets the
+     * same result up to the rounding of each addition. FLOAT32 or FLOAT64. Core has checked every index against
+     * [0, dstRows).
+     * Aliasing: dst must not be src or indices.
+     *
+     * @param src the rows to add, n × cols
+     * @param indices INT32, n elements, each in [0, dstRows)
+     * @param n the rows of src
+     * @param cols the columns of src and dst
+     * @param dst the accumulator, dstRows × cols, updated in place
+     * @param dstRows the rows of dst
+     */
+    void scatterAddRows(DeviceBuffer src, DeviceBuffer indices, int n, int cols, DeviceBuffer dst, int dstRows);
+
+    /**
+     * out[i] (INT32) = the smallest j with x[i][j] = max_j x[i][j], over a rows × cols FLOAT32 or FLOAT64 x with
+     * cols ≥ 1. A NaN counts as larger than every number (the first NaN of a row wins), as PyTorch's argmax.
+     * Aliasing: out must not be x.
+     *
+     * @param x the input, rows × cols
+     * @param rows the rows of x
+     * @param cols the columns of x, at least 1
+     * @param out INT32, rows elements
+     */
+    void argmaxRows(DeviceBuffer x, int rows, int cols, DeviceBuffer out);
+
+    /**
+     * out (n × classes, FLOAT32 or FLOAT64) = 1 where j = labels[i], else 0. Core has checked every label against
+     * [0, classes).
+     * Aliasing: out must not be labels.
+     *
+     * @param labels INT32, n elements
+     * @param n the number of labels
+     * @param classes the columns of out
+     * @param out the one-hot rows, n × classes
+     */
+    void oneHot(DeviceBuffer labels, int n, int classes, DeviceBuffer out);
+
+    /**
+     * out (INT32 mask) = 1 where a op b, else 0, over a rows × cols a; b is laid over a as in {@link #binary}
+     * (NONE, ROW or COLUMN). a and b have the same dtype: FLOAT32, FLOAT64 or INT32.
+     * Aliasing: out must not be a or b; a may be b.
+     *
+     * @param op the comparison
+     * @param a the left operand, rows × cols
+     * @param b the right operand, shaped as {@code broadcast} says
+     * @param broadcast how b is laid over a
+     * @param out INT32, rows × cols
+     * @param rows the rows of a
+     * @param cols the columns of a
+     */
+    void compare(CompareOp op, DeviceBuffer a, DeviceBuffer b, Broadcast broadcast, DeviceBuffer out, int rows,
+                 int cols);
+
+    /**
+     * out[i] = mask[i] ≠ 0 ? a[i] : b[i] over n elements; a, b and out are FLOAT32 or FLOAT64 of one dtype, mask is
+     * INT32. The element not chosen is never computed with, so a NaN or ∞ there does not reach out.
+     * Aliasing: out may be a or b (elementwise); out must not be mask; a may be b.
+     *
+     * @param mask INT32, n elements
+     * @param a chosen where mask ≠ 0
+     * @param b chosen where mask = 0
+     * @param out the output, n elements
+     * @param n the number of elements
+     */
+    void where(DeviceBuffer mask, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n);
 
     /**
      * Backend-specific counters (device buffer creations, bytes moved, ...); empty by default.

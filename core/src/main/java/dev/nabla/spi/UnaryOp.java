@@ -61,10 +61,27 @@ public enum UnaryOp {
     /** identity'(z) = 1, whatever the output */
     IDENTITY_GRAD_FROM_OUTPUT {
         @Override public double apply(double a, double p) { return 1.0; }
+    },
+    /** y = |x| (|−0| = +0, NaN stays NaN) */
+    ABS {
+        @Override public double apply(double x, double p) { return Math.abs(x); }
+    },
+    /** y = xᵖ, as {@link Math#pow} (x &lt; 0 with a non-integer p gives NaN; x⁰ = 1 even for NaN) */
+    POW {
+        @Override public double apply(double x, double p) { return Math.pow(x, p); }
+    },
+    /** y = max(x, p): the lower clamp (NaN stays NaN) */
+    MAX_SCALAR {
+        @Override public double apply(double x, double p) { return x != x ? x : Math.max(x, p); }
+    },
+    /** y = min(x, p): the upper clamp (NaN stays NaN) */
+    MIN_SCALAR {
+        @Override public double apply(double x, double p) { return x != x ? x : Math.min(x, p); }
     };
 
     /**
-     * The float64 definition of this op; {@code param} is used by SCALE and ADD_SCALAR only.
+     * The float64 definition of this op; {@code param} is used by SCALE, ADD_SCALAR, POW, MAX_SCALAR and MIN_SCALAR
+     * only.
      *
      * @param x the operand
      * @param param the op's scalar parameter
@@ -75,10 +92,10 @@ public enum UnaryOp {
     /**
      * Whether {@link #apply} reads its {@code param}.
      *
-     * @return true for SCALE and ADD_SCALAR
+     * @return true for SCALE, ADD_SCALAR, POW, MAX_SCALAR and MIN_SCALAR
      */
     public boolean usesParam() {
-        return this == SCALE || this == ADD_SCALAR;
+        return this == SCALE || this == ADD_SCALAR || this == POW || this == MAX_SCALAR || this == MIN_SCALAR;
     }
 
     /**

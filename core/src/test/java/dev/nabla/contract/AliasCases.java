@@ -80,8 +80,8 @@ public final class AliasCases {
             }
         }
         for (UnaryOp u : UnaryOp.values()) {
-            double p = u == UnaryOp.SCALE ? 1.5 : u == UnaryOp.ADD_SCALAR ? 0.25 : 0;
-            boolean positive = u == UnaryOp.SQRT || u == UnaryOp.LOG;
+            double p = u == UnaryOp.SCALE ? 1.5 : u == UnaryOp.ADD_SCALAR ? 0.25 : u == UnaryOp.POW ? 1.5 : 0;
+            boolean positive = u == UnaryOp.SQRT || u == UnaryOp.LOG || u == UnaryOp.POW;
             add("unary", u.name().toLowerCase(), "", List.of(positive ? in("x", 0.05, 2) : in("x"), out("out")),
                     Set.of("out=x"), ELEMENTWISE, (r, c) -> new Shape[]{s(r, c), s(r, c)}, (r, c) -> 1,
                     (ops, t) -> ops.unary(u, p, t[0], t[1]));

@@ -84,7 +84,7 @@ public abstract class AliasContract {
 
     Stream<Pair> pairs() {
         List<Pair> pairs = new ArrayList<>();
-        for (DType dtype : DType.values()) {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             for (AliasCase c : AliasCases.all()) {
                 for (int i = 0; i < c.roles().size(); i++) {
                     for (int j = i + 1; j < c.roles().size(); j++) {
@@ -246,7 +246,7 @@ public abstract class AliasContract {
                 t -> t.add(t), t -> t.sub(t), t -> t.hadamard(t), t -> t.div(t), t -> t.addRowVector(t), t -> t.scale(2),
                 Tensor::sigmoid, Tensor::tanh, Tensor::relu, Tensor::exp, Tensor::log, Tensor::softmaxRows,
                 Tensor::sumColumns, Tensor::sum, Tensor::mean, Tensor::copy);
-        for (DType dtype : DType.values()) {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             if (!backend.supports(dtype)) {
                 continue;
             }

@@ -276,7 +276,7 @@ public abstract class BackendContract {
     static Stream<Arguments> unaryCases() {
         List<Arguments> cases = new ArrayList<>();
         for (UnaryOp op : UnaryOp.values()) {
-            for (DType d : DType.values()) {
+            for (DType d : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
                 cases.add(Arguments.of(op, d));
             }
         }
@@ -286,7 +286,7 @@ public abstract class BackendContract {
     /** Inputs from each op's domain; SIGMOID gets magnitudes that overflow a naive e^−x. */
     private static double[] unaryInput(UnaryOp op, int n) {
         return switch (op) {
-            case LOG, SQRT -> HostData.uniform(n, n, 0.01, 10);
+            case LOG, SQRT, POW -> HostData.uniform(n, n, 0.01, 10);
             case EXP -> HostData.uniform(n, n, -20, 20);
             case SIGMOID -> HostData.uniform(n, n, -120, 120);
             case TANH -> HostData.uniform(n, n, -8, 8);
@@ -307,7 +307,14 @@ public abstract class BackendContract {
     @Covers("unary")
     void unaryMatchesTheReference(UnaryOp op, DType dtype) {
         require(dtype);
-        double param = op == UnaryOp.SCALE ? -1.75 : op == UnaryOp.ADD_SCALAR ? 0.5 : 0;
+        double param = switch (op) {
+            case SCALE -> -1.75;
+            case ADD_SCALAR -> 0.5;
+            case POW -> 2.5;
+            case MAX_SCALAR -> -0.5;
+            case MIN_SCALAR -> 1.25;
+            default -> 0;
+        };
         for (int n : LENGTHS) {
             double[] x = unaryInput(op, n);
             double[] expected;
@@ -330,7 +337,7 @@ public abstract class BackendContract {
         List<Arguments> cases = new ArrayList<>();
         for (BinaryOp op : BinaryOp.values()) {
             for (Broadcast bc : Broadcast.values()) {
-                for (DType d : DType.values()) {
+                for (DType d : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
                     cases.add(Arguments.of(op, bc, d));
                 }
             }
@@ -413,7 +420,7 @@ public abstract class BackendContract {
         for (int[] rc : shapes) {
             int rows = rc[0], cols = rc[1];
             double[] x = HostData.uniform(rows * 7L + cols, rows * cols, -1, 1);
-            double[][] expected = new double[4][];
+            double[][] expected = new double[5][];
             try (Scope s = reference.scope()) {
                 Tensor rx = reference.fromArray(x, rows, cols);
                 Tensor cs = reference.zeros(1, cols, DType.FLOAT64), mx = reference.zeros(rows, 1, DType.FLOAT64);
@@ -422,7 +429,10 @@ public abstract class BackendContract {
                 reference.ops().reduceRows(RowReduction.MAX, rx, mx);
                 reference.ops().reduceRows(RowReduction.SUM, rx, rs);
                 reference.ops().sumAll(rx, all);
-                expected = new double[][]{cs.toDoubleArray(), mx.toDoubleArray(), rs.toDoubleArray(), all.toDoubleArray()};
+                Tensor mn = reference.zeros(rows, 1, DType.FLOAT64);
+                reference.ops().reduceRows(RowReduction.MIN, rx, mn);
+                expected = new double[][]{cs.toDoubleArray(), mx.toDoubleArray(), rs.toDoubleArray(), all.toDoubleArray(),
+                        mn.toDoubleArray()};
             }
             try (Scope s = backend.scope()) {
                 Tensor tx = backend.fromArray(x, rows, cols, dtype);
@@ -437,6 +447,9 @@ public abstract class BackendContract {
                 Tolerance.of(dtype, 1).assertClose(label("reduceRows(MAX)" + shape, dtype), expected[1], mx.toDoubleArray(), 0);
                 Tolerance.of(dtype, cols).assertClose(label("reduceRows(SUM)" + shape, dtype), expected[2], rs.toDoubleArray(), 0);
                 Tolerance.of(dtype, rows * cols).assertClose(label("sumAll" + shape, dtype), expected[3], all.toDoubleArray(), 0);
+                Tensor mn = backend.zeros(rows, 1, dtype);
+                backend.ops().reduceRows(RowReduction.MIN, tx, mn);
+                Tolerance.of(dtype, 1).assertClose(label("reduceRows(MIN)" + shape, dtype), expected[4], mn.toDoubleArray(), 0);
             }
         }
     }
@@ -603,7 +616,7 @@ public abstract class BackendContract {
 
     static Stream<Arguments> lossCases() {
         List<Arguments> cases = new ArrayList<>();
-        for (DType d : DType.values()) {
+        for (DType d : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             for (UnaryOp g : GRADS) {
                 cases.add(Arguments.of(BinaryOp.HALF_SQUARED_ERROR, g, d));
             }
@@ -656,7 +669,7 @@ public abstract class BackendContract {
 
     static Stream<Arguments> logitLossCases() {
         List<Arguments> cases = new ArrayList<>();
-        for (DType d : DType.values()) {
+        for (DType d : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             for (BinaryOp term : new BinaryOp[]{BinaryOp.CROSS_ENTROPY, BinaryOp.BINARY_CROSS_ENTROPY}) {
                 for (double scale : new double[]{4, 60, 1e4}) {
                     cases.add(Arguments.of(term, scale, d));

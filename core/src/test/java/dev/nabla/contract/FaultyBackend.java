@@ -4,6 +4,7 @@ import dev.nabla.DType;
 import dev.nabla.DeviceException;
 import dev.nabla.spi.BinaryOp;
 import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.CompareOp;
 import dev.nabla.spi.ComputeBackend;
 import dev.nabla.spi.DeviceBuffer;
 import dev.nabla.spi.RowReduction;
@@ -102,6 +103,54 @@ public final class FaultyBackend implements ComputeBackend {
     @Override public void read(DeviceBuffer src, double[] dst) { operation(); inner.read(src, dst); }
     @Override public void copy(DeviceBuffer src, DeviceBuffer dst, long n) { operation(); inner.copy(src, dst, n); }
     @Override public void fill(DeviceBuffer dst, long n, double value) { operation(); inner.fill(dst, n, value); }
+    @Override public void write(DeviceBuffer dst, int[] src) { operation(); inner.write(dst, src); }
+    @Override public void read(DeviceBuffer src, int[] dst) { operation(); inner.read(src, dst); }
+    @Override public void cast(DeviceBuffer src, DeviceBuffer dst, long n) { operation(); inner.cast(src, dst, n); }
+
+    @Override
+    public void copyStrided(DeviceBuffer src, long srcOffset, long srcRowStride, long srcColStride,
+                            DeviceBuffer dst, long dstOffset, long dstRowStride, int rows, int cols) {
+        operation();
+        inner.copyStrided(src, srcOffset, srcRowStride, srcColStride, dst, dstOffset, dstRowStride, rows, cols);
+    }
+
+    @Override
+    public void gatherRows(DeviceBuffer src, int srcRows, int cols, DeviceBuffer indices, int n, DeviceBuffer dst) {
+        operation();
+        inner.gatherRows(src, srcRows, cols, indices, n, dst);
+    }
+
+    @Override
+    public void scatterAddRows(DeviceBuffer src, DeviceBuffer indices, int n, int cols, DeviceBuffer dst,
+                               int dstRows) {
+        operation();
+        inner.scatterAddRows(src, indices, n, cols, dst, dstRows);
+    }
+
+    @Override
+    public void argmaxRows(DeviceBuffer x, int rows, int cols, DeviceBuffer out) {
+        operation();
+        inner.argmaxRows(x, rows, cols, out);
+    }
+
+    @Override
+    public void oneHot(DeviceBuffer labels, int n, int classes, DeviceBuffer out) {
+        operation();
+        inner.oneHot(labels, n, classes, out);
+    }
+
+    @Override
+    public void compare(CompareOp op, DeviceBuffer a, DeviceBuffer b, Broadcast broadcast, DeviceBuffer out,
+                        int rows, int cols) {
+        operation();
+        inner.compare(op, a, b, broadcast, out, rows, cols);
+    }
+
+    @Override
+    public void where(DeviceBuffer mask, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
+        operation();
+        inner.where(mask, a, b, out, n);
+    }
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, DeviceBuffer a, DeviceBuffer b,

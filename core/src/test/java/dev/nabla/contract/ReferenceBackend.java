@@ -3,6 +3,7 @@ package dev.nabla.contract;
 import dev.nabla.DType;
 import dev.nabla.spi.BinaryOp;
 import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.CompareOp;
 import dev.nabla.spi.ComputeBackend;
 import dev.nabla.spi.DeviceBuffer;
 import dev.nabla.spi.RowReduction;
@@ -71,7 +72,7 @@ public final class ReferenceBackend implements ComputeBackend {
 
     @Override
     public boolean supports(DType dtype) {
-        return dtype == DType.FLOAT32 || float64;
+        return dtype != DType.FLOAT64 || float64;
     }
 
     @Override
@@ -114,6 +115,44 @@ public final class ReferenceBackend implements ComputeBackend {
     @Override
     public void read(DeviceBuffer src, double[] dst) {
         System.arraycopy(v(src), 0, dst, 0, dst.length);
+    }
+
+    @Override
+    public void write(DeviceBuffer dst, int[] src) {
+        double[] d = v(dst);
+        for (int i = 0; i < src.length; i++) {
+            d[i] = src[i];
+        }
+    }
+
+    @Override
+    public void read(DeviceBuffer src, int[] dst) {
+        double[] s = v(src);
+        for (int i = 0; i < dst.length; i++) {
+            dst[i] = (int) s[i];
+        }
+    }
+
+    @Override
+    public void copyStrided(DeviceBuffer src, long srcOffset, long srcRowStride, long srcColStride,
+                            DeviceBuffer dst, long dstOffset, long dstRowStride, int rows, int cols) {
+        double[] sv = v(src), dv = v(dst);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                dv[Math.toIntExact(dstOffset + i * dstRowStride + j)] =
+                        sv[Math.toIntExact(srcOffset + i * srcRowStride + j * srcColStride)];
+            }
+        }
+    }
+
+    /** Floating to floating keeps the float64 value (the reference never rounds); to INT32 as Java's (int) cast. */
+    @Override
+    public void cast(DeviceBuffer src, DeviceBuffer dst, long n) {
+        double[] sv = v(src), dv = v(dst);
+        boolean toInt = dst.dtype() == DType.INT32;
+        for (int i = 0; i < n; i++) {
+            dv[i] = toInt ? (int) sv[i] : sv[i];
+        }
     }
 
     @Override
@@ -214,6 +253,12 @@ public final class ReferenceBackend implements ComputeBackend {
                     mx = Math.max(mx, xv[r * cols + j]);
                 }
                 ov[r] = mx;
+            } else if (op == RowReduction.MIN) {
+                double mn = Double.POSITIVE_INFINITY;
+                for (int j = 0; j < cols; j++) {
+                    mn = Math.min(mn, xv[r * cols + j]);
+                }
+                ov[r] = mn;
             } else {
                 CompensatedSum s = new CompensatedSum();
                 for (int j = 0; j < cols; j++) {
@@ -239,6 +284,76 @@ public final class ReferenceBackend implements ComputeBackend {
         double[] xv = v(x), yv = v(y);
         for (int i = 0; i < n; i++) {
             yv[i] += alpha * xv[i];
+        }
+    }
+
+    @Override
+    public void gatherRows(DeviceBuffer src, int srcRows, int cols, DeviceBuffer indices, int n, DeviceBuffer dst) {
+        double[] sv = v(src), iv = v(indices), dv = v(dst);
+        for (int i = 0; i < n; i++) {
+            int row = (int) iv[i];
+            System.arraycopy(sv, row * cols, dv, i * cols, cols);
+        }
+    }
+
+    @Override
+    public void scatterAddRows(DeviceBuffer src, DeviceBuffer indices, int n, int cols, DeviceBuffer dst,
+                               int dstRows) {
+        double[] sv = v(src), iv = v(indices), dv = v(dst);
+        for (int i = 0; i < n; i++) {
+            int row = (int) iv[i];
+            for (int j = 0; j < cols; j++) {
+                dv[row * cols + j] += sv[i * cols + j];
+            }
+        }
+    }
+
+    @Override
+    public void argmaxRows(DeviceBuffer x, int rows, int cols, DeviceBuffer out) {
+        double[] xv = v(x), ov = v(out);
+        for (int r = 0; r < rows; r++) {
+            int best = 0;
+            for (int j = 1; j < cols; j++) {
+                double cand = xv[r * cols + j], cur = xv[r * cols + best];
+                if (!Double.isNaN(cur) && (Double.isNaN(cand) || cand > cur)) {
+                    best = j;
+                }
+            }
+            ov[r] = best;
+        }
+    }
+
+    @Override
+    public void oneHot(DeviceBuffer labels, int n, int classes, DeviceBuffer out) {
+        double[] lv = v(labels), ov = v(out);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < classes; j++) {
+                ov[i * classes + j] = lv[i] == j ? 1.0 : 0.0;
+            }
+        }
+    }
+
+    @Override
+    public void compare(CompareOp op, DeviceBuffer a, DeviceBuffer b, Broadcast broadcast, DeviceBuffer out,
+                        int rows, int cols) {
+        double[] av = v(a), bv = v(b), ov = v(out);
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < cols; j++) {
+                double bij = switch (broadcast) {
+                    case NONE -> bv[r * cols + j];
+                    case ROW -> bv[j];
+                    case COLUMN -> bv[r];
+                };
+                ov[r * cols + j] = op.test(av[r * cols + j], bij) ? 1 : 0;
+            }
+        }
+    }
+
+    @Override
+    public void where(DeviceBuffer mask, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
+        double[] mv = v(mask), av = v(a), bv = v(b), ov = v(out);
+        for (int i = 0; i < n; i++) {
+            ov[i] = mv[i] != 0 ? av[i] : bv[i];
         }
     }
 

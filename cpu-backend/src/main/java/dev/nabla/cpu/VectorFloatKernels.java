@@ -133,7 +133,15 @@ final class VectorFloatKernels implements FloatKernels {
             FloatVector zero = FloatVector.zero(S);
             for (; i < end; i += L) { zero.blend(1, load(x, i).compare(VectorOperators.GT, 0)).intoArray(y, i); } } },
         ONES { void run(float p, float[] x, float[] y, int i, int end) {
-            java.util.Arrays.fill(y, i, end, 1); } };
+            java.util.Arrays.fill(y, i, end, 1); } },
+        ABS { void run(float p, float[] x, float[] y, int i, int end) {
+            for (; i < end; i += L) { load(x, i).abs().intoArray(y, i); } } },
+        POW { void run(float p, float[] x, float[] y, int i, int end) {
+            for (; i < end; i += L) { load(x, i).lanewise(VectorOperators.POW, p).intoArray(y, i); } } },
+        MAX_SCALAR { void run(float p, float[] x, float[] y, int i, int end) {
+            for (; i < end; i += L) { load(x, i).max(p).intoArray(y, i); } } },
+        MIN_SCALAR { void run(float p, float[] x, float[] y, int i, int end) {
+            for (; i < end; i += L) { load(x, i).min(p).intoArray(y, i); } } };
 
         abstract void run(float p, float[] x, float[] y, int i, int end);
 
@@ -153,6 +161,10 @@ final class VectorFloatKernels implements FloatKernels {
                 case TANH_GRAD_FROM_OUTPUT -> TANH_GRAD;
                 case RELU_GRAD_FROM_OUTPUT -> RELU_GRAD;
                 case IDENTITY_GRAD_FROM_OUTPUT -> ONES;
+                case ABS -> ABS;
+                case POW -> POW;
+                case MAX_SCALAR -> MAX_SCALAR;
+                case MIN_SCALAR -> MIN_SCALAR;
             };
         }
     }

@@ -63,7 +63,7 @@ class CpuBackendTest {
         double[] a = HostData.uniform(1, m * k, -1, 1);
         double[] b = HostData.uniform(2, k * n, -1, 1);
         for (CpuPath path : CpuPath.values()) {
-            for (DType dtype : DType.values()) {
+            for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
                 double[] first = null;
                 for (int threads = 1; threads <= 4; threads++) {
                     try (Backend be = Backend.wrap(new CpuBackend(path, threads)); Scope s = be.scope()) {

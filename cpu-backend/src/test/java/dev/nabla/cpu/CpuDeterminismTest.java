@@ -39,13 +39,13 @@ class CpuDeterminismTest {
         // below runs a Java fallback or a recompilation's first tier (Temurin 25 recompiled mid-test when the
         // warm-up used smaller inputs and one thread count: a last-bit difference in exp or tanh, 1 run in 3).
         for (int round = 0; round < 25; round++) {
-            for (DType dtype : DType.values()) {
+            for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
                 for (int threads = 1; threads <= 4; threads++) {
                     results(x, p, dtype, threads);
                 }
             }
         }
-        for (DType dtype : DType.values()) {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             String[] first = null;
             for (int threads = 1; threads <= 4; threads++) {
                 String[] got = results(x, p, dtype, threads);
@@ -75,7 +75,7 @@ class CpuDeterminismTest {
 
     @Test
     void anElementsValueDoesNotDependOnItsPositionInALoop() {
-        for (DType dtype : DType.values()) {
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             try (Backend be = Backend.wrap(new CpuBackend(CpuPath.VECTOR, 2)); Scope s = be.scope()) {
                 double[] x = HostData.uniform(3, 37, -9, 9);
                 for (UnaryOp op : new UnaryOp[]{UnaryOp.SIGMOID, UnaryOp.TANH, UnaryOp.EXP, UnaryOp.LOG}) {

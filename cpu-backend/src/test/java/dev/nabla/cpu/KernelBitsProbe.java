@@ -37,7 +37,7 @@ public final class KernelBitsProbe {
     static Map<String, long[]> results() {
         Map<String, long[]> out = new LinkedHashMap<>();
         for (CpuPath path : CpuPath.values()) {
-            for (DType dtype : DType.values()) {
+            for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
                 try (Backend be = Backend.wrap(new CpuBackend(path, 2)); Scope s = be.scope()) {
                     String at = path + " " + dtype + " ";
                     double[] x = HostData.uniform(11, 1003, -30, 30);

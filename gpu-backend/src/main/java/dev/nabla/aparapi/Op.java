@@ -53,6 +53,10 @@ final class Op {
     static final int U_TANH_GRAD = 11;
     static final int U_RELU_GRAD = 12;
     static final int U_IDENTITY_GRAD = 13;
+    static final int U_ABS = 14;
+    static final int U_POW = 15;
+    static final int U_MAX_SCALAR = 16;
+    static final int U_MIN_SCALAR = 17;
 
     // ---- elementwise binary functions (field code): BinaryOp, one for one -------------------------------------------
     static final int B_ADD = 0;
@@ -71,6 +75,7 @@ final class Op {
     static final int BC_COLUMN = 2;
     static final int R_SUM = 0;
     static final int R_MAX = 1;
+    static final int R_MIN = 2;
 
     private static final String[] UNARY_NAMES = new String[UnaryOp.values().length];
     private static final String[] BINARY_NAMES = new String[BinaryOp.values().length];
@@ -115,6 +120,10 @@ final class Op {
             case TANH_GRAD_FROM_OUTPUT -> U_TANH_GRAD;
             case RELU_GRAD_FROM_OUTPUT -> U_RELU_GRAD;
             case IDENTITY_GRAD_FROM_OUTPUT -> U_IDENTITY_GRAD;
+            case ABS -> U_ABS;
+            case POW -> U_POW;
+            case MAX_SCALAR -> U_MAX_SCALAR;
+            case MIN_SCALAR -> U_MIN_SCALAR;
         };
     }
 
@@ -144,6 +153,7 @@ final class Op {
         return switch (reduction) {
             case SUM -> R_SUM;
             case MAX -> R_MAX;
+            case MIN -> R_MIN;
         };
     }
 }

@@ -617,4 +617,59 @@ public final class OpenClBackend implements ComputeBackend {
         pool.close();
         release(floatProgram, smallProgram, doubleProgram, queue, context);
     }
+
+    // ---- TODO(i13): placeholders until this backend's kernels land; every one is replaced before the issue closes ----
+
+    @Override
+    public void write(DeviceBuffer dst, int[] src) {
+        throw new UnsupportedOperationException("i13: INT32 write not yet implemented");
+    }
+
+    @Override
+    public void read(DeviceBuffer src, int[] dst) {
+        throw new UnsupportedOperationException("i13: INT32 read not yet implemented");
+    }
+
+    @Override
+    public void copyStrided(DeviceBuffer src, long srcOffset, long srcRowStride, long srcColStride,
+                            DeviceBuffer dst, long dstOffset, long dstRowStride, int rows, int cols) {
+        throw new UnsupportedOperationException("i13: copyStrided not yet implemented");
+    }
+
+    @Override
+    public void cast(DeviceBuffer src, DeviceBuffer dst, long n) {
+        throw new UnsupportedOperationException("i13: cast not yet implemented");
+    }
+
+    @Override
+    public void gatherRows(DeviceBuffer src, int srcRows, int cols, DeviceBuffer indices, int n, DeviceBuffer dst) {
+        throw new UnsupportedOperationException("i13: gatherRows not yet implemented");
+    }
+
+    @Override
+    public void scatterAddRows(DeviceBuffer src, DeviceBuffer indices, int n, int cols, DeviceBuffer dst,
+                               int dstRows) {
+        throw new UnsupportedOperationException("i13: scatterAddRows not yet implemented");
+    }
+
+    @Override
+    public void argmaxRows(DeviceBuffer x, int rows, int cols, DeviceBuffer out) {
+        throw new UnsupportedOperationException("i13: argmaxRows not yet implemented");
+    }
+
+    @Override
+    public void oneHot(DeviceBuffer labels, int n, int classes, DeviceBuffer out) {
+        throw new UnsupportedOperationException("i13: oneHot not yet implemented");
+    }
+
+    @Override
+    public void compare(dev.nabla.spi.CompareOp op, DeviceBuffer a, DeviceBuffer b, Broadcast broadcast,
+                        DeviceBuffer out, int rows, int cols) {
+        throw new UnsupportedOperationException("i13: compare not yet implemented");
+    }
+
+    @Override
+    public void where(DeviceBuffer mask, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
+        throw new UnsupportedOperationException("i13: where not yet implemented");
+    }
 }
