@@ -8,6 +8,7 @@ import dev.nabla.DTypeMismatchException;
 import dev.nabla.InvalidArgumentException;
 import dev.nabla.NablaException;
 import dev.nabla.Ops;
+import dev.nabla.Scope;
 import dev.nabla.Shape;
 import dev.nabla.ShapeMismatchException;
 import dev.nabla.Tensor;
@@ -168,6 +169,133 @@ public final class Network implements AutoCloseable {
         } else {
             layers.get(last).forward(ops, in, ws.activations[last]);
         }
+    }
+
+    /**
+     * The predicted class of each row of x: the column of the output's maximum (first on ties), computed on the device.
+     *
+     * @param x the batch, N × inputs
+     * @return a new INT32 N × 1 tensor the caller owns
+     */
+    public Tensor predict(Tensor x) {
+        return backend.asCall("predict", () -> {
+            checkInput("predict", x);
+            Workspace ws = workspace(x.rows());
+            forward(ws, x);
+            Tensor out = backend.empty(x.rows(), 1, DType.INT32);
+            try {
+                backend.ops().argmaxRows(ws.activations[layers.size() - 1], out);
+            } catch (RuntimeException | Error e) {
+                out.close();
+                throw e;
+            }
+            return out;
+        });
+    }
+
+    /**
+     * The mean loss and the accuracy over every batch of one pass of {@code loader} (epoch 0, in its order), computed on
+     * the device: two numbers are read back at the end, nothing per batch. The loader's labels give the targets
+     * (one-hot over {@link #outputSize()} classes).
+     *
+     * @param loader batches of inputs × labels on this network's backend
+     * @return the loss, accuracy and row count
+     */
+    public Evaluation evaluate(dev.nabla.data.DataLoader loader) {
+        return backend.asCall("evaluate", () -> evaluateCall(loader));
+    }
+
+    private Evaluation evaluateCall(dev.nabla.data.DataLoader loader) {
+        checkOpen("evaluate");
+        if (loader == null) {
+            throw new InvalidArgumentException("evaluate: the loader is null" + tag());
+        }
+        if (loader.backend() != backend) {
+            throw new dev.nabla.BackendMismatchException("evaluate: the loader's data lives on "
+                    + loader.backend().name() + ", the network on " + backend.name());
+        }
+        if (loader.classCount() != 0 && loader.classCount() != outputSize()) {
+            throw new dev.nabla.ShapeMismatchException("evaluate: the loader makes " + loader.classCount()
+                    + "-class targets, the network has " + outputSize() + " outputs" + tag());
+        }
+        Ops ops = backend.ops();
+        long count = 0;
+        try (Scope s = backend.scope()) {
+            Tensor lossSum = backend.zeros(1, 1, dtype), correct = backend.zeros(1, 1, dtype);
+            for (dev.nabla.data.Batch b : loader.epoch(0)) {
+                try (Scope perBatch = backend.scope()) {
+                    Tensor x = b.features();
+                    checkInput("evaluate", x);
+                    int n = x.rows();
+                    Tensor t = b.targets() != null ? b.targets() : b.labels().oneHot(outputSize(), dtype);
+                    Workspace ws = workspace(n);
+                    forward(ws, x);
+                    backwardOutput(ws, t);
+                    ops.axpy(n, ws.loss, lossSum);                                  // Σ over rows of the mean loss
+                    Tensor predicted = backend.empty(n, 1, DType.INT32);
+                    ops.argmaxRows(ws.activations[layers.size() - 1], predicted);
+                    Tensor hits = predicted.eq(b.labels()).cast(dtype).sum();
+                    ops.axpy(1, hits, correct);
+                    count += n;
+                }
+            }
+            double l = lossSum.item(), c = correct.item();
+            return new Evaluation(count == 0 ? Double.NaN : l / count, count == 0 ? Double.NaN : c / count, count);
+        }
+    }
+
+    /**
+     * A network rebuilt from a safetensors file that {@code Safetensors.save} wrote: the architecture (inputs, layer
+     * sizes, activations, loss, dtype) from the file's {@code nabla.*} metadata, then the weights. A file without that
+     * metadata (e.g. written by PyTorch) gives a {@link dev.nabla.io.WeightsFormatException} naming the missing key;
+     * build the network yourself and use {@code Safetensors.load} for those.
+     *
+     * @param file the .safetensors file
+     * @param backend where the network lives
+     * @return a new network the caller owns
+     * @throws java.io.IOException when the file cannot be read
+     */
+    public static Network load(java.nio.file.Path file, Backend backend) throws java.io.IOException {
+        java.util.Map<String, String> meta = dev.nabla.io.Safetensors.readMetadata(file);
+        String inputs = required(meta, "nabla.inputs", file);
+        String[] units = required(meta, "nabla.units", file).split(",");
+        String[] activations = required(meta, "nabla.activations", file).split(",");
+        if (units.length != activations.length) {
+            throw new dev.nabla.io.WeightsFormatException("Network.load: " + file + " lists " + units.length
+                    + " layer sizes but " + activations.length + " activations");
+        }
+        NetworkBuilder b = builder();
+        try {
+            b.input(Integer.parseInt(inputs.trim()));
+            for (int i = 0; i < units.length; i++) {
+                b.dense(Integer.parseInt(units[i].trim()), Activation.valueOf(activations[i].trim()));
+            }
+            b.loss(Loss.valueOf(required(meta, "nabla.loss", file).trim()));
+            String dt = meta.get("nabla.dtype");
+            if (dt != null) {
+                b.dtype(DType.valueOf(dt.trim()));
+            }
+        } catch (IllegalArgumentException e) {          // NumberFormatException too
+            throw new dev.nabla.io.WeightsFormatException("Network.load: " + file + " has architecture metadata "
+                    + "Nabla cannot read (" + e.getMessage() + ")");
+        }
+        Network net = b.build(backend);
+        try {
+            dev.nabla.io.Safetensors.load(net, file);
+        } catch (RuntimeException | Error | java.io.IOException e) {
+            net.close();
+            throw e;
+        }
+        return net;
+    }
+
+    private static String required(java.util.Map<String, String> meta, String key, java.nio.file.Path file) {
+        String v = meta.get(key);
+        if (v == null) {
+            throw new dev.nabla.io.WeightsFormatException("Network.load: " + file + " has no \"" + key + "\" metadata "
+                    + "(not saved by Nabla's Safetensors.save); build the network and call Safetensors.load instead");
+        }
+        return v;
     }
 
     // ---- backward --------------------------------------------------------------------------------------------------------
