@@ -381,6 +381,31 @@ public final class Network implements AutoCloseable {
         backend.asCall("trainStepWithoutLoss", () -> step("trainStepWithoutLoss", x, t, optimizer));
     }
 
+    /**
+     * Like {@link #trainStepWithoutLoss}, and adds N·loss (the batch's summed loss, before the update) to the 1 × 1
+     * tensor {@code lossSum} on the device: read it once per epoch (or whenever progress is shown) instead of once per
+     * step, so that a step moves no bytes between host and device.
+     *
+     * @param x the batch, N × inputs
+     * @param t the targets, N × outputs
+     * @param optimizer the optimizer that updates the parameters
+     * @param lossSum a 1 × 1 accumulator of this network's dtype and backend
+     */
+    public void trainStep(Tensor x, Tensor t, Optimizer optimizer, Tensor lossSum) {
+        backend.asCall("trainStep", () -> {
+            if (lossSum == null) {
+                throw new InvalidArgumentException("trainStep: the loss accumulator is null" + tag());
+            }
+            if (lossSum.rows() != 1 || lossSum.cols() != 1 || lossSum.dtype() != dtype) {
+                throw new ShapeMismatchException("trainStep: the loss accumulator must be 1×1 " + dtype + ", got "
+                        + lossSum.shape() + " " + lossSum.dtype() + tag());
+            }
+            Workspace ws = step("trainStep", x, t, optimizer);
+            backend.ops().axpy(x.rows(), ws.loss, lossSum);
+            return null;
+        });
+    }
+
     private Workspace step(String op, Tensor x, Tensor t, Optimizer optimizer) {
         checkBatch(op, x, t);
         if (optimizer == null) {

@@ -3,21 +3,23 @@ package dev.nabla.bench.train;
 import dev.nabla.Backend;
 import dev.nabla.Tensor;
 import dev.nabla.bench.data.LabeledImages;
+import dev.nabla.data.Batch;
+import dev.nabla.data.DataLoader;
+import dev.nabla.nn.Evaluation;
 import dev.nabla.nn.Activation;
 import dev.nabla.nn.Loss;
 import dev.nabla.nn.Network;
 import dev.nabla.nn.Optimizer;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
- * Trains an MLP classifier on host data: every epoch shuffles the training set with a seeded generator, gathers each
- * batch on the host, uploads it as an (x, t) tensor pair that is closed after its {@link Network#trainStep}, and
- * then measures test accuracy from the forward output read back. The loss read back by every step keeps the timing
- * honest on asynchronous backends.
+ * Trains an MLP classifier: uploads the training and test sets to the backend once, then every epoch draws a seeded
+ * order and builds each batch on the device ({@link DataLoader}: gatherRows and one-hot targets into reused buffers).
+ * Each step adds its loss to a device-side sum ({@link Network#trainStep(Tensor, Tensor, Optimizer, Tensor)}), read
+ * back only for the progress display and at the end of the epoch, which also waits for the epoch's work, so the timing
+ * stays honest on asynchronous backends. Test accuracy comes from {@link Network#evaluate}, on the device.
  */
 public final class Trainer {
 
@@ -50,36 +52,44 @@ public final class Trainer {
         int features = train.features();
         int classes = train.classes();
         int batch = Math.min(config.batch(), train.count());
-        float[] x = new float[batch * features];
-        float[] t = new float[batch * classes];
-        int[] order = new int[train.count()];
-        Arrays.setAll(order, i -> i);
-        SplittableRandom rng = new SplittableRandom(config.seed());
         List<TrainingListener.EpochResult> epochs = new ArrayList<>();
         double trainSeconds = 0;
-        try (Network net = network(backend, features, classes, config); Optimizer opt = config.newOptimizer()) {
+        // the datasets go to the device once; every batch is then gathered there (DataLoader), no host work per step
+        try (Tensor trainX = backend.fromArray(train.pixels(), train.count(), features);
+             Tensor trainY = backend.fromArray(train.labels(), train.count(), 1);
+             Tensor testX = backend.fromArray(test.pixels(), test.count(), features);
+             Tensor testY = backend.fromArray(test.labels(), test.count(), 1);
+             Network net = network(backend, features, classes, config);
+             Optimizer opt = config.newOptimizer();
+             DataLoader loader = DataLoader.of(trainX, trainY, batch).classes(classes).shuffle(config.seed());
+             DataLoader testLoader = DataLoader.of(testX, testY, Math.min(1000, test.count()));
+             Tensor lossSum = backend.zeros(1, 1)) {
             String description = net.toString();
             int correct = 0;
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-                shuffle(order, rng);
-                double lossSum = 0;
+                lossSum.fill(0);
+                double meanLoss = Double.NaN;
                 long start = System.nanoTime();
-                for (int from = 0; from < order.length; from += batch) {
-                    int n = Math.min(batch, order.length - from);
-                    train.gather(order, from, n, x, t);
-                    try (Tensor xb = backend.fromArray(n == batch ? x : Arrays.copyOf(x, n * features), n, features);
-                         Tensor tb = backend.fromArray(n == batch ? t : Arrays.copyOf(t, n * classes), n, classes)) {
-                        lossSum += net.trainStep(xb, tb, opt) * n;
+                long lastRead = 0;
+                int seen = 0;
+                for (Batch b : loader.epoch(epoch - 1)) {
+                    net.trainStep(b.features(), b.targets(), opt, lossSum);
+                    seen += b.size();
+                    long now = System.nanoTime();
+                    // reading the loss waits for the device: only for progress, a few times a second and at the end
+                    if (seen == train.count() || now - lastRead > PROGRESS_NANOS || Double.isNaN(meanLoss)) {
+                        meanLoss = lossSum.item() / seen;
+                        lastRead = System.nanoTime();
                     }
                     double elapsed = (System.nanoTime() - start) / 1e9;
-                    listener.batchDone(epoch, config.epochs(), from + n, order.length, lossSum / (from + n),
-                            (from + n) / elapsed);
+                    listener.batchDone(epoch, config.epochs(), seen, train.count(), meanLoss, seen / elapsed);
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 trainSeconds += seconds;
-                correct = Accuracy.correct(net, test, 1000);
-                var result = new TrainingListener.EpochResult(epoch, config.epochs(), order.length,
-                        lossSum / order.length, correct, test.count(), seconds);
+                Evaluation ev = net.evaluate(testLoader);
+                correct = (int) Math.round(ev.accuracy() * ev.count());
+                var result = new TrainingListener.EpochResult(epoch, config.epochs(), train.count(), meanLoss, correct,
+                        test.count(), seconds);
                 epochs.add(result);
                 listener.epochDone(result);
             }
@@ -87,13 +97,7 @@ public final class Trainer {
         }
     }
 
-    /** Fisher–Yates with the run's seeded generator: the same order on every backend. */
-    static void shuffle(int[] order, SplittableRandom rng) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
-    }
+    /** How often the running loss is read back for the progress display. */
+    private static final long PROGRESS_NANOS = 250_000_000L;
+
 }

@@ -19,32 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainerTest {
 
     @Test
-    void shuffleIsASeededPermutation() {
-        int[] a = new int[1000];
-        Arrays.setAll(a, i -> i);
-        int[] b = a.clone();
-        Trainer.shuffle(a, new SplittableRandom(5));
-        Trainer.shuffle(b, new SplittableRandom(5));
-        assertArrayEquals(a, b, "the same seed gives the same order");
-        int[] sorted = a.clone();
-        Arrays.sort(sorted);
-        for (int i = 0; i < sorted.length; i++) {
-            assertEquals(i, sorted[i]);
-        }
-        int moved = 0;
-        for (int i = 0; i < a.length; i++) {
-            moved += a[i] != i ? 1 : 0;
-        }
-        assertTrue(moved > 900, "a shuffle moves almost everything, moved " + moved);
-    }
-
-    @Test
-    void argMaxTakesTheFirstLargest() {
-        assertEquals(2, Accuracy.argMax(new float[]{9, 0, 1, 3, 3, 0}, 1, 5));
-        assertEquals(0, Accuracy.argMax(new float[]{1, 1}, 0, 2));
-    }
-
-    @Test
     void trainingOnTheBundledSubsetLearnsAndReportsEveryEpoch() {
         FashionMnist.Split data = FashionMnist.load(FashionMnist.bundled(), true);
         Backend cpu = Backends.get("cpu");
