@@ -603,59 +603,7 @@ public final class OpenClBackend implements ComputeBackend {
         run("adamStep", l, flat(n), flatLocal());
     }
 
-    // ---- bookkeeping -------------------------------------------------------------------------------------------------
-
-    /** Bytes of acc_t, the sums' accumulator (prelude.cl): double in the double program and on fp64 devices. */
-    private int accBytes(DType dtype) {
-        return dtype == DType.FLOAT64 || device.fp64() ? 8 : 4;
-    }
-
-    private ClBuffer partials(DType dtype) {
-        return dtype == DType.FLOAT32 ? floatPartials : doublePartials;
-    }
-
-    private static ClBuffer b(DeviceBuffer buffer) {
-        return (ClBuffer) buffer;
-    }
-
-    private void checkOpen(String what) {
-        if (closed) {
-            throw new DeviceException(what + ": the opencl backend is closed");
-        }
-    }
-
-    /** hostToDeviceBytes, deviceToHostBytes, deviceBuffersCreated/Reused/Released, pooledBytes, liveDeviceBytes, kernelLaunches. */
-    @Override
-    public synchronized Map<String, Long> counters() {
-        Map<String, Long> c = new LinkedHashMap<>();
-        c.put("hostToDeviceBytes", hostToDeviceBytes);
-        c.put("deviceToHostBytes", deviceToHostBytes);
-        c.put("deviceBuffersCreated", pool.created());
-        c.put("deviceBuffersReused", pool.reused());
-        c.put("deviceBuffersReleased", pool.releasedToDevice());
-        c.put("pooledBytes", pool.pooledBytes());
-        c.put("liveDeviceBytes", pool.liveBytes());
-        c.put("kernelLaunches", launches);
-        return c;
-    }
-
-    /** Waits for the queue, then releases in reverse order of creation: buffers, kernels, programs, queue, context. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        try {
-            CL.clFinish(queue);
-        } catch (CLException e) {
-            // the device may be gone; release what can be released anyway
-        }
-        closed = true;
-        pool.close();
-        release(floatProgram, smallProgram, doubleProgram, queue, context);
-    }
-
-    // ---- copies, casts, indexing and masks ------------------------------------------------------------------------------
+    // ---- copies, casts, indexing and masks ---------------------------------------------------------------------------
 
     /** Bit copies: uint for the 4-byte dtypes (FLOAT32, INT32), ulong for FLOAT64; all in the FLOAT32 program. */
     private static String bits(String kernel, DType dtype) {
@@ -757,5 +705,57 @@ public final class OpenClBackend implements ComputeBackend {
         }
         Launch l = launch("where_real", a.dtype()).mem(b(mask)).mem(b(a)).mem(b(bb)).mem(b(out)).i64(n);
         run("where", l, flat(n), flatLocal());
+    }
+
+    // ---- bookkeeping -------------------------------------------------------------------------------------------------
+
+    /** Bytes of acc_t, the sums' accumulator (prelude.cl): double in the double program and on fp64 devices. */
+    private int accBytes(DType dtype) {
+        return dtype == DType.FLOAT64 || device.fp64() ? 8 : 4;
+    }
+
+    private ClBuffer partials(DType dtype) {
+        return dtype == DType.FLOAT32 ? floatPartials : doublePartials;
+    }
+
+    private static ClBuffer b(DeviceBuffer buffer) {
+        return (ClBuffer) buffer;
+    }
+
+    private void checkOpen(String what) {
+        if (closed) {
+            throw new DeviceException(what + ": the opencl backend is closed");
+        }
+    }
+
+    /** hostToDeviceBytes, deviceToHostBytes, deviceBuffersCreated/Reused/Released, pooledBytes, liveDeviceBytes, kernelLaunches. */
+    @Override
+    public synchronized Map<String, Long> counters() {
+        Map<String, Long> c = new LinkedHashMap<>();
+        c.put("hostToDeviceBytes", hostToDeviceBytes);
+        c.put("deviceToHostBytes", deviceToHostBytes);
+        c.put("deviceBuffersCreated", pool.created());
+        c.put("deviceBuffersReused", pool.reused());
+        c.put("deviceBuffersReleased", pool.releasedToDevice());
+        c.put("pooledBytes", pool.pooledBytes());
+        c.put("liveDeviceBytes", pool.liveBytes());
+        c.put("kernelLaunches", launches);
+        return c;
+    }
+
+    /** Waits for the queue, then releases in reverse order of creation: buffers, kernels, programs, queue, context. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            CL.clFinish(queue);
+        } catch (CLException e) {
+            // the device may be gone; release what can be released anyway
+        }
+        closed = true;
+        pool.close();
+        release(floatProgram, smallProgram, doubleProgram, queue, context);
     }
 }

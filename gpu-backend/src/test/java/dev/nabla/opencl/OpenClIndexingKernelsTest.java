@@ -256,7 +256,8 @@ class OpenClIndexingKernelsTest {
             if (!has(dtype)) {
                 continue;
             }
-            DeviceBuffer cs = up(cl, dtype, src), ci = up(cl, DType.INT32, idx), cd = cl.allocate(dtype, (long) n * cols);
+            DeviceBuffer cs = up(cl, dtype, src), ci = up(cl, DType.INT32, idx);
+            DeviceBuffer cd = cl.allocate(dtype, (long) n * cols);
             DeviceBuffer rs = up(ref, dtype, stored(dtype, src)), ri = up(ref, DType.INT32, idx),
                     rd = ref.allocate(dtype, (long) n * cols);
             cl.gatherRows(cs, srcRows, cols, ci, n, cd);
@@ -393,7 +394,8 @@ class OpenClIndexingKernelsTest {
             for (Broadcast bc : Broadcast.values()) {
                 int bLength = bc == Broadcast.NONE ? rows * cols : bc == Broadcast.ROW ? cols : rows;
                 double[] bv = Arrays.copyOf(b, bLength);
-                DeviceBuffer ca = up(cl, dtype, a), cb = up(cl, dtype, bv), co = cl.allocate(DType.INT32, (long) rows * cols);
+                DeviceBuffer ca = up(cl, dtype, a), cb = up(cl, dtype, bv);
+                DeviceBuffer co = cl.allocate(DType.INT32, (long) rows * cols);
                 DeviceBuffer ra = up(ref, dtype, stored(dtype, a)), rb = up(ref, dtype, stored(dtype, bv)),
                         ro = ref.allocate(DType.INT32, (long) rows * cols);
                 for (CompareOp op : CompareOp.values()) {
@@ -449,7 +451,7 @@ class OpenClIndexingKernelsTest {
 
     // ---- new unary ops and RowReduction.MIN --------------------------------------------------------------------------
 
-    /** ABS, POW, MAX_SCALAR, MIN_SCALAR with NaN, ±∞, ±0 inputs and parameters (Math.pow's special cases included). */
+    /** ABS, POW, MAX_SCALAR, MIN_SCALAR on NaN, ±∞ and ±0, with NaN and ∞ parameters (Math.pow's special cases). */
     @Test
     void newUnaryOpsKeepJavasSpecialCases() {
         double[] x = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0, 1, -1, 2.5, -2.5,
