@@ -13,10 +13,10 @@ inline int real_to_int_sat(const real x) {
     if (isnan(x)) {
         return 0;
     }
-    if (x >= (real)2147483648.0) {           /* 2³¹, exact in float and double */
+    if (x >= (real)2147483648.0f) {          /* 2³¹, exact in float and double */
         return INT_MAX;
     }
-    if (x <= (real)-2147483648.0) {
+    if (x <= (real)-2147483648.0f) {
         return INT_MIN;
     }
     return (int)x;                           /* in range: C's conversion truncates toward zero */
