@@ -4,6 +4,7 @@ import dev.nabla.DType;
 import dev.nabla.DeviceException;
 import dev.nabla.spi.BinaryOp;
 import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.CompareOp;
 import dev.nabla.spi.ComputeBackend;
 import dev.nabla.spi.DeviceBuffer;
 import dev.nabla.spi.RowReduction;
@@ -22,6 +23,7 @@ import org.jocl.cl_queue_properties;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The {@code opencl} backend: hand-written kernels (the .cl resources of this package) through JOCL.
@@ -34,17 +36,24 @@ import java.util.Map;
  *       {@link #synchronize()} block.</li>
  *   <li>Host↔device bytes, buffer creations and kernel launches are counted ({@link #counters()}).</li>
  *   <li>OpenCL errors become typed exceptions ({@link ClErrors}); a failed build carries its build log.</li>
- *   <li>FLOAT64 only where the device has cl_khr_fp64.</li>
+ *   <li>FLOAT64 only where the device has cl_khr_fp64. INT32 (labels, indices, masks) everywhere: its kernels, and
+ *       the bit copies that serve every dtype, are in the FLOAT32 program.</li>
  * </ul>
  * Calls are serialised (kernel objects hold their arguments), so the backend is safe to share between threads.
  */
 public final class OpenClBackend implements ComputeBackend {
     public static final String NAME = "opencl";
-    /** Kernel names of the program. */
+    /** Kernel names of both programs (each in its precision). */
     static final List<String> KERNELS = List.of("unary_op", "unary_op4", "binary_op", "axpy", "sum_columns",
             "reduce_rows", "sum_partials", "sum_final", "bias_activation", "bias_activation4", "activation_backward",
             "activation_backward4", "loss_delta_partials", "softmax_rows", "sgd_step", "adam_step", "gemm",
-            "gemm_scale");
+            "gemm_scale", "argmax_rows", "scatter_add_rows", "one_hot", "compare_real", "where_real",
+            "cast_real_to_int", "cast_int_to_real");
+    /** Kernels of the FLOAT32 program only: the bit copies for every dtype and INT32 comparisons. */
+    static final List<String> FLOAT_PROGRAM_KERNELS = List.of("copy_strided_u32", "copy_strided_u64",
+            "gather_rows_u32", "gather_rows_u64", "compare_int");
+    /** Kernels of the FLOAT64 program only: the casts between FLOAT32 and FLOAT64, which need double. */
+    static final List<String> DOUBLE_PROGRAM_KERNELS = List.of("cast_float_to_real", "cast_real_to_float");
     /** Most work-groups of a two-pass full sum; sizes the scratch buffer of partial sums. */
     static final int MAX_PARTIALS = 1024;
     static final int COLS_PER_GROUP = 32;
@@ -115,7 +124,7 @@ public final class OpenClBackend implements ComputeBackend {
             q = createQueue(ctx, device);
             String acc = device.fp64() ? " -DACC_DOUBLE" : "";      // float sums accumulate in double (prelude.cl)
             fp = ClProgram.build(ctx, device, "nabla", DType.FLOAT32, KernelSources.program(DType.FLOAT32),
-                    "-cl-std=CL1.2 " + this.gemmConfig.defines() + acc, KERNELS);
+                    "-cl-std=CL1.2 " + this.gemmConfig.defines() + acc, concat(KERNELS, FLOAT_PROGRAM_KERNELS));
             if (this.smallConfig != null) {
                 sp = ClProgram.build(ctx, device, "nabla-small-gemm", DType.FLOAT32,
                         KernelSources.program(DType.FLOAT32), "-cl-std=CL1.2 " + this.smallConfig.defines() + acc,
@@ -124,7 +133,8 @@ public final class OpenClBackend implements ComputeBackend {
             if (device.fp64() && withFloat64) {
                 GemmConfig.SMALL.validate(device.maxWorkGroupSize(), device.localMemBytes(), 8);
                 dp = ClProgram.build(ctx, device, "nabla", DType.FLOAT64, KernelSources.program(DType.FLOAT64),
-                        "-cl-std=CL1.2 " + GemmConfig.SMALL.defines() + " -DUSE_DOUBLE", KERNELS);
+                        "-cl-std=CL1.2 " + GemmConfig.SMALL.defines() + " -DUSE_DOUBLE",
+                        concat(KERNELS, DOUBLE_PROGRAM_KERNELS));
             }
         } catch (CLException e) {
             release(fp, sp, dp, q, ctx);
@@ -141,6 +151,10 @@ public final class OpenClBackend implements ComputeBackend {
         this.pool = new BufferPool(ctx);
         this.floatPartials = pool.acquire(device.fp64() ? DType.FLOAT64 : DType.FLOAT32, MAX_PARTIALS);  // acc_t
         this.doublePartials = dp == null ? null : pool.acquire(DType.FLOAT64, MAX_PARTIALS);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return Stream.concat(a.stream(), b.stream()).toList();
     }
 
     private static cl_command_queue createQueue(cl_context ctx, ClDevice device) {
@@ -194,7 +208,7 @@ public final class OpenClBackend implements ComputeBackend {
 
     @Override
     public boolean supports(DType dtype) {
-        return dtype == DType.FLOAT32 || doubleProgram != null;
+        return dtype != DType.FLOAT64 || doubleProgram != null;
     }
 
     @Override
@@ -245,6 +259,20 @@ public final class OpenClBackend implements ComputeBackend {
         deviceToHostBytes += (long) dst.length * 8;
     }
 
+    @Override
+    public synchronized void write(DeviceBuffer dst, int[] src) {
+        transfer("write", () -> CL.clEnqueueWriteBuffer(queue, b(dst).mem, CL.CL_TRUE, 0, (long) src.length * 4,
+                Pointer.to(src), 0, null, null));
+        hostToDeviceBytes += (long) src.length * 4;
+    }
+
+    @Override
+    public synchronized void read(DeviceBuffer src, int[] dst) {
+        transfer("read", () -> CL.clEnqueueReadBuffer(queue, b(src).mem, CL.CL_TRUE, 0, (long) dst.length * 4,
+                Pointer.to(dst), 0, null, null));
+        deviceToHostBytes += (long) dst.length * 4;
+    }
+
     private void transfer(String what, Runnable call) {
         checkOpen(what);
         try {
@@ -271,6 +299,9 @@ public final class OpenClBackend implements ComputeBackend {
         if (dst.dtype() == DType.FLOAT32) {
             transfer("fill", () -> CL.clEnqueueFillBuffer(queue, b(dst).mem, Pointer.to(new float[]{(float) value}),
                     Sizeof.cl_float, 0, n * 4, 0, null, null));
+        } else if (dst.dtype() == DType.INT32) {        // core passes an integer in the int range
+            transfer("fill", () -> CL.clEnqueueFillBuffer(queue, b(dst).mem, Pointer.to(new int[]{(int) value}),
+                    Sizeof.cl_int, 0, n * 4, 0, null, null));
         } else {
             transfer("fill", () -> CL.clEnqueueFillBuffer(queue, b(dst).mem, Pointer.to(new double[]{value}),
                     Sizeof.cl_double, 0, n * 8, 0, null, null));
@@ -284,14 +315,20 @@ public final class OpenClBackend implements ComputeBackend {
 
     // ---- launching ---------------------------------------------------------------------------------------------------
 
+    /**
+     * A kernel of the program for {@code dtype}: FLOAT64's, or the FLOAT32 program for FLOAT32 and INT32 (which
+     * holds the INT32 kernels, so that they run on devices without fp64). The launch's scalars are of the
+     * program's precision.
+     */
     private Launch launch(String kernel, DType dtype) {
         checkOpen(kernel);
-        ClProgram p = dtype == DType.FLOAT32 ? floatProgram : doubleProgram;
+        DType precision = dtype == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+        ClProgram p = precision == DType.FLOAT32 ? floatProgram : doubleProgram;
         if (p == null) {
             throw new DeviceException(kernel + ": " + device.name() + " has no fp64 [opencl]");
         }
         cl_kernel k = p.kernel(kernel);
-        return new Launch(k, dtype);
+        return new Launch(k, precision);
     }
 
     private void run(String what, Launch l, long[] global, long[] local) {
@@ -430,7 +467,7 @@ public final class OpenClBackend implements ComputeBackend {
         }
         int lx = rowGroup(cols);
         Launch l = launch("reduce_rows", x.dtype()).mem(b(x)).i32(rows).i32(cols)
-                .i32(op == RowReduction.MAX ? 1 : 0).mem(b(out)).local(lx, accBytes(x.dtype()));
+                .i32(KernelSources.code(op)).mem(b(out)).local(lx, accBytes(x.dtype()));
         run("reduceRows " + op, l, new long[]{lx, rows}, new long[]{lx, 1});
     }
 
@@ -566,6 +603,110 @@ public final class OpenClBackend implements ComputeBackend {
         run("adamStep", l, flat(n), flatLocal());
     }
 
+    // ---- copies, casts, indexing and masks ---------------------------------------------------------------------------
+
+    /** Bit copies: uint for the 4-byte dtypes (FLOAT32, INT32), ulong for FLOAT64; all in the FLOAT32 program. */
+    private static String bits(String kernel, DType dtype) {
+        return kernel + (dtype.bytes() == 4 ? "_u32" : "_u64");
+    }
+
+    @Override
+    public synchronized void copyStrided(DeviceBuffer src, long srcOffset, long srcRowStride, long srcColStride,
+                                         DeviceBuffer dst, long dstOffset, long dstRowStride, int rows, int cols) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        Launch l = launch(bits("copy_strided", src.dtype()), DType.FLOAT32).mem(b(src)).i64(srcOffset)
+                .i64(srcRowStride).i64(srcColStride).mem(b(dst)).i64(dstOffset).i64(dstRowStride).i32(rows).i32(cols);
+        run("copyStrided", l, grid2d(rows, cols), local2d(cols));
+    }
+
+    @Override
+    public synchronized void cast(DeviceBuffer src, DeviceBuffer dst, long n) {
+        if (n == 0) {
+            return;
+        }
+        DType from = src.dtype();
+        DType to = dst.dtype();
+        if (from == to) {
+            copy(src, dst, n);
+            return;
+        }
+        Launch l;
+        if (to == DType.INT32) {
+            l = launch("cast_real_to_int", from);
+        } else if (from == DType.INT32) {
+            l = launch("cast_int_to_real", to);
+        } else {                                           // between FLOAT32 and FLOAT64: the double program
+            l = launch(to == DType.FLOAT64 ? "cast_float_to_real" : "cast_real_to_float", DType.FLOAT64);
+        }
+        run("cast " + from + " to " + to, l.mem(b(src)).mem(b(dst)).i64(n), flat(n), flatLocal());
+    }
+
+    @Override
+    public synchronized void gatherRows(DeviceBuffer src, int srcRows, int cols, DeviceBuffer indices, int n,
+                                        DeviceBuffer dst) {
+        if (n == 0 || cols == 0) {
+            return;
+        }
+        Launch l = launch(bits("gather_rows", src.dtype()), DType.FLOAT32).mem(b(src)).i32(srcRows).i32(cols)
+                .mem(b(indices)).i32(n).mem(b(dst));
+        run("gatherRows", l, grid2d(n, cols), local2d(cols));
+    }
+
+    /** One work-item per column adds the rows of src in increasing order: deterministic, no float atomics. */
+    @Override
+    public synchronized void scatterAddRows(DeviceBuffer src, DeviceBuffer indices, int n, int cols, DeviceBuffer dst,
+                                            int dstRows) {
+        if (n == 0 || cols == 0) {
+            return;
+        }
+        Launch l = launch("scatter_add_rows", src.dtype()).mem(b(src)).mem(b(indices)).i32(n).i32(cols).mem(b(dst))
+                .i32(dstRows);
+        run("scatterAddRows", l, flat(cols), flatLocal());
+    }
+
+    @Override
+    public synchronized void argmaxRows(DeviceBuffer x, int rows, int cols, DeviceBuffer out) {
+        if (rows == 0) {
+            return;
+        }
+        int lx = rowGroup(cols);
+        Launch l = launch("argmax_rows", x.dtype()).mem(b(x)).i32(rows).i32(cols).mem(b(out)).local(lx)
+                .local(lx, Sizeof.cl_int);
+        run("argmaxRows", l, new long[]{lx, rows}, new long[]{lx, 1});
+    }
+
+    @Override
+    public synchronized void oneHot(DeviceBuffer labels, int n, int classes, DeviceBuffer out) {
+        if (n == 0 || classes == 0) {
+            return;
+        }
+        Launch l = launch("one_hot", out.dtype()).mem(b(labels)).i32(n).i32(classes).mem(b(out));
+        run("oneHot", l, grid2d(n, classes), local2d(classes));
+    }
+
+    @Override
+    public synchronized void compare(CompareOp op, DeviceBuffer a, DeviceBuffer bb, Broadcast broadcast,
+                                     DeviceBuffer out, int rows, int cols) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        String kernel = a.dtype() == DType.INT32 ? "compare_int" : "compare_real";
+        Launch l = launch(kernel, a.dtype()).i32(KernelSources.code(op)).mem(b(a)).mem(b(bb))
+                .i32(KernelSources.code(broadcast)).mem(b(out)).i32(rows).i32(cols);
+        run("compare " + op, l, grid2d(rows, cols), local2d(cols));
+    }
+
+    @Override
+    public synchronized void where(DeviceBuffer mask, DeviceBuffer a, DeviceBuffer bb, DeviceBuffer out, long n) {
+        if (n == 0) {
+            return;
+        }
+        Launch l = launch("where_real", a.dtype()).mem(b(mask)).mem(b(a)).mem(b(bb)).mem(b(out)).i64(n);
+        run("where", l, flat(n), flatLocal());
+    }
+
     // ---- bookkeeping -------------------------------------------------------------------------------------------------
 
     /** Bytes of acc_t, the sums' accumulator (prelude.cl): double in the double program and on fp64 devices. */
@@ -616,60 +757,5 @@ public final class OpenClBackend implements ComputeBackend {
         closed = true;
         pool.close();
         release(floatProgram, smallProgram, doubleProgram, queue, context);
-    }
-
-    // ---- TODO(i13): placeholders until this backend's kernels land; every one is replaced before the issue closes ----
-
-    @Override
-    public void write(DeviceBuffer dst, int[] src) {
-        throw new UnsupportedOperationException("i13: INT32 write not yet implemented");
-    }
-
-    @Override
-    public void read(DeviceBuffer src, int[] dst) {
-        throw new UnsupportedOperationException("i13: INT32 read not yet implemented");
-    }
-
-    @Override
-    public void copyStrided(DeviceBuffer src, long srcOffset, long srcRowStride, long srcColStride,
-                            DeviceBuffer dst, long dstOffset, long dstRowStride, int rows, int cols) {
-        throw new UnsupportedOperationException("i13: copyStrided not yet implemented");
-    }
-
-    @Override
-    public void cast(DeviceBuffer src, DeviceBuffer dst, long n) {
-        throw new UnsupportedOperationException("i13: cast not yet implemented");
-    }
-
-    @Override
-    public void gatherRows(DeviceBuffer src, int srcRows, int cols, DeviceBuffer indices, int n, DeviceBuffer dst) {
-        throw new UnsupportedOperationException("i13: gatherRows not yet implemented");
-    }
-
-    @Override
-    public void scatterAddRows(DeviceBuffer src, DeviceBuffer indices, int n, int cols, DeviceBuffer dst,
-                               int dstRows) {
-        throw new UnsupportedOperationException("i13: scatterAddRows not yet implemented");
-    }
-
-    @Override
-    public void argmaxRows(DeviceBuffer x, int rows, int cols, DeviceBuffer out) {
-        throw new UnsupportedOperationException("i13: argmaxRows not yet implemented");
-    }
-
-    @Override
-    public void oneHot(DeviceBuffer labels, int n, int classes, DeviceBuffer out) {
-        throw new UnsupportedOperationException("i13: oneHot not yet implemented");
-    }
-
-    @Override
-    public void compare(dev.nabla.spi.CompareOp op, DeviceBuffer a, DeviceBuffer b, Broadcast broadcast,
-                        DeviceBuffer out, int rows, int cols) {
-        throw new UnsupportedOperationException("i13: compare not yet implemented");
-    }
-
-    @Override
-    public void where(DeviceBuffer mask, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
-        throw new UnsupportedOperationException("i13: where not yet implemented");
     }
 }

@@ -2,8 +2,10 @@
  * prelude.cl: included first in every Nabla OpenCL program.
  *
  * One source serves both precisions: the host builds each program twice, with -DUSE_DOUBLE for FLOAT64 (only on
- * devices with cl_khr_fp64), and `real` names the element type. The op codes (UNARY_*, BINARY_*, BROADCAST_*)
- * are #defined by the host from the Java enums, so the two sides cannot disagree.
+ * devices with cl_khr_fp64), and `real` names the element type. The op codes (UNARY_*, BINARY_*, BROADCAST_*,
+ * REDUCE_*, COMPARE_*) are #defined by the host from the Java enums, so the two sides cannot disagree.
+ * INT32 tensors are `int`; the kernels that take them, and the bit copies on uint/ulong that serve every dtype, are
+ * in the float program only (#ifndef USE_DOUBLE), so that they work on devices without fp64 too.
  *
  * Every buffer is a dense row-major matrix: element (r, c) of a rows × cols matrix is at r·cols + c.
  */
@@ -72,9 +74,26 @@ inline real min_r(const real a, const real b) {
     return isnan(a) ? a : (isnan(b) ? b : fmin(a, b));
 }
 
-/* max_r on accumulators. */
+/* max_r and min_r on accumulators. */
 inline acc_t max_acc(const acc_t a, const acc_t b) {
     return isnan(a) ? a : (isnan(b) ? b : fmax(a, b));
+}
+inline acc_t min_acc(const acc_t a, const acc_t b) {
+    return isnan(a) ? a : (isnan(b) ? b : fmin(a, b));
+}
+
+/*
+ * x^p as Java's Math.pow. C99's pow (OpenCL's) differs in two places: pow(x, NaN) is 1 for x = 1 (Java: NaN) and
+ * pow(±1, ±∞) is 1 (Java: NaN). x^0 = 1 even for NaN x in both.
+ */
+inline real pow_r(const real x, const real p) {
+    if (p == (real)0) {
+        return (real)1;
+    }
+    if (isnan(p) || (fabs(x) == (real)1 && isinf(p))) {
+        return NAN;
+    }
+    return pow(x, p);
 }
 
 /* ln max(p, ε): the guarded logarithm of the cross-entropies; NaN stays NaN (fmax would turn it into ε). */
@@ -99,6 +118,10 @@ inline real apply_unary(const int op, const real x, const real p) {
         case UNARY_TANH_GRAD_FROM_OUTPUT: return (real)1 - x * x;
         case UNARY_RELU_GRAD_FROM_OUTPUT: return x > 0 ? (real)1 : (real)0;
         case UNARY_IDENTITY_GRAD_FROM_OUTPUT: return (real)1;
+        case UNARY_ABS: return fabs(x);
+        case UNARY_POW: return pow_r(x, p);
+        case UNARY_MAX_SCALAR: return max_r(x, p);     /* NaN x stays NaN; a NaN p gives NaN, as Math.max */
+        case UNARY_MIN_SCALAR: return min_r(x, p);
         default: return NAN;
     }
 }
