@@ -8,8 +8,9 @@ import java.nio.ByteOrder;
 
 /**
  * Moves FLOAT32/FLOAT64 values between files and Java arrays in chunks, as raw bits: a value's bytes are copied,
- * never computed on, so every bit pattern (NaN payloads, signaling NaNs, −0, subnormals) survives. Files are
- * little-endian when written; reads take the file's byte order.
+ * never computed on, so every bit pattern (NaN payloads, signaling NaNs, −0, subnormals) survives. Writes INT32
+ * values too (reading integers, which may need a range check, is {@link IntegerElements}). Files are little-endian
+ * when written; reads take the file's byte order.
  */
 final class Elements {
     /** The most elements a Java array may have on every JVM. */
@@ -23,6 +24,9 @@ final class Elements {
      * {@code offset}, its values stored in {@code order}.
      */
     static HostTensor read(BoundedFile f, long offset, int[] shape, DType dtype, ByteOrder order) throws IOException {
+        if (dtype == DType.INT32) {
+            throw new IllegalStateException("Elements.read: integers are read by IntegerElements");
+        }
         int n = Math.toIntExact(HostTensor.elements(shape));
         if (dtype == DType.FLOAT32) {
             float[] values = new float[n];
@@ -38,6 +42,18 @@ final class Elements {
 
     /** Appends the values of {@code t}, row-major, little-endian. */
     static void write(AtomicFile.Output out, HostTensor t) throws IOException {
+        int[] ints = t.intsView();
+        if (ints != null) {
+            for (int i = 0; i < ints.length; ) {
+                out.ensure(4);
+                ByteBuffer b = out.buffer();
+                int n = Math.min(b.remaining() / 4, ints.length - i);
+                b.asIntBuffer().put(ints, i, n);
+                b.position(b.position() + n * 4);
+                i += n;
+            }
+            return;
+        }
         float[] floats = t.floatsView();
         if (floats != null) {
             for (int i = 0; i < floats.length; ) {

@@ -16,6 +16,14 @@ final class FortranOrder {
             return t;                                          // rank 0 and 1: both orders are the same
         }
         Walk walk = new Walk(shape);
+        if (t.intsView() != null) {
+            int[] in = t.intsView();
+            int[] out = new int[in.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = in[walk.next()];
+            }
+            return HostTensor.wrapInts(shape, out);
+        }
         if (t.floatsView() != null) {
             float[] in = t.floatsView();
             float[] out = new float[in.length];

@@ -9,9 +9,10 @@ import dev.nabla.Tensor;
 import java.util.Arrays;
 
 /**
- * A tensor in host memory as a weights file holds it: a dtype (FLOAT32 or FLOAT64), a shape of any rank (row-major,
- * C order; rank 0 is a scalar with one element) and the values, kept bit for bit (NaN payloads included). This is
- * what {@link Safetensors#read} returns and {@link Safetensors#write} takes; {@link #toTensor} puts it on a backend.
+ * A tensor in host memory as a weights file holds it: a dtype (FLOAT32, FLOAT64 or INT32), a shape of any rank
+ * (row-major, C order; rank 0 is a scalar with one element) and the values, kept bit for bit (NaN payloads
+ * included). This is what {@link Safetensors#read} returns and {@link Safetensors#write} takes; {@link #toTensor}
+ * puts it on a backend.
  *
  * <p>Immutable: the factories copy the arrays they are given and the accessors return copies. {@link #equals}
  * compares raw bits, so two NaNs are equal exactly when their payloads are.
@@ -21,12 +22,15 @@ public final class HostTensor {
     private final int[] shape;
     private final float[] floats;
     private final double[] doubles;
+    private final int[] ints;
 
-    private HostTensor(DType dtype, int[] shape, float[] floats, double[] doubles) {
+    /** Exactly one of floats, doubles, ints is non-null: the one {@code dtype} names. */
+    private HostTensor(DType dtype, int[] shape, float[] floats, double[] doubles, int[] ints) {
         this.dtype = dtype;
         this.shape = shape;
         this.floats = floats;
         this.doubles = doubles;
+        this.ints = ints;
     }
 
     /**
@@ -38,7 +42,7 @@ public final class HostTensor {
      */
     public static HostTensor of(float[] values, int... shape) {
         checkLength("HostTensor.of", values == null ? -1 : values.length, shape);
-        return new HostTensor(DType.FLOAT32, shape.clone(), values.clone(), null);
+        return new HostTensor(DType.FLOAT32, shape.clone(), values.clone(), null, null);
     }
 
     /**
@@ -50,7 +54,19 @@ public final class HostTensor {
      */
     public static HostTensor of(double[] values, int... shape) {
         checkLength("HostTensor.of", values == null ? -1 : values.length, shape);
-        return new HostTensor(DType.FLOAT64, shape.clone(), null, values.clone());
+        return new HostTensor(DType.FLOAT64, shape.clone(), null, values.clone(), null);
+    }
+
+    /**
+     * An INT32 tensor of {@code shape} holding {@code values} (row-major; copied): labels, indices or masks.
+     *
+     * @param values the values, row-major: as many as the product of the dimensions
+     * @param shape the dimensions, outermost first (none for a scalar)
+     * @return the host tensor
+     */
+    public static HostTensor of(int[] values, int... shape) {
+        checkLength("HostTensor.of", values == null ? -1 : values.length, shape);
+        return new HostTensor(DType.INT32, shape.clone(), null, null, values.clone());
     }
 
     /**
@@ -64,19 +80,27 @@ public final class HostTensor {
             throw new InvalidArgumentException("HostTensor.of: tensor is null");
         }
         int[] shape = {t.rows(), t.cols()};
-        return t.dtype() == DType.FLOAT32 ? new HostTensor(DType.FLOAT32, shape, t.toFloatArray(), null)
-                : new HostTensor(DType.FLOAT64, shape, null, t.toDoubleArray());
+        return switch (t.dtype()) {
+            case FLOAT32 -> new HostTensor(DType.FLOAT32, shape, t.toFloatArray(), null, null);
+            case FLOAT64 -> new HostTensor(DType.FLOAT64, shape, null, t.toDoubleArray(), null);
+            case INT32 -> new HostTensor(DType.INT32, shape, null, null, t.toIntArray());
+        };
     }
 
     /** Wraps arrays the readers filled (no copy): exactly one of floats, doubles is non-null. */
     static HostTensor wrap(int[] shape, float[] floats, double[] doubles) {
-        return new HostTensor(floats != null ? DType.FLOAT32 : DType.FLOAT64, shape, floats, doubles);
+        return new HostTensor(floats != null ? DType.FLOAT32 : DType.FLOAT64, shape, floats, doubles, null);
+    }
+
+    /** Wraps INT32 values the readers filled (no copy). */
+    static HostTensor wrapInts(int[] shape, int[] ints) {
+        return new HostTensor(DType.INT32, shape, null, null, ints);
     }
 
     /**
      * The element type.
      *
-     * @return FLOAT32 or FLOAT64
+     * @return FLOAT32, FLOAT64 or INT32
      */
     public DType dtype() {
         return dtype;
@@ -117,7 +141,7 @@ public final class HostTensor {
     public float[] floats() {
         if (floats == null) {
             throw new InvalidArgumentException("HostTensor.floats: this tensor is " + dtype
-                    + "; use doubles() or toDoubleArray()");
+                    + "; use " + (ints != null ? "ints()" : "doubles()") + " or toDoubleArray()");
         }
         return floats.clone();
     }
@@ -130,13 +154,27 @@ public final class HostTensor {
     public double[] doubles() {
         if (doubles == null) {
             throw new InvalidArgumentException("HostTensor.doubles: this tensor is " + dtype
-                    + "; use floats() or toDoubleArray()");
+                    + "; use " + (ints != null ? "ints()" : "floats()") + " or toDoubleArray()");
         }
         return doubles.clone();
     }
 
     /**
-     * The values as doubles, row-major (FLOAT32 values are widened exactly).
+     * The values of an INT32 tensor, row-major (a copy).
+     *
+     * @return a new array
+     */
+    public int[] ints() {
+        if (ints == null) {
+            throw new InvalidArgumentException("HostTensor.ints: this tensor is " + dtype + "; use "
+                    + (floats != null ? "floats()" : "doubles()") + ", or cast the tensor on a backend with"
+                    + " toTensor(backend).cast(DType.INT32)");
+        }
+        return ints.clone();
+    }
+
+    /**
+     * The values as doubles, row-major (FLOAT32 and INT32 values are widened exactly).
      *
      * @return a new array
      */
@@ -144,9 +182,9 @@ public final class HostTensor {
         if (doubles != null) {
             return doubles.clone();
         }
-        double[] out = new double[floats.length];
+        double[] out = new double[floats != null ? floats.length : ints.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = floats[i];
+            out[i] = floats != null ? floats[i] : ints[i];
         }
         return out;
     }
@@ -158,6 +196,10 @@ public final class HostTensor {
 
     double[] doublesView() {
         return doubles;
+    }
+
+    int[] intsView() {
+        return ints;
     }
 
     /**
@@ -189,6 +231,9 @@ public final class HostTensor {
             default -> throw new InvalidShapeException("HostTensor.toTensor: shape " + Arrays.toString(shape)
                     + " has rank " + shape.length + "; Nabla tensors are 2-D (rank 0, 1 and 2 convert)");
         }
+        if (ints != null) {
+            return backend.fromArray(ints, rows, cols);
+        }
         return floats != null ? backend.fromArray(floats, rows, cols) : backend.fromArray(doubles, rows, cols);
     }
 
@@ -197,6 +242,9 @@ public final class HostTensor {
     public boolean equals(Object o) {
         if (!(o instanceof HostTensor other) || other.dtype != dtype || !Arrays.equals(other.shape, shape)) {
             return false;
+        }
+        if (ints != null) {
+            return Arrays.equals(ints, other.ints);
         }
         if (floats != null) {
             for (int i = 0; i < floats.length; i++) {
@@ -217,7 +265,9 @@ public final class HostTensor {
     @Override
     public int hashCode() {
         int h = 31 * dtype.hashCode() + Arrays.hashCode(shape);
-        if (floats != null) {
+        if (ints != null) {
+            h = 31 * h + Arrays.hashCode(ints);
+        } else if (floats != null) {
             for (float f : floats) {
                 h = 31 * h + Float.floatToRawIntBits(f);
             }

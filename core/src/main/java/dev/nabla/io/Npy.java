@@ -24,11 +24,12 @@ import java.nio.file.Path;
  * </pre>
  *
  * Reading checks the magic, the version, H ≤ {@link #MAX_HEADER_BYTES} and H against the file, the header
- * dictionary, the dtype ({@link NpyDescr}: float32/float64 in either byte order, small integers as FLOAT64), the
+ * dictionary, the dtype ({@link NpyDescr}: float32/float64 in either byte order, integers as INT32), the
  * shape (rank ≤ 64, dimensions ≤ 2³¹ − 1, at most 2³¹ − 9 elements) and that the data fills the rest of the file
- * exactly (a short file and trailing bytes are both errors), all before the values are allocated. Fortran order is
- * converted to row-major. Writing produces version 1.0, little-endian, C order, header aligned to 64 bytes, as
- * {@code numpy.save} does.
+ * exactly (a short file and trailing bytes are both errors), all before the values are allocated. Integers wider
+ * than INT32 ({@code u4}, {@code i8}, {@code u8}) are range checked as they are read: a value that does not fit is
+ * an error naming the element and the value. Fortran order is converted to row-major. Writing produces version 1.0,
+ * little-endian, C order, header aligned to 64 bytes, as {@code numpy.save} does.
  */
 public final class Npy {
     /** NumPy's own default limit on the header length when it reads (numpy.lib.format). */
@@ -40,7 +41,7 @@ public final class Npy {
     }
 
     /**
-     * Writes {@code t} as a 2-D array (rows, cols) of {@code '<f4'} or {@code '<f8'}.
+     * Writes {@code t} as a 2-D array (rows, cols) of {@code '<f4'}, {@code '<f8'} or (INT32) {@code '<i4'}.
      *
      * @param t    the tensor to write (copied to the host)
      * @param file the file to write, replaced atomically
@@ -54,8 +55,8 @@ public final class Npy {
     }
 
     /**
-     * Writes {@code t} with its own shape (any rank) as {@code '<f4'} or {@code '<f8'}, C order, atomically, as
-     * {@link Safetensors} writes: the path must name a file, and a symbolic link is followed (the link stays).
+     * Writes {@code t} with its own shape (any rank) as {@code '<f4'}, {@code '<f8'} or {@code '<i4'}, C order,
+     * atomically, as {@link Safetensors} writes: the path must name a file, and a symbolic link is followed (the link stays).
      *
      * @param t    the host array to write
      * @param file the file to write, replaced atomically
@@ -84,7 +85,8 @@ public final class Npy {
 
     /**
      * The array in {@code file} as a tensor on {@code backend}: shape (r, c) becomes r × c, (n) a 1 × n row, ()
-     * a 1 × 1 tensor; float32 files give FLOAT32 tensors, float64 and integer files FLOAT64.
+     * a 1 × 1 tensor; float32 files give FLOAT32 tensors, float64 files FLOAT64 and integer files INT32 (64-bit
+     * and unsigned 32-bit integers range checked).
      *
      * @param backend the backend to create the tensor on
      * @param file the file to read
@@ -99,7 +101,8 @@ public final class Npy {
     }
 
     /**
-     * The array in {@code file} with its own shape, values row-major, bit for bit for float32/float64 files.
+     * The array in {@code file} with its own shape, values row-major: bit for bit for float32, float64 and int32
+     * files; other integer widths as INT32, exactly (a value outside the int range is an error naming it).
      *
      * @param file the file to read
      * @return the array
@@ -166,7 +169,8 @@ public final class Npy {
         }
         HostTensor values = descr.isFloat()
                 ? Elements.read(f, dataStart, header.shape(), descr.target(), descr.order())
-                : NpyIntegers.read(f, dataStart, header.shape(), descr);
+                : IntegerElements.read(f, dataStart, header.shape(), header.fortranOrder(), descr.integerLayout(),
+                        offset -> "byte " + offset);
         return header.fortranOrder() ? FortranOrder.toRowMajor(values) : values;
     }
 

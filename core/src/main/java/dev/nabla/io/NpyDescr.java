@@ -11,10 +11,12 @@ import java.nio.ByteOrder;
  *
  * <ul>
  *   <li>{@code <f4 >f4} read as FLOAT32 and {@code <f8 >f8} as FLOAT64, bit for bit (byte order converted);</li>
- *   <li>{@code |i1 |u1 <i2 >i2 <u2 >u2 <i4 >i4 <u4 >u4} read as FLOAT64: every such integer is a double exactly;</li>
- *   <li>anything else is rejected: 64-bit integers (not exact in float64), float16, complex, bool, strings,
- *       datetimes, structured dtypes, native order {@code =}, and object arrays (which hold pickles; Nabla never
- *       unpickles).</li>
+ *   <li>{@code |i1 |u1 <i2 >i2 <u2 >u2 <i4 >i4} read as INT32: every such integer is an int exactly;</li>
+ *   <li>{@code <u4 >u4 <i8 >i8 <u8 >u8} read as INT32 with a range check: a value outside [−2³¹, 2³¹ − 1] is an
+ *       error naming the element and the value, never wrapped ({@code <i8} is NumPy's default integer, so labels
+ *       usually arrive as it);</li>
+ *   <li>anything else is rejected: float16, complex, bool, strings, datetimes, structured dtypes, native order
+ *       {@code =}, and object arrays (which hold pickles; Nabla never unpickles).</li>
  * </ul>
  */
 record NpyDescr(String text, ByteOrder order, char kind, int size) {
@@ -34,7 +36,7 @@ record NpyDescr(String text, ByteOrder order, char kind, int size) {
             default -> -1;
         };
         boolean orderOk = orderChar == '<' || orderChar == '>' || (orderChar == '|' && size == 1);
-        boolean kindOk = kind == 'f' ? size == 4 || size == 8 : (kind == 'i' || kind == 'u') && size >= 1 && size <= 4;
+        boolean kindOk = kind == 'f' ? size == 4 || size == 8 : (kind == 'i' || kind == 'u') && size > 0;
         if (!orderOk || !kindOk) {
             return null;
         }
@@ -48,26 +50,35 @@ record NpyDescr(String text, ByteOrder order, char kind, int size) {
             why = " (an object array holds pickled Python objects; Nabla never unpickles)";
         } else if (text.startsWith("=")) {
             why = " (native byte order '=' does not say which order the file has)";
-        } else if (text.length() == 3 && (text.charAt(1) == 'i' || text.charAt(1) == 'u') && text.charAt(2) == '8') {
-            why = " (64-bit integers are not all exact in float64)";
         } else {
             why = "";
         }
         return "dtype " + MessageText.quote(text) + " is not supported" + why
-                + "; Nabla reads '<f4', '>f4', '<f8', '>f8' and integers of at most 32 bits (as FLOAT64): convert with arr.astype(numpy.float32)";
+                + "; Nabla reads '<f4', '>f4', '<f8', '>f8' and integers of 1 to 8 bytes (as INT32): convert with"
+                + " arr.astype(numpy.float32) or arr.astype(numpy.int32)";
     }
 
-    /** The dtype the values are read into: FLOAT32 for f4, FLOAT64 for f8 and the integers. */
+    /** The dtype the values are read into: FLOAT32 for f4, FLOAT64 for f8, INT32 for the integers. */
     DType target() {
-        return kind == 'f' && size == 4 ? DType.FLOAT32 : DType.FLOAT64;
+        return kind != 'f' ? DType.INT32 : size == 4 ? DType.FLOAT32 : DType.FLOAT64;
     }
 
     boolean isFloat() {
         return kind == 'f';
     }
 
-    /** The descr Nabla writes for {@code dtype}: little-endian float. */
+    /** How the integers of this descr are stored, for {@link IntegerElements}. */
+    IntegerElements.Layout integerLayout() {
+        return new IntegerElements.Layout(MessageText.quote(text), size, kind == 'i', order,
+                "convert with arr.astype(numpy.float64) to read the values as floats, or store values that fit");
+    }
+
+    /** The descr Nabla writes for {@code dtype}: little-endian float or int32, as {@code numpy.save} writes them. */
     static String forWriting(DType dtype) {
-        return dtype == DType.FLOAT32 ? "<f4" : "<f8";
+        return switch (dtype) {
+            case FLOAT32 -> "<f4";
+            case FLOAT64 -> "<f8";
+            case INT32 -> "<i4";
+        };
     }
 }

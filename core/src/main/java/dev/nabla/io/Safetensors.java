@@ -1,5 +1,6 @@
 package dev.nabla.io;
 
+import dev.nabla.DType;
 import dev.nabla.InvalidArgumentException;
 import dev.nabla.NablaException;
 import dev.nabla.nn.Network;
@@ -99,8 +100,10 @@ public final class Safetensors {
     // ---- named tensors ---------------------------------------------------------------------------------------------
 
     /**
-     * Every tensor in {@code file}, by name, in the order of their data. Only F32 and F64 tensors are read; a file
-     * with another dtype (valid safetensors) is rejected with a {@link WeightsFormatException} naming the tensor.
+     * Every tensor in {@code file}, by name, in the order of their data. F32 tensors are read as FLOAT32, F64 as
+     * FLOAT64, I32 as INT32 and I64 as INT32 with a range check (a value outside the int range is a
+     * {@link WeightsFormatException} naming the tensor, the element and the value; nothing is wrapped). A file with
+     * another dtype (valid safetensors) is rejected with a {@link WeightsFormatException} naming the tensor.
      *
      * @param file the file to read
      * @return the tensors by name
@@ -115,7 +118,7 @@ public final class Safetensors {
             for (SafetensorsHeader.Entry e : header.entries()) {
                 if (e.dtype().nabla() == null) {
                     throw f.error("tensor " + MessageText.quote(e.name()), "dtype " + e.dtype()
-                            + " is valid safetensors but Nabla reads only F32 and F64");
+                            + " is valid safetensors but Nabla reads only F32, F64, I32 and I64 (I64 into INT32)");
                 }
             }
             Map<String, HostTensor> out = new LinkedHashMap<>();
@@ -205,8 +208,15 @@ public final class Safetensors {
             throw f.error("tensor " + MessageText.quote(e.name()), e.describe() + " has " + n
                     + " elements, more than a Java array holds (" + Elements.MAX_ARRAY + ")");
         }
-        return Elements.read(f, header.dataStart() + e.begin(), e.shape(), e.dtype().nabla(),
-                ByteOrder.LITTLE_ENDIAN);
+        long offset = header.dataStart() + e.begin();
+        if (e.dtype().nabla() == DType.INT32) {
+            IntegerElements.Layout layout = new IntegerElements.Layout(e.dtype().name(), e.dtype().bytes(), true,
+                    ByteOrder.LITTLE_ENDIAN, "save the tensor as int32 (tensor.to(torch.int32)) when its values fit,"
+                    + " or as a float type");
+            return IntegerElements.read(f, offset, e.shape(), false, layout,
+                    byteOffset -> "tensor " + MessageText.quote(e.name()) + " (byte " + byteOffset + ")");
+        }
+        return Elements.read(f, offset, e.shape(), e.dtype().nabla(), ByteOrder.LITTLE_ENDIAN);
     }
 
     /** A closed network is named as the user's call: {@code Safetensors.save: the network is closed [cpu]}. */

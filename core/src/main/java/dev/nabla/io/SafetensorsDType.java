@@ -4,7 +4,9 @@ import dev.nabla.DType;
 
 /**
  * The element types a safetensors header may name, with their sizes in bytes. The loader knows all of them so it
- * can check every tensor's byte range; Nabla reads and writes only F32 (FLOAT32) and F64 (FLOAT64).
+ * can check every tensor's byte range. Nabla reads and writes F32 (FLOAT32), F64 (FLOAT64) and I32 (INT32), and
+ * reads I64 into INT32 with a range check. Narrower integers are not read: widened to INT32 they would take more
+ * memory than the file, which the reader promises never to allocate.
  */
 enum SafetensorsDType {
     BOOL(1), U8(1), I8(1), F8_E5M2(1), F8_E4M3(1),
@@ -37,11 +39,17 @@ enum SafetensorsDType {
         return switch (this) {
             case F32 -> DType.FLOAT32;
             case F64 -> DType.FLOAT64;
+            case I32, I64 -> DType.INT32;
             default -> null;
         };
     }
 
+    /** The dtype Nabla writes for {@code dtype}. */
     static SafetensorsDType of(DType dtype) {
-        return dtype == DType.FLOAT32 ? F32 : F64;
+        return switch (dtype) {
+            case FLOAT32 -> F32;
+            case FLOAT64 -> F64;
+            case INT32 -> I32;
+        };
     }
 }

@@ -14,6 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static dev.nabla.io.Fixtures.assertBits;
 import static dev.nabla.io.Fixtures.assertMessage;
@@ -105,31 +107,75 @@ class NpyFixturesTest {
         assertMessage(e, "[2, 3, 4]", "rank 3");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"int_i1.npy, -5", "int_u1.npy, 0", "int_i2.npy, -5", "int_u2.npy, 0", "int_i4.npy, -5",
-            "int_u4.npy, 0", "int_be_i2_f.npy, -5"})
-    void integersOfAtMost32BitsReadExactlyAsFloat64(String file, int first) throws IOException {
-        HostTensor h = Npy.readHost(path("npy/" + file));
-        assertEquals(DType.FLOAT64, h.dtype());
-        assertArrayEquals(new int[]{3, 4}, h.shape());
-        double[] expected = new double[12];
-        for (int k = 0; k < 12; k++) {
-            expected[k] = first + k;
+    /** NumPy's own int_ramp: k − 5 for signed types, k for unsigned ones. */
+    private static int[] intRamp(int n, int first) {
+        int[] v = new int[n];
+        for (int k = 0; k < n; k++) {
+            v[k] = first + k;
         }
-        assertValues(expected, h.doubles(), file);
+        return v;
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"int_i1.npy, -5", "int_u1.npy, 0", "int_i2.npy, -5", "int_u2.npy, 0", "int_i4.npy, -5",
+            "int_u4.npy, 0", "int_i8.npy, -5", "int_u8.npy, 0", "int_be_i2_f.npy, -5", "int_be_i4.npy, -5",
+            "int_be_i8_f.npy, -5"})
+    void integersOfEveryWidthAndByteOrderReadAsInt32(String file, int first) throws IOException {
+        HostTensor h = Npy.readHost(path("npy/" + file));
+        assertEquals(DType.INT32, h.dtype());
+        assertArrayEquals(new int[]{3, 4}, h.shape());
+        assertArrayEquals(intRamp(12, first), h.ints(), file);
+
+        Tensor t = Npy.read(be, path("npy/" + file));
+        assertEquals(DType.INT32, t.dtype());
+        assertEquals(3, t.rows());
+        assertEquals(4, t.cols());
+        assertArrayEquals(intRamp(12, first), t.toIntArray(), file + " on the backend");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"int_extremes_i4.npy", "int_extremes_i8.npy"})
+    void theInt32ExtremesAreExactWhateverTheWidthOnFile(String file) throws IOException {
+        HostTensor h = Npy.readHost(path("npy/" + file));
+        assertEquals(DType.INT32, h.dtype());
+        assertArrayEquals(new int[]{Integer.MIN_VALUE, Integer.MAX_VALUE, 0, -1}, h.ints(), file);
+    }
+
+    /** np.save(np.array([3, 1, ...])) stores NumPy's default integer, int64: labels arrive as '<i8'. */
     @Test
-    void integerExtremesAreExact() throws IOException {
-        assertValues(new double[]{-2147483648.0, 2147483647.0, 0, -1},
-                Npy.readHost(path("npy/int_extremes_i4.npy")).doubles(), "int32 extremes");
-        assertValues(new double[]{0, 4294967295.0, 2147483648.0, 1},
-                Npy.readHost(path("npy/int_extremes_be_u4.npy")).doubles(), "big-endian uint32 extremes");
+    void labelsSavedWithNumpysDefaultIntegerBecomeAnInt32Row() throws IOException {
+        Tensor labels = Npy.read(be, path("npy/labels_default_int.npy"));
+        assertEquals(DType.INT32, labels.dtype());
+        assertEquals("1×8", labels.shape().toString());
+        assertArrayEquals(new int[]{3, 1, 4, 1, 5, 9, 2, 6}, labels.toIntArray());
+    }
+
+    /**
+     * A value outside [−2³¹, 2³¹ − 1] is an error naming the file, the element's byte, its row-major index and
+     * position, and its value; never wrapped. The byte is computed from the file's own header length.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "range_high_i8.npy     | 3 | 3 | 8 | element 3 (at [1, 0] of shape [2, 3]) is 2147483648  | '<i8'",
+            "range_low_i8_f.npy    | 4 | 2 | 8 | element 2 (at [0, 2] of shape [2, 3]) is -2147483649 | '<i8'",
+            "range_min_be_i8.npy   | 3 | 3 | 8 | element 3 (at [3] of shape [4]) is -9223372036854775808 | '>i8'",
+            "range_max_u8.npy      | 2 | 2 | 8 | element 2 (at [2] of shape [3]) is 18446744073709551615 | '<u8'",
+            "int_extremes_be_u4.npy | 1 | 1 | 4 | element 1 (at [1] of shape [4]) is 4294967295     | '>u4'"})
+    void anIntegerOutsideTheInt32RangeIsATypedErrorNamingItsIndexAndValue(String file, int position, int element,
+            int itemSize, String what, String descr) throws IOException {
+        Path p = path("npy/" + file);
+        byte[] bytes = Files.readAllBytes(p);
+        int dataStart = 10 + ((bytes[8] & 0xFF) | (bytes[9] & 0xFF) << 8);
+        long live = be.stats().liveTensors();
+        WeightsFormatException e = assertThrows(WeightsFormatException.class, () -> Npy.readHost(p));
+        assertMessage(e, "npy " + p + ": byte " + (dataStart + position * itemSize) + ": ", what,
+                "outside the range of INT32 [-2147483648, 2147483647]", descr, "never wrapped");
+        assertEquals(e.getMessage(), assertThrows(WeightsFormatException.class, () -> Npy.read(be, p)).getMessage());
+        assertEquals(live, be.stats().liveTensors(), "no tensor was made on the backend");
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-            "reject_i8.npy, '<i8', 64-bit integers",
             "reject_f2.npy, '<f2', astype",
             "reject_c8.npy, '<c8', astype",
             "reject_b1.npy, '|b1', astype",

@@ -45,10 +45,21 @@ class NpyRoundTripTest {
         be.close();
     }
 
-    /** Random raw bits: every pattern, NaNs with any payload (signaling ones too) included. */
+    /** INT32 values that start with the extremes and the values next to them. */
+    static final int[] INT_EDGES = {Integer.MIN_VALUE, Integer.MAX_VALUE, 0, -1, 1, Integer.MIN_VALUE + 1,
+            Integer.MAX_VALUE - 1};
+
+    /** Random raw bits: every pattern, NaNs with any payload (signaling ones too) included; any int for INT32. */
     static HostTensor randomBits(DType dtype, long seed, int... shape) {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = (int) HostTensor.elements(shape);
+        if (dtype == DType.INT32) {
+            int[] v = new int[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = i < INT_EDGES.length ? INT_EDGES[i] : rng.nextInt();
+            }
+            return HostTensor.of(v, shape);
+        }
         if (dtype == DType.FLOAT32) {
             float[] v = new float[n];
             for (int i = 0; i < n; i++) {
@@ -64,7 +75,7 @@ class NpyRoundTripTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"FLOAT32", "FLOAT64"})
+    @ValueSource(strings = {"FLOAT32", "FLOAT64", "INT32"})
     void everyBitSurvivesAWriteAndARead(DType dtype) throws IOException {
         int[][] shapes = {{}, {1}, {17}, {3, 4}, {0, 5}, {5, 0}, {2, 3, 4}, {64, 129}};
         for (int[] shape : shapes) {
@@ -88,9 +99,38 @@ class NpyRoundTripTest {
         assertValues(t.toDoubleArray(), back.toDoubleArray(), "tensor round trip");
     }
 
+    @Test
+    void anInt32TensorIsWrittenAsInt32AndReadBackAsInt32() throws IOException {
+        Tensor t = be.fromArray(new int[]{Integer.MIN_VALUE, -1, 0, 7, 42, Integer.MAX_VALUE}, 3, 2);
+        Path file = dir.resolve("labels.npy");
+        Npy.write(t, file);
+        HostTensor h = Npy.readHost(file);
+        assertEquals(DType.INT32, h.dtype());
+        assertArrayEquals(new int[]{3, 2}, h.shape());
+        assertArrayEquals(t.toIntArray(), h.ints());
+        Tensor back = Npy.read(be, file);
+        assertEquals(DType.INT32, back.dtype());
+        assertEquals(t.shape(), back.shape());
+        assertArrayEquals(t.toIntArray(), back.toIntArray(), "INT32 tensor round trip");
+    }
+
+    /** An int64 file read as INT32 is written back as '<i4': what Nabla holds, not what the file held. */
+    @Test
+    void int64ValuesReadAsInt32AreWrittenAsInt32() throws IOException {
+        HostTensor h = Npy.readHost(path("npy/int_extremes_i8.npy"));
+        Path file = dir.resolve("narrowed.npy");
+        Npy.write(h, file);
+        byte[] b = Files.readAllBytes(file);
+        assertTrue(new String(b, 10, 64 - 10, StandardCharsets.ISO_8859_1).startsWith("{'descr': '<i4'"));
+        assertEquals(h, Npy.readHost(file));
+        assertArrayEquals(Files.readAllBytes(path("npy/int_extremes_i4.npy")), b, "what numpy.save writes for"
+                + " the same values as int32");
+    }
+
     /** numpy.save of the same array gives the same bytes: header text, 64-byte alignment, data. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"f4_c.npy", "f8_c.npy", "scalar_f8.npy", "vector_f4.npy", "empty_f8.npy"})
+    @ValueSource(strings = {"f4_c.npy", "f8_c.npy", "scalar_f8.npy", "vector_f4.npy", "empty_f8.npy", "int_i4.npy",
+            "int_extremes_i4.npy"})
     void theBytesAreThoseNumpySaveWrites(String fixture) throws IOException {
         HostTensor numpy = Npy.readHost(path("npy/" + fixture));
         Path file = dir.resolve(fixture);

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import static dev.nabla.io.Fixtures.assertMessage;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -29,6 +30,10 @@ class NpyValidationTest {
     }
 
     private Path npy(int major, byte[] header, int dataBytes) throws IOException {
+        return npy(major, header, new byte[dataBytes]);
+    }
+
+    private Path npy(int major, byte[] header, byte[] data) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) major, 0});
         ByteBuffer len = ByteBuffer.allocate(major == 1 ? 2 : 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -39,7 +44,7 @@ class NpyValidationTest {
         }
         out.write(len.array());
         out.write(header);
-        out.write(new byte[dataBytes]);
+        out.write(data);
         return write(out.toByteArray());
     }
 
@@ -113,6 +118,10 @@ class NpyValidationTest {
             "{'descr': '=f4', 'fortran_order': False, 'shape': (2,)}           | native byte order",
             "{'descr': '<f16', 'fortran_order': False, 'shape': (2,)}          | '<f16' is not supported",
             "{'descr': 'f4', 'fortran_order': False, 'shape': (2,)}            | 'f4' is not supported",
+            "{'descr': '<i16', 'fortran_order': False, 'shape': (2,)}          | '<i16' is not supported",
+            "{'descr': '<i3', 'fortran_order': False, 'shape': (2,)}           | '<i3' is not supported",
+            "{'descr': '<b1', 'fortran_order': False, 'shape': (2,)}           | '<b1' is not supported",
+            "{'descr': '=i8', 'fortran_order': False, 'shape': (2,)}           | native byte order",
             "__import__('os').system('echo pwned')                            | expected '{'",
             "                                                                  | expected '{'"})
     void theHeaderDictionaryIsParsedStrictlyWithoutEvaluatingIt(String header, String problem) throws IOException {
@@ -130,6 +139,48 @@ class NpyValidationTest {
         rejected(npy(dict("<f4", "False", "(2, 3)"), 23), "needs 24 bytes", "holds 23", "(truncated)");
         rejected(npy(dict("<f4", "False", "(2, 3)"), 25), "needs 24 bytes", "holds 25", "trailing bytes");
         rejected(npy(dict("<f8", "True", "(2, 3)"), 0), "needs 48 bytes", "holds 0");
+        rejected(npy(dict("<i8", "False", "(2, 3)"), 47), "'<i8' (2, 3) needs 48 bytes", "holds 47", "(truncated)");
+        rejected(npy(dict("|u1", "False", "(5,)"), 6), "'|u1' (5,) needs 5 bytes", "trailing bytes");
+    }
+
+    /** Values as {@code descr} stores them: 8 or 4 bytes each, in {@code order}. */
+    private Path integers(String descr, ByteOrder order, long... values) throws IOException {
+        int size = descr.charAt(2) - '0';
+        ByteBuffer b = ByteBuffer.allocate(size * values.length).order(order);
+        for (long v : values) {
+            if (size == 8) {
+                b.putLong(v);
+            } else {
+                b.putInt((int) v);
+            }
+        }
+        return npy(1, dict(descr, "False", "(" + values.length + ",)").getBytes(StandardCharsets.ISO_8859_1),
+                b.array());
+    }
+
+    /** Wide integers read exactly up to the ends of the INT32 range; one step past either end is a typed error. */
+    @Test
+    void wideIntegersAreRangeCheckedAtBothEndsOfTheInt32Range() throws IOException {
+        long min = Integer.MIN_VALUE;
+        long max = Integer.MAX_VALUE;
+        assertArrayEquals(new int[]{Integer.MIN_VALUE, Integer.MAX_VALUE},
+                Npy.readHost(integers("<i8", ByteOrder.LITTLE_ENDIAN, min, max)).ints());
+        assertArrayEquals(new int[]{Integer.MIN_VALUE, Integer.MAX_VALUE},
+                Npy.readHost(integers(">i8", ByteOrder.BIG_ENDIAN, min, max)).ints());
+        assertArrayEquals(new int[]{0, Integer.MAX_VALUE},
+                Npy.readHost(integers(">u4", ByteOrder.BIG_ENDIAN, 0, max)).ints());
+        assertArrayEquals(new int[]{0, Integer.MAX_VALUE},
+                Npy.readHost(integers("<u8", ByteOrder.LITTLE_ENDIAN, 0, max)).ints());
+
+        rejected(integers("<i8", ByteOrder.LITTLE_ENDIAN, 0, 0, min - 1), "element 2 (at [2] of shape [3]) is "
+                + (min - 1), "'<i8'", "outside the range of INT32");
+        rejected(integers(">i8", ByteOrder.BIG_ENDIAN, max + 1), "element 0 (at [0] of shape [1]) is " + (max + 1),
+                "'>i8'");
+        rejected(integers(">u4", ByteOrder.BIG_ENDIAN, 0, max + 1), "element 1", "is 2147483648", "'>u4'");
+        rejected(integers("<u8", ByteOrder.LITTLE_ENDIAN, 0, Long.MIN_VALUE), "element 1",
+                "is 9223372036854775808", "'<u8'");
+        // '|' (no byte order) is for 1-byte types only
+        rejected(npy(dict("|i8", "False", "(1,)"), 8), "'|i8' is not supported");
     }
 
     @Test

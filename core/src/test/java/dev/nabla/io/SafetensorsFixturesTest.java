@@ -15,6 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -76,8 +81,60 @@ class SafetensorsFixturesTest {
     void aValidFileWithAnotherDtypeIsRejectedNamingTheTensor() throws IOException {
         WeightsFormatException e = assertThrows(WeightsFormatException.class,
                 () -> Safetensors.read(path("safetensors/bf16.safetensors")));
-        assertMessage(e, "bf16.safetensors", "tensor 'half'", "BF16", "F32 and F64");
+        assertMessage(e, "bf16.safetensors", "tensor 'half'", "BF16", "F32, F64, I32 and I64");
         assertEquals(Map.of("format", "pt"), Safetensors.readMetadata(path("safetensors/bf16.safetensors")));
+    }
+
+    /** I32 reads as INT32, I64 into INT32 (range checked); NumPy wrote the data. */
+    @Test
+    void int32AndInt64TensorsReadAsInt32() throws IOException {
+        Map<String, HostTensor> t = Safetensors.read(path("safetensors/int.safetensors"));
+        assertEquals(List.of("labels32", "matrix64", "extremes64", "extremes32", "scalar32", "empty64", "rank3_32",
+                "x"), List.copyOf(t.keySet()));
+        for (String name : List.of("labels32", "matrix64", "extremes64", "extremes32", "scalar32", "empty64",
+                "rank3_32")) {
+            assertEquals(DType.INT32, t.get(name).dtype(), name);
+        }
+        assertArrayEquals(new int[]{3, 1, 4, 1, 5, 9, 2, 6}, t.get("labels32").ints());
+        assertArrayEquals(new int[]{3, 4}, t.get("matrix64").shape());
+        int[] ramp = new int[24];
+        for (int k = 0; k < ramp.length; k++) {
+            ramp[k] = k - 5;
+        }
+        assertArrayEquals(Arrays.copyOf(ramp, 12), t.get("matrix64").ints());
+        int[] extremes = {Integer.MIN_VALUE, Integer.MAX_VALUE, 0, -1};
+        assertArrayEquals(extremes, t.get("extremes64").ints());
+        assertArrayEquals(extremes, t.get("extremes32").ints());
+        assertArrayEquals(new int[]{}, t.get("scalar32").shape());
+        assertArrayEquals(new int[]{7}, t.get("scalar32").ints());
+        assertArrayEquals(new int[]{0, 3}, t.get("empty64").shape());
+        assertArrayEquals(new int[]{2, 3, 4}, t.get("rank3_32").shape());
+        assertArrayEquals(ramp, t.get("rank3_32").ints());
+        assertEquals(DType.FLOAT32, t.get("x").dtype());
+
+        Tensor m = t.get("matrix64").toTensor(be);
+        assertEquals(DType.INT32, m.dtype());
+        assertEquals("3×4", m.shape().toString());
+        assertArrayEquals(Arrays.copyOf(ramp, 12), m.toIntArray());
+    }
+
+    /**
+     * An I64 value outside the int range names the tensor, the element's byte, its index and its value. The byte is
+     * the data section's start (from the file) plus the element's offset in it: 'big' follows 'ok' (two I32 values,
+     * 8 bytes), and its element 4 is 4 × 8 bytes in; 'small' is alone and its element 2 is 2 × 8 bytes in.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "range_high_i64.safetensors | tensor 'big'   | 40 | element 4 (at [1, 1] of shape [2, 3]) is 2147483648",
+            "range_min_i64.safetensors  | tensor 'small' | 16 | element 2 (at [2] of shape [4]) is -9223372036854775808"})
+    void anInt64OutsideTheInt32RangeIsATypedErrorNamingItsIndexAndValue(String file, String tensor, long dataOffset,
+            String what) throws IOException {
+        Path p = path("safetensors/" + file);
+        byte[] bytes = Files.readAllBytes(p);
+        long headerLength = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        WeightsFormatException e = assertThrows(WeightsFormatException.class, () -> Safetensors.read(p));
+        assertMessage(e, "safetensors " + p + ": " + tensor + " (byte " + (8 + headerLength + dataOffset) + "): ",
+                what, "outside the range of INT32", "I64 is read into INT32", "never wrapped");
     }
 
     @Test

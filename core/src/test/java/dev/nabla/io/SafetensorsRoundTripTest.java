@@ -1,7 +1,11 @@
 package dev.nabla.io;
 
+import dev.nabla.Backend;
 import dev.nabla.DType;
 import dev.nabla.InvalidArgumentException;
+import dev.nabla.Scope;
+import dev.nabla.Tensor;
+import dev.nabla.contract.ReferenceBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +23,7 @@ import java.util.Map;
 
 import static dev.nabla.io.Fixtures.assertMessage;
 import static dev.nabla.io.NpyRoundTripTest.randomBits;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -28,14 +33,15 @@ class SafetensorsRoundTripTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"FLOAT32", "FLOAT64"})
+    @ValueSource(strings = {"FLOAT32", "FLOAT64", "INT32"})
     void everyBitOfEveryTensorSurvivesAWriteAndARead(DType dtype) throws IOException {
         Map<String, HostTensor> tensors = new LinkedHashMap<>();
         int[][] shapes = {{}, {1}, {17}, {3, 4}, {0, 5}, {2, 3, 4}, {64, 129}};
         for (int i = 0; i < shapes.length; i++) {
             tensors.put("t" + i, randomBits(dtype, 100 + i, shapes[i]));
         }
-        tensors.put("other dtype", randomBits(dtype == DType.FLOAT32 ? DType.FLOAT64 : DType.FLOAT32, 5, 3, 3));
+        DType other = DType.values()[(dtype.ordinal() + 1) % DType.values().length];
+        tensors.put("other dtype", randomBits(other, 5, 3, 3));
         tensors.put("π \"quoted\" \\ \n\t\u0001 \uD83D\uDE00", randomBits(dtype, 6, 2));
         Map<String, String> metadata = Map.of("k\"ey", "v\u0000alue \u2248", "empty", "");
         Path file = dir.resolve("t.safetensors");
@@ -49,12 +55,38 @@ class SafetensorsRoundTripTest {
         assertEquals(metadata, Safetensors.readMetadata(file));
     }
 
+    @Test
+    void int32TensorsOnABackendSurviveAWriteAndARead() throws IOException {
+        try (Backend be = Backend.wrap(new ReferenceBackend()); Scope scope = be.scope()) {
+            Tensor labels = be.fromInts(3, 1, 4, 1, 5, 9, 2, 6);
+            Tensor mask = be.fromArray(new int[]{1, 0, 0, 1, Integer.MIN_VALUE, Integer.MAX_VALUE}, 2, 3);
+            Map<String, HostTensor> tensors = new LinkedHashMap<>();
+            tensors.put("labels", HostTensor.of(labels));
+            tensors.put("mask", HostTensor.of(mask));
+            tensors.put("x", HostTensor.of(be.fromArray(new float[]{0.5f, -1f}, 1, 2)));
+            Path file = dir.resolve("t.safetensors");
+            Safetensors.write(file, tensors, null);
+
+            Map<String, HostTensor> back = Safetensors.read(file);
+            for (Map.Entry<String, Tensor> t : Map.of("labels", labels, "mask", mask).entrySet()) {
+                HostTensor h = back.get(t.getKey());
+                assertEquals(DType.INT32, h.dtype(), t.getKey());
+                Tensor restored = h.toTensor(be);
+                assertEquals(DType.INT32, restored.dtype(), t.getKey());
+                assertEquals(t.getValue().shape(), restored.shape(), t.getKey());
+                assertArrayEquals(t.getValue().toIntArray(), restored.toIntArray(), t.getKey());
+            }
+            assertEquals(DType.FLOAT32, back.get("x").dtype());
+        }
+    }
+
     /** The bytes follow the specification: u64 N, N bytes of JSON padded to 8, then the data, little-endian. */
     @Test
     void theLayoutIsTheFormatsAndTheDataIsAligned() throws IOException {
         Map<String, HostTensor> tensors = new LinkedHashMap<>();
         tensors.put("a", HostTensor.of(new float[]{1.5f, -2f, 0f, 3f, 4f, 5f}, 2, 3));
         tensors.put("b", HostTensor.of(new double[]{0.25}, 1));
+        tensors.put("c", HostTensor.of(new int[]{-2, Integer.MAX_VALUE}, 2));
         Path file = dir.resolve("t.safetensors");
         Safetensors.write(file, tensors, Map.of("format", "pt"));
         byte[] bytes = Files.readAllBytes(file);
@@ -64,13 +96,16 @@ class SafetensorsRoundTripTest {
         String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
         assertEquals("{\"__metadata__\":{\"format\":\"pt\"},"
                 + "\"a\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]},"
-                + "\"b\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[24,32]}}", header.stripTrailing());
-        assertEquals(8 + n + 32, bytes.length);
+                + "\"b\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[24,32]},"
+                + "\"c\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[32,40]}}", header.stripTrailing());
+        assertEquals(8 + n + 40, bytes.length);
         b.position((int) (8 + n));
         assertEquals(1.5f, b.getFloat());
         assertEquals(-2f, b.getFloat());
         b.position((int) (8 + n + 24));
         assertEquals(0.25, b.getDouble());
+        assertEquals(-2, b.getInt());
+        assertEquals(Integer.MAX_VALUE, b.getInt());
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static dev.nabla.io.Fixtures.assertMessage;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -143,6 +144,8 @@ class SafetensorsValidationTest {
             "`\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":{}}` | data_offsets must be an array [begin, end], found an object",
             "`\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[4,0]}` | data_offsets [4, 0] end before they begin",
             "`\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}` | data_offsets [0, 4] hold 4 bytes but F32 [2] needs 8",
+            "`\"a\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[0,4]}` | data_offsets [0, 4] hold 4 bytes but I32 [2] needs 8",
+            "`\"a\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,4]}` | data_offsets [0, 4] hold 4 bytes but I64 [] needs 8",
             "`\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,18446744073709551615]}` | more than 9223372036854775807",
             "`\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,123456789012345678901234567890123456789012]}` | number of 42 characters",
             "`\"__metadata__\":[]`                                      | '__metadata__' must be an object of strings, found an array",
@@ -150,6 +153,51 @@ class SafetensorsValidationTest {
             "`\"__metadata__\":{\"k\":\"a\",\"k\":\"b\"}`               | duplicate key 'k' in __metadata__"})
     void eachTensorEntryIsCheckedFieldByField(String entry, String problem) throws IOException {
         rejected(file("{" + entry + "}", 4), problem);
+    }
+
+    /** A file: u64 header length, {@code header}, then {@code values} as little-endian int64. */
+    private Path int64File(String header, long... values) throws IOException {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + 8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h);
+        for (long v : values) {
+            b.putLong(v);
+        }
+        return write(b.array());
+    }
+
+    /** I64 reads into INT32 exactly up to the int range's ends, and one step past either end is a typed error. */
+    @Test
+    void int64ValuesAreRangeCheckedAtBothEndsOfTheInt32Range() throws IOException {
+        String header = "{" + tensor("y", "I64", "[2,2]", "[0,32]") + "}";
+        long min = Integer.MIN_VALUE;
+        long max = Integer.MAX_VALUE;
+        assertArrayEquals(new int[]{Integer.MIN_VALUE, Integer.MAX_VALUE, 0, -1},
+                Safetensors.read(int64File(header, min, max, 0, -1)).get("y").ints());
+        long[][] cases = {{min - 1, max, 0, 0}, {0, max + 1, 0, 0}, {0, 0, Long.MAX_VALUE, 0}, {0, 0, 0, 1L << 32}};
+        String[] where = {"element 0 (at [0, 0]", "element 1 (at [0, 1]", "element 2 (at [1, 0]",
+                "element 3 (at [1, 1]"};
+        for (int c = 0; c < cases.length; c++) {
+            Path file = int64File(header, cases[c]);
+            long value = cases[c][c];
+            WeightsFormatException e = assertThrows(WeightsFormatException.class, () -> Safetensors.read(file));
+            long byteOffset = 8 + header.length() + 8L * c;
+            assertMessage(e, "safetensors " + file + ": tensor 'y' (byte " + byteOffset + "): ", where[c],
+                    "of shape [2, 2]) is " + value + ", outside the range of INT32");
+            // the header alone is valid: only reading the values finds the problem
+            assertEquals(Map.of(), Safetensors.readMetadata(file));
+        }
+    }
+
+    /** Valid safetensors dtypes Nabla does not read are named, with the tensor, before anything is read. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"I16, 4", "U8, 2", "U32, 8", "U64, 16", "I8, 2", "BOOL, 2", "F16, 4"})
+    void otherIntegerAndHalfDtypesAreValidatedButNotRead(String dtype, int bytes) throws IOException {
+        Path file = file("{" + tensor("t", dtype, "[2]", "[0," + bytes + "]") + "}", bytes);
+        assertEquals(Map.of(), Safetensors.readMetadata(file), "the header is valid");
+        WeightsFormatException e = assertThrows(WeightsFormatException.class, () -> Safetensors.read(file));
+        assertMessage(e, "safetensors " + file + ": tensor 't': dtype " + dtype + " is valid safetensors but Nabla"
+                + " reads only F32, F64, I32 and I64");
     }
 
     @Test

@@ -89,15 +89,17 @@ class WeightsFuzzTest {
         tensors.put("scalar", HostTensor.of(new double[]{1}));
         tensors.put("empty", HostTensor.of(new float[0], 0, 2));
         tensors.put("rank3", HostTensor.of(new float[]{1, 2, 3, 4, 5, 6, 7, 8}, 2, 2, 2));
+        tensors.put("labels", HostTensor.of(new int[]{3, -1, Integer.MAX_VALUE}, 3));
         Path file = dir.resolve("base.safetensors");
         Safetensors.write(file, tensors, Map.of("k", "v"));
         bases.add(new Base("written tensors", Mutator.Format.SAFETENSORS, Files.readAllBytes(file), null));
-        for (String fixture : List.of("mixed.safetensors", "torch_mlp_f64.safetensors")) {
+        for (String fixture : List.of("mixed.safetensors", "torch_mlp_f64.safetensors", "int.safetensors")) {
             bases.add(new Base(fixture, Mutator.Format.SAFETENSORS,
                     Files.readAllBytes(path("safetensors/" + fixture)), null));
         }
         for (String fixture : List.of("f4_c.npy", "be_f8_f.npy", "scalar_f8.npy", "int_be_i2_f.npy", "v3_f8.npy",
-                "rank3_f4_f.npy", "empty_f8.npy", "v2_f4.npy")) {
+                "rank3_f4_f.npy", "empty_f8.npy", "v2_f4.npy", "int_be_i8_f.npy", "labels_default_int.npy",
+                "int_u1.npy")) {
             bases.add(new Base(fixture, Mutator.Format.NPY, Files.readAllBytes(path("npy/" + fixture)), null));
         }
         return bases;
@@ -208,7 +210,7 @@ class WeightsFuzzTest {
         }
         long bytes = 0;
         for (HostTensor h : Safetensors.read(file).values()) {
-            bytes += h.size() * (h.dtype() == DType.FLOAT32 ? 4 : 8);
+            bytes += h.size() * h.dtype().bytes();
         }
         assertFits(bytes, fileSize, file);
         return "loaded";
@@ -234,6 +236,7 @@ class WeightsFuzzTest {
         String[][] stages = {
                 {"does not fit", "network mismatch"},
                 {"Nabla reads only", "dtype not read"},
+                {"outside the range of INT32", "integer out of range"},
                 {"is not supported", "dtype not read"},
                 {"not valid UTF-8", "UTF-8"},
                 {"header length", "header length"},

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Makes the weights-file fixtures that Nabla's dev.nabla.io tests read. Run from this directory:
 
-    /usr/bin/python3 make_fixtures.py        # NumPy (any 1.x/2.x) and PyTorch (for the torch_mlp files)
+    python3 make_fixtures.py        # NumPy (any 1.x/2.x) and PyTorch (for the torch_mlp files)
 
-The outputs are committed, so the tests need neither Python nor this script.
+The outputs are committed, so the tests need neither Python nor this script. Without PyTorch the torch_mlp files
+are left as committed and everything else is rewritten. NumPy writes every .npy byte for byte the same from
+version to version, except reject_object.npy (a pickle, whose protocol follows the Python version).
 
 * npy/*.npy are written by numpy.save / numpy.lib.format.write_array: several dtypes, both byte orders, both
   memory orders, ranks 0 to 3, format versions 1.0, 2.0 and 3.0, and dtypes Nabla must reject.
   Values follow formulas the Java tests recompute: value[k] = k/8 - 1 for floats (k = the row-major index),
   k - 5 for signed and k for unsigned integers, plus bit patterns (NaN payloads, a signaling NaN, -0, subnormals).
+  Integers (read as INT32): every width in both byte orders, the int32 extremes stored as int64, NumPy's default
+  integer dtype, and range_*.npy files each holding one value outside the int32 range at a known index.
 * safetensors/*.safetensors are assembled here byte by byte from the format's published specification
   (https://github.com/huggingface/safetensors, "Format"): 8-byte little-endian u64 header length N, N bytes of
   UTF-8 JSON {"name": {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {str: str}} padded with
@@ -79,13 +83,28 @@ def make_npy():
     save("rank3_f4_f.npy", np.asfortranarray(ramp((2, 3, 4), "<f4")))
     save("v2_f4.npy", ramp((3, 4), "<f4"), version=(2, 0))
     save("v3_f8.npy", ramp((3, 4), "<f8"), version=(3, 0))
-    for code in ("|i1", "|u1", "<i2", "<u2", "<i4", "<u4"):
+    for code in ("|i1", "|u1", "<i2", "<u2", "<i4", "<u4", "<i8", "<u8"):
         save(f"int_{code[1:]}.npy", int_ramp((3, 4), code))
     save("int_be_i2_f.npy", np.asfortranarray(int_ramp((3, 4), ">i2")))
+    save("int_be_i4.npy", int_ramp((3, 4), ">i4"))
+    save("int_be_i8_f.npy", np.asfortranarray(int_ramp((3, 4), ">i8")))
     save("int_extremes_i4.npy", np.array([-2**31, 2**31 - 1, 0, -1], dtype="<i4"))
-    save("int_extremes_be_u4.npy", np.array([0, 2**32 - 1, 2**31, 1], dtype=">u4"))
+    save("int_extremes_i8.npy", np.array([-2**31, 2**31 - 1, 0, -1], dtype="<i8"))
+    # labels as most NumPy code makes them: no dtype given, so the platform's default integer (int64 here)
+    labels = np.array([3, 1, 4, 1, 5, 9, 2, 6])
+    assert labels.dtype.str == "<i8", labels.dtype.str
+    save("labels_default_int.npy", labels)
+    # one value outside the int32 range each; the comment gives its row-major index, [position] and value
+    high = int_ramp((2, 3), "<i8")
+    high[1, 0] = 2**31                                           # element 3, [1, 0]
+    save("range_high_i8.npy", high)
+    low = np.asfortranarray(int_ramp((2, 3), "<i8"))
+    low[0, 2] = -2**31 - 1                                       # element 2, [0, 2]; position 4 in Fortran order
+    save("range_low_i8_f.npy", low)
+    save("range_min_be_i8.npy", np.array([0, 1, 2, -2**63], dtype=">i8"))   # element 3
+    save("range_max_u8.npy", np.array([0, 1, 2**64 - 1], dtype="<u8"))       # element 2
+    save("int_extremes_be_u4.npy", np.array([0, 2**32 - 1, 2**31, 1], dtype=">u4"))  # element 1 is out of range
     # dtypes Nabla rejects (with a typed error naming the dtype)
-    save("reject_i8.npy", int_ramp((3, 4), "<i8"))
     save("reject_f2.npy", ramp((3, 4), "<f2"))
     save("reject_c8.npy", ramp((3, 4), "<f4").astype("<c8"))
     save("reject_b1.npy", np.array([True, False]))
@@ -139,7 +158,37 @@ def make_safetensors():
         ("half", "BF16", (2,), b"\x80\x3f\x00\x40"),
     ], {"format": "pt"}))
     write("empty.safetensors", safetensors_bytes([]))
+    make_int_safetensors()
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        print("PyTorch is not installed: the torch_mlp_* fixtures are left as committed")
+        return
     make_torch_mlp()
+
+
+def make_int_safetensors():
+    """I32 and I64 tensors (read as INT32), the data written by NumPy's tobytes: the values the Java tests expect."""
+    extremes = [-2**31, 2**31 - 1, 0, -1]
+    write("int.safetensors", safetensors_bytes([
+        ("labels32", "I32", (8,), le(np.array([3, 1, 4, 1, 5, 9, 2, 6]), "i4")),
+        ("matrix64", "I64", (3, 4), le(int_ramp((3, 4), "i8"), "i8")),
+        ("extremes64", "I64", (4,), le(np.array(extremes), "i8")),
+        ("extremes32", "I32", (4,), le(np.array(extremes), "i4")),
+        ("scalar32", "I32", (), le(np.array(7), "i4")),
+        ("empty64", "I64", (0, 3), b""),
+        ("rank3_32", "I32", (2, 3, 4), le(int_ramp((2, 3, 4), "i4"), "i4")),
+        ("x", "F32", (2,), le(ramp((2,), "f4"), "f4")),
+    ], {"format": "np"}))
+    big = int_ramp((2, 3), "i8")
+    big[1, 1] = 2**31                                            # element 4, [1, 1]
+    write("range_high_i64.safetensors", safetensors_bytes([
+        ("ok", "I32", (2,), le(np.array([1, 2]), "i4")),
+        ("big", "I64", (2, 3), le(big, "i8")),
+    ]))
+    write("range_min_i64.safetensors", safetensors_bytes([
+        ("small", "I64", (4,), le(np.array([0, 0, -2**63, 0]), "i8")),            # element 2
+    ]))
 
 
 def make_torch_mlp():
