@@ -5,6 +5,7 @@ import dev.nabla.DeviceOutOfMemoryException;
 import dev.nabla.InvalidArgumentException;
 import dev.nabla.spi.BinaryOp;
 import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.CompareOp;
 import dev.nabla.spi.ComputeBackend;
 import dev.nabla.spi.DeviceBuffer;
 import dev.nabla.spi.RowReduction;
@@ -158,23 +159,30 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     @Override
-    public void copy(DeviceBuffer src, DeviceBuffer dst, long n) {
-        CpuBuffer s = (CpuBuffer) src;
-        CpuBuffer t = (CpuBuffer) dst;
-        if (s.f != null) {
-            System.arraycopy(s.f, 0, t.f, 0, (int) n);
-        } else {
-            System.arraycopy(s.d, 0, t.d, 0, (int) n);
-        }
+    public void write(DeviceBuffer dst, int[] src) {
+        System.arraycopy(src, 0, ints(dst), 0, src.length);
     }
 
+    @Override
+    public void read(DeviceBuffer src, int[] dst) {
+        System.arraycopy(ints(src), 0, dst, 0, dst.length);
+    }
+
+    @Override
+    public void copy(DeviceBuffer src, DeviceBuffer dst, long n) {
+        System.arraycopy(((CpuBuffer) src).array(), 0, ((CpuBuffer) dst).array(), 0, (int) n);
+    }
+
+    /** INT32: core passes only integers in the int range, so the (int) conversion is exact. */
     @Override
     public void fill(DeviceBuffer dst, long n, double value) {
         CpuBuffer b = (CpuBuffer) dst;
         if (b.f != null) {
             Arrays.fill(b.f, 0, (int) n, (float) value);
-        } else {
+        } else if (b.d != null) {
             Arrays.fill(b.d, 0, (int) n, value);
+        } else {
+            Arrays.fill(b.i, 0, (int) n, (int) value);
         }
     }
 
@@ -427,58 +435,119 @@ public final class CpuBackend implements ComputeBackend {
         return ((CpuBuffer) b).d;
     }
 
-    // ---- TODO(i13): placeholders until this backend's kernels land; every one is replaced before the issue closes ----
-
-    @Override
-    public void write(DeviceBuffer dst, int[] src) {
-        throw new UnsupportedOperationException("i13: INT32 write not yet implemented");
+    private static int[] ints(DeviceBuffer b) {
+        return ((CpuBuffer) b).i;
     }
 
-    @Override
-    public void read(DeviceBuffer src, int[] dst) {
-        throw new UnsupportedOperationException("i13: INT32 read not yet implemented");
-    }
+    // ---- indexing and masks: plain loops shared by both paths (FloatIndexKernels, RowCopies, Casts) -----------------
 
     @Override
     public void copyStrided(DeviceBuffer src, long srcOffset, long srcRowStride, long srcColStride,
                             DeviceBuffer dst, long dstOffset, long dstRowStride, int rows, int cols) {
-        throw new UnsupportedOperationException("i13: copyStrided not yet implemented");
+        CpuBuffer s = (CpuBuffer) src;
+        CpuBuffer t = (CpuBuffer) dst;
+        parallel.forRange(rows, rowsPerChunk(cols), (r0, r1) -> RowCopies.copyStrided(s, srcOffset, srcRowStride,
+                srcColStride, t, dstOffset, dstRowStride, cols, r0, r1));
     }
 
     @Override
     public void cast(DeviceBuffer src, DeviceBuffer dst, long n) {
-        throw new UnsupportedOperationException("i13: cast not yet implemented");
+        parallel.forRange((int) n, MIN_CHUNK, Casts.of((CpuBuffer) src, (CpuBuffer) dst));
     }
 
     @Override
     public void gatherRows(DeviceBuffer src, int srcRows, int cols, DeviceBuffer indices, int n, DeviceBuffer dst) {
-        throw new UnsupportedOperationException("i13: gatherRows not yet implemented");
+        CpuBuffer s = (CpuBuffer) src;
+        CpuBuffer t = (CpuBuffer) dst;
+        int[] idx = ints(indices);
+        parallel.forRange(n, rowsPerChunk(cols), (r0, r1) -> RowCopies.gatherRows(s, cols, idx, t, r0, r1));
     }
 
+    /** Split by columns: each thread adds every source row into its columns, in increasing row order. */
     @Override
     public void scatterAddRows(DeviceBuffer src, DeviceBuffer indices, int n, int cols, DeviceBuffer dst,
                                int dstRows) {
-        throw new UnsupportedOperationException("i13: scatterAddRows not yet implemented");
+        int[] idx = ints(indices);
+        int colChunk = Math.max(64, (int) Math.min(Integer.MAX_VALUE, (long) MIN_CHUNK / Math.max(1, n)));
+        if (isFloat(src)) {
+            float[] ss = f(src), ds = f(dst);
+            parallel.forRange(cols, colChunk, (c0, c1) -> FloatIndexKernels.scatterAddRows(ss, idx, n, cols, ds, c0,
+                    c1));
+        } else {
+            double[] ss = d(src), ds = d(dst);
+            parallel.forRange(cols, colChunk, (c0, c1) -> DoubleIndexKernels.scatterAddRows(ss, idx, n, cols, ds, c0,
+                    c1));
+        }
     }
 
     @Override
     public void argmaxRows(DeviceBuffer x, int rows, int cols, DeviceBuffer out) {
-        throw new UnsupportedOperationException("i13: argmaxRows not yet implemented");
+        int[] os = ints(out);
+        if (isFloat(x)) {
+            float[] xs = f(x);
+            parallel.forRange(rows, rowsPerChunk(cols), (r0, r1) -> FloatIndexKernels.argmaxRows(xs, cols, os, r0, r1));
+        } else {
+            double[] xs = d(x);
+            parallel.forRange(rows, rowsPerChunk(cols), (r0, r1) -> DoubleIndexKernels.argmaxRows(xs, cols, os, r0, r1));
+        }
     }
 
     @Override
     public void oneHot(DeviceBuffer labels, int n, int classes, DeviceBuffer out) {
-        throw new UnsupportedOperationException("i13: oneHot not yet implemented");
+        int[] ls = ints(labels);
+        if (isFloat(out)) {
+            float[] os = f(out);
+            parallel.forRange(n, rowsPerChunk(classes), (r0, r1) -> FloatIndexKernels.oneHot(ls, classes, os, r0, r1));
+        } else {
+            double[] os = d(out);
+            parallel.forRange(n, rowsPerChunk(classes), (r0, r1) -> DoubleIndexKernels.oneHot(ls, classes, os, r0, r1));
+        }
     }
 
+    /**
+     * Row by row; each row is one {@code compare(a row, b row or b[r])} run: NONE and ROW walk b (step 1), COLUMN
+     * repeats b[r] (step 0). NONE is one elementwise run, split by elements.
+     */
     @Override
-    public void compare(dev.nabla.spi.CompareOp op, DeviceBuffer a, DeviceBuffer b, Broadcast broadcast,
-                        DeviceBuffer out, int rows, int cols) {
-        throw new UnsupportedOperationException("i13: compare not yet implemented");
+    public void compare(CompareOp op, DeviceBuffer a, DeviceBuffer b, Broadcast broadcast, DeviceBuffer out,
+                        int rows, int cols) {
+        CpuBuffer as = (CpuBuffer) a;
+        CpuBuffer bs = (CpuBuffer) b;
+        int[] os = ints(out);
+        if (broadcast == Broadcast.NONE) {
+            parallel.forRange(rows * cols, MIN_CHUNK, (from, to) -> compareRun(op, as, from, bs, from, 1, os, from,
+                    to - from));
+            return;
+        }
+        boolean column = broadcast == Broadcast.COLUMN;
+        parallel.forRange(rows, rowsPerChunk(cols), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                compareRun(op, as, r * cols, bs, column ? r : 0, column ? 0 : 1, os, r * cols, cols);
+            }
+        });
+    }
+
+    /** out[o + j] = a[ia + j] op b[ib + j·bStep] ? 1 : 0 for j in [0, len), on a's and b's dtype. */
+    private static void compareRun(CompareOp op, CpuBuffer a, int ia, CpuBuffer b, int ib, int bStep, int[] out,
+                                   int o, int len) {
+        if (a.f != null) {
+            FloatIndexKernels.compare(op, a.f, ia, b.f, ib, bStep, out, o, len);
+        } else if (a.d != null) {
+            DoubleIndexKernels.compare(op, a.d, ia, b.d, ib, bStep, out, o, len);
+        } else {
+            IntIndexKernels.compare(op, a.i, ia, b.i, ib, bStep, out, o, len);
+        }
     }
 
     @Override
     public void where(DeviceBuffer mask, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
-        throw new UnsupportedOperationException("i13: where not yet implemented");
+        int[] ms = ints(mask);
+        if (isFloat(a)) {
+            float[] as = f(a), bs = f(b), os = f(out);
+            parallel.forRange((int) n, MIN_CHUNK, (from, to) -> FloatIndexKernels.where(ms, as, bs, os, from, to));
+        } else {
+            double[] as = d(a), bs = d(b), os = d(out);
+            parallel.forRange((int) n, MIN_CHUNK, (from, to) -> DoubleIndexKernels.where(ms, as, bs, os, from, to));
+        }
     }
 }

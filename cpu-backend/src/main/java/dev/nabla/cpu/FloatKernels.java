@@ -34,7 +34,7 @@ interface FloatKernels {
     /** out[j] = Σ_r x[r][j] for columns j in [colFrom, colTo). */
     void sumColumns(float[] x, int rows, int cols, float[] out, int colFrom, int colTo);
 
-    /** out[r] = max or sum of row r, for rows in range. */
+    /** out[r] = max, min or sum of row r, for rows in range (max and min: NaN when the row holds one, as Math.max). */
     void reduceRows(RowReduction op, float[] x, int cols, float[] out, int rowFrom, int rowTo);
 
     /** Σ x[from..to), accumulated in double. */

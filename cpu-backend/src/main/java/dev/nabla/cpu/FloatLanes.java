@@ -29,4 +29,13 @@ final class FloatLanes {
         }
         return m;
     }
+
+    /** min of the lanes (NaN if any lane is NaN, as Math.min). */
+    static float min(FloatVector v) {
+        float m = Float.POSITIVE_INFINITY;
+        for (int i = 0; i < v.length(); i++) {
+            m = Math.min(m, v.lane(i));
+        }
+        return m;
+    }
 }

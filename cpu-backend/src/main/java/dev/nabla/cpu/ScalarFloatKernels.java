@@ -135,6 +135,12 @@ final class ScalarFloatKernels implements FloatKernels {
                     mx = Math.max(mx, x[base + j]);
                 }
                 out[r] = mx;
+            } else if (op == RowReduction.MIN) {
+                float mn = Float.POSITIVE_INFINITY;
+                for (int j = 0; j < cols; j++) {
+                    mn = Math.min(mn, x[base + j]);
+                }
+                out[r] = mn;
             } else {
                 double s = 0;
                 for (int j = 0; j < cols; j++) {

@@ -136,8 +136,11 @@ final class VectorFloatKernels implements FloatKernels {
             java.util.Arrays.fill(y, i, end, 1); } },
         ABS { void run(float p, float[] x, float[] y, int i, int end) {
             for (; i < end; i += L) { load(x, i).abs().intoArray(y, i); } } },
+        // Math.pow lane by lane, not lanewise(POW): that one's Java fallback and a JDK's SVML stub may differ in the
+        // last bit (exp and log did, see the class comment); Math.pow gives the plain path's bits in every JIT tier,
+        // and on JDK 17 (no vector stubs by default) lanewise(POW) runs this same scalar loop anyway.
         POW { void run(float p, float[] x, float[] y, int i, int end) {
-            for (; i < end; i += L) { load(x, i).lanewise(VectorOperators.POW, p).intoArray(y, i); } } },
+            for (; i < end; i++) { y[i] = (float) Math.pow(x[i], p); } } },
         MAX_SCALAR { void run(float p, float[] x, float[] y, int i, int end) {
             for (; i < end; i += L) { load(x, i).max(p).intoArray(y, i); } } },
         MIN_SCALAR { void run(float p, float[] x, float[] y, int i, int end) {
@@ -307,8 +310,31 @@ final class VectorFloatKernels implements FloatKernels {
     @Override
     public void reduceRows(RowReduction op, float[] x, int cols, float[] out, int rowFrom, int rowTo) {
         for (int r = rowFrom; r < rowTo; r++) {
-            out[r] = op == RowReduction.MAX ? rowMax(x, r * cols, cols) : (float) sum(x, r * cols, r * cols + cols);
+            int base = r * cols;
+            out[r] = switch (op) {
+                case MAX -> rowMax(x, base, cols);
+                case MIN -> rowMin(x, base, cols);
+                case SUM -> (float) sum(x, base, base + cols);
+            };
         }
+    }
+
+    /** min of x[base, base + cols); +∞ for an empty row, NaN when the row holds one (exact in any order). */
+    private static float rowMin(float[] x, int base, int cols) {
+        int upper = S.loopBound(cols);
+        float mn = Float.POSITIVE_INFINITY;
+        int j = 0;
+        if (upper > 0) {
+            FloatVector acc = splat(Float.POSITIVE_INFINITY);
+            for (; j < upper; j += L) {
+                acc = acc.min(load(x, base + j));
+            }
+            mn = FloatLanes.min(acc);
+        }
+        for (; j < cols; j++) {
+            mn = Math.min(mn, x[base + j]);
+        }
+        return mn;
     }
 
     /** max of x[base, base + cols); −∞ for an empty row (max is exact: the order does not matter). */

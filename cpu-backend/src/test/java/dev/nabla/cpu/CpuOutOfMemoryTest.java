@@ -73,4 +73,29 @@ class CpuOutOfMemoryTest {
             }
         }
     }
+
+    /** An INT32 buffer (an int[]) the heap cannot hold is typed the same way at the SPI, and counts nothing live. */
+    @ParameterizedTest
+    @EnumSource(CpuPath.class)
+    void anInt32BufferTheHeapCannotHoldIsTyped(CpuPath path) {
+        assumeTrue(path == CpuPath.SCALAR || CpuPath.vectorModulePresent(), "the Vector API module is not loaded");
+        try (CpuBackend cpu = new CpuBackend(path, 2)) {
+            long length = cpu.maxElements(DType.INT32);
+            long bytes = length * DType.INT32.bytes();
+            assumeTrue(Runtime.getRuntime().maxMemory() < bytes, "this JVM's heap ("
+                    + Runtime.getRuntime().maxMemory() + " bytes) could hold " + bytes + " bytes");
+            DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class,
+                    () -> cpu.allocate(DType.INT32, length));
+            assertTrue(e.getMessage().startsWith("the Java heap cannot hold another " + bytes + " bytes"),
+                    e::getMessage);
+            assertEquals(0L, cpu.counters().get("liveBuffers"));
+            int[] v = {3, -4, 5};
+            var b = cpu.allocate(DType.INT32, v.length);
+            cpu.write(b, v);
+            int[] back = new int[v.length];
+            cpu.read(b, back);
+            assertEquals(java.util.Arrays.toString(v), java.util.Arrays.toString(back), "usable afterwards");
+            cpu.release(b);
+        }
+    }
 }
