@@ -1,4 +1,4 @@
-package dev.nabla.data;
+package dev.nabla.contract;
 
 import dev.nabla.Backend;
 import dev.nabla.BackendStats;
@@ -9,8 +9,8 @@ import dev.nabla.InvalidArgumentException;
 import dev.nabla.Scope;
 import dev.nabla.ShapeMismatchException;
 import dev.nabla.Tensor;
-import dev.nabla.contract.HostData;
-import dev.nabla.contract.NoSkipOnCi;
+import dev.nabla.data.Batch;
+import dev.nabla.data.DataLoader;
 import dev.nabla.io.Safetensors;
 import dev.nabla.nn.Activation;
 import dev.nabla.nn.Evaluation;

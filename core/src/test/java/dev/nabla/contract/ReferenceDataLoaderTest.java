@@ -1,7 +1,6 @@
-package dev.nabla.data;
+package dev.nabla.contract;
 
 import dev.nabla.Backend;
-import dev.nabla.contract.ReferenceBackend;
 
 /** The data path on the reference backend. */
 class ReferenceDataLoaderTest extends DataLoaderContract {
