@@ -186,6 +186,34 @@ public final class Backend implements AutoCloseable {
     }
 
     /**
+     * An INT32 rows × cols tensor holding {@code data} (row-major, copied): labels, indices or masks.
+     *
+     * @param data the values, row-major, exactly rows·cols of them
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @return a new INT32 tensor the caller owns (or its scope)
+     */
+    public Tensor fromArray(int[] data, int rows, int cols) {
+        Shape shape = checkedShape("fromArray", rows, cols, DType.INT32);
+        checkLength("fromArray", data, data == null ? 0 : data.length, shape);
+        Tensor t = allocate("fromArray", shape, DType.INT32);
+        fillOrClose(t, () -> compute.write(t.state.buffer(), data));
+        t.state.setIntRange(IntRange.of(data));
+        hostToDeviceBytes.addAndGet(shape.size() * 4L);
+        return t;
+    }
+
+    /**
+     * An INT32 1 × n row of labels or indices: {@code fromArray(data, 1, data.length)}.
+     *
+     * @param data the values
+     * @return a new 1 × n INT32 tensor
+     */
+    public Tensor fromInts(int... data) {
+        return fromArray(data, 1, data == null ? 0 : data.length);
+    }
+
+    /**
      * A rows × cols tensor of {@code dtype} holding {@code data} converted to that dtype.
      *
      * @param data the values, row-major, at least rows·cols of them
@@ -198,6 +226,19 @@ public final class Backend implements AutoCloseable {
         checkedShape("fromArray", rows, cols, dtype);
         if (dtype == DType.FLOAT64) {
             return fromArray(data, rows, cols);
+        }
+        if (dtype == DType.INT32) {
+            checkLength("fromArray", data, data == null ? 0 : data.length, new Shape(rows, cols));
+            int[] ints = new int[data.length];
+            for (int i = 0; i < ints.length; i++) {
+                if (data[i] != Math.rint(data[i]) || data[i] < Integer.MIN_VALUE || data[i] > Integer.MAX_VALUE) {
+                    throw new InvalidArgumentException(call("fromArray") + ": element " + i + " = " + data[i]
+                            + " is not an INT32 value (an integer in [" + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE
+                            + "]) [" + name() + "]");
+                }
+                ints[i] = (int) data[i];
+            }
+            return fromArray(ints, rows, cols);
         }
         Shape shape = new Shape(rows, cols);
         checkLength("fromArray", data, data == null ? 0 : data.length, shape);
@@ -258,8 +299,14 @@ public final class Backend implements AutoCloseable {
 
     private Tensor filled(String op, int rows, int cols, double value, DType dtype) {
         Shape shape = checkedShape(op, rows, cols, dtype);
+        if (dtype == DType.INT32) {
+            IntRange.requireInt(call(op), value, name());
+        }
         Tensor t = allocate(op, shape, dtype);
         fillOrClose(t, () -> compute.fill(t.state.buffer(), shape.size(), value));
+        if (dtype == DType.INT32) {
+            t.state.setIntRange(IntRange.of((int) value, (int) value));
+        }
         return t;
     }
 
@@ -564,11 +611,16 @@ public final class Backend implements AutoCloseable {
                 leakDetection ? CreationSite.capture() : null);
         live.add(state);
         Tensor t = new Tensor(this, shape, dtype, state, CLEANER);
+        adoptIntoScope(t);
+        return t;
+    }
+
+    /** Puts a new tensor (or view) into this thread's innermost open scope, if any. */
+    void adoptIntoScope(Tensor t) {
         Scope scope = scopes.get().peek();
         if (scope != null) {
             scope.adopt(t);
         }
-        return t;
     }
 
     void releaseTensorBuffer(TensorState state, TensorState.Release how) {

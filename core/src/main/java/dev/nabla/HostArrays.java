@@ -28,6 +28,15 @@ final class HostArrays {
         }
     }
 
+    /** An int[length] for the {@code shape} {@code dtype} tensor of {@code op} on {@code backend}. */
+    static int[] ints(String op, Shape shape, DType dtype, int length, String backend) {
+        try {
+            return new int[length];
+        } catch (OutOfMemoryError e) {
+            throw outOfHeap(op, shape, dtype, length, Integer.BYTES, "ints", backend, e);
+        }
+    }
+
     private static DeviceOutOfMemoryException outOfHeap(String op, Shape shape, DType dtype, int length, int bytes,
                                                         String kind, String backend, OutOfMemoryError e) {
         return new DeviceOutOfMemoryException(op + ": cannot allocate " + shape + " " + dtype + ": its host array of "

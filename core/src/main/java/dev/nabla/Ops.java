@@ -2,9 +2,12 @@ package dev.nabla;
 
 import dev.nabla.spi.BinaryOp;
 import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.CompareOp;
 import dev.nabla.spi.ComputeBackend;
 import dev.nabla.spi.RowReduction;
 import dev.nabla.spi.UnaryOp;
+
+import java.util.List;
 
 /**
  * The backend's primitives and fused ops on tensors with explicit outputs, validated: every operand is open, lives on
@@ -39,7 +42,7 @@ public final class Ops {
 
     void gemm(String op, boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
         Shape expected = gemmShape(op, transA, transB, a, b);
-        check(op, c);
+        checkFloat(op, c);
         sameDType(op, a, c);
         if (!c.shape().equals(expected)) {
             throw new ShapeMismatchException(op + ": " + operand(a, transA) + " · " + operand(b, transB) + " needs a "
@@ -47,12 +50,16 @@ public final class Ops {
         }
         noAlias(op, 1, "c,a,b", c, a, b);
         int k = transA ? a.rows() : a.cols();
-        be.gemm(transA, transB, expected.rows(), expected.cols(), k, alpha, a.buffer(), b.buffer(), beta, c.buffer());
+        try (Staging st = stage(op)) {
+            be.gemm(transA, transB, expected.rows(), expected.cols(), k, alpha, st.read(a), st.read(b), beta,
+                    beta == 0 ? st.write(c) : st.update(c));
+            st.commit();
+        }
     }
 
     /** The shape of op(A)·op(B), after checking both operands; throws naming both shapes when they cannot be multiplied. */
     Shape gemmShape(String op, boolean transA, boolean transB, Tensor a, Tensor b) {
-        check(op, a, b);
+        checkFloat(op, a, b);
         sameDType(op, a, b);
         int m = transA ? a.cols() : a.rows();
         int ka = transA ? a.rows() : a.cols();
@@ -81,10 +88,13 @@ public final class Ops {
     }
 
     void unary(String op, UnaryOp f, double param, Tensor x, Tensor out) {
-        check(op, x, out);
+        checkFloat(op, x, out);
         sameDType(op, x, out);
         sameShape(op, "input", x, "output", out);
-        be.unary(f, param, x.buffer(), out.buffer(), x.size());
+        try (Staging st = stage(op)) {
+            be.unary(f, param, st.read(x), st.write(out), x.size());
+            st.commit();
+        }
     }
 
     /**
@@ -103,7 +113,7 @@ public final class Ops {
     }
 
     void binary(String op, BinaryOp f, Tensor a, Tensor b, Broadcast broadcast, Tensor out) {
-        check(op, a, b, out);
+        checkFloat(op, a, b, out);
         sameDType(op, a, b, out);
         Shape need = switch (broadcast) {
             case NONE -> a.shape();
@@ -120,7 +130,10 @@ public final class Ops {
                     + what + tag());
         }
         sameShape(op, "input", a, "output", out);
-        be.binary(f, a.buffer(), b.buffer(), broadcast, out.buffer(), a.rows(), a.cols());
+        try (Staging st = stage(op)) {
+            be.binary(f, st.read(a), st.read(b), broadcast, st.write(out), a.rows(), a.cols());
+            st.commit();
+        }
     }
 
     /**
@@ -130,11 +143,31 @@ public final class Ops {
      * @param dst the destination
      */
     public void copy(Tensor src, Tensor dst) {
-        check("copy", src, dst);
-        sameDType("copy", src, dst);
-        sameShape("copy", "source", src, "destination", dst);
-        if (src.buffer() != dst.buffer()) {   // one buffer already holds the result (the SPI copy must not get it twice)
-            be.copy(src.buffer(), dst.buffer(), src.size());
+        copy("copy", src, dst);
+    }
+
+    void copy(String op, Tensor src, Tensor dst) {
+        check(op, src, dst);
+        sameDType(op, src, dst);
+        sameShape(op, "source", src, "destination", dst);
+        if (src.sameRange(dst)) {       // the destination already holds the values (the SPI copy must not get it twice)
+            return;
+        }
+        if (src.size() > 0) {
+            if (src.state == dst.state) {       // two disjoint views of one buffer: stage the source
+                try (Staging st = stage(op)) {
+                    be.copyStrided(st.read(src), 0, src.size(), 1, dst.state.buffer(), dst.offsetInBuffer(),
+                            src.size(), 1, (int) src.size());
+                }
+            } else if (src.offsetInBuffer() == 0 && dst.offsetInBuffer() == 0) {
+                be.copy(src.state.buffer(), dst.state.buffer(), src.size());
+            } else {
+                be.copyStrided(src.state.buffer(), src.offsetInBuffer(), src.size(), 1, dst.state.buffer(),
+                        dst.offsetInBuffer(), src.size(), 1, (int) src.size());
+            }
+        }
+        if (src.dtype() == DType.INT32) {
+            wroteInts(dst, src.state.intRange());
         }
     }
 
@@ -146,7 +179,16 @@ public final class Ops {
      */
     public void fill(Tensor t, double value) {
         check("fill", t);
-        be.fill(t.buffer(), t.size(), value);
+        if (t.dtype() == DType.INT32) {
+            IntRange.requireInt("fill", value, backend.name());
+        }
+        try (Staging st = stage("fill")) {
+            be.fill(st.write(t), t.size(), value);
+            st.commit();
+        }
+        if (t.dtype() == DType.INT32) {
+            wroteInts(t, IntRange.of((long) value, (long) value));
+        }
     }
 
     /**
@@ -161,10 +203,13 @@ public final class Ops {
     }
 
     void axpy(String op, double alpha, Tensor x, Tensor y) {
-        check(op, x, y);
+        checkFloat(op, x, y);
         sameDType(op, x, y);
         sameShape(op, "x", x, "y", y);
-        be.axpy(alpha, x.buffer(), y.buffer(), x.size());
+        try (Staging st = stage(op)) {
+            be.axpy(alpha, st.read(x), st.update(y), x.size());
+            st.commit();
+        }
     }
 
     // ---- reductions ----------------------------------------------------------------------------------------------------
@@ -180,28 +225,37 @@ public final class Ops {
     }
 
     void sumColumns(String op, Tensor x, Tensor out) {
-        check(op, x, out);
+        checkFloat(op, x, out);
         sameDType(op, x, out);
         expectShape(op, x, out, new Shape(1, x.cols()));
         noAlias(op, 1, "out,x", out, x);
-        be.sumColumns(x.buffer(), x.rows(), x.cols(), out.buffer());
+        try (Staging st = stage(op)) {
+            be.sumColumns(st.read(x), x.rows(), x.cols(), st.write(out));
+            st.commit();
+        }
     }
 
     /**
      * out (rows × 1) = max or sum of each row of x. out must not be x.
      *
-     * @param op MAX or SUM
+     * @param op MAX, MIN or SUM
      * @param x the input, rows × cols
      * @param out the output, rows × 1
      */
     public void reduceRows(RowReduction op, Tensor x, Tensor out) {
         notNull("reduceRows", "op", op);
-        String name = "reduceRows(" + op + ")";
-        check(name, x, out);
+        reduceRows("reduceRows(" + op + ")", op, x, out);
+    }
+
+    void reduceRows(String name, RowReduction op, Tensor x, Tensor out) {
+        checkFloat(name, x, out);
         sameDType(name, x, out);
         expectShape(name, x, out, new Shape(x.rows(), 1));
         noAlias(name, 1, "out,x", out, x);
-        be.reduceRows(op, x.buffer(), x.rows(), x.cols(), out.buffer());
+        try (Staging st = stage(name)) {
+            be.reduceRows(op, st.read(x), x.rows(), x.cols(), st.write(out));
+            st.commit();
+        }
     }
 
     /**
@@ -215,11 +269,14 @@ public final class Ops {
     }
 
     void sumAll(String op, Tensor x, Tensor out) {
-        check(op, x, out);
+        checkFloat(op, x, out);
         sameDType(op, x, out);
         expectShape(op, x, out, new Shape(1, 1));
         noAlias(op, 1, "out,x", out, x);
-        be.sumAll(x.buffer(), x.size(), out.buffer());
+        try (Staging st = stage(op)) {
+            be.sumAll(st.read(x), x.size(), st.write(out));
+            st.commit();
+        }
     }
 
     // ---- fused ops -----------------------------------------------------------------------------------------------------
@@ -236,14 +293,17 @@ public final class Ops {
         notNull("biasActivation", "activation", activation);
         String op = "biasActivation(" + activation + ")";
         requireActivation(op, activation);
-        check(op, z, bias, out);
+        checkFloat(op, z, bias, out);
         sameDType(op, z, bias, out);
         if (!bias.shape().equals(new Shape(1, z.cols()))) {
             throw new ShapeMismatchException(op + ": bias " + bias.shape() + " must be 1×" + z.cols() + " for input "
                     + z.shape() + tag());
         }
         sameShape(op, "input", z, "output", out);
-        be.biasActivation(activation, z.buffer(), bias.buffer(), out.buffer(), z.rows(), z.cols());
+        try (Staging st = stage(op)) {
+            be.biasActivation(activation, st.read(z), st.read(bias), st.write(out), z.rows(), z.cols());
+            st.commit();
+        }
     }
 
     /**
@@ -257,10 +317,13 @@ public final class Ops {
     }
 
     void softmaxRows(String op, Tensor x, Tensor out) {
-        check(op, x, out);
+        checkFloat(op, x, out);
         sameDType(op, x, out);
         sameShape(op, "input", x, "output", out);
-        be.softmaxRows(x.buffer(), out.buffer(), x.rows(), x.cols());
+        try (Staging st = stage(op)) {
+            be.softmaxRows(st.read(x), st.write(out), x.rows(), x.cols());
+            st.commit();
+        }
     }
 
     /**
@@ -275,11 +338,14 @@ public final class Ops {
         notNull("activationBackward", "gradient op", gradFromOutput);
         String op = "activationBackward(" + gradFromOutput + ")";
         requireGrad(op, gradFromOutput);
-        check(op, a, d, out);
+        checkFloat(op, a, d, out);
         sameDType(op, a, d, out);
         sameShape(op, "activation", a, "error", d);
         sameShape(op, "activation", a, "output", out);
-        be.activationBackward(gradFromOutput, a.buffer(), d.buffer(), out.buffer(), a.rows(), a.cols());
+        try (Staging st = stage(op)) {
+            be.activationBackward(gradFromOutput, st.read(a), st.read(d), st.write(out), a.rows(), a.cols());
+            st.commit();
+        }
     }
 
     /**
@@ -296,7 +362,7 @@ public final class Ops {
         notNull("backpropDelta", "gradient op", gradFromOutput);
         String op = "backpropDelta(" + gradFromOutput + ")";
         requireGrad(op, gradFromOutput);
-        check(op, delta, w, aPrev, out);
+        checkFloat(op, delta, w, aPrev, out);
         sameDType(op, delta, w, aPrev, out);
         Shape product = gemmShape(op, false, true, delta, w);
         if (!aPrev.shape().equals(product)) {
@@ -305,8 +371,11 @@ public final class Ops {
         }
         sameShape(op, "previous activation", aPrev, "output", out);
         noAlias(op, 1, "out,delta,w,aPrev", out, delta, w, aPrev);
-        be.backpropDelta(gradFromOutput, delta.buffer(), w.buffer(), aPrev.buffer(), out.buffer(),
-                delta.rows(), delta.cols(), w.rows());
+        try (Staging st = stage(op)) {
+            be.backpropDelta(gradFromOutput, st.read(delta), st.read(w), st.read(aPrev), st.write(out),
+                    delta.rows(), delta.cols(), w.rows());
+            st.commit();
+        }
     }
 
     /**
@@ -328,7 +397,7 @@ public final class Ops {
             throw new InvalidArgumentException(op + ": " + lossTerm + " is not a loss term" + tag());
         }
         requireGrad(op, outputGrad);
-        check(op, f, t, delta, loss);
+        checkFloat(op, f, t, delta, loss);
         sameDType(op, f, t, delta, loss);
         if (!t.shape().equals(f.shape())) {
             throw new ShapeMismatchException(op + ": targets " + t.shape() + " do not match the output " + f.shape()
@@ -337,7 +406,11 @@ public final class Ops {
         sameShape(op, "output", f, "delta", delta);
         expectShape(op, f, loss, new Shape(1, 1));
         noAlias(op, 1, "loss,f,t,delta", loss, f, t, delta);
-        be.lossAndDelta(lossTerm, outputGrad, f.buffer(), t.buffer(), delta.buffer(), loss.buffer(), f.rows(), f.cols());
+        try (Staging st = stage(op)) {
+            be.lossAndDelta(lossTerm, outputGrad, st.read(f), st.read(t), st.write(delta), st.write(loss), f.rows(),
+                    f.cols());
+            st.commit();
+        }
     }
 
     /**
@@ -359,7 +432,7 @@ public final class Ops {
             throw new InvalidArgumentException(op + ": " + lossTerm
                     + " is not a cross-entropy (CROSS_ENTROPY or BINARY_CROSS_ENTROPY)" + tag());
         }
-        check(op, z, f, t, delta, loss);
+        checkFloat(op, z, f, t, delta, loss);
         sameDType(op, z, f, t, delta, loss);
         sameShape(op, "logits", z, "output", f);
         if (!t.shape().equals(f.shape())) {
@@ -370,8 +443,11 @@ public final class Ops {
         expectShape(op, f, loss, new Shape(1, 1));
         noAlias(op, 1, "loss,z,f,t,delta", loss, z, f, t, delta);
         noAlias(op, 1, "delta,z", delta, z);
-        be.logitLossAndDelta(lossTerm, z.buffer(), f.buffer(), t.buffer(), delta.buffer(), loss.buffer(), f.rows(),
-                f.cols());
+        try (Staging st = stage(op)) {
+            be.logitLossAndDelta(lossTerm, st.read(z), st.read(f), st.read(t), st.write(delta), st.write(loss),
+                    f.rows(), f.cols());
+            st.commit();
+        }
     }
 
     /**
@@ -391,17 +467,19 @@ public final class Ops {
         positive(op, "learning rate", lr);
         fraction(op, "momentum", momentum);
         nonNegative(op, "weight decay", weightDecay);
-        check(op, w, g);
+        checkFloat(op, w, g);
         sameDType(op, w, g);
         sameShape(op, "parameter", w, "gradient", g);
         if (velocity != null) {
-            check(op, velocity);
+            checkFloat(op, velocity);
             sameDType(op, w, velocity);
             sameShape(op, "parameter", w, "velocity", velocity);
         }
         noAlias(op, 2, "w,velocity,g", w, velocity, g);
-        be.sgdStep(w.buffer(), g.buffer(), velocity == null ? null : velocity.buffer(), w.rows(), w.cols(),
-                lr, momentum, weightDecay);
+        try (Staging st = stage(op)) {
+            be.sgdStep(st.update(w), st.read(g), st.update(velocity), w.rows(), w.cols(), lr, momentum, weightDecay);
+            st.commit();
+        }
     }
 
     /**
@@ -428,7 +506,7 @@ public final class Ops {
         fraction(op, "beta2", beta2);
         positive(op, "epsilon", epsilon);
         nonNegative(op, "weight decay", weightDecay);
-        check(op, w, g, m, v);
+        checkFloat(op, w, g, m, v);
         sameDType(op, w, g, m, v);
         sameShape(op, "parameter", w, "gradient", g);
         sameShape(op, "parameter", w, "first moment", m);
@@ -437,8 +515,400 @@ public final class Ops {
             throw new InvalidArgumentException(op + ": step counts from 1, got " + step + tag());
         }
         noAlias(op, 3, "w,m,v,g", w, m, v, g);
-        be.adamStep(w.buffer(), g.buffer(), m.buffer(), v.buffer(), w.rows(), w.cols(), lr, beta1, beta2, epsilon,
-                weightDecay, step);
+        try (Staging st = stage(op)) {
+            be.adamStep(st.update(w), st.read(g), st.update(m), st.update(v), w.rows(), w.cols(), lr, beta1, beta2,
+                    epsilon, weightDecay, step);
+            st.commit();
+        }
+    }
+
+    // ---- layout: transpose, concatenation, explicit broadcasting, casts ----------------------------------------------
+
+    /**
+     * out (cols × rows) = xᵀ. Any dtype; out must not overlap x.
+     *
+     * @param x the input, rows × cols
+     * @param out the output, cols × rows, x's dtype
+     */
+    public void transpose(Tensor x, Tensor out) {
+        String op = "transpose";
+        check(op, x, out);
+        sameDType(op, x, out);
+        expectShape(op, x, out, new Shape(x.cols(), x.rows()));
+        noAlias(op, 1, "out,x", out, x);
+        if (x.size() > 0) {
+            be.copyStrided(x.state.buffer(), x.offsetInBuffer(), 1, x.cols(), out.state.buffer(), out.offsetInBuffer(),
+                    x.rows(), x.cols(), x.rows());
+        }
+        intsFrom(out, x);
+    }
+
+    /**
+     * out = the parts stacked top to bottom; every part has out's columns and dtype, and out has their rows in all.
+     * out must not overlap a part.
+     *
+     * @param parts the blocks, in order
+     * @param out the output
+     */
+    public void concatRows(List<Tensor> parts, Tensor out) {
+        String op = "concatRows";
+        Tensor[] all = operands(op, parts, out);
+        check(op, all);
+        sameDType(op, out, all);
+        long rows = 0;
+        for (Tensor p : parts) {
+            if (p.cols() != out.cols()) {
+                throw new ShapeMismatchException(op + ": every part needs " + out.cols() + " columns, got "
+                        + shapes(parts) + tag());
+            }
+            rows += p.rows();
+            noAlias(op, 1, "out,part", out, p);
+        }
+        if (rows != out.rows()) {
+            throw new ShapeMismatchException(op + ": parts " + shapes(parts) + " have " + rows + " rows in all, the "
+                    + "output " + out.shape() + " has " + out.rows() + tag());
+        }
+        long at = out.offsetInBuffer();
+        IntRange ints = IntRange.of(0, -1);
+        for (Tensor p : parts) {
+            if (p.size() > 0) {
+                be.copyStrided(p.state.buffer(), p.offsetInBuffer(), p.cols(), 1, out.state.buffer(), at, out.cols(),
+                        p.rows(), p.cols());
+            }
+            at += p.size();
+            ints = IntRange.union(ints, p.state.intRange());
+        }
+        if (out.dtype() == DType.INT32) {
+            wroteInts(out, ints);
+        }
+    }
+
+    /**
+     * out = the parts side by side, left to right; every part has out's rows and dtype, and out has their columns in
+     * all. out must not overlap a part.
+     *
+     * @param parts the blocks, in order
+     * @param out the output
+     */
+    public void concatColumns(List<Tensor> parts, Tensor out) {
+        String op = "concatColumns";
+        Tensor[] all = operands(op, parts, out);
+        check(op, all);
+        sameDType(op, out, all);
+        long cols = 0;
+        for (Tensor p : parts) {
+            if (p.rows() != out.rows()) {
+                throw new ShapeMismatchException(op + ": every part needs " + out.rows() + " rows, got "
+                        + shapes(parts) + tag());
+            }
+            cols += p.cols();
+            noAlias(op, 1, "out,part", out, p);
+        }
+        if (cols != out.cols()) {
+            throw new ShapeMismatchException(op + ": parts " + shapes(parts) + " have " + cols + " columns in all, "
+                    + "the output " + out.shape() + " has " + out.cols() + tag());
+        }
+        long at = out.offsetInBuffer();
+        IntRange ints = IntRange.of(0, -1);
+        for (Tensor p : parts) {
+            if (p.size() > 0) {
+                be.copyStrided(p.state.buffer(), p.offsetInBuffer(), p.cols(), 1, out.state.buffer(), at, out.cols(),
+                        p.rows(), p.cols());
+            }
+            at += p.cols();
+            ints = IntRange.union(ints, p.state.intRange());
+        }
+        if (out.dtype() == DType.INT32) {
+            wroteInts(out, ints);
+        }
+    }
+
+    /**
+     * out = x repeated to out's shape: x is 1 × 1 (a scalar), 1 × cols (a row, repeated down), rows × 1 (a column,
+     * repeated across) or out's own shape. The one explicit broadcast: Nabla's binary ops never broadcast
+     * silently. out must not overlap x.
+     *
+     * @param x the tensor to repeat
+     * @param out the output, x's dtype
+     */
+    public void broadcastTo(Tensor x, Tensor out) {
+        String op = "broadcastTo";
+        check(op, x, out);
+        sameDType(op, x, out);
+        boolean rowsOk = x.rows() == out.rows() || x.rows() == 1;
+        boolean colsOk = x.cols() == out.cols() || x.cols() == 1;
+        if (!rowsOk || !colsOk) {
+            throw new ShapeMismatchException(op + ": " + x.shape() + " cannot be broadcast to " + out.shape()
+                    + " (each dimension must be equal or 1)" + tag());
+        }
+        noAlias(op, 1, "out,x", out, x);
+        if (out.size() > 0) {
+            be.copyStrided(x.state.buffer(), x.offsetInBuffer(), x.rows() == 1 ? 0 : x.cols(), x.cols() == 1 ? 0 : 1,
+                    out.state.buffer(), out.offsetInBuffer(), out.cols(), out.rows(), out.cols());
+        }
+        intsFrom(out, x);
+    }
+
+    /**
+     * out = src converted to out's dtype (same shape): floats round to nearest; to INT32 rounds toward zero, saturates
+     * at the int range and takes NaN to 0 (see {@link ComputeBackend#cast}). The same dtype copies.
+     *
+     * @param src the source
+     * @param out the output, src's shape, any dtype
+     */
+    public void cast(Tensor src, Tensor out) {
+        String op = "cast";
+        if (src != null && out != null && src.dtype() == out.dtype()) {
+            copy(op, src, out);
+            return;
+        }
+        check(op, src, out);
+        sameShape(op, "source", src, "output", out);
+        try (Staging st = stage(op)) {
+            be.cast(st.read(src), st.write(out), src.size());
+            st.commit();
+        }
+        if (out.dtype() == DType.INT32) {
+            wroteInts(out, null);       // values computed on the device: bounds unknown
+        }
+    }
+
+    // ---- indexing and masks ------------------------------------------------------------------------------------------
+
+    /**
+     * out row i ← src row indices[i]: any dtype; indices is an INT32 vector (1 × n or n × 1) of rows of src. An index
+     * outside [0, src.rows()) throws {@link IndexOutOfRangeException}; indices whose bounds core knows (made by
+     * {@code fromArray}, {@code argmaxRows}, a gather of known ones) are checked without reading them back.
+     *
+     * @param src the rows to gather from
+     * @param indices INT32, n of them
+     * @param out n × src.cols(), src's dtype
+     */
+    public void gatherRows(Tensor src, Tensor indices, Tensor out) {
+        String op = "gatherRows";
+        check(op, src, indices, out);
+        sameDType(op, src, out);
+        int n = indexVector(op, "indices", indices);
+        expectShape(op, src, out, new Shape(n, src.cols()));
+        noAlias(op, 1, "out,src,indices", out, src, indices);
+        checkIndices(op, "index", indices, src.rows());
+        try (Staging st = stage(op)) {
+            be.gatherRows(st.read(src), src.rows(), src.cols(), st.read(indices), n, st.write(out));
+            st.commit();
+        }
+        intsFrom(out, src);
+    }
+
+    /**
+     * dst row indices[i] += src row i, for every i in order: the adjoint (gradient) of {@link #gatherRows}. FLOAT32 or
+     * FLOAT64; indices is an INT32 vector of n rows of dst.
+     *
+     * @param src the rows to add, n × cols
+     * @param indices INT32, n of them, each in [0, dst.rows())
+     * @param dst the accumulator, updated in place; not src or indices
+     */
+    public void scatterAddRows(Tensor src, Tensor indices, Tensor dst) {
+        String op = "scatterAddRows";
+        checkFloat(op, src, dst);
+        check(op, indices);
+        sameDType(op, src, dst);
+        int n = indexVector(op, "indices", indices);
+        if (src.rows() != n || src.cols() != dst.cols()) {
+            throw new ShapeMismatchException(op + ": source " + src.shape() + " needs " + n + " rows (one per index) "
+                    + "and the accumulator's " + dst.cols() + " columns" + tag());
+        }
+        noAlias(op, 1, "dst,src,indices", dst, src, indices);
+        checkIndices(op, "index", indices, dst.rows());
+        try (Staging st = stage(op)) {
+            be.scatterAddRows(st.read(src), st.read(indices), n, src.cols(), st.update(dst), dst.rows());
+            st.commit();
+        }
+    }
+
+    /**
+     * out (INT32, rows × 1) = the column of each row's maximum, the first one on ties; a NaN beats every number.
+     * x is FLOAT32 or FLOAT64 with at least one column (unless it has no rows).
+     *
+     * @param x the input, rows × cols
+     * @param out INT32, rows × 1
+     */
+    public void argmaxRows(Tensor x, Tensor out) {
+        String op = "argmaxRows";
+        checkFloat(op, x);
+        check(op, out);
+        requireDType(op, "output", out, DType.INT32);
+        expectShape(op, x, out, new Shape(x.rows(), 1));
+        if (x.cols() == 0 && x.rows() > 0) {
+            throw new InvalidShapeException(op + ": " + x.shape() + " has rows without columns; their argmax is "
+                    + "undefined" + tag());
+        }
+        try (Staging st = stage(op)) {
+            be.argmaxRows(st.read(x), x.rows(), x.cols(), st.write(out));
+            st.commit();
+        }
+        wroteInts(out, IntRange.of(0, x.cols() - 1L));
+    }
+
+    /**
+     * out (n × classes) = one-hot rows of INT32 labels (a vector of n): 1 in column labels[i], 0 elsewhere; classes is
+     * out's column count. A label outside [0, classes) throws {@link IndexOutOfRangeException}.
+     *
+     * @param labels INT32, n of them
+     * @param out FLOAT32 or FLOAT64, n × classes
+     */
+    public void oneHot(Tensor labels, Tensor out) {
+        String op = "oneHot";
+        check(op, labels);
+        checkFloat(op, out);
+        int n = indexVector(op, "labels", labels);
+        if (out.rows() != n) {
+            throw new ShapeMismatchException(op + ": " + n + " labels need " + n + " output rows, got " + out.shape()
+                    + tag());
+        }
+        checkIndices(op, "label", labels, out.cols());
+        try (Staging st = stage(op)) {
+            be.oneHot(st.read(labels), n, out.cols(), st.write(out));
+            st.commit();
+        }
+    }
+
+    /**
+     * out (INT32 mask, a's shape) = 1 where a cmp b, else 0 (IEEE: NaN compares false except NE); b is laid over a as
+     * {@code broadcast} says. a and b share a dtype, INT32 included.
+     *
+     * @param cmp the comparison
+     * @param a the left operand
+     * @param b the right operand, shaped as broadcast says
+     * @param broadcast how b is laid over a
+     * @param out INT32, a's shape; not a or b
+     */
+    public void compare(CompareOp cmp, Tensor a, Tensor b, Broadcast broadcast, Tensor out) {
+        notNull("compare", "comparison", cmp);
+        String op = cmp.name().toLowerCase();
+        notNull(op, "broadcast", broadcast);
+        check(op, a, b, out);
+        sameDType(op, a, b);
+        requireDType(op, "output", out, DType.INT32);
+        broadcastShape(op, a, b, broadcast);
+        sameShape(op, "input", a, "output", out);
+        noAlias(op, 1, "out,a,b", out, a, b);
+        try (Staging st = stage(op)) {
+            be.compare(cmp, st.read(a), st.read(b), broadcast, st.write(out), a.rows(), a.cols());
+            st.commit();
+        }
+        wroteInts(out, IntRange.of(0, 1));
+    }
+
+    /**
+     * out = mask ≠ 0 ? a : b elementwise; a, b and out share a floating dtype and mask's shape; mask is INT32. out may
+     * be a or b.
+     *
+     * @param mask INT32
+     * @param a where mask is nonzero
+     * @param b where mask is zero
+     * @param out the output
+     */
+    public void where(Tensor mask, Tensor a, Tensor b, Tensor out) {
+        String op = "where";
+        check(op, mask);
+        checkFloat(op, a, b, out);
+        requireDType(op, "mask", mask, DType.INT32);
+        sameDType(op, a, b, out);
+        sameShape(op, "mask", mask, "first operand", a);
+        sameShape(op, "mask", mask, "second operand", b);
+        sameShape(op, "mask", mask, "output", out);
+        try (Staging st = stage(op)) {
+            be.where(st.read(mask), st.read(a), st.read(b), st.write(out), mask.size());
+            st.commit();
+        }
+    }
+
+    // ---- index helpers ---------------------------------------------------------------------------------------------
+
+    /** The length of an INT32 index vector (1 × n or n × 1), or a typed error naming it. */
+    private int indexVector(String op, String what, Tensor t) {
+        requireDType(op, what, t, DType.INT32);
+        if (t.rows() != 1 && t.cols() != 1) {
+            throw new ShapeMismatchException(op + ": " + what + " must be a vector (1×n or n×1), got " + t.shape()
+                    + tag());
+        }
+        return (int) t.size();
+    }
+
+    /**
+     * Proves every element of the INT32 vector t lies in [0, bound): from the bounds core keeps when they suffice,
+     * else by reading t back (then the exact bounds are kept for the next call). Never clamps.
+     */
+    private void checkIndices(String op, String what, Tensor t, long bound) {
+        IntRange known = t.state.intRange();
+        if (known != null && known.within(0, bound - 1)) {
+            return;
+        }
+        int[] values = t.toIntArray();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] < 0 || values[i] >= bound) {
+                throw new IndexOutOfRangeException(op + ": " + what + " " + values[i] + " at position " + i
+                        + " is outside [0, " + bound + ")" + tag());
+            }
+        }
+        if (t.offsetInBuffer() == 0 && t.size() == t.state.buffer().length()) {
+            t.state.setIntRange(IntRange.of(values));
+        }
+    }
+
+    /** After out was written from x's elements (a copy, gather, transpose): out's INT32 bounds are x's. */
+    private static void intsFrom(Tensor out, Tensor x) {
+        if (out.dtype() == DType.INT32) {
+            wroteInts(out, x.state.intRange());
+        }
+    }
+
+    private void requireDType(String op, String what, Tensor t, DType dtype) {
+        if (t.dtype() != dtype) {
+            throw new DTypeMismatchException(op + ": " + what + " " + t.shape() + " must be " + dtype + ", got "
+                    + t.dtype() + tag());
+        }
+    }
+
+    /** The shape b must have to be laid over a as broadcast says, or a typed error. */
+    private void broadcastShape(String op, Tensor a, Tensor b, Broadcast broadcast) {
+        Shape need = switch (broadcast) {
+            case NONE -> a.shape();
+            case ROW -> new Shape(1, a.cols());
+            case COLUMN -> new Shape(a.rows(), 1);
+        };
+        if (!b.shape().equals(need)) {
+            String what = switch (broadcast) {
+                case NONE -> "the same shape (no broadcasting unless asked)";
+                case ROW -> "a 1×" + a.cols() + " row vector";
+                case COLUMN -> "a " + a.rows() + "×1 column vector";
+            };
+            throw new ShapeMismatchException(op + ": " + a.shape() + " and " + b.shape() + ": the second operand must be "
+                    + what + tag());
+        }
+    }
+
+    private Tensor[] operands(String op, List<Tensor> parts, Tensor out) {
+        if (parts == null) {
+            throw new InvalidArgumentException(op + ": the list of parts is null" + tag());
+        }
+        if (parts.isEmpty()) {
+            throw new InvalidArgumentException(op + ": there are no parts to concatenate" + tag());
+        }
+        Tensor[] all = new Tensor[parts.size() + 1];
+        for (int i = 0; i < parts.size(); i++) {
+            all[i] = parts.get(i);
+        }
+        all[parts.size()] = out;
+        return all;
+    }
+
+    private static String shapes(List<Tensor> parts) {
+        StringBuilder sb = new StringBuilder("[");
+        for (Tensor p : parts) {
+            sb.append(sb.length() > 1 ? ", " : "").append(p.shape());
+        }
+        return sb.append(']').toString();
     }
 
     // ---- checks ----------------------------------------------------------------------------------------------------------
@@ -470,6 +940,31 @@ public final class Ops {
         backend.checkOpen(op);
     }
 
+    /** {@link #check}, and every tensor is FLOAT32 or FLOAT64: what every arithmetic op needs. */
+    void checkFloat(String op, Tensor... tensors) {
+        check(op, tensors);
+        for (Tensor t : tensors) {
+            if (!t.dtype().isFloating()) {
+                throw new UnsupportedDTypeException(op + ": tensor " + t.shape() + " is " + t.dtype() + "; " + op
+                        + " needs FLOAT32 or FLOAT64 (convert with cast)" + tag());
+            }
+        }
+    }
+
+    /** A staging frame for the operands of one backend call (views made whole, see {@link Staging}). */
+    private Staging stage(String op) {
+        return new Staging(backend, op);
+    }
+
+    /**
+     * Records what an op wrote into an INT32 tensor: the new bounds when it overwrote the whole buffer, else the union
+     * with what the rest of the buffer may hold.
+     */
+    static void wroteInts(Tensor t, IntRange written) {
+        boolean whole = t.offsetInBuffer() == 0 && t.size() == t.state.buffer().length();
+        t.state.setIntRange(whole ? written : IntRange.union(t.state.intRange(), written));
+    }
+
     void sameDType(String op, Tensor first, Tensor... others) {
         for (Tensor t : others) {
             if (t.dtype() != first.dtype()) {
@@ -483,16 +978,17 @@ public final class Ops {
      * The aliasing rules of {@link ComputeBackend} (each method's javadoc): each of the first {@code exclusive}
      * operands must have a buffer of its own, shared with no other operand listed; the operands after them may share
      * buffers among themselves. {@code names} names the operands in order, comma-separated; null operands (an absent
-     * velocity) are skipped. Two operands alias when they share a {@link Tensor#buffer() buffer}, so a future view
-     * onto another tensor's buffer is caught too. Each op calls it last, just before the backend: the other checks
+     * velocity) are skipped. Two operands alias when they share an element: the same tensor, or views
+     * ({@link Tensor#sliceRows}, {@link Tensor#reshape}) whose ranges of one buffer overlap. Each op calls it last, just before the backend: the other checks
      * (shapes, hyper-parameters) report first, as they did before aliases were checked.
      */
     private void noAlias(String op, int exclusive, String names, Tensor... operands) {
         for (int i = 0; i < exclusive; i++) {
             for (int j = i + 1; j < operands.length; j++) {
-                if (operands[i] != null && operands[j] != null && operands[i].buffer() == operands[j].buffer()) {
+                if (operands[i] != null && operands[j] != null && operands[i].overlaps(operands[j])) {
                     String[] n = names.split(",");
-                    throw new InvalidArgumentException(op + ": " + n[i] + " and " + n[j] + " are the same buffer; "
+                    throw new InvalidArgumentException(op + ": " + n[i] + " and " + n[j] + " are the same buffer"
+                            + (operands[i].sameRange(operands[j]) ? "" : " (overlapping views)") + "; "
                             + n[i] + " must have a buffer of its own" + tag());
                 }
             }

@@ -41,8 +41,22 @@ final class TensorState implements Runnable {
         this.creationSite = creationSite;
     }
 
+    /**
+     * For an INT32 buffer: bounds every element is known to lie within, or null when unknown (after a cast, or for an
+     * empty tensor). Index checks use it so that gathering by device-resident indices reads nothing back.
+     */
+    private volatile IntRange intRange;
+
     DeviceBuffer buffer() {
         return buffer;
+    }
+
+    IntRange intRange() {
+        return intRange;
+    }
+
+    void setIntRange(IntRange range) {
+        intRange = range;
     }
 
     boolean isReleased() {

@@ -825,10 +825,12 @@ public abstract class BackendContract {
         }
         spi.add("close");
         Set<String> covered = new TreeSet<>();
-        for (Method m : BackendContract.class.getDeclaredMethods()) {
-            Covers c = m.getAnnotation(Covers.class);
-            if (c != null) {
-                covered.addAll(List.of(c.value()));
+        for (Class<?> contract : List.of(BackendContract.class, IndexingContract.class)) {
+            for (Method m : contract.getDeclaredMethods()) {
+                Covers c = m.getAnnotation(Covers.class);
+                if (c != null) {
+                    covered.addAll(List.of(c.value()));
+                }
             }
         }
         Set<String> missing = new TreeSet<>(spi);

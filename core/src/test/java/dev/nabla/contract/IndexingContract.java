@@ -1,0 +1,535 @@
+package dev.nabla.contract;
+
+import dev.nabla.Backend;
+import dev.nabla.DType;
+import dev.nabla.DTypeMismatchException;
+import dev.nabla.IndexOutOfRangeException;
+import dev.nabla.InvalidArgumentException;
+import dev.nabla.Scope;
+import dev.nabla.ShapeMismatchException;
+import dev.nabla.Tensor;
+import dev.nabla.UnsupportedDTypeException;
+import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.CompareOp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The issue-13 part of the contract: INT32 tensors, casts, strided copies (views, transposes, concatenations, explicit
+ * broadcasts), row gathers and their adjoint, argmax, one-hot rows, comparisons and where, each against the float64
+ * {@link ReferenceBackend} at shapes that include 0, 1 and primes; every op also on views at odd offsets, and the
+ * bad inputs these ops add (out-of-range indices, INT32 where floats are needed) with nothing left allocated.
+ * Copies, gathers, casts to INT32, masks and argmax must match bit for bit.
+ *
+ * <p>A backend module extends this class as it extends {@link BackendContract}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(NoSkipOnCi.class)
+public abstract class IndexingContract {
+
+    /** A new backend instance the contract owns and closes. */
+    protected abstract Backend createBackend();
+
+    private Backend backend;
+    private Backend reference;
+
+    @BeforeAll
+    void startBackends() {
+        backend = createBackend();
+        reference = Backend.wrap(new ReferenceBackend());
+    }
+
+    @AfterAll
+    void stopBackends() {
+        if (backend != null) {
+            backend.close();
+        }
+        reference.close();
+    }
+
+    static Stream<DType> floatTypes() {
+        return Stream.of(DType.FLOAT32, DType.FLOAT64);
+    }
+
+    static Stream<DType> allTypes() {
+        return Stream.of(DType.FLOAT32, DType.FLOAT64, DType.INT32);
+    }
+
+    private void require(DType dtype) {
+        assumeTrue(backend.supports(dtype), backend.name() + " does not support " + dtype + " here: "
+                + backend.description());
+    }
+
+    private String label(String op, DType dtype) {
+        return op + " [" + backend.name() + ", " + dtype + "]";
+    }
+
+    private static final int[][] SHAPES = {{0, 3}, {3, 0}, {1, 1}, {1, 17}, {17, 1}, {3, 5}, {31, 37}, {127, 129},
+            {1031, 3}};
+
+    /** Host values for a dtype: uniform floats, or ints in [lo, hi). */
+    private static double[] values(long seed, int n, DType dtype, double lo, double hi) {
+        double[] v = HostData.uniform(seed, n, lo, hi);
+        if (dtype == DType.INT32) {
+            for (int i = 0; i < n; i++) {
+                v[i] = Math.floor(v[i]);
+            }
+        }
+        return v;
+    }
+
+    private static void assertBits(String what, double[] expected, double[] actual) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            if (Double.doubleToLongBits(expected[i]) != Double.doubleToLongBits(actual[i])) {
+                assertEquals(expected[i], actual[i], what + ": element " + i);
+            }
+        }
+    }
+
+    /** The same computation on the backend and the reference; bit-exact unless a tolerance is given. */
+    private void sameAsReference(String what, DType dtype, Tolerance tol, Function<Backend, Tensor> body) {
+        double[] expected;
+        try (Scope s = reference.scope()) {
+            expected = body.apply(reference).toDoubleArray();
+        }
+        long live = backend.stats().liveTensors();
+        try (Scope s = backend.scope()) {
+            double[] actual = body.apply(backend).toDoubleArray();
+            if (tol == null) {
+                assertBits(label(what, dtype), expected, actual);
+            } else {
+                tol.assertClose(label(what, dtype), expected, actual, 0);
+            }
+        }
+        assertEquals(live, backend.stats().liveTensors(), label(what + " leaves nothing allocated", dtype));
+    }
+
+    // ---- INT32 memory ----------------------------------------------------------------------------------------------
+
+    @Test
+    @Covers({"allocate", "write", "read", "copy", "fill"})
+    void int32RoundTripsCopiesAndFills() {
+        for (int n : new int[]{0, 1, 3, 17, 1031, 70001}) {
+            int[] data = new int[n];
+            java.util.Random r = new java.util.Random(n);
+            for (int i = 0; i < n; i++) {
+                data[i] = r.nextInt();
+            }
+            if (n > 2) {
+                data[0] = Integer.MIN_VALUE;
+                data[1] = Integer.MAX_VALUE;
+                data[2] = -1;
+            }
+            try (Scope s = backend.scope()) {
+                Tensor t = backend.fromArray(data, 1, n);
+                assertEquals(DType.INT32, t.dtype());
+                assertArrayEquals(data, t.toIntArray(), label("round trip n=" + n, DType.INT32));
+                Tensor c = t.copy();
+                assertArrayEquals(data, c.toIntArray(), label("copy n=" + n, DType.INT32));
+                Tensor f = backend.full(1, n, -7, DType.INT32);
+                for (int v : f.toIntArray()) {
+                    assertEquals(-7, v, label("fill", DType.INT32));
+                }
+                c.fill(123456789);
+                for (int v : c.toIntArray()) {
+                    assertEquals(123456789, v, label("fill in place", DType.INT32));
+                }
+            }
+        }
+    }
+
+    // ---- casts -----------------------------------------------------------------------------------------------------
+
+    static Stream<Arguments> castPairs() {
+        List<Arguments> pairs = new ArrayList<>();
+        for (DType from : DType.values()) {
+            for (DType to : DType.values()) {
+                pairs.add(Arguments.of(from, to));
+            }
+        }
+        return pairs.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("castPairs")
+    @Covers("cast")
+    void castsConvertAsDocumented(DType from, DType to) {
+        require(from);
+        require(to);
+        double[] special = {0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.9999, -2.9999, 1e9, -1e9, 3e9, -3e9, 16777217,
+                Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 2147483647, -2147483648};
+        for (int n : new int[]{0, 1, 17, 1031}) {
+            double[] x = values(n + 3L, n, from, -1e4, 1e4);
+            if (n >= special.length) {
+                System.arraycopy(special, 0, x, 0, special.length);
+            }
+            if (from == DType.INT32) {
+                for (int i = 0; i < n; i++) {
+                    x[i] = Double.isNaN(x[i]) ? 0 : Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE,
+                            Math.floor(x[i]))) + 0.0;     // + 0.0: an int has no −0
+                }
+            } else if (from == DType.FLOAT32) {
+                for (int i = 0; i < n; i++) {
+                    x[i] = (float) x[i];        // the values a FLOAT32 tensor holds
+                }
+            }
+            double[] expected = new double[n];
+            for (int i = 0; i < n; i++) {
+                expected[i] = switch (to) {
+                    case INT32 -> (int) x[i];
+                    case FLOAT32 -> (float) x[i];
+                    case FLOAT64 -> x[i];
+                };
+            }
+            try (Scope s = backend.scope()) {
+                Tensor t = backend.fromArray(x, 1, n, from);
+                Tensor c = t.cast(to);
+                assertEquals(to, c.dtype());
+                assertBits(label("cast " + from + "→" + to + " n=" + n, from), expected, c.toDoubleArray());
+            }
+        }
+    }
+
+    // ---- strided copies: views, transposes, concatenations, broadcasts ---------------------------------------------
+
+    @ParameterizedTest
+    @MethodSource("allTypes")
+    @Covers("copyStrided")
+    void transposesConcatenatesAndBroadcastsExactly(DType dtype) {
+        require(dtype);
+        for (int[] rc : SHAPES) {
+            int r = rc[0], c = rc[1];
+            double[] x = values(r * 31L + c, r * c, dtype, -50, 50);
+            double[] y = values(r * 7L + c, r * 2 * c, dtype, -50, 50);
+            double[] z = values(r + 5L * c, 2 * r * c, dtype, -50, 50);
+            String shape = " " + r + "×" + c;
+            sameAsReference("transpose" + shape, dtype, null, b -> b.fromArray(x, r, c, dtype).transpose());
+            sameAsReference("concatColumns" + shape, dtype, null, b -> Tensor.concatColumns(
+                    b.fromArray(x, r, c, dtype), b.fromArray(y, r, 2 * c, dtype)));
+            sameAsReference("concatRows" + shape, dtype, null, b -> Tensor.concatRows(
+                    b.fromArray(x, r, c, dtype), b.fromArray(z, 2 * r, c, dtype), b.fromArray(x, r, c, dtype)));
+            sameAsReference("broadcast row" + shape, dtype, null, b -> b.fromArray(values(3, c, dtype, -9, 9), 1, c,
+                    dtype).broadcastTo(r, c));
+            sameAsReference("broadcast column" + shape, dtype, null, b -> b.fromArray(values(4, r, dtype, -9, 9), r, 1,
+                    dtype).broadcastTo(r, c));
+            sameAsReference("broadcast scalar" + shape, dtype, null, b -> b.fromArray(new double[]{-3}, 1, 1, dtype)
+                    .broadcastTo(r, c));
+            if (r > 2) {        // a view at an odd offset, read, transposed and copied into another view
+                sameAsReference("view" + shape, dtype, null, b -> b.fromArray(x, r, c, dtype).sliceRows(1, r - 1)
+                        .transpose());
+                sameAsReference("write through a view" + shape, dtype, null, b -> {
+                    Tensor big = b.fromArray(y, r, 2 * c, dtype);
+                    Tensor flat = big.reshape(2 * r, c);
+                    flat.sliceRows(1, r + 1).copyFrom(b.fromArray(x, r, c, dtype));
+                    return big;
+                });
+            }
+        }
+    }
+
+    // ---- gathers ---------------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @MethodSource("allTypes")
+    @Covers("gatherRows")
+    void gathersRowsExactly(DType dtype) {
+        require(dtype);
+        for (int[] rc : SHAPES) {
+            int r = rc[0], c = rc[1];
+            if (r == 0) {
+                continue;
+            }
+            double[] x = values(r * 13L + c, r * c, dtype, -1e3, 1e3);
+            for (int n : new int[]{0, 1, 2 * r + 1}) {
+                int[] idx = new int[n];
+                java.util.Random rnd = new java.util.Random(n * 31L + r);
+                for (int i = 0; i < n; i++) {
+                    idx[i] = i == 0 ? r - 1 : rnd.nextInt(r);
+                }
+                sameAsReference("gatherRows " + r + "×" + c + " n=" + n, dtype, null,
+                        b -> b.fromArray(x, r, c, dtype).gatherRows(b.fromArray(idx, n, 1)));
+                if (r > 2 && n > 0) {   // indices and source both views at odd offsets
+                    sameAsReference("gatherRows through views " + r + "×" + c, dtype, null,
+                            b -> b.fromArray(x, r, c, dtype).sliceRows(1, r).gatherRows(
+                                    b.fromArray(mod(idx, r - 1), 1, n).reshape(n, 1)));
+                }
+            }
+        }
+    }
+
+    private static int[] mod(int[] idx, int m) {
+        int[] out = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = idx[i] % m;
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @MethodSource("floatTypes")
+    @Covers("scatterAddRows")
+    void scatterAddIsTheAdjointOfGather(DType dtype) {
+        require(dtype);
+        for (int[] rc : SHAPES) {
+            int r = rc[0], c = rc[1];
+            if (r == 0) {
+                continue;
+            }
+            int n = 3 * r + 2;
+            int[] idx = new int[n];
+            java.util.Random rnd = new java.util.Random(r * 17L + c);
+            for (int i = 0; i < n; i++) {
+                idx[i] = rnd.nextInt(r);        // repeats: rows receive several additions
+            }
+            double[] src = values(r + 11L * c, n * c, dtype, -2, 2);
+            sameAsReference("scatterAddRows " + r + "×" + c, dtype, Tolerance.of(dtype, 8),
+                    b -> b.fromArray(src, n, c, dtype).scatterAddRows(b.fromArray(idx, 1, n), r));
+            double[] acc = values(9, r * c, dtype, -1, 1);
+            sameAsReference("scatterAddRows into an accumulator " + r + "×" + c, dtype, Tolerance.of(dtype, 8), b -> {
+                Tensor dst = b.fromArray(acc, r, c, dtype);
+                b.ops().scatterAddRows(b.fromArray(src, n, c, dtype), b.fromArray(idx, n, 1), dst);
+                return dst;
+            });
+        }
+    }
+
+    // ---- argmax, one-hot -------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @MethodSource("floatTypes")
+    @Covers("argmaxRows")
+    void argmaxTakesTheFirstMaximumAndNaNWins(DType dtype) {
+        require(dtype);
+        for (int[] rc : SHAPES) {
+            int r = rc[0], c = rc[1];
+            if (c == 0) {
+                continue;
+            }
+            double[] x = values(r * 3L + c, r * c, dtype, -4, 4);
+            for (int i = 0; i < r; i++) {       // ties, a NaN, infinities in some rows
+                if (i % 3 == 0 && c > 2) {
+                    x[i * c + c - 1] = x[i * c + 1] = 99;
+                }
+                if (i % 5 == 1) {
+                    x[i * c + c / 2] = Double.NaN;
+                }
+                if (i % 7 == 2) {
+                    x[i * c] = Double.NEGATIVE_INFINITY;
+                }
+            }
+            sameAsReference("argmaxRows " + r + "×" + c, dtype, null, b -> b.fromArray(x, r, c, dtype).argmaxRows());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("floatTypes")
+    @Covers("oneHot")
+    void oneHotRowsAreExact(DType dtype) {
+        require(dtype);
+        for (int classes : new int[]{1, 2, 10, 257}) {
+            for (int n : new int[]{0, 1, 5, 1031}) {
+                int[] labels = new int[n];
+                for (int i = 0; i < n; i++) {
+                    labels[i] = (i * 7 + 3) % classes;
+                }
+                sameAsReference("oneHot n=" + n + " classes=" + classes, dtype, null,
+                        b -> b.fromArray(labels, 1, n).oneHot(classes, dtype));
+            }
+        }
+    }
+
+    // ---- comparisons and where -------------------------------------------------------------------------------------
+
+    static Stream<Arguments> compareCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (CompareOp op : CompareOp.values()) {
+            for (Broadcast bc : Broadcast.values()) {
+                for (DType d : DType.values()) {
+                    cases.add(Arguments.of(op, bc, d));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("compareCases")
+    @Covers("compare")
+    void comparesAsIeee(CompareOp op, Broadcast broadcast, DType dtype) {
+        require(dtype);
+        for (int[] rc : SHAPES) {
+            int r = rc[0], c = rc[1];
+            double[] a = values(r * 5L + c, r * c, dtype, -3, 3);
+            int bn = switch (broadcast) {
+                case NONE -> r * c;
+                case ROW -> c;
+                case COLUMN -> r;
+            };
+            double[] bv = values(r + 3L * c, bn, dtype, -3, 3);
+            for (int i = 0; i < Math.min(bn, a.length); i += 4) {
+                a[i] = bv[i];                                           // equal elements
+            }
+            if (dtype != DType.INT32 && a.length > 3) {
+                a[1] = Double.NaN;
+                a[2] = -0.0;
+                a[3] = Double.POSITIVE_INFINITY;
+            }
+            if (dtype != DType.INT32 && bn > 2) {
+                bv[2] = 0.0;
+            }
+            int br = broadcast == Broadcast.ROW ? 1 : r, bcols = broadcast == Broadcast.COLUMN ? 1 : c;
+            sameAsReference(op + " " + broadcast + " " + r + "×" + c, dtype, null, b -> {
+                Tensor ta = b.fromArray(a, r, c, dtype), tb = b.fromArray(bv, br, bcols, dtype);
+                Tensor out = b.empty(r, c, DType.INT32);
+                b.ops().compare(op, ta, tb, broadcast, out);
+                return out;
+            });
+        }
+        if (broadcast == Broadcast.NONE) {
+            sameAsReference(op + " with a scalar", dtype, null,
+                    b -> b.fromArray(values(1, 60, dtype, -3, 3), 6, 10, dtype).gt(1));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("floatTypes")
+    @Covers("where")
+    void whereChoosesWithoutArithmetic(DType dtype) {
+        require(dtype);
+        for (int[] rc : SHAPES) {
+            int r = rc[0], c = rc[1];
+            double[] a = values(r * 2L + c, r * c, dtype, -3, 3);
+            double[] bv = values(r + 2L * c, r * c, dtype, -3, 3);
+            int[] mask = new int[r * c];
+            for (int i = 0; i < mask.length; i++) {
+                mask[i] = i % 3 == 0 ? 0 : i % 3 == 1 ? 1 : -5;      // any nonzero picks a
+                if (mask[i] == 0) {
+                    a[i] = Double.NaN;                                // never chosen
+                } else {
+                    bv[i] = Double.POSITIVE_INFINITY;
+                }
+            }
+            sameAsReference("where " + r + "×" + c, dtype, null, b -> Tensor.where(b.fromArray(mask, r, c),
+                    b.fromArray(a, r, c, dtype), b.fromArray(bv, r, c, dtype)));
+            sameAsReference("where in place " + r + "×" + c, dtype, null, b -> {
+                Tensor ta = b.fromArray(a, r, c, dtype);
+                b.ops().where(b.fromArray(mask, r, c), ta, b.fromArray(bv, r, c, dtype), ta);
+                return ta;
+            });
+        }
+    }
+
+    // ---- the Tensor API's compositions on views at odd offsets -----------------------------------------------------
+
+    @ParameterizedTest
+    @MethodSource("floatTypes")
+    void everyOpOnViewsAtOddOffsetsMatchesTheSameOpOnCopies(DType dtype) {
+        require(dtype);
+        int r = 37, c = 29;
+        double[] x = values(5, (r + 4) * c, dtype, 0.1, 3);
+        double[] y = values(6, (r + 4) * c, dtype, 0.1, 3);
+        List<Function<Tensor[], Tensor>> ops = List.of(
+                t -> t[0].add(t[1]), t -> t[0].sub(t[1]), t -> t[0].mul(t[1]), t -> t[0].div(t[1]),
+                t -> t[0].matmulTransB(t[1]), t -> t[0].matmulTransA(t[1]), t -> t[0].sigmoid(),
+                t -> t[0].softmaxRows(), t -> t[0].add(0.5), t -> t[0].rsub(1), t -> t[0].rdiv(2), t -> t[0].pow(1.5),
+                t -> t[0].abs(), t -> t[0].clamp(0.5, 2), t -> t[0].sqrt(), t -> t[0].maxRows(), t -> t[0].minRows(),
+                t -> t[0].meanRows(), t -> t[0].sumRows(), t -> t[0].maxColumns(), t -> t[0].minColumns(),
+                t -> t[0].meanColumns(), t -> t[0].sumColumns(), t -> t[0].sum(), t -> t[0].mean(), t -> t[0].max(),
+                t -> t[0].min(), t -> t[0].argmaxRows(), t -> t[0].gt(t[1]), t -> t[0].le(1.5),
+                t -> t[0].transpose(), t -> t[0].cast(DType.INT32), t -> t[0].subRowVector(t[1].sliceRows(0, 1)),
+                t -> t[0].divColumnVector(t[1].sumRows()), t -> t[0].maximum(t[1]), t -> t[0].minimum(t[1]),
+                t -> Tensor.where(t[0].gt(t[1]), t[0], t[1]));
+        for (int i = 0; i < ops.size(); i++) {
+            Function<Tensor[], Tensor> op = ops.get(i);
+            double[] onCopies, onViews;
+            try (Scope s = backend.scope()) {
+                Tensor a = backend.fromArray(x, r + 4, c, dtype), b = backend.fromArray(y, r + 4, c, dtype);
+                onViews = op.apply(new Tensor[]{a.sliceRows(3, r + 3), b.sliceRows(1, r + 1)}).toDoubleArray();
+                onCopies = op.apply(new Tensor[]{a.sliceRows(3, r + 3).copy(), b.sliceRows(1, r + 1).copy()})
+                        .toDoubleArray();
+            }
+            assertBits(label("op #" + i + " on views", dtype), onCopies, onViews);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("floatTypes")
+    void inPlaceOpsWriteThroughViewsAndOnlyThroughThem(DType dtype) {
+        require(dtype);
+        int r = 11, c = 7;
+        double[] x = values(8, r * c, dtype, -1, 1);
+        double[] g = values(9, 3 * c, dtype, -1, 1);
+        try (Scope s = backend.scope()) {
+            Tensor w = backend.fromArray(x, r, c, dtype);
+            Tensor part = w.sliceRows(3, 6);
+            part.axpyInPlace(-0.5, backend.fromArray(g, 3, c, dtype));
+            double[] after = w.toDoubleArray();
+            for (int i = 0; i < r * c; i++) {
+                int row = i / c;
+                double want = row >= 3 && row < 6 ? (dtype == DType.FLOAT32
+                        ? (float) ((float) x[i] + (float) (-0.5 * (float) g[i - 3 * c])) : x[i] - 0.5 * g[i - 3 * c])
+                        : (dtype == DType.FLOAT32 ? (float) x[i] : x[i]);
+                assertEquals(want, after[i], Math.ulp(want) * 2 + 1e-7, label("axpy through a view, element " + i,
+                        dtype));
+            }
+        }
+    }
+
+    // ---- bad input -------------------------------------------------------------------------------------------------
+
+    @Test
+    void badIndicesAndDTypesGiveTypedErrorsAndLeaveNothingAllocated() {
+        long live = backend.stats().liveTensors();
+        try (Scope s = backend.scope()) {
+            Tensor x = backend.fromArray(HostData.uniform(1, 12, -1, 1), 4, 3, DType.FLOAT32);
+            Tensor labels = backend.fromArray(new int[]{0, 3, 4}, 1, 3);
+            IndexOutOfRangeException e = assertThrows(IndexOutOfRangeException.class, () -> x.gatherRows(labels));
+            assertTrue(e.getMessage().startsWith("gatherRows") && e.getMessage().contains("4")
+                    && e.getMessage().contains(backend.name()), e.getMessage());
+            assertThrows(IndexOutOfRangeException.class, () -> x.gatherRows(backend.fromInts(-1)));
+            assertThrows(IndexOutOfRangeException.class, () -> labels.oneHot(4));
+            assertThrows(IndexOutOfRangeException.class, () -> x.sliceRows(0, 3).scatterAddRows(labels, 4));
+            // indices computed on the device (bounds unknown) are read back and checked too
+            Tensor computed = backend.fromArray(new double[]{1, 7.9}, 1, 2, DType.FLOAT32).cast(DType.INT32);
+            assertThrows(IndexOutOfRangeException.class, () -> x.gatherRows(computed));
+            Tensor ints = backend.fromArray(new int[]{1, 2, 3, 4}, 2, 2);
+            assertThrows(UnsupportedDTypeException.class, ints::sigmoid);
+            assertThrows(UnsupportedDTypeException.class, () -> ints.matmul(ints));
+            assertThrows(UnsupportedDTypeException.class, ints::sum);
+            assertThrows(UnsupportedDTypeException.class, ints::argmaxRows);
+            assertThrows(DTypeMismatchException.class, () -> x.gatherRows(x.sliceRows(0, 1)));
+            assertThrows(DTypeMismatchException.class, x::toIntArray);
+            assertThrows(ShapeMismatchException.class, () -> x.gatherRows(ints));
+            assertThrows(InvalidArgumentException.class, () -> backend.full(2, 2, 0.5, DType.INT32));
+            assertThrows(InvalidArgumentException.class, () -> ints.fill(1e10));
+            assertThrows(ShapeMismatchException.class, () -> x.add(x.sliceRows(0, 1)));
+            assertThrows(ShapeMismatchException.class, () -> Tensor.concatRows(x, ints.cast(DType.FLOAT32)));
+            Tensor overlapping = x.reshape(1, 12);
+            assertThrows(InvalidArgumentException.class,
+                    () -> backend.ops().unary(dev.nabla.spi.UnaryOp.RELU, 0, overlapping.reshape(4, 3).sliceRows(0, 2),
+                            x.sliceRows(1, 3)));
+        }
+        assertEquals(live, backend.stats().liveTensors(), "bad input left tensors allocated on " + backend.name());
+    }
+
+    private static void assertTrue(boolean condition, String message) {
+        org.junit.jupiter.api.Assertions.assertTrue(condition, message);
+    }
+}
