@@ -287,8 +287,8 @@ public final class AparapiBackend implements ComputeBackend {
     }
 
     /**
-     * The {@link TransferCounters}, and liveArenaElements: arena elements held by live tensors, both dtypes (what
-     * {@link Arena#used()} says; 0 again once every tensor is released).
+     * The {@link TransferCounters}, and liveArenaElements: arena elements held by live tensors, in every arena of
+     * both kernels, INT32 ones included (what {@link Arena#used()} says; 0 again once every tensor is released).
      */
     @Override
     public Map<String, Long> counters() {
