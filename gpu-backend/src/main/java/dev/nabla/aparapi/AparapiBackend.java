@@ -11,6 +11,7 @@ import dev.nabla.NablaException;
 import dev.nabla.UnsupportedDTypeException;
 import dev.nabla.spi.BinaryOp;
 import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.CompareOp;
 import dev.nabla.spi.ComputeBackend;
 import dev.nabla.spi.DeviceBuffer;
 import dev.nabla.spi.RowReduction;
@@ -34,6 +35,9 @@ import java.util.Map;
  *       and no OpenCL device, or {@link #onJavaThreadPool()}); the backend is then named {@value #THREAD_POOL_NAME}
  *       and says so in its description.</li>
  *   <li>FLOAT32 always; FLOAT64 when DoubleKernel builds on the device (cl_khr_fp64), checked on first use.</li>
+ *   <li>INT32 always: every INT32 tensor lives in the INT32 arena of the FLOAT32 kernel, which FLOAT32 ops read and
+ *       write in the same launch. A FLOAT64 op that reads or writes INT32 moves those INT32 operands through the
+ *       host ({@link IntBridge}), the only ops here that do; so does a cast between FLOAT32 and FLOAT64.</li>
  * </ul>
  */
 public final class AparapiBackend implements ComputeBackend {
@@ -139,13 +143,16 @@ public final class AparapiBackend implements ComputeBackend {
 
     @Override
     public boolean supports(DType dtype) {
-        return dtype == DType.FLOAT32 || float64() != null;
+        return dtype == DType.FLOAT32 || dtype == DType.INT32 || float64() != null;
     }
 
     @Override
     public long maxElements(DType dtype) {
         if (dtype == DType.FLOAT32) {
             return floats.maxElements();
+        }
+        if (dtype == DType.INT32) {
+            return floats.maxIntElements();
         }
         return Math.min(maxBufferBytes / Double.BYTES, Geometry.MAX_ARRAY) / Geometry.ALIGN * Geometry.ALIGN
                 - Geometry.SCRATCH;
@@ -194,6 +201,9 @@ public final class AparapiBackend implements ComputeBackend {
 
     @Override
     public DeviceBuffer allocate(DType dtype, long length) {
+        if (dtype == DType.INT32) {
+            return floats.allocateInts(Math.toIntExact(length));
+        }
         return launcher(dtype).allocate(Math.toIntExact(length));
     }
 
@@ -277,8 +287,8 @@ public final class AparapiBackend implements ComputeBackend {
     }
 
     /**
-     * The {@link TransferCounters}, and liveArenaElements: arena elements held by live tensors, both dtypes (what
-     * {@link Arena#used()} says; 0 again once every tensor is released).
+     * The {@link TransferCounters}, and liveArenaElements: arena elements held by live tensors, in every arena of
+     * both kernels, INT32 ones included (what {@link Arena#used()} says; 0 again once every tensor is released).
      */
     @Override
     public Map<String, Long> counters() {
@@ -372,58 +382,143 @@ public final class AparapiBackend implements ComputeBackend {
                 ? "Aparapi " + v : "Aparapi";
     }
 
-    // ---- TODO(i13): placeholders until this backend's kernels land; every one is replaced before the issue closes ----
+    // ---- indexing and masks: FLOAT32 and INT32 on the FLOAT32 kernel; FLOAT64 bridges its INT32 operands ----------
 
     @Override
     public void write(DeviceBuffer dst, int[] src) {
-        throw new UnsupportedOperationException("i13: INT32 write not yet implemented");
+        of(dst).writeInts(buf(dst), src);
     }
 
     @Override
     public void read(DeviceBuffer src, int[] dst) {
-        throw new UnsupportedOperationException("i13: INT32 read not yet implemented");
+        of(src).readInts(buf(src), dst);
     }
 
     @Override
     public void copyStrided(DeviceBuffer src, long srcOffset, long srcRowStride, long srcColStride,
                             DeviceBuffer dst, long dstOffset, long dstRowStride, int rows, int cols) {
-        throw new UnsupportedOperationException("i13: copyStrided not yet implemented");
+        // every addressed element lies inside its buffer (core checks), and a buffer is an int range of an arena
+        of(dst).copyStrided(buf(src), (int) srcOffset, (int) srcRowStride, (int) srcColStride, buf(dst),
+                (int) dstOffset, (int) dstRowStride, rows, cols);
     }
 
+    /**
+     * On the device between FLOAT32 and INT32 and (through {@link IntBridge}) between FLOAT64 and INT32; between
+     * FLOAT32 and FLOAT64 through the host, the two arenas being two kernels' arrays (Java's float/double
+     * conversions round to nearest even, as the SPI asks).
+     */
     @Override
     public void cast(DeviceBuffer src, DeviceBuffer dst, long n) {
-        throw new UnsupportedOperationException("i13: cast not yet implemented");
+        int count = Math.toIntExact(n);
+        DType from = src.dtype();
+        DType to = dst.dtype();
+        if (from == to) {
+            copy(src, dst, n);
+        } else if (to == DType.INT32) {
+            Launcher l = of(src);
+            AparapiBuffer out = IntBridge.writableOn(l, buf(dst), count);
+            try {
+                l.castToInts(buf(src), out, count);
+                IntBridge.giveBack(out, buf(dst), count);
+            } finally {
+                IntBridge.drop(out, buf(dst));
+            }
+        } else if (from == DType.INT32) {
+            Launcher l = of(dst);
+            AparapiBuffer in = IntBridge.readableOn(l, buf(src), count);
+            try {
+                l.castFromInts(in, buf(dst), count);
+            } finally {
+                IntBridge.drop(in, buf(src));
+            }
+        } else if (to == DType.FLOAT64) {
+            float[] host = new float[count];
+            read(src, host);
+            double[] wide = new double[count];
+            for (int i = 0; i < count; i++) {
+                wide[i] = host[i];
+            }
+            write(dst, wide);                                   // writes count elements, dst[0, count)
+        } else {
+            double[] host = new double[count];
+            read(src, host);
+            float[] narrow = new float[count];
+            for (int i = 0; i < count; i++) {
+                narrow[i] = (float) host[i];
+            }
+            write(dst, narrow);
+        }
     }
 
     @Override
     public void gatherRows(DeviceBuffer src, int srcRows, int cols, DeviceBuffer indices, int n, DeviceBuffer dst) {
-        throw new UnsupportedOperationException("i13: gatherRows not yet implemented");
+        Launcher l = of(dst);
+        AparapiBuffer idx = IntBridge.readableOn(l, buf(indices), n);
+        try {
+            l.gatherRows(buf(src), srcRows, cols, idx, n, buf(dst));
+        } finally {
+            IntBridge.drop(idx, buf(indices));
+        }
     }
 
     @Override
     public void scatterAddRows(DeviceBuffer src, DeviceBuffer indices, int n, int cols, DeviceBuffer dst,
                                int dstRows) {
-        throw new UnsupportedOperationException("i13: scatterAddRows not yet implemented");
+        Launcher l = of(dst);
+        AparapiBuffer idx = IntBridge.readableOn(l, buf(indices), n);
+        try {
+            l.scatterAddRows(buf(src), idx, n, cols, buf(dst), dstRows);
+        } finally {
+            IntBridge.drop(idx, buf(indices));
+        }
     }
 
     @Override
     public void argmaxRows(DeviceBuffer x, int rows, int cols, DeviceBuffer out) {
-        throw new UnsupportedOperationException("i13: argmaxRows not yet implemented");
+        Launcher l = of(x);
+        AparapiBuffer o = IntBridge.writableOn(l, buf(out), rows);
+        try {
+            l.argmaxRows(buf(x), rows, cols, o);
+            IntBridge.giveBack(o, buf(out), rows);
+        } finally {
+            IntBridge.drop(o, buf(out));
+        }
     }
 
     @Override
     public void oneHot(DeviceBuffer labels, int n, int classes, DeviceBuffer out) {
-        throw new UnsupportedOperationException("i13: oneHot not yet implemented");
+        Launcher l = of(out);
+        AparapiBuffer lab = IntBridge.readableOn(l, buf(labels), n);
+        try {
+            l.oneHot(lab, n, classes, buf(out));
+        } finally {
+            IntBridge.drop(lab, buf(labels));
+        }
     }
 
     @Override
-    public void compare(dev.nabla.spi.CompareOp op, DeviceBuffer a, DeviceBuffer b, Broadcast broadcast,
-                        DeviceBuffer out, int rows, int cols) {
-        throw new UnsupportedOperationException("i13: compare not yet implemented");
+    public void compare(CompareOp op, DeviceBuffer a, DeviceBuffer b, Broadcast broadcast, DeviceBuffer out, int rows,
+                        int cols) {
+        Launcher l = of(a);
+        int n = rows * cols;
+        AparapiBuffer o = IntBridge.writableOn(l, buf(out), n);
+        try {
+            l.compare(Op.of(op), buf(a), buf(b), Op.of(broadcast), o, rows, cols);
+            IntBridge.giveBack(o, buf(out), n);
+        } finally {
+            IntBridge.drop(o, buf(out));
+        }
     }
 
     @Override
     public void where(DeviceBuffer mask, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n) {
-        throw new UnsupportedOperationException("i13: where not yet implemented");
+        Launcher l = of(out);
+        int count = Math.toIntExact(n);
+        AparapiBuffer m = IntBridge.readableOn(l, buf(mask), count);
+        try {
+            l.where(m, buf(a), buf(b), buf(out), count);
+        } finally {
+            IntBridge.drop(m, buf(mask));
+        }
     }
 }

@@ -17,6 +17,9 @@ import dev.nabla.spi.BinaryOp;
  *           [offset, offset + n)  one tensor, row-major, offsets chosen by {@link Arena}
  *   stageT  the transfer window of tier T (Geometry.STAGE_TIERS[T] elements): write() fills it on the host,
  *           put()s it and runs FROM_STAGE; read() runs TO_STAGE and get()s it
+ *   ints    the INT32 arena: every INT32 tensor (indices, labels, masks) of this launcher, at offsets chosen by a
+ *           second {@link Arena}; ops that mix dtypes read and write it beside {@link #arena} in one launch
+ *   istageT the INT32 transfer windows, tier for tier as stageT (I_FROM_STAGE, I_TO_STAGE)
  *   tileA   local TK × TS: tileA[p·TS + i] = op(A)[row0 + i][k0 + p]
  *   tileB   local TK × TS: tileB[p·TS + j] = op(B)[k0 + p][col0 + j]
  *   red     local WG: one value per work-item for tree reductions
@@ -53,6 +56,13 @@ final class FloatKernel extends Kernel {
     @Local final float[] tileB = new float[Geometry.TK * Geometry.TS];
     @Local final float[] red = new float[Geometry.WG];
     @Local final float[] red2 = new float[Geometry.WG];
+    int[] ints;
+    int[] istage0;
+    int[] istage1;
+    int[] istage2;
+    int[] istage3;
+    /** argmaxRows: the column of the value in {@link #red} at the same place. */
+    @Local final int[] redIdx = new int[Geometry.WG];
     /**
      * |x| from which tanh x rounds to ±1: 9.5 in float, 19.5 in the derived double kernel (where (double) 0.1 == 0.1
      * holds), as tanh_r in the opencl backend's prelude.cl.
@@ -61,6 +71,8 @@ final class FloatKernel extends Kernel {
     /** 2⁶⁴ and 2⁻⁶⁴, exact in float: the split of sums (see the class comment). */
     private static final float SPLIT = (float) 1.8446744073709552E19;
     private static final float INV_SPLIT = (float) 5.421010862427522E-20;
+    /** 2³¹, exact in float: from here on a cast to INT32 saturates. */
+    private static final float TWO_31 = (float) 2.147483648E9;
 
     // ---- launch parameters, set by the launcher before each execute ----------------------------------------------------
     int op;
@@ -90,15 +102,27 @@ final class FloatKernel extends Kernel {
     float p4;
     float p5;
     float p6;
+    /** An INT32 parameter (the value of an INT32 fill). */
+    int ip0;
+    /** copyStrided: how far apart consecutive rows and columns of the source, and rows of the destination, are. */
+    int srcRowStride;
+    int srcColStride;
+    int dstRowStride;
     /** −∞, the identity of max (passed in, see the class comment). */
     float negInf;
 
-    FloatKernel(float[] arena, float[] stage0, float[] stage1, float[] stage2, float[] stage3, float negInf) {
+    /** stages and intStages hold the four windows of each kind, smallest first (Geometry.STAGE_TIERS). */
+    FloatKernel(float[] arena, float[][] stages, int[] ints, int[][] intStages, float negInf) {
         this.arena = arena;
-        this.stage0 = stage0;
-        this.stage1 = stage1;
-        this.stage2 = stage2;
-        this.stage3 = stage3;
+        this.stage0 = stages[0];
+        this.stage1 = stages[1];
+        this.stage2 = stages[2];
+        this.stage3 = stages[3];
+        this.ints = ints;
+        this.istage0 = intStages[0];
+        this.istage1 = intStages[1];
+        this.istage2 = intStages[2];
+        this.istage3 = intStages[3];
         this.negInf = negInf;
     }
 
@@ -145,12 +169,44 @@ final class FloatKernel extends Kernel {
             sgdStep();
         } else if (op == Op.ADAM_STEP) {
             adamStep();
+        } else if (op == Op.I_FILL) {
+            fillInts();
+        } else if (op == Op.I_COPY) {
+            copyInts();
+        } else if (op == Op.I_TO_STAGE) {
+            toStageInts();
+        } else if (op == Op.I_FROM_STAGE) {
+            fromStageInts();
+        } else if (op == Op.COPY_STRIDED) {
+            copyStrided();
+        } else if (op == Op.I_COPY_STRIDED) {
+            copyStridedInts();
+        } else if (op == Op.CAST_TO_INT) {
+            castToInts();
+        } else if (op == Op.CAST_FROM_INT) {
+            castFromInts();
+        } else if (op == Op.GATHER_ROWS) {
+            gatherRows();
+        } else if (op == Op.I_GATHER_ROWS) {
+            gatherRowsInts();
+        } else if (op == Op.SCATTER_ADD_ROWS) {
+            scatterAddRows();
+        } else if (op == Op.ARGMAX_ROWS) {
+            argmaxRows();
+        } else if (op == Op.ONE_HOT) {
+            oneHot();
+        } else if (op == Op.COMPARE) {
+            compare();
+        } else if (op == Op.I_COMPARE) {
+            compareInts();
+        } else if (op == Op.WHERE) {
+            where();
         }
     }
 
     // ---- elementwise functions: each matches the float64 definition in UnaryOp / BinaryOp ------------------------------
 
-    /** y = f(x) for unary code c; p is SCALE's factor or ADD_SCALAR's addend. */
+    /** y = f(x) for unary code c; p is the parameter of SCALE, ADD_SCALAR, POW, MAX_SCALAR and MIN_SCALAR. */
     private float applyUnary(int c, float x, float p) {
         float y = x;
         if (c == Op.U_SCALE) {
@@ -192,7 +248,28 @@ final class FloatKernel extends Kernel {
         if (c == Op.U_IDENTITY_GRAD) {
             y = 1f;
         }
+        if (c == Op.U_ABS) {
+            y = abs(x);
+        }
+        if (c == Op.U_POW) {
+            y = javaPow(x, p);
+        }
+        if (c == Op.U_MAX_SCALAR) {               // the clamps keep a NaN x (and give NaN for a NaN p, as Math.max)
+            y = x != x ? x : javaMax(x, p);
+        }
+        if (c == Op.U_MIN_SCALAR) {
+            y = x != x ? x : javaMin(x, p);
+        }
         return y;
+    }
+
+    /**
+     * Math.pow: OpenCL's pow agrees except for a NaN exponent (pow(1, NaN) = 1 in C, NaN in Java) and for
+     * (±1)^±∞ (1 in C, NaN in Java); p − p is NaN exactly when p is ±∞ or NaN.
+     */
+    private float javaPow(float x, float p) {
+        float d = p - p;
+        return (p != p || (d != d && (x == 1f || x == -1f))) ? d : pow(x, p);
     }
 
     /** σ(x) = 1/(1+e⁻ˣ) for x ≥ 0, eˣ/(1+eˣ) below: e^−|x| never overflows. */
@@ -460,17 +537,23 @@ final class FloatKernel extends Kernel {
     // ---- reductions: work-group trees in local memory ----------------------------------------------------------------
 
     /**
-     * Tree over red[0 .. size): red[0] ends as the sum (max when isMax = 1) of the group's values. size is the local
-     * size (a power of two); every item must call this. Ends with a barrier, so red[0] is visible to all.
+     * Tree over red[0 .. size): red[0] ends as the sum (mode 0), max (mode 1) or min (mode 2) of the group's values.
+     * size is the local size (a power of two); every item must call this. Ends with a barrier, so red[0] is visible
+     * to all.
      */
-    private void treeReduce(int lid, int size, int isMax) {
+    private void treeReduce(int lid, int size, int mode) {
         for (int s = size / 2; s > 0; s = s / 2) {
             localBarrier();
             if (lid < s) {
-                red[lid] = isMax != 0 ? javaMax(red[lid], red[lid + s]) : red[lid] + red[lid + s];
+                red[lid] = combine(mode, red[lid], red[lid + s]);
             }
         }
         localBarrier();
+    }
+
+    /** a + b (mode 0), Math.max (1) or Math.min (2). */
+    private float combine(int mode, float a, float b) {
+        return mode == 1 ? javaMax(a, b) : (mode == 2 ? javaMin(a, b) : a + b);
     }
 
     /** Tree over red and red2 at once (sums): red[0], red2[0] end as the group's sums; ends with a barrier. */
@@ -522,17 +605,18 @@ final class FloatKernel extends Kernel {
     }
 
     /**
-     * out (rows × 1, at offB) = max (code R_MAX; −∞ for an empty row) or sum (split) of each row of x (at offA). One
-     * group per row, groups stride over rows; items stride over the row's columns, then a tree.
+     * out (rows × 1, at offB) = max (code R_MAX; −∞ for an empty row), min (R_MIN; +∞ for an empty row) or sum
+     * (split) of each row of x (at offA). One group per row, groups stride over rows; items stride over the row's
+     * columns, then a tree.
      */
     private void reduceRows() {
         int lid = getLocalId();
         int size = getLocalSize();
-        int isMax = code == Op.R_MAX ? 1 : 0;
+        int mode = code == Op.R_MAX ? 1 : (code == Op.R_MIN ? 2 : 0);
         for (int r = getGroupId(); r < rows; r += getNumGroups()) {
-            if (isMax != 0) {
-                red[lid] = rowReduce(r, lid, size, 1, 0f, 0);
-                treeReduce(lid, size, 1);
+            if (mode != 0) {
+                red[lid] = rowReduce(r, lid, size, mode, 0f, 0);
+                treeReduce(lid, size, mode);
                 if (lid == 0) {
                     arena[offB + r] = red[0];
                 }
@@ -558,15 +642,18 @@ final class FloatKernel extends Kernel {
         }
     }
 
-    /** This item's part of row r: max, or Σ of x (or of e^(x − shift) when expShift = 1), over columns lid, lid+size, … */
-    private float rowReduce(int r, int lid, int size, int isMax, float shift, int expShift) {
-        float acc = isMax != 0 ? negInf : 0f;
+    /**
+     * This item's part of row r: Σ (mode 0), max (1) or min (2) of x (or of e^(x − shift) when expShift = 1), over
+     * columns lid, lid+size, …
+     */
+    private float rowReduce(int r, int lid, int size, int mode, float shift, int expShift) {
+        float acc = mode == 1 ? negInf : (mode == 2 ? -negInf : 0f);
         for (int j = lid; j < cols; j += size) {
             float v = arena[offA + r * cols + j];
             if (expShift != 0) {
                 v = exp(v - shift);
             }
-            acc = isMax != 0 ? javaMax(acc, v) : acc + v;
+            acc = combine(mode, acc, v);
         }
         return acc;
     }
@@ -657,6 +744,284 @@ final class FloatKernel extends Kernel {
         treeReducePair(lid, getLocalSize());
         if (lid == 0) {
             arena[offB] = (p0 * red2[0]) * SPLIT + p0 * red[0];
+        }
+    }
+
+    // ---- INT32 memory ops and indexing (issue 13): ints is the INT32 arena ------------------------------------------
+
+    /** ints[offA + i] = ip0 */
+    private void fillInts() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            ints[offA + i] = ip0;
+        }
+    }
+
+    /** ints[offB + i] = ints[offA + i] */
+    private void copyInts() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            ints[offB + i] = ints[offA + i];
+        }
+    }
+
+    /** istage[i] = ints[offA + i] for the tier in {@link #stage}. */
+    private void toStageInts() {
+        if (stage == 0) {
+            copyOutInts(istage0);
+        }
+        if (stage == 1) {
+            copyOutInts(istage1);
+        }
+        if (stage == 2) {
+            copyOutInts(istage2);
+        }
+        if (stage == 3) {
+            copyOutInts(istage3);
+        }
+    }
+
+    private void copyOutInts(int[] window) {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            window[i] = ints[offA + i];
+        }
+    }
+
+    /** ints[offA + i] = istage[i] for the tier in {@link #stage}. */
+    private void fromStageInts() {
+        if (stage == 0) {
+            copyInInts(istage0);
+        }
+        if (stage == 1) {
+            copyInInts(istage1);
+        }
+        if (stage == 2) {
+            copyInInts(istage2);
+        }
+        if (stage == 3) {
+            copyInInts(istage3);
+        }
+    }
+
+    private void copyInInts(int[] window) {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            ints[offA + i] = window[i];
+        }
+    }
+
+    /**
+     * dst[offB + r·dstRowStride + c] = src[offA + r·srcRowStride + c·srcColStride] over n = rows·cols elements,
+     * i = r·cols + c (consecutive items write consecutive columns); a stride may be 0 (broadcast). Bit for bit: a
+     * load and a store, no arithmetic on the value.
+     */
+    private void copyStrided() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            int r = i / cols;
+            int c = i - r * cols;
+            arena[offB + r * dstRowStride + c] = arena[offA + r * srcRowStride + c * srcColStride];
+        }
+    }
+
+    /** {@link #copyStrided} in the INT32 arena. */
+    private void copyStridedInts() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            int r = i / cols;
+            int c = i - r * cols;
+            ints[offB + r * dstRowStride + c] = ints[offA + r * srcRowStride + c * srcColStride];
+        }
+    }
+
+    /** ints[offB + i] = x rounded toward zero, saturated, NaN → 0 (Java's (int) cast) for x = arena[offA + i]. */
+    private void castToInts() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            ints[offB + i] = saturatedInt(arena[offA + i]);
+        }
+    }
+
+    /** Java's (int) x; OpenCL's plain cast is undefined outside the int range and for NaN, hence the tests first. */
+    private int saturatedInt(float x) {
+        int y = 0;
+        if (x >= TWO_31) {
+            y = 2147483647;
+        } else if (x <= -TWO_31) {
+            y = -2147483647 - 1;
+        } else if (x == x) {
+            y = (int) x;
+        }
+        return y;
+    }
+
+    /** arena[offB + i] = the nearest float of ints[offA + i] (OpenCL and Java both round an int to nearest even). */
+    private void castFromInts() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            arena[offB + i] = (float) ints[offA + i];
+        }
+    }
+
+    /**
+     * dst (at offC) row i = src (at offA, rows × cols) row ints[offB + i], over n = (gathered rows)·cols elements.
+     * Core has checked every index; one outside [0, rows) still never reads outside src (its row is left as it was).
+     */
+    private void gatherRows() {
+        for (int e = getGlobalId(); e < n; e += getGlobalSize()) {
+            int i = e / cols;
+            int row = ints[offB + i];
+            if (row >= 0 && row < rows) {
+                arena[offC + e] = arena[offA + row * cols + (e - i * cols)];
+            }
+        }
+    }
+
+    /** {@link #gatherRows} of an INT32 src (at offA) into an INT32 dst (at offC), both in the INT32 arena. */
+    private void gatherRowsInts() {
+        for (int e = getGlobalId(); e < n; e += getGlobalSize()) {
+            int i = e / cols;
+            int row = ints[offB + i];
+            if (row >= 0 && row < rows) {
+                ints[offC + e] = ints[offA + row * cols + (e - i * cols)];
+            }
+        }
+    }
+
+    /**
+     * dst (at offC, rows × cols) row ints[offB + i] += src (at offA) row i, for i = 0, 1, …, n − 1 IN THAT ORDER: one
+     * work-item per column walks every source row, so each element receives its additions in increasing i without
+     * atomics, and the result is the same bits on every run and every device that rounds each addition the same.
+     * Parallel over columns only (a row-parallel split would need atomics or a sort by index).
+     */
+    private void scatterAddRows() {
+        for (int c = getGlobalId(); c < cols; c += getGlobalSize()) {
+            for (int i = 0; i < n; i++) {
+                int row = ints[offB + i];
+                if (row >= 0 && row < rows) {
+                    arena[offC + row * cols + c] = arena[offC + row * cols + c] + arena[offA + i * cols + c];
+                }
+            }
+        }
+    }
+
+    /** 1 when v comes before b in argmax's order: a NaN before every number, else the larger. */
+    private int beats(float v, float b) {
+        return ((v != v && b == b) || v > b) ? 1 : 0;
+    }
+
+    /**
+     * ints[offB + r] = the first column of the max of row r of x (at offA, rows × cols), a NaN beating every number
+     * (the first NaN wins). One group per row; item lid scans columns lid, lid + 256, … keeping its first best, then a
+     * tree keeps, of two candidates, the one that beats the other, or the smaller column when neither does (equal
+     * values, or two NaN). An item with no column holds (−∞, cols), which any real column beats or ties with a
+     * smaller index.
+     */
+    private void argmaxRows() {
+        int lid = getLocalId();
+        int size = getLocalSize();
+        for (int r = getGroupId(); r < rows; r += getNumGroups()) {
+            float best = negInf;
+            int bestJ = cols;
+            for (int j = lid; j < cols; j += size) {
+                float v = arena[offA + r * cols + j];
+                if (beats(v, best) == 1 || (beats(best, v) == 0 && j < bestJ)) {
+                    best = v;
+                    bestJ = j;
+                }
+            }
+            red[lid] = best;
+            redIdx[lid] = bestJ;
+            for (int s = size / 2; s > 0; s = s / 2) {
+                localBarrier();
+                if (lid < s) {
+                    float v = red[lid + s];
+                    int j = redIdx[lid + s];
+                    float b = red[lid];
+                    if (beats(v, b) == 1 || (beats(b, v) == 0 && j < redIdx[lid])) {
+                        red[lid] = v;
+                        redIdx[lid] = j;
+                    }
+                }
+            }
+            localBarrier();
+            if (lid == 0) {
+                ints[offB + r] = redIdx[0];
+            }
+            localBarrier();
+        }
+    }
+
+    /** out (at offB) [i·cols + j] = 1 where ints[offA + i] = j, else 0, over n = (labels)·cols elements. */
+    private void oneHot() {
+        for (int e = getGlobalId(); e < n; e += getGlobalSize()) {
+            int i = e / cols;
+            arena[offB + e] = ints[offA + i] == e - i * cols ? 1f : 0f;
+        }
+    }
+
+    /** 1 when a op b for comparison code c, else 0; IEEE: false with a NaN except NE, −0 = +0. */
+    private int test(int c, float a, float b) {
+        int y = a != b ? 1 : 0;
+        if (c == Op.C_GT) {
+            y = a > b ? 1 : 0;
+        }
+        if (c == Op.C_GE) {
+            y = a >= b ? 1 : 0;
+        }
+        if (c == Op.C_LT) {
+            y = a < b ? 1 : 0;
+        }
+        if (c == Op.C_LE) {
+            y = a <= b ? 1 : 0;
+        }
+        if (c == Op.C_EQ) {
+            y = a == b ? 1 : 0;
+        }
+        return y;
+    }
+
+    /** {@link #test} of two ints. */
+    private int testInts(int c, int a, int b) {
+        int y = a != b ? 1 : 0;
+        if (c == Op.C_GT) {
+            y = a > b ? 1 : 0;
+        }
+        if (c == Op.C_GE) {
+            y = a >= b ? 1 : 0;
+        }
+        if (c == Op.C_LT) {
+            y = a < b ? 1 : 0;
+        }
+        if (c == Op.C_LE) {
+            y = a <= b ? 1 : 0;
+        }
+        if (c == Op.C_EQ) {
+            y = a == b ? 1 : 0;
+        }
+        return y;
+    }
+
+    /** ints[offC + i] = a[i] op b[bi] over rows × cols, b laid over a as in {@link #binary}; a, b at offA, offB. */
+    private void compare() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            int bi = broadcast == Op.BC_ROW ? i % cols : (broadcast == Op.BC_COLUMN ? i / cols : i);
+            ints[offC + i] = test(code, arena[offA + i], arena[offB + bi]);
+        }
+    }
+
+    /** {@link #compare} of two INT32 operands (in the INT32 arena). */
+    private void compareInts() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            int bi = broadcast == Op.BC_ROW ? i % cols : (broadcast == Op.BC_COLUMN ? i / cols : i);
+            ints[offC + i] = testInts(code, ints[offA + i], ints[offB + bi]);
+        }
+    }
+
+    /**
+     * out[i] (at offC) = ints[offD + i] ≠ 0 ? a[i] (at offA) : b[i] (at offB): a load of the chosen element only, so
+     * a NaN or ∞ in the other never reaches out. out may be a or b (each item reads its i, then writes it).
+     */
+    private void where() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            if (ints[offD + i] != 0) {
+                arena[offC + i] = arena[offA + i];
+            } else {
+                arena[offC + i] = arena[offB + i];
+            }
         }
     }
 }

@@ -18,10 +18,17 @@ import java.util.function.Supplier;
  * <p>Why a whole arena and staging windows: Aparapi keeps one device buffer per array field of one Kernel instance,
  * and re-creates it from the Java array whenever the field points at another array, and its put/get move whole
  * arrays. A field per tensor is impossible (fields are fixed) and swapping arrays would copy on every op.
+ *
+ * <p>INT32 tensors (indices, labels, masks) live in a second arena, the kernel's int array {@code ints}, with its own
+ * {@link Arena} and staging windows, so that one launch can read indices and write floats (gatherRows, oneHot, where)
+ * or read floats and write ints (compare, argmaxRows, casts). The INT32 arena starts as a placeholder of
+ * {@link Geometry#ALIGN} elements and is grown to the minimum arena size by the first INT32 allocation: a program
+ * without INT32 tensors pays nothing, and the array is never small while it holds a tensor (see HostMirrorSafety).
  */
 @SuppressWarnings("cast") // the casts to float are redundant in the derived double twin, not here
 final class FloatLauncher implements Launcher {
     private static final int BYTES = Float.BYTES;
+    private static final int INT_BYTES = Integer.BYTES;
 
     private final DType dtype;
     private final ExecutionGuard guard;
@@ -31,6 +38,12 @@ final class FloatLauncher implements Launcher {
     private final Arena arena;
     /** Largest arena in elements: the device's largest buffer, and the largest Java array. */
     private final int maxCapacity;
+    private final int[][] intStages;
+    /** The INT32 arena's allocator (no reserved scratch). */
+    private final Arena intArena;
+    private final int maxIntCapacity;
+    /** The INT32 arena's size once it holds a tensor: the minimum arena size, so the GC never moves it. */
+    private final int minIntCapacity;
     private boolean closed;
 
     /** Compiles the kernel on the guard's device (or throws), allocates the arena and binds every buffer. */
@@ -51,23 +64,32 @@ final class FloatLauncher implements Launcher {
         for (int t = 0; t < stages.length; t++) {
             stages[t] = new float[Geometry.STAGE_TIERS[t]];
         }
-        this.kernel = new FloatKernel(new float[initial], stages[0], stages[1], stages[2], stages[3],
+        this.maxIntCapacity = (int) (Math.min(maxBufferBytes / INT_BYTES, Geometry.MAX_ARRAY) / Geometry.ALIGN
+                * Geometry.ALIGN);
+        this.minIntCapacity = (int) Math.min(maxIntCapacity,
+                (minArenaBytes / INT_BYTES + Geometry.ALIGN - 1) / Geometry.ALIGN * Geometry.ALIGN);
+        this.intStages = new int[Geometry.STAGE_TIERS.length][];
+        for (int t = 0; t < intStages.length; t++) {
+            intStages[t] = new int[Geometry.STAGE_TIERS[t]];
+        }
+        this.kernel = new FloatKernel(new float[initial], stages, new int[Geometry.ALIGN], intStages,
                 Float.NEGATIVE_INFINITY);
         kernel.setExplicit(true);
         guard.prepare(kernel);
         this.arena = new Arena(initial, Geometry.SCRATCH, Geometry.ALIGN);
-        long bound = initial;
-        for (float[] s : stages) {
-            bound += s.length;
+        this.intArena = new Arena(Geometry.ALIGN, 0, Geometry.ALIGN);
+        long bound = (long) initial * BYTES + (long) Geometry.ALIGN * INT_BYTES;
+        for (int t = 0; t < stages.length; t++) {
+            bound += (long) stages[t].length * BYTES + (long) intStages[t].length * INT_BYTES;
         }
         try {
-            nothing("bind the arena and staging windows of " + dtype);
+            nothing("bind the arenas and staging windows of " + dtype);
         } catch (RuntimeException e) {
             kernel.dispose();
             guard.release(kernel);
             throw e;
         }
-        countCreated(1 + stages.length, bound);
+        countCreatedBytes(2 + stages.length + intStages.length, bound);
     }
 
     @Override
@@ -80,13 +102,18 @@ final class FloatLauncher implements Launcher {
         return maxCapacity - Geometry.SCRATCH;
     }
 
+    @Override
+    public long maxIntElements() {
+        return maxIntCapacity;
+    }
+
     // ---- memory ------------------------------------------------------------------------------------------------------
 
     @Override
     public synchronized AparapiBuffer allocate(int length) {
         ensureOpen("allocate");
         if (length == 0) {
-            return new AparapiBuffer(this, 0, 0);
+            return new AparapiBuffer(this, false, 0, 0);
         }
         int at = arena.allocate(length);
         if (at < 0) {
@@ -98,7 +125,7 @@ final class FloatLauncher implements Launcher {
                     + "arena of " + arena.capacity() + " elements (" + arena.used() + " in use, largest free range "
                     + arena.largestFree() + ", device limit " + maxCapacity + ") on " + guard.label() + " [aparapi]");
         }
-        return new AparapiBuffer(this, at, length);
+        return new AparapiBuffer(this, false, at, length);
     }
 
     /**
@@ -133,11 +160,61 @@ final class FloatLauncher implements Launcher {
     }
 
     @Override
+    public synchronized AparapiBuffer allocateInts(int length) {
+        ensureOpen("allocate");
+        if (length == 0) {
+            return new AparapiBuffer(this, true, 0, 0);
+        }
+        int at = intArena.capacity() < minIntCapacity ? -1 : intArena.allocate(length);
+        if (at < 0) {
+            growInts(length);
+            at = intArena.allocate(length);
+        }
+        if (at < 0) {
+            throw new DeviceOutOfMemoryException("allocate: " + length + " INT32 elements do not fit in the INT32 "
+                    + "arena of " + intArena.capacity() + " elements (" + intArena.used() + " in use, largest free "
+                    + "range " + intArena.largestFree() + ", device limit " + maxIntCapacity + ") on " + guard.label()
+                    + " [aparapi]");
+        }
+        return new AparapiBuffer(this, true, at, length);
+    }
+
+    /**
+     * Enlarges the INT32 arena as {@link #grow} does the other, and to at least the minimum arena size (the first
+     * INT32 allocation replaces the placeholder).
+     */
+    private void growInts(int length) {
+        int old = intArena.capacity();
+        long wanted = Math.max(minIntCapacity, Math.max(2L * old, old + intArena.footprint(length)));
+        int target = (int) Math.min(maxIntCapacity, wanted);
+        if (target <= old) {
+            return;
+        }
+        int[] bigger;
+        try {
+            bigger = new int[target];
+        } catch (OutOfMemoryError e) {
+            throw new DeviceOutOfMemoryException("allocate: no Java heap for the host side of a " + target
+                    + "-element INT32 arena (Aparapi needs a Java array as large as every device buffer) [aparapi]", e);
+        }
+        kernel.get(kernel.ints);
+        if (guard.onOpenCL()) {
+            counters.deviceToHostBytes.addAndGet((long) old * INT_BYTES);
+        }
+        System.arraycopy(kernel.ints, 0, bigger, 0, old);
+        kernel.ints = bigger;
+        nothing("bind a " + target + "-element INT32 arena");
+        intArena.grow(target);
+        countCreatedBytes(1, (long) target * INT_BYTES);
+        counters.arenaGrowths.incrementAndGet();
+    }
+
+    @Override
     public synchronized void release(AparapiBuffer buffer) {
         if (closed || buffer.size() == 0) {
             return;
         }
-        arena.free(buffer.offset, buffer.size());
+        (buffer.ints ? intArena : arena).free(buffer.offset, buffer.size());
     }
 
     /** dst ← src through the staging windows: one put and one launch per window. */
@@ -182,6 +259,50 @@ final class FloatLauncher implements Launcher {
         }
     }
 
+    /** INT32 dst ← src through the INT32 staging windows: one put and one launch per window. */
+    @Override
+    public synchronized void writeInts(AparapiBuffer dst, int[] src) {
+        ensureOpen("write");
+        int len = src.length;
+        for (int done = 0; done < len; ) {
+            int t = tier(len - done);
+            int chunk = Math.min(len - done, Geometry.STAGE_TIERS[t]);
+            int[] window = intStages[t];
+            System.arraycopy(src, done, window, 0, chunk);
+            kernel.put(window);
+            if (guard.onOpenCL()) {
+                counters.hostToDeviceBytes.addAndGet((long) window.length * INT_BYTES);
+            }
+            set(Op.I_FROM_STAGE, chunk);
+            kernel.stage = t;
+            kernel.offA = dst.offset + done;
+            launch1D(chunk, () -> "write: " + len + " INT32 elements from the host");
+            done += chunk;
+        }
+    }
+
+    /** dst ← INT32 src through the INT32 staging windows: one launch and one get per window. */
+    @Override
+    public synchronized void readInts(AparapiBuffer src, int[] dst) {
+        ensureOpen("read");
+        int len = dst.length;
+        for (int done = 0; done < len; ) {
+            int t = tier(len - done);
+            int chunk = Math.min(len - done, Geometry.STAGE_TIERS[t]);
+            int[] window = intStages[t];
+            set(Op.I_TO_STAGE, chunk);
+            kernel.stage = t;
+            kernel.offA = src.offset + done;
+            launch1D(chunk, () -> "read: " + len + " INT32 elements to the host");
+            kernel.get(window);
+            if (guard.onOpenCL()) {
+                counters.deviceToHostBytes.addAndGet((long) window.length * INT_BYTES);
+            }
+            System.arraycopy(window, 0, dst, done, chunk);
+            done += chunk;
+        }
+    }
+
     /** The smallest staging tier holding {@code remaining} elements, else the largest. */
     private static int tier(int remaining) {
         for (int t = 0; t < Geometry.STAGE_TIERS.length; t++) {
@@ -197,10 +318,10 @@ final class FloatLauncher implements Launcher {
         if (n == 0) {
             return;
         }
-        set(Op.COPY, n);
+        set(dst.ints ? Op.I_COPY : Op.COPY, n);
         kernel.offA = src.offset;
         kernel.offB = dst.offset;
-        launch1D(n, () -> "copy: " + n + " " + dtype + " elements");
+        launch1D(n, () -> "copy: " + n + " " + dst.dtype() + " elements");
     }
 
     @Override
@@ -208,10 +329,11 @@ final class FloatLauncher implements Launcher {
         if (n == 0) {
             return;
         }
-        set(Op.FILL, n);
+        set(dst.ints ? Op.I_FILL : Op.FILL, n);
         kernel.offA = dst.offset;
         kernel.p0 = (float) value;
-        launch1D(n, () -> "fill: " + n + " " + dtype + " elements with " + value);
+        kernel.ip0 = (int) value;                    // INT32: core passes only integers in the int range
+        launch1D(n, () -> "fill: " + n + " " + dst.dtype() + " elements with " + value);
     }
 
     // ---- primitives --------------------------------------------------------------------------------------------------
@@ -323,7 +445,7 @@ final class FloatLauncher implements Launcher {
         kernel.cols = cols;
         kernel.offA = x.offset;
         kernel.offB = out.offset;
-        launchRows(rows, () -> "reduceRows(" + (code == Op.R_MAX ? "MAX" : "SUM") + "): " + rows + "×" + cols + " " + dtype);
+        launchRows(rows, () -> "reduceRows(" + Op.reductionName(code) + "): " + rows + "×" + cols + " " + dtype);
     }
 
     @Override
@@ -444,6 +566,138 @@ final class FloatLauncher implements Launcher {
         launch1D(n, () -> "adamStep: " + n + " " + dtype + " parameters");
     }
 
+    // ---- indexing and masks (issue 13) ---------------------------------------------------------------------------------
+
+    @Override
+    public synchronized void copyStrided(AparapiBuffer src, int srcOffset, int srcRowStride, int srcColStride,
+                                         AparapiBuffer dst, int dstOffset, int dstRowStride, int rows, int cols) {
+        int n = rows * cols;
+        if (n == 0) {
+            return;
+        }
+        set(dst.ints ? Op.I_COPY_STRIDED : Op.COPY_STRIDED, n);
+        kernel.cols = cols;
+        kernel.offA = src.offset + srcOffset;
+        kernel.offB = dst.offset + dstOffset;
+        kernel.srcRowStride = srcRowStride;
+        kernel.srcColStride = srcColStride;
+        kernel.dstRowStride = dstRowStride;
+        launch1D(n, () -> "copyStrided: " + rows + "×" + cols + " " + dst.dtype() + " from offset " + srcOffset
+                + " strides (" + srcRowStride + ", " + srcColStride + ") to offset " + dstOffset + " row stride "
+                + dstRowStride);
+    }
+
+    @Override
+    public synchronized void castToInts(AparapiBuffer src, AparapiBuffer dst, int n) {
+        if (n == 0) {
+            return;
+        }
+        set(Op.CAST_TO_INT, n);
+        kernel.offA = src.offset;
+        kernel.offB = dst.offset;
+        launch1D(n, () -> "cast: " + n + " " + dtype + " elements to INT32");
+    }
+
+    @Override
+    public synchronized void castFromInts(AparapiBuffer src, AparapiBuffer dst, int n) {
+        if (n == 0) {
+            return;
+        }
+        set(Op.CAST_FROM_INT, n);
+        kernel.offA = src.offset;
+        kernel.offB = dst.offset;
+        launch1D(n, () -> "cast: " + n + " INT32 elements to " + dtype);
+    }
+
+    @Override
+    public synchronized void gatherRows(AparapiBuffer src, int srcRows, int cols, AparapiBuffer indices, int n,
+                                        AparapiBuffer dst) {
+        int total = n * cols;
+        if (total == 0) {
+            return;
+        }
+        set(dst.ints ? Op.I_GATHER_ROWS : Op.GATHER_ROWS, total);
+        kernel.rows = srcRows;
+        kernel.cols = cols;
+        kernel.offA = src.offset;
+        kernel.offB = indices.offset;
+        kernel.offC = dst.offset;
+        launch1D(total, () -> "gatherRows: " + n + " rows of a " + srcRows + "×" + cols + " " + dst.dtype());
+    }
+
+    @Override
+    public synchronized void scatterAddRows(AparapiBuffer src, AparapiBuffer indices, int n, int cols,
+                                            AparapiBuffer dst, int dstRows) {
+        if (n == 0 || cols == 0) {
+            return;
+        }
+        set(Op.SCATTER_ADD_ROWS, n);
+        kernel.rows = dstRows;
+        kernel.cols = cols;
+        kernel.offA = src.offset;
+        kernel.offB = indices.offset;
+        kernel.offC = dst.offset;
+        launch1D(cols, () -> "scatterAddRows: " + n + "×" + cols + " into " + dstRows + "×" + cols + " " + dtype);
+    }
+
+    @Override
+    public synchronized void argmaxRows(AparapiBuffer x, int rows, int cols, AparapiBuffer out) {
+        if (rows == 0) {
+            return;
+        }
+        set(Op.ARGMAX_ROWS, 0);
+        kernel.rows = rows;
+        kernel.cols = cols;
+        kernel.offA = x.offset;
+        kernel.offB = out.offset;
+        launchRows(rows, () -> "argmaxRows: " + rows + "×" + cols + " " + dtype);
+    }
+
+    @Override
+    public synchronized void oneHot(AparapiBuffer labels, int n, int classes, AparapiBuffer out) {
+        int total = n * classes;
+        if (total == 0) {
+            return;
+        }
+        set(Op.ONE_HOT, total);
+        kernel.cols = classes;
+        kernel.offA = labels.offset;
+        kernel.offB = out.offset;
+        launch1D(total, () -> "oneHot: " + n + " labels, " + classes + " classes, " + dtype);
+    }
+
+    @Override
+    public synchronized void compare(int code, AparapiBuffer a, AparapiBuffer b, int broadcast, AparapiBuffer out,
+                                     int rows, int cols) {
+        int n = rows * cols;
+        if (n == 0) {
+            return;
+        }
+        set(a.ints ? Op.I_COMPARE : Op.COMPARE, n);
+        kernel.code = code;
+        kernel.broadcast = broadcast;
+        kernel.rows = rows;
+        kernel.cols = cols;
+        kernel.offA = a.offset;
+        kernel.offB = b.offset;
+        kernel.offC = out.offset;
+        launch1D(n, () -> "compare(" + Op.compareName(code) + ", " + Op.broadcastName(broadcast) + "): " + rows + "×"
+                + cols + " " + a.dtype());
+    }
+
+    @Override
+    public synchronized void where(AparapiBuffer mask, AparapiBuffer a, AparapiBuffer b, AparapiBuffer out, int n) {
+        if (n == 0) {
+            return;
+        }
+        set(Op.WHERE, n);
+        kernel.offA = a.offset;
+        kernel.offB = b.offset;
+        kernel.offC = out.offset;
+        kernel.offD = mask.offset;
+        launch1D(n, () -> "where: " + n + " " + dtype + " elements");
+    }
+
     // ---- launching -------------------------------------------------------------------------------------------------------
 
     private void set(int op, int n) {
@@ -475,9 +729,13 @@ final class FloatLauncher implements Launcher {
     }
 
     private void countCreated(int buffers, long elements) {
+        countCreatedBytes(buffers, elements * BYTES);
+    }
+
+    private void countCreatedBytes(int buffers, long bytes) {
         if (guard.onOpenCL()) {
             counters.deviceBuffersCreated.addAndGet(buffers);
-            counters.hostToDeviceBytes.addAndGet(elements * BYTES);
+            counters.hostToDeviceBytes.addAndGet(bytes);
         }
     }
 
@@ -490,12 +748,14 @@ final class FloatLauncher implements Launcher {
     @Override
     public synchronized String describeMemory() {
         return dtype + " arena " + arena.capacity() + " elements (" + ((long) arena.capacity() * BYTES >> 20) + " MiB, "
-                + arena.used() + " in use)";
+                + arena.used() + " in use)" + (intArena.capacity() < minIntCapacity ? ""
+                : " and its INT32 arena " + intArena.capacity() + " elements (" + ((long) intArena.capacity()
+                * INT_BYTES >> 20) + " MiB, " + intArena.used() + " in use)");
     }
 
     @Override
     public synchronized long arenaElementsInUse() {
-        return arena.used();
+        return arena.used() + intArena.used();
     }
 
     @Override
@@ -507,5 +767,6 @@ final class FloatLauncher implements Launcher {
         kernel.dispose();
         guard.release(kernel);
         kernel.arena = null;
+        kernel.ints = null;
     }
 }

@@ -2,6 +2,7 @@ package dev.nabla.aparapi;
 
 import dev.nabla.spi.BinaryOp;
 import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.CompareOp;
 import dev.nabla.spi.RowReduction;
 import dev.nabla.spi.UnaryOp;
 
@@ -37,6 +38,23 @@ final class Op {
     static final int LOSS_PARTIALS = 16;
     static final int SGD_STEP = 17;
     static final int ADAM_STEP = 18;
+    // indexing and masks (issue 13); an I_ prefix: the op works on the INT32 arena (field ints)
+    static final int I_FILL = 19;
+    static final int I_COPY = 20;
+    static final int I_TO_STAGE = 21;
+    static final int I_FROM_STAGE = 22;
+    static final int COPY_STRIDED = 23;
+    static final int I_COPY_STRIDED = 24;
+    static final int CAST_TO_INT = 25;
+    static final int CAST_FROM_INT = 26;
+    static final int GATHER_ROWS = 27;
+    static final int I_GATHER_ROWS = 28;
+    static final int SCATTER_ADD_ROWS = 29;
+    static final int ARGMAX_ROWS = 30;
+    static final int ONE_HOT = 31;
+    static final int COMPARE = 32;
+    static final int I_COMPARE = 33;
+    static final int WHERE = 34;
 
     // ---- elementwise unary functions (field code): UnaryOp, one for one ---------------------------------------------
     static final int U_IDENTITY = 0;
@@ -76,6 +94,14 @@ final class Op {
     static final int R_SUM = 0;
     static final int R_MAX = 1;
     static final int R_MIN = 2;
+
+    // ---- comparisons (field code): CompareOp, one for one -------------------------------------------------------------
+    static final int C_GT = 0;
+    static final int C_GE = 1;
+    static final int C_LT = 2;
+    static final int C_LE = 3;
+    static final int C_EQ = 4;
+    static final int C_NE = 5;
 
     private static final String[] UNARY_NAMES = new String[UnaryOp.values().length];
     private static final String[] BINARY_NAMES = new String[BinaryOp.values().length];
@@ -147,6 +173,32 @@ final class Op {
             case ROW -> BC_ROW;
             case COLUMN -> BC_COLUMN;
         };
+    }
+
+    static int of(CompareOp op) {
+        return switch (op) {
+            case GT -> C_GT;
+            case GE -> C_GE;
+            case LT -> C_LT;
+            case LE -> C_LE;
+            case EQ -> C_EQ;
+            case NE -> C_NE;
+        };
+    }
+
+    /** The RowReduction name of a reduction code (for messages). */
+    static String reductionName(int code) {
+        return code == R_MAX ? "MAX" : (code == R_MIN ? "MIN" : "SUM");
+    }
+
+    /** The CompareOp name of a comparison code (for messages). */
+    static String compareName(int code) {
+        for (CompareOp c : CompareOp.values()) {
+            if (of(c) == code) {
+                return c.name();
+            }
+        }
+        return "comparison " + code;
     }
 
     static int of(RowReduction reduction) {

@@ -13,6 +13,10 @@ import dev.nabla.nn.Loss;
 import dev.nabla.nn.Network;
 import dev.nabla.nn.Optimizer;
 import dev.nabla.nn.Optimizers;
+import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.CompareOp;
+import dev.nabla.spi.ComputeBackend;
+import dev.nabla.spi.DeviceBuffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -150,7 +154,8 @@ class AparapiBackendTest {
     void theArenaGrowsAndKeepsEveryTensor() {
         try (Backend own = AparapiTestBackends.fresh(); Scope s = own.scope()) {
             Map<String, Long> c0 = own.stats().backendCounters();
-            assertEquals(5, c0.get("deviceBuffersCreated"), "one arena and four staging windows per dtype: " + c0);
+            assertEquals(10, c0.get("deviceBuffersCreated"),
+                    "per dtype: an arena, an INT32 placeholder arena and four staging windows of each: " + c0);
             float[] small = random(7, 1000);
             Tensor a = own.fromArray(small, 10, 100);
             int n = 9 << 20;                                          // more than the 8M-element initial arena
@@ -161,7 +166,7 @@ class AparapiBackendTest {
             Tensor b = own.fromArray(big, 9, 1 << 20);
             Map<String, Long> c1 = own.stats().backendCounters();
             assertEquals(1, c1.get("arenaGrowths"), "the arena grew once: " + c1);
-            assertEquals(6, c1.get("deviceBuffersCreated"), "the larger arena is one new device buffer");
+            assertEquals(11, c1.get("deviceBuffersCreated"), "the larger arena is one new device buffer");
             assertTrue(own.compute().maxElements(DType.FLOAT32) >= 1 << 24);
             assertEquals(java.util.Arrays.toString(small), java.util.Arrays.toString(a.toFloatArray()),
                     "a tensor from before the growth kept its values");
@@ -183,7 +188,7 @@ class AparapiBackendTest {
                     "no FLOAT64 on this device: " + own.description());
             Tensor d = own.fromArray(new double[]{1e-300, Math.PI}, 1, 2);
             assertEquals(Math.PI, d.toDoubleArray()[1], "FLOAT64 keeps every bit");
-            assertEquals(10, own.stats().counter("deviceBuffersCreated"), "a FLOAT64 arena and its windows");
+            assertEquals(20, own.stats().counter("deviceBuffersCreated"), "a FLOAT64 kernel's arenas and windows");
             assertTrue(own.description().contains("FLOAT64 too"), own.description());
         }
     }
@@ -197,5 +202,83 @@ class AparapiBackendTest {
         try (Scope s = be.scope()) {
             assertEquals(3.0, be.full(1, 1, 1.5).scale(2).item(), "the open backend is unaffected");
         }
+    }
+
+    @Test
+    void int32OpsOnFloat32StayOnTheDeviceAndFloat64BridgesCountTheirTransfers() {
+        try (Backend own = AparapiTestBackends.fresh()) {
+            ComputeBackend cb = own.compute();
+            Map<String, Long> c0 = own.stats().backendCounters();
+            DeviceBuffer labels = cb.allocate(DType.INT32, 64);
+            Map<String, Long> c1 = own.stats().backendCounters();
+            assertEquals(c0.get("arenaGrowths") + 1, c1.get("arenaGrowths"),
+                    "the first INT32 tensor replaces the placeholder INT32 arena: " + c1);
+            assertEquals(c0.get("deviceBuffersCreated") + 1, c1.get("deviceBuffersCreated"));
+            int[] l = new int[64];
+            float[] x = new float[64 * 10];
+            for (int i = 0; i < 64; i++) {
+                l[i] = (i * 7) % 10;
+                x[i * 10 + (i * 3) % 10] = 1f;
+            }
+            cb.write(labels, l);
+            DeviceBuffer xs = cb.allocate(DType.FLOAT32, x.length);
+            cb.write(xs, x);
+            DeviceBuffer order = cb.allocate(DType.INT32, 64);
+            DeviceBuffer gathered = cb.allocate(DType.FLOAT32, x.length);
+            DeviceBuffer predicted = cb.allocate(DType.INT32, 64);
+            DeviceBuffer hits = cb.allocate(DType.INT32, 64);
+            DeviceBuffer hot = cb.allocate(DType.FLOAT32, x.length);
+            DeviceBuffer picked = cb.allocate(DType.FLOAT32, x.length);
+            DeviceBuffer mask = cb.allocate(DType.INT32, x.length);
+            long h2d = counter(own, "hostToDeviceBytes"), d2h = counter(own, "deviceToHostBytes");
+            long buffers = counter(own, "deviceBuffersCreated");
+
+            cb.cast(xs, order, 64);                               // an accuracy step, DataLoader-style
+            cb.gatherRows(xs, 64, 10, order, 64, gathered);
+            cb.argmaxRows(gathered, 64, 10, predicted);
+            cb.compare(CompareOp.EQ, predicted, labels, Broadcast.NONE, hits, 64, 1);
+            cb.oneHot(labels, 64, 10, hot);
+            cb.compare(CompareOp.GT, gathered, hot, Broadcast.NONE, mask, 64, 10);
+            cb.where(mask, gathered, hot, picked, x.length);
+            cb.copyStrided(gathered, 0, 10, 1, picked, 0, 10, 64, 10);
+
+            assertEquals(h2d, counter(own, "hostToDeviceBytes"), "FLOAT32/INT32 index ops upload nothing");
+            assertEquals(d2h, counter(own, "deviceToHostBytes"), "and download nothing");
+            assertEquals(buffers, counter(own, "deviceBuffersCreated"), "INT32 tensors are INT32 arena ranges");
+            int[] back = new int[64];
+            cb.read(hits, back);
+            for (int i = 0; i < 64; i++) {
+                int row = (int) x[i];                                   // cast of x[i]: row 0 unless x[i] = 1
+                int argmax = (row * 3) % 10;
+                assertEquals(argmax == l[i] ? 1 : 0, back[i], "hit " + i);
+            }
+
+            if (cb.supports(DType.FLOAT64)) {
+                DeviceBuffer wide = cb.allocate(DType.FLOAT64, x.length);
+                DeviceBuffer wideHot = cb.allocate(DType.FLOAT64, x.length);
+                cb.cast(xs, wide, x.length);
+                cb.oneHot(labels, 64, 10, wideHot);              // first use: the FLOAT64 kernel's INT32 arena grows
+                long up = counter(own, "hostToDeviceBytes"), down = counter(own, "deviceToHostBytes");
+                cb.oneHot(labels, 64, 10, wideHot);
+                assertEquals(down + 256L * Integer.BYTES, counter(own, "deviceToHostBytes"),
+                        "a FLOAT64 op reads its INT32 operand from the FLOAT32 kernel: one 256-int window");
+                assertEquals(up + 256L * Integer.BYTES, counter(own, "hostToDeviceBytes"), "and writes it over");
+                double[] h = new double[x.length];
+                cb.read(wideHot, h);
+                for (int i = 0; i < h.length; i++) {
+                    assertEquals(l[i / 10] == i % 10 ? 1.0 : 0.0, h[i], "FLOAT64 one-hot element " + i);
+                }
+                cb.release(wide);
+                cb.release(wideHot);
+            }
+            for (DeviceBuffer b : new DeviceBuffer[]{labels, xs, order, gathered, predicted, hits, hot, picked, mask}) {
+                cb.release(b);
+            }
+            assertEquals(0L, own.stats().backendCounters().get("liveArenaElements"), "every range given back");
+        }
+    }
+
+    private static long counter(Backend b, String name) {
+        return b.stats().backendCounters().get(name);
     }
 }

@@ -22,7 +22,8 @@ class FloatKernelTranslationTest {
 
     @Test
     void theFloatKernelTranslatesWithoutFp64() throws Exception {
-        FloatKernel k = new FloatKernel(f(64), f(1), f(1), f(1), f(1), Float.NEGATIVE_INFINITY);
+        FloatKernel k = new FloatKernel(f(64), new float[][]{f(1), f(1), f(1), f(1)}, new int[64],
+                new int[][]{new int[1], new int[1], new int[1], new int[1]}, Float.NEGATIVE_INFINITY);
         Entrypoint e = ClassModel.createClassModel(FloatKernel.class).getEntrypoint("run", k);
         assertFalse(e.requiresDoublePragma(), "FloatKernel uses double arithmetic somewhere");
         k.dispose();
@@ -30,7 +31,8 @@ class FloatKernelTranslationTest {
 
     @Test
     void theDoubleKernelIsTheFloatKernelInDouble() throws Exception {
-        DoubleKernel k = new DoubleKernel(d(64), d(1), d(1), d(1), d(1), Double.NEGATIVE_INFINITY);
+        DoubleKernel k = new DoubleKernel(d(64), new double[][]{d(1), d(1), d(1), d(1)}, new int[64],
+                new int[][]{new int[1], new int[1], new int[1], new int[1]}, Double.NEGATIVE_INFINITY);
         Entrypoint e = ClassModel.createClassModel(DoubleKernel.class).getEntrypoint("run", k);
         assertTrue(e.requiresDoublePragma(), "DoubleKernel should need cl_khr_fp64");
         k.dispose();
