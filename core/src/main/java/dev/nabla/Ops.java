@@ -153,6 +153,12 @@ public final class Ops {
         if (src.sameRange(dst)) {       // the destination already holds the values (the SPI copy must not get it twice)
             return;
         }
+        if (src.overlaps(dst)) {        // an allowed alias must be exactly the same elements (ComputeBackend)
+            throw new InvalidArgumentException(op + ": source " + src.shape() + " " + src.dtype() + " (from element "
+                    + src.offsetInBuffer() + ") and destination " + dst.shape() + " (from element "
+                    + dst.offsetInBuffer() + ") are views that overlap without being the same elements; copy from "
+                    + "src.copy() instead" + tag());
+        }
         if (src.size() > 0) {
             if (src.state == dst.state) {       // two disjoint views of one buffer: stage the source
                 try (Staging st = stage(op)) {
