@@ -194,9 +194,14 @@ public final class Backend implements AutoCloseable {
      * @return a new INT32 tensor the caller owns (or its scope)
      */
     public Tensor fromArray(int[] data, int rows, int cols) {
-        Shape shape = checkedShape("fromArray", rows, cols, DType.INT32);
-        checkLength("fromArray", data, data == null ? 0 : data.length, shape);
-        Tensor t = allocate("fromArray", shape, DType.INT32);
+        return ints("fromArray", data, rows, cols);
+    }
+
+    /** An INT32 tensor of {@code data}; errors name {@code op}, the user's call. */
+    private Tensor ints(String op, int[] data, int rows, int cols) {
+        Shape shape = checkedShape(op, rows, cols, DType.INT32);
+        checkLength(op, data, data == null ? 0 : data.length, shape);
+        Tensor t = allocate(op, shape, DType.INT32);
         fillOrClose(t, () -> compute.write(t.state.buffer(), data));
         t.state.setIntRange(IntRange.of(data));
         hostToDeviceBytes.addAndGet(shape.size() * 4L);
@@ -210,7 +215,7 @@ public final class Backend implements AutoCloseable {
      * @return a new 1 × n INT32 tensor
      */
     public Tensor fromInts(int... data) {
-        return fromArray(data, 1, data == null ? 0 : data.length);
+        return ints("fromInts", data, 1, data == null ? 0 : data.length);
     }
 
     /**
@@ -300,7 +305,7 @@ public final class Backend implements AutoCloseable {
     private Tensor filled(String op, int rows, int cols, double value, DType dtype) {
         Shape shape = checkedShape(op, rows, cols, dtype);
         if (dtype == DType.INT32) {
-            IntRange.requireInt(call(op), value, name());
+            IntRange.requireInt(call(op), value, shape, name());
         }
         Tensor t = allocate(op, shape, dtype);
         fillOrClose(t, () -> compute.fill(t.state.buffer(), shape.size(), value));

@@ -52,11 +52,12 @@ record IntRange(long lo, long hi) {
         return isEmpty() || (lo >= min && hi <= max);
     }
 
-    /** Throws when {@code value} is not an int: INT32 fills take only integers in range. */
-    static void requireInt(String op, double value, String backend) {
+    /** Throws when {@code value} is not an int: INT32 fills (of a {@code shape} tensor) take only integers in range. */
+    static void requireInt(String op, double value, Shape shape, String backend) {
         if (value != Math.rint(value) || value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
             throw new InvalidArgumentException(op + ": " + value + " is not an INT32 value (an integer in ["
-                    + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE + "]) [" + backend + "]");
+                    + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE + "]) for the " + shape + " INT32 tensor ["
+                    + backend + "]");
         }
     }
 }

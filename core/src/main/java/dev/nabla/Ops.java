@@ -153,6 +153,12 @@ public final class Ops {
         if (src.sameRange(dst)) {       // the destination already holds the values (the SPI copy must not get it twice)
             return;
         }
+        if (src.overlaps(dst)) {        // an allowed alias must be exactly the same elements (ComputeBackend)
+            throw new InvalidArgumentException(op + ": source " + src.shape() + " " + src.dtype() + " (from element "
+                    + src.offsetInBuffer() + ") and destination " + dst.shape() + " (from element "
+                    + dst.offsetInBuffer() + ") are views that overlap without being the same elements; copy from "
+                    + "src.copy() instead" + tag());
+        }
         if (src.size() > 0) {
             if (src.state == dst.state) {       // two disjoint views of one buffer: stage the source
                 try (Staging st = stage(op)) {
@@ -180,7 +186,7 @@ public final class Ops {
     public void fill(Tensor t, double value) {
         check("fill", t);
         if (t.dtype() == DType.INT32) {
-            IntRange.requireInt("fill", value, backend.name());
+            IntRange.requireInt("fill", value, t.shape(), backend.name());
         }
         try (Staging st = stage("fill")) {
             be.fill(st.write(t), t.size(), value);
@@ -691,7 +697,7 @@ public final class Ops {
         int n = indexVector(op, "indices", indices);
         expectShape(op, src, out, new Shape(n, src.cols()));
         noAlias(op, 1, "out,src,indices", out, src, indices);
-        checkIndices(op, "index", indices, src.rows());
+        checkIndices(op, "index", indices, src.rows(), "the rows of source " + src.shape());
         try (Staging st = stage(op)) {
             be.gatherRows(st.read(src), src.rows(), src.cols(), st.read(indices), n, st.write(out));
             st.commit();
@@ -718,7 +724,7 @@ public final class Ops {
                     + "and the accumulator's " + dst.cols() + " columns" + tag());
         }
         noAlias(op, 1, "dst,src,indices", dst, src, indices);
-        checkIndices(op, "index", indices, dst.rows());
+        checkIndices(op, "index", indices, dst.rows(), "the rows of accumulator " + dst.shape());
         try (Staging st = stage(op)) {
             be.scatterAddRows(st.read(src), st.read(indices), n, src.cols(), st.update(dst), dst.rows());
             st.commit();
@@ -765,7 +771,7 @@ public final class Ops {
             throw new ShapeMismatchException(op + ": " + n + " labels need " + n + " output rows, got " + out.shape()
                     + tag());
         }
-        checkIndices(op, "label", labels, out.cols());
+        checkIndices(op, "label", labels, out.cols(), "the classes (columns) of output " + out.shape());
         try (Staging st = stage(op)) {
             be.oneHot(st.read(labels), n, out.cols(), st.write(out));
             st.commit();
@@ -837,9 +843,10 @@ public final class Ops {
 
     /**
      * Proves every element of the INT32 vector t lies in [0, bound): from the bounds core keeps when they suffice,
-     * else by reading t back (then the exact bounds are kept for the next call). Never clamps.
+     * else by reading t back (then the exact bounds are kept for the next call). Never clamps. {@code range} says what
+     * [0, bound) is, with its shape ("the rows of source 5×3").
      */
-    private void checkIndices(String op, String what, Tensor t, long bound) {
+    private void checkIndices(String op, String what, Tensor t, long bound, String range) {
         IntRange known = t.state.intRange();
         if (known != null && known.within(0, bound - 1)) {
             return;
@@ -847,8 +854,8 @@ public final class Ops {
         int[] values = t.toIntArray();
         for (int i = 0; i < values.length; i++) {
             if (values[i] < 0 || values[i] >= bound) {
-                throw new IndexOutOfRangeException(op + ": " + what + " " + values[i] + " at position " + i
-                        + " is outside [0, " + bound + ")" + tag());
+                throw new IndexOutOfRangeException(op + ": " + what + " " + values[i] + " at position " + i + " of "
+                        + t.shape() + " is outside [0, " + bound + "), " + range + tag());
             }
         }
         if (t.offsetInBuffer() == 0 && t.size() == t.state.buffer().length()) {

@@ -524,8 +524,8 @@ public final class Tensor implements AutoCloseable {
      */
     public Tensor clamp(double lo, double hi) {
         if (!(lo <= hi)) {
-            throw new InvalidArgumentException("clamp: the bounds [" + lo + ", " + hi + "] are not lo ≤ hi ["
-                    + backend.name() + "]");
+            throw new InvalidArgumentException("clamp: the bounds [" + lo + ", " + hi + "] are not lo ≤ hi (tensor "
+                    + shape + " " + dtype + ") [" + backend.name() + "]");
         }
         backend.ops().checkFloat("clamp", this);
         return output("clamp", shape, out -> {
@@ -790,7 +790,7 @@ public final class Tensor implements AutoCloseable {
         String op = cmp.name().toLowerCase();
         backend.ops().check(op, this);
         if (dtype == DType.INT32) {
-            IntRange.requireInt(op, s, backend.name());
+            IntRange.requireInt(op, s, shape, backend.name());
         }
         return output(op, shape, DType.INT32, out -> {
             try (Tensor column = backend.full(rows(), 1, s, dtype)) {
@@ -809,8 +809,10 @@ public final class Tensor implements AutoCloseable {
      * @return a new tensor of a's dtype on a's backend
      */
     public static Tensor where(Tensor mask, Tensor a, Tensor b) {
-        if (a == null) {
-            throw new InvalidArgumentException("where: a tensor argument is null");
+        if (a == null) {        // name the backend of another operand when there is one
+            Tensor any = mask != null ? mask : b;
+            throw new InvalidArgumentException("where: a tensor argument is null"
+                    + (any != null ? " [" + any.backend.name() + "]" : ""));
         }
         a.backend.ops().check("where", mask, a, b);
         return a.output("where", a.shape, a.dtype, out -> a.backend.ops().where(mask, a, b, out));
@@ -958,8 +960,12 @@ public final class Tensor implements AutoCloseable {
         if (parts == null || parts.length == 0) {
             throw new InvalidArgumentException(op + ": there are no parts to concatenate");
         }
-        if (parts[0] == null) {
-            throw new InvalidArgumentException(op + ": a tensor argument is null");
+        if (parts[0] == null) {     // name the backend of another part when there is one
+            String tag = "";
+            for (Tensor p : parts) {
+                tag = tag.isEmpty() && p != null ? " [" + p.backend.name() + "]" : tag;
+            }
+            throw new InvalidArgumentException(op + ": a tensor argument is null" + tag);
         }
         return parts[0];
     }

@@ -1,8 +1,10 @@
 package dev.nabla.contract;
 
+import dev.nabla.DType;
 import dev.nabla.Shape;
 import dev.nabla.spi.BinaryOp;
 import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.CompareOp;
 import dev.nabla.spi.RowReduction;
 import dev.nabla.spi.UnaryOp;
 
@@ -20,9 +22,12 @@ import java.util.Set;
  *       lossAndDelta and logitLossAndDelta may write over any input but logitLossAndDelta's z;</li>
  *   <li>gemm's c, reduction outputs, backpropDelta's out, lossAndDelta's and logitLossAndDelta's loss and every buffer of sgdStep and
  *       adamStep must be buffers of their own;</li>
- *   <li>operands an op only reads may always alias.</li>
+ *   <li>operands an op only reads may always alias;</li>
+ *   <li>the layout ops built on copyStrided (transpose, concatenation, broadcastTo), casts, gatherRows,
+ *       scatterAddRows, argmaxRows, oneHot and compare write outputs of their own; where may write over a or b.</li>
  * </ul>
  * Ops.copy onto the same tensor is allowed too: it has nothing to do (the SPI's copy never sees one buffer twice).
+ * Index, label and mask operands are INT32 with values their op accepts (rows of the source, classes, 0 or 1).
  */
 public final class AliasCases {
     /** Sizes for elementwise and row-wise ops: one element, vector bodies and tails, a column, several threads. */
@@ -31,6 +36,11 @@ public final class AliasCases {
     /** Sizes for products (square ones let C, A and B share a shape). */
     private static final List<int[]> PRODUCTS = List.of(new int[]{1, 1}, new int[]{3, 3}, new int[]{19, 37},
             new int[]{37, 37});
+
+    /** The dtypes of the arithmetic ops. */
+    private static final List<DType> FLOATS = List.of(DType.FLOAT32, DType.FLOAT64);
+    /** The dtypes of the ops that move or compare elements without arithmetic. */
+    private static final List<DType> ANY = List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32);
 
     private final List<AliasCase> cases = new ArrayList<>();
 
@@ -42,6 +52,8 @@ public final class AliasCases {
         AliasCases c = new AliasCases();
         c.primitives();
         c.fused();
+        c.layout();
+        c.indexing();
         return List.copyOf(c.cases);
     }
 
@@ -61,13 +73,29 @@ public final class AliasCases {
         return new AliasCase.Role(name, true, lo, hi);
     }
 
+    /** An INT32 operand the op reads whose values index something: integers in [0, bound). */
+    private static AliasCase.Role index(String name, AliasCase.Bound bound) {
+        return new AliasCase.Role(name, false, 0, 0, DType.INT32, bound);
+    }
+
+    /** An INT32 output (its initial values, zeros, are never read). */
+    private static AliasCase.Role intOut(String name) {
+        return new AliasCase.Role(name, true, 0, 1, DType.INT32, null);
+    }
+
     private static Shape s(int rows, int cols) {
         return new Shape(rows, cols);
     }
 
     private void add(String spi, String op, String variant, List<AliasCase.Role> roles, Set<String> allowed,
                      List<int[]> sizes, AliasCase.Shapes shapes, AliasCase.Reduction reduction, AliasCase.Call call) {
-        cases.add(new AliasCase(spi, op, variant, roles, allowed, sizes, shapes, reduction, call));
+        add(spi, op, variant, roles, allowed, FLOATS, sizes, shapes, reduction, call);
+    }
+
+    private void add(String spi, String op, String variant, List<AliasCase.Role> roles, Set<String> allowed,
+                     List<DType> dtypes, List<int[]> sizes, AliasCase.Shapes shapes, AliasCase.Reduction reduction,
+                     AliasCase.Call call) {
+        cases.add(new AliasCase(spi, op, variant, roles, allowed, dtypes, sizes, shapes, reduction, call));
     }
 
     private void primitives() {
@@ -102,7 +130,7 @@ public final class AliasCases {
                         }, s(r, c)}, (r, c) -> 1, (ops, t) -> ops.binary(b, t[0], t[1], bc, t[2]));
             }
         }
-        add("copy", "copy", "", List.of(in("src"), out("dst")), Set.of("dst=src"), ELEMENTWISE,
+        add("copy", "copy", "", List.of(in("src", -100, 100), out("dst")), Set.of("dst=src"), ANY, ELEMENTWISE,
                 (r, c) -> new Shape[]{s(r, c), s(r, c)}, (r, c) -> 1, (ops, t) -> ops.copy(t[0], t[1]));
         add("axpy", "axpy", "", List.of(in("x"), out("y")), Set.of("y=x"), ELEMENTWISE,
                 (r, c) -> new Shape[]{s(r, c), s(r, c)}, (r, c) -> 1, (ops, t) -> ops.axpy(0.5, t[0], t[1]));
@@ -169,5 +197,69 @@ public final class AliasCases {
         add("adamStep", "adamStep", "", List.of(out("w"), in("g"), out("m"), out("v", 0, 1)), Set.of(), ELEMENTWISE,
                 (r, c) -> new Shape[]{s(r, c), s(r, c), s(r, c), s(r, c)}, (r, c) -> 1,
                 (ops, t) -> ops.adamStep(t[0], t[1], t[2], t[3], 0.01, 0.9, 0.999, 1e-8, 0.01, 3));
+    }
+
+    /**
+     * The layout ops, which Ops builds on copyStrided (views, transposition, concatenation, explicit broadcasting): any
+     * dtype; out must not overlap an input (copyStrided's dst must not be its src).
+     */
+    private void layout() {
+        add("copyStrided", "transpose", "", List.of(in("x", -100, 100), out("out")), Set.of(), ANY, PRODUCTS,
+                (r, c) -> new Shape[]{s(r, c), s(c, r)}, (r, c) -> 1, (ops, t) -> ops.transpose(t[0], t[1]));
+        add("copyStrided", "broadcastTo", "a row", List.of(in("x", -100, 100), out("out")), Set.of(), ANY, ELEMENTWISE,
+                (r, c) -> new Shape[]{s(1, c), s(r, c)}, (r, c) -> 1, (ops, t) -> ops.broadcastTo(t[0], t[1]));
+        add("copyStrided", "broadcastTo", "a column", List.of(in("x", -100, 100), out("out")), Set.of(), ANY,
+                ELEMENTWISE, (r, c) -> new Shape[]{s(r, 1), s(r, c)}, (r, c) -> 1,
+                (ops, t) -> ops.broadcastTo(t[0], t[1]));
+        add("copyStrided", "broadcastTo", "a scalar", List.of(in("x", -100, 100), out("out")), Set.of(), ANY,
+                ELEMENTWISE, (r, c) -> new Shape[]{s(1, 1), s(r, c)}, (r, c) -> 1,
+                (ops, t) -> ops.broadcastTo(t[0], t[1]));
+        // two parts and out (Ops names every part "part" in its messages); out never has a part's shape, so out and a
+        // part meet only as overlapping views
+        add("copyStrided", "concatRows", "", List.of(in("part0", -100, 100), in("part1", -100, 100), out("out")),
+                Set.of(), ANY, ELEMENTWISE, (r, c) -> new Shape[]{s(r, c), s(r, c), s(2 * r, c)}, (r, c) -> 1,
+                (ops, t) -> ops.concatRows(List.of(t[0], t[1]), t[2]));
+        add("copyStrided", "concatColumns", "", List.of(in("part0", -100, 100), in("part1", -100, 100), out("out")),
+                Set.of(), ANY, ELEMENTWISE, (r, c) -> new Shape[]{s(r, c), s(r, c), s(r, 2 * c)}, (r, c) -> 1,
+                (ops, t) -> ops.concatColumns(List.of(t[0], t[1]), t[2]));
+        // casts between a floating dtype and INT32 (a cast to the same dtype is Ops.copy): a tensor has one dtype,
+        // so src and dst can never share an element; the cases run them on views
+        add("cast", "cast", "to INT32", List.of(in("src", -20, 20), intOut("dst")), Set.of(), FLOATS, ELEMENTWISE,
+                (r, c) -> new Shape[]{s(r, c), s(r, c)}, (r, c) -> 1, (ops, t) -> ops.cast(t[0], t[1]));
+        add("cast", "cast", "from INT32", List.of(new AliasCase.Role("src", false, -20, 20, DType.INT32, null),
+                        out("dst")), Set.of(), FLOATS, ELEMENTWISE, (r, c) -> new Shape[]{s(r, c), s(r, c)},
+                (r, c) -> 1, (ops, t) -> ops.cast(t[0], t[1]));
+    }
+
+    /** Indexing and masks: gathers, scatters, argmax, one-hot rows, comparisons and where. */
+    private void indexing() {
+        // src r×c, indices r×1 (rows of src), out r×c: at one column all three have one shape; an INT32 src holds
+        // valid indices too, so that it may be the indices (both read)
+        add("gatherRows", "gatherRows", "", List.of(new AliasCase.Role("src", false, -100, 100, null, (r, c) -> r),
+                        index("indices", (r, c) -> r), out("out")), Set.of(), ANY, ELEMENTWISE,
+                (r, c) -> new Shape[]{s(r, c), s(r, 1), s(r, c)}, (r, c) -> 1,
+                (ops, t) -> ops.gatherRows(t[0], t[1], t[2]));
+        // dst (r×c) += src rows at indices: a row may receive all r rows of src
+        add("scatterAddRows", "scatterAddRows", "", List.of(in("src"), index("indices", (r, c) -> r), out("dst")),
+                Set.of(), FLOATS, ELEMENTWISE, (r, c) -> new Shape[]{s(r, c), s(r, 1), s(r, c)}, (r, c) -> r + 1,
+                (ops, t) -> ops.scatterAddRows(t[0], t[1], t[2]));
+        add("argmaxRows", "argmaxRows", "", List.of(in("x"), intOut("out")), Set.of(), FLOATS, ELEMENTWISE,
+                (r, c) -> new Shape[]{s(r, c), s(r, 1)}, (r, c) -> 1, (ops, t) -> ops.argmaxRows(t[0], t[1]));
+        add("oneHot", "oneHot", "", List.of(index("labels", (r, c) -> c), out("out")), Set.of(), FLOATS, ELEMENTWISE,
+                (r, c) -> new Shape[]{s(r, 1), s(r, c)}, (r, c) -> 1, (ops, t) -> ops.oneHot(t[0], t[1]));
+        for (CompareOp cmp : CompareOp.values()) {
+            for (Broadcast bc : Broadcast.values()) {
+                add("compare", cmp.name().toLowerCase(), bc.name(), List.of(in("a", -3, 3), in("b", -3, 3),
+                                intOut("out")), Set.of(), ANY, ELEMENTWISE, (r, c) -> new Shape[]{s(r, c), switch (bc) {
+                            case NONE -> s(r, c);
+                            case ROW -> s(1, c);
+                            case COLUMN -> s(r, 1);
+                        }, s(r, c)}, (r, c) -> 1, (ops, t) -> ops.compare(cmp, t[0], t[1], bc, t[2]));
+            }
+        }
+        add("where", "where", "", List.of(index("mask", (r, c) -> 2), in("a"), in("b"), out("out")),
+                Set.of("out=a", "out=b"), FLOATS, ELEMENTWISE,
+                (r, c) -> new Shape[]{s(r, c), s(r, c), s(r, c), s(r, c)}, (r, c) -> 1,
+                (ops, t) -> ops.where(t[0], t[1], t[2], t[3]));
     }
 }

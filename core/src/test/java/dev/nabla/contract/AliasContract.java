@@ -33,11 +33,25 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The aliasing contract: for every case of {@link AliasCases} (every SPI method that takes two or more buffers, in
- * each of its variants) and every pair of its operands, the call is made through {@code Ops} with both operands the
- * same tensor. Where the SPI's rules allow the pair, every result must match, element by element, the same call
- * with separate tensors on the same backend and on the float64 {@link ReferenceBackend}. Where they forbid it, the
- * call must throw exactly {@link InvalidArgumentException} naming the op, both operands and the backend, and must
- * have written, launched and allocated nothing. Tensor's own methods are checked to alias only where allowed.
+ * each of its variants) and every pair of its operands of one dtype, the call is made through {@code Ops} with both
+ * operands sharing elements, in three ways:
+ * <ul>
+ *   <li>one tensor for both (where the two have one shape);</li>
+ *   <li>two views of the same elements of one buffer, at an odd offset (where the two have one shape);</li>
+ *   <li>two views of one buffer that overlap in one element without being the same elements.</li>
+ * </ul>
+ * Where the SPI's rules allow the pair (the same elements, the pair allowed, or both only read), every result must
+ * match, element by element, the same call with separate tensors on the same backend and on the float64
+ * {@link ReferenceBackend}, and the buffer's elements outside the views must be untouched. Where they forbid it (a
+ * forbidden pair; a written operand that overlaps another without being the same elements), the call must throw exactly
+ * {@link InvalidArgumentException} naming the op and the backend (and both operands, when they are the same elements),
+ * and must have written nothing and left nothing allocated. A forbidden pair is rejected before the backend is called
+ * at all (no allocation, launch or transfer); a pair allowed in place whose views merely overlap may be found out
+ * while the operands before it are staged (dev.nabla.Staging), so there only the live counters must be unchanged.
+ * Operands of different dtypes cannot share an element (a view has its base's dtype) and are not paired; every case
+ * also runs with all its operands of one dtype as disjoint views of one buffer at odd offsets, which is always allowed.
+ * Views are tried at the case's sizes up to {@value #VIEW_SIZES} elements an operand.
+ * Tensor's own methods are checked to alias only where allowed.
  *
  * <p>A backend module extends this class with {@link #createBackend()} (a fresh instance; the contract closes it).
  */
@@ -47,6 +61,15 @@ public abstract class AliasContract {
 
     /** A new instance of the backend under test; the contract closes it. */
     protected abstract Backend createBackend();
+
+    private static final DType[] DTYPES = {DType.FLOAT32, DType.FLOAT64, DType.INT32};
+    /**
+     * Views are tried at the sizes whose operands have at most this many elements: what they check (Ops' overlap
+     * rules and staging) does not depend on the size, and the same-tensor runs cover the large ones.
+     */
+    private static final long VIEW_SIZES = 4096;
+    /** What the elements of a shared buffer outside every view hold (an integer: valid in every dtype). */
+    private static final double PAD = 7;
 
     private Backend backend;
     private Backend reference;
@@ -82,13 +105,26 @@ public abstract class AliasContract {
         }
     }
 
+    /** One case in one dtype. */
+    record Run(AliasCase c, DType dtype) {
+        @Override
+        public String toString() {
+            return c + " (" + dtype + ")";
+        }
+    }
+
     Stream<Pair> pairs() {
         List<Pair> pairs = new ArrayList<>();
-        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+        for (DType dtype : DTYPES) {
             for (AliasCase c : AliasCases.all()) {
+                if (!c.dtypes().contains(dtype)) {
+                    continue;
+                }
                 for (int i = 0; i < c.roles().size(); i++) {
                     for (int j = i + 1; j < c.roles().size(); j++) {
-                        pairs.add(new Pair(c, i, j, dtype));
+                        if (c.roles().get(i).dtypeIn(dtype) == c.roles().get(j).dtypeIn(dtype)) {
+                            pairs.add(new Pair(c, i, j, dtype));
+                        }
                     }
                 }
             }
@@ -96,111 +132,360 @@ public abstract class AliasContract {
         return pairs.stream();
     }
 
+    Stream<Run> runs() {
+        List<Run> runs = new ArrayList<>();
+        for (DType dtype : DTYPES) {
+            for (AliasCase c : AliasCases.all()) {
+                if (c.dtypes().contains(dtype)) {
+                    runs.add(new Run(c, dtype));
+                }
+            }
+        }
+        return runs.stream();
+    }
+
+    private void assumeSupported(AliasCase c, DType dtype) {
+        for (AliasCase.Role r : c.roles()) {
+            assumeTrue(backend.supports(r.dtypeIn(dtype)), backend.name() + " does not support " + r.dtypeIn(dtype)
+                    + " here: " + backend.description());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("pairs")
     void everyPairOfOperandsIsComputedRightOrRejected(Pair p) {
-        assumeTrue(backend.supports(p.dtype()), backend.name() + " does not support " + p.dtype() + " here: "
-                + backend.description());
+        assumeSupported(p.c(), p.dtype());
         AliasCase c = p.c();
+        int i = p.i();
+        int j = p.j();
         int tried = 0;
         for (int[] size : c.sizes()) {
             Shape[] shapes = c.shapes().of(size[0], size[1]);
-            if (!shapes[p.i()].equals(shapes[p.j()])) {
-                continue;                                        // these two cannot be one tensor at this size
+            long seed = 31L * size[0] + size[1];
+            String what = p + " " + size[0] + "×" + size[1];
+            boolean views = small(shapes);
+            if (shapes[i].equals(shapes[j])) {
+                tried++;
+                double[][] data = data(c, p.dtype(), shapes, size, seed);
+                data[j] = data[i];                               // one tensor holds one set of values
+                Layout one = Layout.separate(shapes.length);
+                one.same()[j] = i;
+                Layout sameViews = views ? Layout.views(c, p.dtype(), shapes, data, new int[][]{{i, 1}, {j, 1}})
+                        : null;
+                // the shared elements end holding the written operand of the two (or their input, when neither is)
+                int holder = c.roles().get(j).written() ? j : i;
+                int[] from = identity(shapes.length);
+                from[i] = holder;
+                from[j] = holder;
+                if (c.mayAlias(i, j)) {
+                    assertComputesLikeSeparateTensors(c, p.dtype(), shapes, data, one, from, size,
+                            what + ", one tensor");
+                    if (views) {
+                        assertComputesLikeSeparateTensors(c, p.dtype(), shapes, sameViews.data(), sameViews, from,
+                                size, what + ", two views of the same elements at element 1");
+                    }
+                } else {
+                    String start1 = c.op() + ": " + p.first() + " and " + p.second() + " ";
+                    String start2 = c.op() + ": " + p.second() + " and " + p.first() + " ";
+                    java.util.function.Predicate<String> names = m -> m.startsWith(start1) || m.startsWith(start2);
+                    assertRejectedUntouched(c, p.dtype(), shapes, data, one, true, names, "start with \"" + start1
+                            + "...\" (the op and both operands)", what + ", one tensor");
+                    if (views) {
+                        assertRejectedUntouched(c, p.dtype(), shapes, sameViews.data(), sameViews, true, names,
+                                "start with \"" + start1 + "...\" (the op and both operands)",
+                                what + ", two views of the same elements at element 1");
+                    }
+                }
+            }
+            long ni = shapes[i].size();
+            long nj = shapes[j].size();
+            if (views && (ni >= 2 || nj >= 2)) {
+                tried++;
+                // the last element of one is the first of the other, which starts at an odd offset or just after it
+                int[][] at = ni >= 2 ? new int[][]{{i, 1}, {j, (int) ni}} : new int[][]{{j, 1}, {i, (int) nj}};
+                double[][] data = data(c, p.dtype(), shapes, size, seed);
+                int shared = ni >= 2 ? (int) ni - 1 : (int) nj - 1;   // the index of the element in the first view
+                double v = common(c.roles().get(i), c.roles().get(j), p.dtype(), size);
+                data[at[0][0]][shared] = v;
+                data[at[1][0]][0] = v;
+                Layout overlap = Layout.views(c, p.dtype(), shapes, data, at);
+                String how = what + ", views overlapping in one element";
+                if (c.roles().get(i).written() || c.roles().get(j).written()) {
+                    String op = c.op() + ": ";
+                    assertRejectedUntouched(c, p.dtype(), shapes, overlap.data(), overlap, !c.mayAlias(i, j),
+                            m -> m.startsWith(op) && m.contains("overlap"), "start with \"" + op
+                                    + "\" and say the operands overlap", how);
+                } else {
+                    assertComputesLikeSeparateTensors(c, p.dtype(), shapes, overlap.data(), overlap,
+                            identity(shapes.length), size, how);
+                }
+            }
+        }
+        assertTrue(tried > 0, p + ": no size of the case lets both operands share elements; add one");
+    }
+
+    /** Every case with its operands of one dtype as disjoint views of one buffer at odd offsets: always allowed. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("runs")
+    void disjointViewsOfOneBufferComputeLikeSeparateTensors(Run r) {
+        assumeSupported(r.c(), r.dtype());
+        AliasCase c = r.c();
+        int tried = 0;
+        for (int[] size : c.sizes()) {
+            Shape[] shapes = c.shapes().of(size[0], size[1]);
+            if (!small(shapes)) {
+                continue;
             }
             tried++;
-            double[][] data = data(c, shapes, 31L * size[0] + size[1]);
-            data[p.j()] = data[p.i()];                           // one tensor holds one set of values
-            String what = p + " " + size[0] + "×" + size[1];
-            if (c.mayAlias(p.i(), p.j())) {
-                assertAliasComputesLikeSeparateTensors(p, shapes, data, c.reduction().of(size[0], size[1]), what);
+            double[][] data = data(c, r.dtype(), shapes, size, 17L * size[0] + size[1]);
+            List<int[]> at = new ArrayList<>();
+            java.util.Map<DType, Integer> next = new java.util.HashMap<>();
+            for (int k = 0; k < shapes.length; k++) {
+                int offset = next.getOrDefault(c.roles().get(k).dtypeIn(r.dtype()), 1);
+                at.add(new int[]{k, offset});
+                next.put(c.roles().get(k).dtypeIn(r.dtype()), offset + (int) shapes[k].size() + 2);
+            }
+            Layout views = Layout.views(c, r.dtype(), shapes, data, at.toArray(new int[0][]));
+            assertComputesLikeSeparateTensors(c, r.dtype(), shapes, views.data(), views, identity(shapes.length), size,
+                    r + " " + size[0] + "×" + size[1] + ", every operand a view of one buffer per dtype, disjoint");
+        }
+        assertTrue(tried > 0, r + ": no size of the case is small enough for views; add one");
+    }
+
+    private static boolean small(Shape[] shapes) {
+        return java.util.Arrays.stream(shapes).allMatch(s -> s.size() <= VIEW_SIZES);
+    }
+
+    private void assertComputesLikeSeparateTensors(AliasCase c, DType dtype, Shape[] shapes, double[][] data,
+                                                   Layout layout, int[] from, int[] size, String what) {
+        DType refType = dtype == DType.INT32 ? DType.INT32 : DType.FLOAT64;
+        Result expected = run(reference, c, shapes, data, refType, Layout.separate(shapes.length));
+        Result separate = run(backend, c, shapes, data, dtype, Layout.separate(shapes.length));
+        Result aliased = run(backend, c, shapes, data, dtype, layout);
+        Tolerance tol = Tolerance.of(dtype, c.reduction().of(size[0], size[1]));
+        for (int r = 0; r < shapes.length; r++) {
+            String role = c.roles().get(r).name();
+            if (c.roles().get(r).dtypeIn(dtype) == DType.INT32) {
+                assertArrayEquals(separate.roles()[from[r]], aliased.roles()[r], what + ": " + role
+                        + ", aliased vs separate tensors on " + backend.name());
+                assertArrayEquals(expected.roles()[from[r]], aliased.roles()[r], what + ": " + role
+                        + ", aliased vs the reference");
             } else {
-                assertAliasIsRejectedUntouched(p, shapes, data, what);
+                tol.assertClose(what + ": " + role + ", aliased vs separate tensors on " + backend.name(),
+                        separate.roles()[from[r]], aliased.roles()[r], shapes[r].cols());
+                tol.assertClose(what + ": " + role + ", aliased vs the float64 reference", expected.roles()[from[r]],
+                        aliased.roles()[r], shapes[r].cols());
             }
         }
-        assertTrue(tried > 0, p + ": no size of the case gives both operands one shape; add one");
-    }
-
-    private void assertAliasComputesLikeSeparateTensors(Pair p, Shape[] shapes, double[][] data, int k, String what) {
-        AliasCase c = p.c();
-        double[][] expected = run(reference, c, shapes, data, DType.FLOAT64, -1, -1);
-        double[][] separate = run(backend, c, shapes, data, p.dtype(), -1, -1);
-        double[][] aliased = run(backend, c, shapes, data, p.dtype(), p.i(), p.j());
-        // the shared tensor ends holding the result of the written operand of the two (or its input, when neither is)
-        int holder = c.roles().get(p.j()).written() ? p.j() : p.i();
-        Tolerance tol = Tolerance.of(p.dtype(), k);
-        for (int r = 0; r < shapes.length; r++) {
-            int from = r == p.i() || r == p.j() ? holder : r;
-            String role = c.roles().get(r).name();
-            tol.assertClose(what + ": " + role + ", aliased vs separate tensors on " + backend.name(), separate[from],
-                    aliased[r], shapes[r].cols());
-            tol.assertClose(what + ": " + role + ", aliased vs the float64 reference", expected[from], aliased[r],
-                    shapes[r].cols());
-        }
-    }
-
-    private void assertAliasIsRejectedUntouched(Pair p, Shape[] shapes, double[][] data, String what) {
-        AliasCase c = p.c();
-        try (Scope s = backend.scope()) {
-            Tensor[] t = tensors(backend, shapes, data, p.dtype(), p.i(), p.j());
-            double[][] before = contents(t);
-            BackendStats stats = backend.stats();
-            Throwable e = assertThrows(Throwable.class, () -> c.call().run(backend.ops(), t), what);
-            BackendStats after = backend.stats();
-            assertEquals(InvalidArgumentException.class, e.getClass(), () -> what + ": threw " + e);
-            String m = e.getMessage();
-            String start1 = c.op() + ": " + p.first() + " and " + p.second() + " ";
-            String start2 = c.op() + ": " + p.second() + " and " + p.first() + " ";
-            assertTrue(m.startsWith(start1) || m.startsWith(start2), () -> what + ": the message should name the op "
-                    + "and both operands (\"" + start1 + "...\"), it is: " + m);
-            assertTrue(m.endsWith(" [" + backend.name() + "]"), () -> what + ": the message should name the backend: "
-                    + m);
-            assertEquals(stats.tensorsCreated(), after.tensorsCreated(), what + ": tensors were created");
-            assertEquals(stats.liveTensors(), after.liveTensors(), what + ": live tensors changed");
-            assertEquals(stats.backendCounters(), after.backendCounters(), what + ": the backend did something "
-                    + "(allocated, launched or moved data)");
-            double[][] now = contents(t);
-            for (int r = 0; r < t.length; r++) {
-                assertArrayEquals(before[r], now[r], what + ": " + c.roles().get(r).name() + " was written");
+        for (int b = 0; b < layout.bases().length; b++) {
+            for (int e = 0; e < layout.bases()[b].length; e++) {
+                if (!layout.covered(shapes, b, e)) {
+                    assertEquals(PAD, aliased.bases()[b][e], what + ": element " + e + " of shared buffer " + b
+                            + ", outside every view, was written");
+                }
             }
         }
     }
 
     /**
-     * The call on {@code be} with a tensor per role from {@code data}, role {@code j} being role {@code i}'s tensor
-     * when i ≥ 0; returns every role's values afterwards.
+     * The call must throw exactly InvalidArgumentException whose message passes {@code message} and names the backend,
+     * and must leave every operand as it was and nothing allocated; with {@code beforeTheBackend} it must not have
+     * called the backend at all (its counters unchanged), else only its live counters must be unchanged.
      */
-    private static double[][] run(Backend be, AliasCase c, Shape[] shapes, double[][] data, DType dtype, int i, int j) {
+    private void assertRejectedUntouched(AliasCase c, DType dtype, Shape[] shapes, double[][] data, Layout layout,
+                                         boolean beforeTheBackend, java.util.function.Predicate<String> message,
+                                         String shouldMessage, String what) {
+        try (Scope s = backend.scope()) {
+            Built t = tensors(backend, c, shapes, data, dtype, layout);
+            Result before = contents(t);
+            BackendStats stats = backend.stats();
+            Throwable e = assertThrows(Throwable.class, () -> c.call().run(backend.ops(), t.roles()), what);
+            BackendStats after = backend.stats();
+            assertEquals(InvalidArgumentException.class, e.getClass(), () -> what + ": threw " + e);
+            String m = e.getMessage();
+            assertTrue(message.test(m), () -> what + ": the message should " + shouldMessage + ", it is: " + m);
+            assertTrue(m.endsWith(" [" + backend.name() + "]"), () -> what + ": the message should name the backend: "
+                    + m);
+            assertEquals(stats.tensorsCreated(), after.tensorsCreated(), what + ": tensors were created");
+            assertEquals(stats.liveTensors(), after.liveTensors(), what + ": live tensors changed");
+            if (beforeTheBackend) {
+                assertEquals(stats.backendCounters(), after.backendCounters(), what + ": the backend did something "
+                        + "(allocated, launched or moved data)");
+            } else {
+                assertEquals(live(stats), live(after), what + ": the backend holds more or less than before");
+            }
+            Result now = contents(t);
+            for (int r = 0; r < shapes.length; r++) {
+                assertArrayEquals(before.roles()[r], now.roles()[r], what + ": " + c.roles().get(r).name()
+                        + " was written");
+            }
+            for (int b = 0; b < before.bases().length; b++) {
+                assertArrayEquals(before.bases()[b], now.bases()[b], what + ": shared buffer " + b + " was written");
+            }
+        }
+    }
+
+    /** The counters of what a backend holds now (live buffers, bytes, arena elements), by name. */
+    private static java.util.Map<String, Long> live(BackendStats stats) {
+        java.util.Map<String, Long> live = new java.util.TreeMap<>();
+        stats.backendCounters().forEach((k, v) -> {
+            if (k.startsWith("live")) {
+                live.put(k, v);
+            }
+        });
+        return live;
+    }
+
+    /**
+     * Where each role's tensor comes from in one run: a tensor of its own holding data[r], the tensor of an earlier
+     * role ({@code same[r]} ≥ 0), or a view of shared buffer {@code base[r]} (an N × 1 tensor) from element
+     * {@code offset[r]}. {@code bases} holds the shared buffers' values, {@code data} every role's values (for a view,
+     * read from its buffer, so that views that overlap agree).
+     */
+    record Layout(int[] same, int[] base, int[] offset, double[][] bases, double[][] data) {
+        static Layout separate(int roles) {
+            int[] same = new int[roles];
+            int[] base = new int[roles];
+            java.util.Arrays.fill(same, -1);
+            java.util.Arrays.fill(base, -1);
+            return new Layout(same, base, new int[roles], new double[0][], null);
+        }
+
+        /**
+         * The roles listed in {@code at} ({role, offset}) as views of one buffer per dtype, holding their data (a later
+         * role's values win where views overlap); the other roles get tensors of their own.
+         */
+        static Layout views(AliasCase c, DType dtype, Shape[] shapes, double[][] data, int[][] at) {
+            Layout l = separate(shapes.length);
+            List<DType> baseTypes = new ArrayList<>();
+            List<Integer> lengths = new ArrayList<>();
+            for (int[] a : at) {
+                DType t = c.roles().get(a[0]).dtypeIn(dtype);
+                int b = baseTypes.indexOf(t);
+                if (b < 0) {
+                    b = baseTypes.size();
+                    baseTypes.add(t);
+                    lengths.add(0);
+                }
+                l.base()[a[0]] = b;
+                l.offset()[a[0]] = a[1];
+                lengths.set(b, Math.max(lengths.get(b), a[1] + (int) shapes[a[0]].size() + 1));
+            }
+            double[][] bases = new double[baseTypes.size()][];
+            for (int b = 0; b < bases.length; b++) {
+                bases[b] = new double[lengths.get(b)];
+                java.util.Arrays.fill(bases[b], PAD);
+            }
+            for (int[] a : at) {
+                System.arraycopy(data[a[0]], 0, bases[l.base()[a[0]]], a[1], data[a[0]].length);
+            }
+            double[][] viewed = data.clone();
+            for (int[] a : at) {
+                viewed[a[0]] = java.util.Arrays.copyOfRange(bases[l.base()[a[0]]], a[1], a[1] + data[a[0]].length);
+            }
+            return new Layout(l.same(), l.base(), l.offset(), bases, viewed);
+        }
+
+        /** Whether element e of shared buffer b lies in a view. */
+        boolean covered(Shape[] shapes, int b, int e) {
+            for (int r = 0; r < base.length; r++) {
+                if (base[r] == b && e >= offset[r] && e < offset[r] + shapes[r].size()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** The tensors of one run: one per role, and the shared buffers behind the views. */
+    private record Built(Tensor[] roles, Tensor[] bases) {
+    }
+
+    /** Every role's values after a run, and the whole of every shared buffer. */
+    private record Result(double[][] roles, double[][] bases) {
+    }
+
+    /** The call on {@code be} with the roles' tensors laid out as {@code layout} says; returns what they hold after. */
+    private static Result run(Backend be, AliasCase c, Shape[] shapes, double[][] data, DType dtype, Layout layout) {
         try (Scope s = be.scope()) {
-            Tensor[] t = tensors(be, shapes, data, dtype, i, j);
-            c.call().run(be.ops(), t);
+            Built t = tensors(be, c, shapes, data, dtype, layout);
+            c.call().run(be.ops(), t.roles());
             return contents(t);
         }
     }
 
-    private static Tensor[] tensors(Backend be, Shape[] shapes, double[][] data, DType dtype, int i, int j) {
-        Tensor[] t = new Tensor[shapes.length];
+    private static Built tensors(Backend be, AliasCase c, Shape[] shapes, double[][] data, DType dtype,
+                                 Layout layout) {
+        Tensor[] bases = new Tensor[layout.bases().length];
+        for (int b = 0; b < bases.length; b++) {
+            DType t = null;
+            for (int r = 0; r < shapes.length && t == null; r++) {
+                t = layout.base()[r] == b ? c.roles().get(r).dtypeIn(dtype) : null;
+            }
+            bases[b] = be.fromArray(layout.bases()[b], layout.bases()[b].length, 1, t);
+        }
+        Tensor[] roles = new Tensor[shapes.length];
         for (int r = 0; r < shapes.length; r++) {
-            t[r] = r == j && i >= 0 ? t[i] : be.fromArray(data[r], shapes[r].rows(), shapes[r].cols(), dtype);
+            int n = (int) shapes[r].size();
+            if (layout.same()[r] >= 0) {
+                roles[r] = roles[layout.same()[r]];
+            } else if (layout.base()[r] >= 0) {
+                int at = layout.offset()[r];
+                roles[r] = bases[layout.base()[r]].sliceRows(at, at + n).reshape(shapes[r].rows(), shapes[r].cols());
+            } else {
+                roles[r] = be.fromArray(data[r], shapes[r].rows(), shapes[r].cols(), c.roles().get(r).dtypeIn(dtype));
+            }
         }
-        return t;
+        return new Built(roles, bases);
     }
 
-    private static double[][] contents(Tensor[] t) {
-        double[][] v = new double[t.length][];
-        for (int r = 0; r < t.length; r++) {
-            v[r] = t[r].toDoubleArray();
+    private static Result contents(Built t) {
+        double[][] roles = new double[t.roles().length][];
+        for (int r = 0; r < roles.length; r++) {
+            roles[r] = t.roles()[r].toDoubleArray();
         }
-        return v;
+        double[][] bases = new double[t.bases().length][];
+        for (int b = 0; b < bases.length; b++) {
+            bases[b] = t.bases()[b].toDoubleArray();
+        }
+        return new Result(roles, bases);
     }
 
-    private static double[][] data(AliasCase c, Shape[] shapes, long seed) {
+    /** Every role's values for a size: floats rounded to float in the role's range, INT32 integers in it. */
+    private static double[][] data(AliasCase c, DType dtype, Shape[] shapes, int[] size, long seed) {
         double[][] d = new double[shapes.length][];
         for (int r = 0; r < shapes.length; r++) {
             AliasCase.Role role = c.roles().get(r);
-            d[r] = HostData.uniform(seed * 7 + r, Math.toIntExact(shapes[r].size()), role.lo(), role.hi());
+            double[] range = role.range(dtype, size[0], size[1]);
+            d[r] = HostData.uniform(seed * 7 + r, Math.toIntExact(shapes[r].size()), range[0], range[1]);
+            if (role.dtypeIn(dtype) == DType.INT32) {
+                for (int e = 0; e < d[r].length; e++) {
+                    d[r][e] = Math.min(Math.floor(d[r][e]), range[1] - 1);  // float rounding may reach hi
+                }
+            }
         }
         return d;
+    }
+
+    /** A value both roles accept (the middle of both ranges; their lowest common integer for INT32). */
+    private static double common(AliasCase.Role a, AliasCase.Role b, DType dtype, int[] size) {
+        double[] ra = a.range(dtype, size[0], size[1]);
+        double[] rb = b.range(dtype, size[0], size[1]);
+        double lo = Math.max(ra[0], rb[0]);
+        double hi = Math.min(ra[1], rb[1]);
+        if (!(lo < hi)) {
+            lo = ra[0];
+            hi = ra[1];
+        }
+        return a.dtypeIn(dtype) == DType.INT32 ? Math.ceil(lo) : (float) ((lo + hi) / 2);
+    }
+
+    private static int[] identity(int n) {
+        int[] from = new int[n];
+        for (int r = 0; r < n; r++) {
+            from[r] = r;
+        }
+        return from;
     }
 
     // ---- the guards ----------------------------------------------------------------------------------------------------
@@ -241,11 +526,12 @@ public abstract class AliasContract {
         double[] values = HostData.uniform(5, 9, 0.25, 1);
         List<String> names = List.of("matmul", "matmulTransA", "matmulTransB", "add", "sub", "hadamard", "div",
                 "addRowVector", "scale", "sigmoid", "tanh", "relu", "exp", "log", "softmaxRows", "sumColumns", "sum",
-                "mean", "copy");
+                "mean", "copy", "maximum", "minimum", "mul", "transpose", "concatRows", "concatColumns");
         List<Function<Tensor, Tensor>> ops = List.of(t -> t.matmul(t), t -> t.matmulTransA(t), t -> t.matmulTransB(t),
                 t -> t.add(t), t -> t.sub(t), t -> t.hadamard(t), t -> t.div(t), t -> t.addRowVector(t), t -> t.scale(2),
                 Tensor::sigmoid, Tensor::tanh, Tensor::relu, Tensor::exp, Tensor::log, Tensor::softmaxRows,
-                Tensor::sumColumns, Tensor::sum, Tensor::mean, Tensor::copy);
+                Tensor::sumColumns, Tensor::sum, Tensor::mean, Tensor::copy, t -> t.maximum(t), t -> t.minimum(t),
+                t -> t.mul(t), Tensor::transpose, t -> Tensor.concatRows(t, t), t -> Tensor.concatColumns(t, t));
         for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             if (!backend.supports(dtype)) {
                 continue;

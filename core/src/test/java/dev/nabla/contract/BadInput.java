@@ -8,7 +8,7 @@ import dev.nabla.NablaException;
  * of the backend under test and {@code {other}} for the name of the second backend.
  *
  * @param op       the public operation, as users call it ({@code Tensor.matmul}, {@code Ops.gemm}, {@code NetworkBuilder.build})
- * @param kind     what is wrong: one of {@link #KINDS}
+ * @param kind     what is wrong: one of {@link #KINDS} ("index": an index or label outside its range)
  * @param expected the exception's exact class
  * @param message  fragments the message must contain, in any order
  * @param call     the call, made on a fresh {@link BadInputFixture}
@@ -17,7 +17,7 @@ public record BadInput(String op, String kind, Class<? extends NablaException> e
 
     /** The kinds of bad input the matrix covers. */
     public static final String[] KINDS = {"shape", "dtype", "mixed backends", "closed tensor", "null", "negative size",
-            "huge size", "hyper-parameter", "labels", "argument", "closed network", "closed backend"};
+            "huge size", "hyper-parameter", "labels", "argument", "closed network", "closed backend", "index"};
 
     public BadInput {
         if (!java.util.Arrays.asList(KINDS).contains(kind)) {

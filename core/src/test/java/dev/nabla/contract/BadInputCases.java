@@ -4,6 +4,7 @@ import dev.nabla.BackendClosedException;
 import dev.nabla.BackendMismatchException;
 import dev.nabla.DType;
 import dev.nabla.DTypeMismatchException;
+import dev.nabla.IndexOutOfRangeException;
 import dev.nabla.InvalidArgumentException;
 import dev.nabla.InvalidHyperParameterException;
 import dev.nabla.InvalidShapeException;
@@ -12,6 +13,7 @@ import dev.nabla.Shape;
 import dev.nabla.ShapeMismatchException;
 import dev.nabla.Tensor;
 import dev.nabla.TensorClosedException;
+import dev.nabla.UnsupportedDTypeException;
 import dev.nabla.nn.Activation;
 import dev.nabla.nn.GradientCheck;
 import dev.nabla.nn.Loss;
@@ -21,10 +23,12 @@ import dev.nabla.nn.Optimizer;
 import dev.nabla.nn.Optimizers;
 import dev.nabla.spi.BinaryOp;
 import dev.nabla.spi.Broadcast;
+import dev.nabla.spi.CompareOp;
 import dev.nabla.spi.RowReduction;
 import dev.nabla.spi.UnaryOp;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +53,11 @@ public final class BadInputCases {
     public static List<BadInput> all() {
         BadInputCases c = new BadInputCases();
         c.tensorOps();
+        c.tensorApi();
         c.factories();
+        c.intFactories();
         c.explicitOps();
+        c.layoutAndIndexingOps();
         c.optimizerSteps();
         c.builder();
         c.network();
@@ -75,6 +82,7 @@ public final class BadInputCases {
     private static final String ARGUMENT = "argument";
     private static final String CLOSED_NET = "closed network";
     private static final String CLOSED_BACKEND = "closed backend";
+    private static final String INDEX = "index";
 
     // ---- Tensor ----------------------------------------------------------------------------------------------------
 
@@ -748,5 +756,544 @@ public final class BadInputCases {
                 "adam: weight decay must be finite and ≥ 0, got -1.0");
         add("Adam.weightDecay", HYPER, InvalidHyperParameterException.class,
                 f -> Optimizers.adam(1e-3).weightDecay(Double.NaN), "adam: weight decay must be finite and ≥ 0, got NaN");
+    }
+
+    // ---- issue 13: the Tensor API of INT32 tensors, views, indexing, masks and layout ---------------------------------
+
+    private static String needsFloat(String op, String shape) {
+        return op + ": tensor " + shape + " is INT32; " + op + " needs FLOAT32 or FLOAT64 (convert with cast) [{be}]";
+    }
+
+    private void tensorApi() {
+        // float-only ops given INT32, and closed (a closed view too, for the new ones)
+        Map<String, Function<Tensor, Object>> floatOnly = new LinkedHashMap<>();
+        floatOnly.put("abs", Tensor::abs);
+        floatOnly.put("neg", Tensor::neg);
+        floatOnly.put("sqrt", Tensor::sqrt);
+        floatOnly.put("square", Tensor::square);
+        floatOnly.put("pow", t -> t.pow(2));
+        floatOnly.put("rsub", t -> t.rsub(1));
+        floatOnly.put("rdiv", t -> t.rdiv(1));
+        floatOnly.put("clamp", t -> t.clamp(0, 1));
+        floatOnly.put("sumRows", Tensor::sumRows);
+        floatOnly.put("maxRows", Tensor::maxRows);
+        floatOnly.put("minRows", Tensor::minRows);
+        floatOnly.put("meanRows", Tensor::meanRows);
+        floatOnly.put("maxColumns", Tensor::maxColumns);
+        floatOnly.put("minColumns", Tensor::minColumns);
+        floatOnly.put("meanColumns", Tensor::meanColumns);
+        floatOnly.put("max", Tensor::max);
+        floatOnly.put("min", Tensor::min);
+        floatOnly.put("argmaxRows", Tensor::argmaxRows);
+        floatOnly.forEach((name, op) -> {
+            add("Tensor." + name, DTYPE, UnsupportedDTypeException.class, f -> op.apply(f.i(3, 4)),
+                    needsFloat(name, "3×4"));
+            add("Tensor." + name, CLOSED, TensorClosedException.class, f -> op.apply(f.closed(3, 4)),
+                    name + ": tensor 3×4 FLOAT32 [{be}] is closed");
+            add("Tensor." + name, CLOSED, TensorClosedException.class, f -> op.apply(f.closedView(3, 4)),
+                    name + ": tensor 3×4 FLOAT32 [{be}] is closed");
+        });
+        // the float-only ops that were there before INT32, and the scalar forms of add, sub, mul and div
+        Map<String, Function<Tensor, Object>> older = new LinkedHashMap<>();
+        older.put("scale", t -> t.scale(2));
+        older.put("sigmoid", Tensor::sigmoid);
+        older.put("exp", Tensor::exp);
+        older.put("log", Tensor::log);
+        older.put("softmaxRows", Tensor::softmaxRows);
+        older.put("sumColumns", Tensor::sumColumns);
+        older.put("sum", Tensor::sum);
+        older.put("mean", Tensor::mean);
+        older.put("add", t -> t.add(1.0));
+        older.put("sub", t -> t.sub(1.0));
+        older.put("mul", t -> t.mul(2.0));
+        older.put("div", t -> t.div(2.0));
+        older.forEach((name, op) -> add("Tensor." + name, DTYPE, UnsupportedDTypeException.class,
+                f -> op.apply(f.i(3, 4)), needsFloat(name, "3×4")));
+        add("Tensor.matmul", DTYPE, UnsupportedDTypeException.class, f -> f.i(3, 3).matmul(f.i(3, 3)),
+                needsFloat("matmul", "3×3"));
+        add("Tensor.clamp", ARGUMENT, InvalidArgumentException.class, f -> f.t(3, 4).clamp(1, 0),
+                "clamp: the bounds [1.0, 0.0] are not lo ≤ hi (tensor 3×4 FLOAT32) [{be}]");
+        add("Tensor.clamp", ARGUMENT, InvalidArgumentException.class, f -> f.t(3, 4).clamp(Double.NaN, 1),
+                "clamp: the bounds [NaN, 1.0] are not lo ≤ hi (tensor 3×4 FLOAT32) [{be}]");
+
+        // elementwise binary ops of one shape
+        Map<String, BiFunction<Tensor, Tensor, Tensor>> sameShape = new LinkedHashMap<>();
+        sameShape.put("maximum", Tensor::maximum);
+        sameShape.put("minimum", Tensor::minimum);
+        sameShape.put("mul", Tensor::mul);
+        sameShape.forEach((name, op) -> {
+            String o = "Tensor." + name;
+            add(o, SHAPE, ShapeMismatchException.class, f -> op.apply(f.t(3, 4), f.t(4, 3)), name + ": 3×4 and 4×3: "
+                    + "the second operand must be the same shape (no broadcasting unless asked) [{be}]");
+            add(o, DTYPE, UnsupportedDTypeException.class, f -> op.apply(f.i(3, 4), f.i(3, 4)), needsFloat(name, "3×4"));
+            binaryCommon(o, name, op, 3, 4, 3, 4);
+        });
+        // row and column vector forms
+        Map<String, BiFunction<Tensor, Tensor, Tensor>> rowForms = new LinkedHashMap<>();
+        rowForms.put("subRowVector", Tensor::subRowVector);
+        rowForms.put("mulRowVector", Tensor::mulRowVector);
+        rowForms.put("divRowVector", Tensor::divRowVector);
+        rowForms.forEach((name, op) -> {
+            String o = "Tensor." + name;
+            add(o, SHAPE, ShapeMismatchException.class, f -> op.apply(f.t(3, 4), f.t(1, 3)),
+                    name + ": 3×4 and 1×3: the second operand must be a 1×4 row vector [{be}]");
+            add(o, SHAPE, ShapeMismatchException.class, f -> op.apply(f.t(3, 4), f.t(3, 4)),
+                    name + ": 3×4 and 3×4: the second operand must be a 1×4 row vector [{be}]");
+            add(o, DTYPE, UnsupportedDTypeException.class, f -> op.apply(f.i(3, 4), f.i(1, 4)), needsFloat(name, "3×4"));
+            binaryCommon(o, name, op, 3, 4, 1, 4);
+        });
+        Map<String, BiFunction<Tensor, Tensor, Tensor>> columnForms = new LinkedHashMap<>();
+        columnForms.put("addColumnVector", Tensor::addColumnVector);
+        columnForms.put("subColumnVector", Tensor::subColumnVector);
+        columnForms.put("mulColumnVector", Tensor::mulColumnVector);
+        columnForms.put("divColumnVector", Tensor::divColumnVector);
+        columnForms.forEach((name, op) -> {
+            String o = "Tensor." + name;
+            add(o, SHAPE, ShapeMismatchException.class, f -> op.apply(f.t(3, 4), f.t(4, 1)),
+                    name + ": 3×4 and 4×1: the second operand must be a 3×1 column vector [{be}]");
+            add(o, SHAPE, ShapeMismatchException.class, f -> op.apply(f.t(3, 4), f.t(1, 4)),
+                    name + ": 3×4 and 1×4: the second operand must be a 3×1 column vector [{be}]");
+            add(o, DTYPE, UnsupportedDTypeException.class, f -> op.apply(f.i(3, 4), f.i(3, 1)), needsFloat(name, "3×4"));
+            binaryCommon(o, name, op, 3, 4, 3, 1);
+        });
+
+        // comparisons into INT32 masks, with a tensor and with a scalar
+        Map<String, BiFunction<Tensor, Tensor, Tensor>> comparisons = new LinkedHashMap<>();
+        comparisons.put("gt", Tensor::gt);
+        comparisons.put("ge", Tensor::ge);
+        comparisons.put("lt", Tensor::lt);
+        comparisons.put("le", Tensor::le);
+        comparisons.put("eq", Tensor::eq);
+        comparisons.put("ne", Tensor::ne);
+        Map<String, BiFunction<Tensor, Double, Tensor>> scalarComparisons = new LinkedHashMap<>();
+        scalarComparisons.put("gt", Tensor::gt);
+        scalarComparisons.put("ge", Tensor::ge);
+        scalarComparisons.put("lt", Tensor::lt);
+        scalarComparisons.put("le", Tensor::le);
+        scalarComparisons.put("eq", Tensor::eq);
+        scalarComparisons.put("ne", Tensor::ne);
+        comparisons.forEach((name, op) -> {
+            String o = "Tensor." + name;
+            BiFunction<Tensor, Double, Tensor> scalar = scalarComparisons.get(name);
+            add(o, SHAPE, ShapeMismatchException.class, f -> op.apply(f.t(3, 4), f.t(4, 3)), name + ": 3×4 and 4×3: "
+                    + "the second operand must be the same shape (no broadcasting unless asked) [{be}]");
+            add(o, DTYPE, DTypeMismatchException.class, f -> op.apply(f.i(3, 4), f.t(3, 4)),
+                    name + ": dtypes differ: 3×4 is INT32, 3×4 is FLOAT32 [{be}]");
+            binaryCommon(o, name, op, 3, 4, 3, 4);
+            add(o, ARGUMENT, InvalidArgumentException.class, f -> scalar.apply(f.i(2, 2), 0.5),
+                    name + ": 0.5 is not an INT32 value (an integer in [-2147483648, 2147483647]) for the 2×2 INT32 "
+                            + "tensor [{be}]");
+            add(o, CLOSED, TensorClosedException.class, f -> scalar.apply(f.closedView(3, 4), 0.0),
+                    name + ": tensor 3×4 FLOAT32 [{be}] is closed");
+        });
+
+        // where(mask, a, b)
+        add("Tensor.where", DTYPE, DTypeMismatchException.class, f -> Tensor.where(f.t(3, 4), f.t(3, 4), f.t(3, 4)),
+                "where: mask 3×4 must be INT32, got FLOAT32 [{be}]");
+        add("Tensor.where", DTYPE, UnsupportedDTypeException.class, f -> Tensor.where(f.i(3, 4), f.i(3, 4), f.i(3, 4)),
+                needsFloat("where", "3×4"));
+        add("Tensor.where", DTYPE, DTypeMismatchException.class, f -> Tensor.where(f.i(3, 4), f.t(3, 4), f.d(3, 4)),
+                "where: dtypes differ: 3×4 is FLOAT32, 3×4 is FLOAT64 [{be}]");
+        add("Tensor.where", SHAPE, ShapeMismatchException.class, f -> Tensor.where(f.i(3, 4), f.t(3, 4), f.t(4, 3)),
+                "where: mask 3×4 and second operand 4×3 must have the same shape [{be}]");
+        add("Tensor.where", SHAPE, ShapeMismatchException.class, f -> Tensor.where(f.i(4, 3), f.t(3, 4), f.t(3, 4)),
+                "where: mask 4×3 and first operand 3×4 must have the same shape [{be}]");
+        add("Tensor.where", MIXED, BackendMismatchException.class,
+                f -> Tensor.where(f.intsOnOther(1, 0), f.t(1, 2), f.t(1, 2)),
+                "where: tensor 1×2 lives on {other}, but this op runs on {be}");
+        add("Tensor.where", CLOSED, TensorClosedException.class, f -> Tensor.where(f.i(3, 4), f.closed(3, 4), f.t(3, 4)),
+                "where: tensor 3×4 FLOAT32 [{be}] is closed");
+        add("Tensor.where", NULL, InvalidArgumentException.class, f -> Tensor.where(f.i(3, 4), null, f.t(3, 4)),
+                "where: a tensor argument is null [{be}]");
+        add("Tensor.where", NULL, InvalidArgumentException.class, f -> Tensor.where(null, f.t(3, 4), f.t(3, 4)),
+                "where: a tensor argument is null [{be}]");
+
+        // dtypes: cast, toIntArray
+        add("Tensor.cast", NULL, InvalidArgumentException.class, f -> f.t(3, 4).cast(null),
+                "cast: the target dtype is null [{be}]");
+        add("Tensor.cast", CLOSED, TensorClosedException.class, f -> f.closed(3, 4).cast(DType.INT32),
+                "cast: tensor 3×4 FLOAT32 [{be}] is closed");
+        add("Tensor.cast", CLOSED, TensorClosedException.class, f -> f.closedView(3, 4).cast(DType.FLOAT64),
+                "cast: tensor 3×4 FLOAT32 [{be}] is closed");
+        add("Tensor.toIntArray", DTYPE, DTypeMismatchException.class, f -> f.t(3, 4).toIntArray(),
+                "toIntArray: tensor 3×4 is FLOAT32, not INT32; convert it with cast(DType.INT32) (rounds toward "
+                        + "zero) [{be}]");
+        add("Tensor.toIntArray", CLOSED, TensorClosedException.class, f -> {
+            Tensor t = f.ints(1, 2);
+            t.close();
+            t.toIntArray();
+        }, "toIntArray: tensor 1×2 INT32 [{be}] is closed");
+
+        // views: sliceRows, reshape, and writes through them
+        add("Tensor.sliceRows", SHAPE, InvalidShapeException.class, f -> f.t(3, 4).sliceRows(2, 1),
+                "sliceRows: rows [2, 1) are not a range inside 3×4 (0 ≤ from ≤ to ≤ 3) [{be}]");
+        add("Tensor.sliceRows", SHAPE, InvalidShapeException.class, f -> f.t(3, 4).sliceRows(0, 4),
+                "sliceRows: rows [0, 4) are not a range inside 3×4 (0 ≤ from ≤ to ≤ 3) [{be}]");
+        add("Tensor.sliceRows", SHAPE, InvalidShapeException.class, f -> f.view(3, 4).sliceRows(1, 4),
+                "sliceRows: rows [1, 4) are not a range inside 3×4 (0 ≤ from ≤ to ≤ 3) [{be}]");
+        add("Tensor.sliceRows", NEGATIVE, InvalidShapeException.class, f -> f.t(3, 4).sliceRows(-1, 2),
+                "sliceRows: rows [-1, 2) are not a range inside 3×4 (0 ≤ from ≤ to ≤ 3) [{be}]");
+        add("Tensor.sliceRows", CLOSED, TensorClosedException.class, f -> f.closed(3, 4).sliceRows(0, 1),
+                "sliceRows: tensor 3×4 FLOAT32 [{be}] is closed");
+        add("Tensor.sliceRows", CLOSED, TensorClosedException.class, f -> f.closedView(3, 4).sliceRows(0, 1),
+                "sliceRows: tensor 3×4 FLOAT32 [{be}] is closed");
+        add("Tensor.reshape", SHAPE, InvalidShapeException.class, f -> f.t(3, 4).reshape(5, 3),
+                "reshape: 3×4 has 12 elements, which cannot be 5×3 [{be}]");
+        add("Tensor.reshape", SHAPE, InvalidShapeException.class, f -> f.view(2, 3).reshape(1, 7),
+                "reshape: 2×3 has 6 elements, which cannot be 1×7 [{be}]");
+        add("Tensor.reshape", NEGATIVE, InvalidShapeException.class, f -> f.t(3, 4).reshape(-3, -4),
+                "reshape: 3×4 has 12 elements, which cannot be -3×-4 [{be}]");
+        add("Tensor.reshape", CLOSED, TensorClosedException.class, f -> f.closed(3, 4).reshape(4, 3),
+                "reshape: tensor 3×4 FLOAT32 [{be}] is closed");
+        add("Tensor.reshape", CLOSED, TensorClosedException.class, f -> f.closedView(3, 4).reshape(4, 3),
+                "reshape: tensor 3×4 FLOAT32 [{be}] is closed");
+        add("Tensor.buffer", ARGUMENT, InvalidArgumentException.class, f -> f.view(2, 3).buffer(),
+                "buffer: this 2×3 FLOAT32 tensor is a view of part of another tensor's buffer (from element 3); "
+                        + "call copy() for a tensor with a buffer of its own [{be}]");
+        add("Tensor.buffer", CLOSED, TensorClosedException.class, f -> f.closedView(2, 3).buffer(),
+                "buffer: tensor 2×3 FLOAT32 [{be}] is closed (it is a view and its base tensor was closed)");
+        add("Tensor.copyFrom", SHAPE, ShapeMismatchException.class, f -> f.t(3, 2).copyFrom(f.t(2, 3)),
+                "copyFrom: source 2×3 and destination 3×2 must have the same shape [{be}]");
+        add("Tensor.copyFrom", DTYPE, DTypeMismatchException.class, f -> f.t(2, 3).copyFrom(f.d(2, 3)),
+                "copyFrom: dtypes differ: 2×3 is FLOAT64, 2×3 is FLOAT32 [{be}]");
+        add("Tensor.copyFrom", MIXED, BackendMismatchException.class, f -> f.view(2, 3).copyFrom(f.onOther(2, 3)),
+                "copyFrom: tensor 2×3 lives on {other}, but this op runs on {be}");
+        add("Tensor.copyFrom", CLOSED, TensorClosedException.class, f -> f.closedView(2, 3).copyFrom(f.t(2, 3)),
+                "copyFrom: tensor 2×3 FLOAT32 [{be}] is closed");
+        add("Tensor.copyFrom", NULL, InvalidArgumentException.class, f -> f.view(2, 3).copyFrom(null),
+                "copyFrom: a tensor argument is null [{be}]");
+        add("Tensor.copyFrom", ARGUMENT, InvalidArgumentException.class, f -> {
+            Tensor base = f.t(3, 4);
+            base.sliceRows(0, 2).copyFrom(base.sliceRows(1, 3));
+        }, "copyFrom: source 2×4 FLOAT32 (from element 4) and destination 2×4 (from element 0) are views that overlap "
+                + "without being the same elements", "[{be}]");
+        add("Tensor.fill", ARGUMENT, InvalidArgumentException.class, f -> f.i(2, 2).fill(0.5),
+                "fill: 0.5 is not an INT32 value (an integer in [-2147483648, 2147483647]) for the 2×2 INT32 tensor "
+                        + "[{be}]");
+        add("Tensor.fill", ARGUMENT, InvalidArgumentException.class, f -> f.i(2, 2).fill(1e10),
+                "fill: 1.0E10 is not an INT32 value", "for the 2×2 INT32 tensor [{be}]");
+        add("Tensor.fill", ARGUMENT, InvalidArgumentException.class, f -> f.i(2, 2).fill(Double.NaN),
+                "fill: NaN is not an INT32 value", "for the 2×2 INT32 tensor [{be}]");
+        add("Tensor.fill", CLOSED, TensorClosedException.class, f -> f.closedView(2, 2).fill(1),
+                "fill: tensor 2×2 FLOAT32 [{be}] is closed");
+        add("Tensor.add", CLOSED, TensorClosedException.class, f -> f.t(3, 4).add(f.closedView(3, 4)),
+                "add: tensor 3×4 FLOAT32 [{be}] is closed");
+        add("Tensor.toFloatArray", CLOSED, TensorClosedException.class, f -> f.closedView(3, 4).toFloatArray(),
+                "toFloatArray: tensor 3×4 FLOAT32 [{be}] is closed");
+
+        // indexing: gatherRows, scatterAddRows, oneHot
+        add("Tensor.gatherRows", INDEX, IndexOutOfRangeException.class, f -> f.t(5, 3).gatherRows(f.ints(0, 4, 5)),
+                "gatherRows: index 5 at position 2 of 1×3 is outside [0, 5), the rows of source 5×3 [{be}]");
+        add("Tensor.gatherRows", INDEX, IndexOutOfRangeException.class, f -> f.t(5, 3).gatherRows(f.ints(-1)),
+                "gatherRows: index -1 at position 0 of 1×1 is outside [0, 5), the rows of source 5×3 [{be}]");
+        add("Tensor.gatherRows", INDEX, IndexOutOfRangeException.class, f -> f.view(2, 3).gatherRows(f.ints(2)),
+                "gatherRows: index 2 at position 0 of 1×1 is outside [0, 2), the rows of source 2×3 [{be}]");
+        // indices computed on the device (their bounds unknown to core): read back and checked, never clamped
+        add("Tensor.gatherRows", INDEX, IndexOutOfRangeException.class, f -> {
+            Tensor sevens = f.own(f.be().full(1, 2, 7.5).detach());
+            f.t(5, 3).gatherRows(f.own(sevens.cast(DType.INT32).detach()));
+        }, "gatherRows: index 7 at position 0 of 1×2 is outside [0, 5), the rows of source 5×3 [{be}]");
+        add("Tensor.gatherRows", DTYPE, DTypeMismatchException.class, f -> f.t(5, 3).gatherRows(f.t(1, 3)),
+                "gatherRows: indices 1×3 must be INT32, got FLOAT32 [{be}]");
+        add("Tensor.gatherRows", SHAPE, ShapeMismatchException.class, f -> f.t(5, 3).gatherRows(f.i(2, 2)),
+                "gatherRows: indices must be a vector (1×n or n×1), got 2×2 [{be}]");
+        add("Tensor.gatherRows", MIXED, BackendMismatchException.class,
+                f -> f.t(5, 3).gatherRows(f.intsOnOther(0, 1)),
+                "gatherRows: tensor 1×2 lives on {other}, but this op runs on {be}");
+        add("Tensor.gatherRows", CLOSED, TensorClosedException.class, f -> f.closedView(5, 3).gatherRows(f.ints(0)),
+                "gatherRows: tensor 5×3 FLOAT32 [{be}] is closed");
+        add("Tensor.gatherRows", NULL, InvalidArgumentException.class, f -> f.t(5, 3).gatherRows(null),
+                "gatherRows: a tensor argument is null [{be}]");
+        add("Tensor.scatterAddRows", DTYPE, UnsupportedDTypeException.class,
+                f -> f.i(2, 3).scatterAddRows(f.ints(0, 1), 4), needsFloat("scatterAddRows", "2×3"));
+        add("Tensor.scatterAddRows", DTYPE, DTypeMismatchException.class,
+                f -> f.t(2, 3).scatterAddRows(f.t(1, 2), 4),
+                "scatterAddRows: indices 1×2 must be INT32, got FLOAT32 [{be}]");
+        add("Tensor.scatterAddRows", INDEX, IndexOutOfRangeException.class,
+                f -> f.t(2, 3).scatterAddRows(f.ints(0, 4), 4),
+                "scatterAddRows: index 4 at position 1 of 1×2 is outside [0, 4), the rows of accumulator 4×3 [{be}]");
+        add("Tensor.scatterAddRows", SHAPE, ShapeMismatchException.class,
+                f -> f.t(2, 3).scatterAddRows(f.ints(0, 1, 2), 4),
+                "scatterAddRows: source 2×3 needs 3 rows (one per index) and the accumulator's 3 columns [{be}]");
+        add("Tensor.scatterAddRows", NEGATIVE, InvalidShapeException.class,
+                f -> f.t(2, 3).scatterAddRows(f.ints(0, 1), -1),
+                "scatterAddRows: dimensions must be ≥ 0, got -1×3 [{be}]");
+        add("Tensor.scatterAddRows", CLOSED, TensorClosedException.class,
+                f -> f.closedView(2, 3).scatterAddRows(f.ints(0, 1), 4),
+                "scatterAddRows: tensor 2×3 FLOAT32 [{be}] is closed");
+        add("Tensor.scatterAddRows", NULL, InvalidArgumentException.class, f -> f.t(2, 3).scatterAddRows(null, 4),
+                "scatterAddRows: a tensor argument is null [{be}]");
+        add("Tensor.scatterAddRows", MIXED, BackendMismatchException.class,
+                f -> f.t(2, 3).scatterAddRows(f.intsOnOther(0, 1), 4),
+                "scatterAddRows: tensor 1×2 lives on {other}, but this op runs on {be}");
+        add("Tensor.argmaxRows", SHAPE, InvalidShapeException.class, f -> f.t(3, 0).argmaxRows(),
+                "argmaxRows: 3×0 has rows without columns; their argmax is undefined [{be}]");
+        add("Tensor.oneHot", DTYPE, DTypeMismatchException.class, f -> f.t(1, 3).oneHot(4),
+                "oneHot: labels 1×3 must be INT32, got FLOAT32 [{be}]");
+        add("Tensor.oneHot", SHAPE, ShapeMismatchException.class, f -> f.i(2, 2).oneHot(4),
+                "oneHot: labels must be a vector (1×n or n×1), got 2×2 [{be}]");
+        add("Tensor.oneHot", INDEX, IndexOutOfRangeException.class, f -> f.ints(0, 3).oneHot(3),
+                "oneHot: label 3 at position 1 of 1×2 is outside [0, 3), the classes (columns) of output 2×3 [{be}]");
+        add("Tensor.oneHot", INDEX, IndexOutOfRangeException.class, f -> f.ints(-1).oneHot(3, DType.FLOAT64),
+                "oneHot: label -1 at position 0 of 1×1 is outside [0, 3), the classes (columns) of output 1×3 [{be}]");
+        add("Tensor.oneHot", NEGATIVE, InvalidShapeException.class, f -> f.ints(0).oneHot(-1),
+                "oneHot: dimensions must be ≥ 0, got 1×-1 [{be}]");
+        add("Tensor.oneHot", HUGE, InvalidShapeException.class, f -> f.ints(0).oneHot(Integer.MAX_VALUE),
+                "oneHot: 1×2147483647 FLOAT32 has 2147483647 elements, more than one buffer of {be} can hold");
+        add("Tensor.oneHot", DTYPE, UnsupportedDTypeException.class, f -> f.ints(0, 1).oneHot(2, DType.INT32),
+                needsFloat("oneHot", "2×2"));
+        add("Tensor.oneHot", NULL, InvalidArgumentException.class, f -> f.ints(0).oneHot(2, null),
+                "oneHot: dtype is null [{be}]");
+        add("Tensor.oneHot", CLOSED, TensorClosedException.class, f -> {
+            Tensor labels = f.ints(0, 1);
+            labels.close();
+            labels.oneHot(2);
+        }, "oneHot: tensor 1×2 INT32 [{be}] is closed");
+
+        // layout: transpose, broadcastTo, concatenation
+        add("Tensor.transpose", CLOSED, TensorClosedException.class, f -> f.closed(3, 4).transpose(),
+                "transpose: tensor 3×4 FLOAT32 [{be}] is closed");
+        add("Tensor.transpose", CLOSED, TensorClosedException.class, f -> f.closedView(3, 4).transpose(),
+                "transpose: tensor 3×4 FLOAT32 [{be}] is closed");
+        add("Tensor.broadcastTo", SHAPE, ShapeMismatchException.class, f -> f.t(2, 3).broadcastTo(4, 3),
+                "broadcastTo: 2×3 cannot be broadcast to 4×3 (each dimension must be equal or 1) [{be}]");
+        add("Tensor.broadcastTo", SHAPE, ShapeMismatchException.class, f -> f.t(1, 3).broadcastTo(4, 6),
+                "broadcastTo: 1×3 cannot be broadcast to 4×6 (each dimension must be equal or 1) [{be}]");
+        add("Tensor.broadcastTo", NEGATIVE, InvalidShapeException.class, f -> f.t(1, 3).broadcastTo(-1, 3),
+                "broadcastTo: dimensions must be ≥ 0, got -1×3 [{be}]");
+        add("Tensor.broadcastTo", HUGE, InvalidShapeException.class, f -> f.t(1, 1).broadcastTo(100_000, 100_000),
+                "broadcastTo: 100000×100000 FLOAT32 has 10000000000 elements, more than one buffer of {be} can hold");
+        add("Tensor.broadcastTo", CLOSED, TensorClosedException.class, f -> f.closedView(1, 3).broadcastTo(2, 3),
+                "broadcastTo: tensor 1×3 FLOAT32 [{be}] is closed");
+        concatenations();
+    }
+
+    private void concatenations() {
+        for (String name : new String[]{"concatRows", "concatColumns"}) {
+            boolean rows = name.equals("concatRows");
+            Function<Tensor[], Tensor> op = rows ? Tensor::concatRows : Tensor::concatColumns;
+            String o = "Tensor." + name;
+            add(o, ARGUMENT, InvalidArgumentException.class, f -> op.apply(new Tensor[0]),
+                    name + ": there are no parts to concatenate");
+            add(o, NULL, InvalidArgumentException.class, f -> op.apply(null),
+                    name + ": there are no parts to concatenate");
+            add(o, NULL, InvalidArgumentException.class, f -> op.apply(new Tensor[]{null, f.t(2, 3)}),
+                    name + ": a tensor argument is null [{be}]");
+            add(o, NULL, InvalidArgumentException.class, f -> op.apply(new Tensor[]{f.t(2, 3), null}),
+                    name + ": a tensor argument is null [{be}]");
+            add(o, SHAPE, ShapeMismatchException.class,
+                    f -> op.apply(new Tensor[]{f.t(2, 3), rows ? f.t(2, 4) : f.t(3, 3)}),
+                    rows ? "concatRows: every part needs 3 columns, got [2×3, 2×4] [{be}]"
+                            : "concatColumns: every part needs 2 rows, got [2×3, 3×3] [{be}]");
+            add(o, DTYPE, DTypeMismatchException.class, f -> op.apply(new Tensor[]{f.t(2, 3), f.d(2, 3)}),
+                    name + ": dtypes differ: " + (rows ? "4×3" : "2×6") + " is FLOAT32, 2×3 is FLOAT64 [{be}]");
+            add(o, MIXED, BackendMismatchException.class, f -> op.apply(new Tensor[]{f.t(2, 3), f.onOther(2, 3)}),
+                    name + ": tensor 2×3 lives on {other}, but this op runs on {be}");
+            add(o, CLOSED, TensorClosedException.class, f -> op.apply(new Tensor[]{f.t(2, 3), f.closedView(2, 3)}),
+                    name + ": tensor 2×3 FLOAT32 [{be}] is closed");
+            add(o, CLOSED, TensorClosedException.class, f -> op.apply(new Tensor[]{f.closed(2, 3), f.t(2, 3)}),
+                    name + ": tensor 2×3 FLOAT32 [{be}] is closed");
+        }
+    }
+
+    /** INT32 factories. */
+    private void intFactories() {
+        add("Backend.fromInts", NULL, InvalidArgumentException.class, f -> f.be().fromInts((int[]) null),
+                "fromInts: the data array is null [{be}]");
+        add("Backend.fromInts", CLOSED_BACKEND, BackendClosedException.class, f -> f.closedBackend().fromInts(1, 2),
+                "fromInts: backend {be} is closed");
+        add("Backend.fromArray", SHAPE, InvalidArgumentException.class, f -> f.be().fromArray(new int[5], 2, 3),
+                "fromArray: 5 values cannot fill a 2×3 tensor (needs 6) [{be}]");
+        add("Backend.fromArray", NULL, InvalidArgumentException.class, f -> f.be().fromArray((int[]) null, 2, 3),
+                "fromArray: the data array is null [{be}]");
+        add("Backend.fromArray", ARGUMENT, InvalidArgumentException.class,
+                f -> f.be().fromArray(new double[]{1, 2.5}, 1, 2, DType.INT32),
+                "fromArray: element 1 = 2.5 is not an INT32 value (an integer in [-2147483648, 2147483647]) [{be}]");
+        add("Backend.full", ARGUMENT, InvalidArgumentException.class, f -> f.be().full(2, 2, 0.5, DType.INT32),
+                "full: 0.5 is not an INT32 value (an integer in [-2147483648, 2147483647]) for the 2×2 INT32 tensor "
+                        + "[{be}]");
+    }
+
+    /** Ops' explicit-output forms of the issue-13 ops. */
+    private void layoutAndIndexingOps() {
+        add("Ops.transpose", SHAPE, ShapeMismatchException.class, f -> f.be().ops().transpose(f.t(3, 4), f.t(3, 4)),
+                "transpose: input 3×4 needs a 4×3 output, got 3×4 [{be}]");
+        add("Ops.transpose", DTYPE, DTypeMismatchException.class, f -> f.be().ops().transpose(f.t(3, 4), f.d(4, 3)),
+                "transpose: dtypes differ: 3×4 is FLOAT32, 4×3 is FLOAT64 [{be}]");
+        add("Ops.transpose", ARGUMENT, InvalidArgumentException.class, f -> {
+            Tensor x = f.t(3, 3);
+            f.be().ops().transpose(x, x);
+        }, "transpose: out and x are the same buffer; out must have a buffer of its own [{be}]");
+        add("Ops.transpose", ARGUMENT, InvalidArgumentException.class, f -> {
+            Tensor base = f.t(4, 3);
+            f.be().ops().transpose(base.sliceRows(0, 3), base.sliceRows(1, 4));
+        }, "transpose: out and x are the same buffer (overlapping views); out must have a buffer of its own [{be}]");
+        add("Ops.transpose", MIXED, BackendMismatchException.class,
+                f -> f.be().ops().transpose(f.onOther(3, 4), f.t(4, 3)),
+                "transpose: tensor 3×4 lives on {other}, but this op runs on {be}");
+        add("Ops.transpose", NULL, InvalidArgumentException.class, f -> f.be().ops().transpose(f.t(3, 4), null),
+                "transpose: a tensor argument is null [{be}]");
+
+        add("Ops.broadcastTo", SHAPE, ShapeMismatchException.class,
+                f -> f.be().ops().broadcastTo(f.t(3, 1), f.t(4, 2)),
+                "broadcastTo: 3×1 cannot be broadcast to 4×2 (each dimension must be equal or 1) [{be}]");
+        add("Ops.broadcastTo", DTYPE, DTypeMismatchException.class,
+                f -> f.be().ops().broadcastTo(f.t(1, 3), f.d(4, 3)),
+                "broadcastTo: dtypes differ: 1×3 is FLOAT32, 4×3 is FLOAT64 [{be}]");
+        add("Ops.broadcastTo", ARGUMENT, InvalidArgumentException.class, f -> {
+            Tensor x = f.t(1, 3);
+            f.be().ops().broadcastTo(x, x);
+        }, "broadcastTo: out and x are the same buffer; out must have a buffer of its own [{be}]");
+        add("Ops.broadcastTo", NULL, InvalidArgumentException.class, f -> f.be().ops().broadcastTo(null, f.t(2, 2)),
+                "broadcastTo: a tensor argument is null [{be}]");
+        add("Ops.broadcastTo", MIXED, BackendMismatchException.class,
+                f -> f.be().ops().broadcastTo(f.onOther(1, 3), f.t(2, 3)),
+                "broadcastTo: tensor 1×3 lives on {other}, but this op runs on {be}");
+
+        for (String name : new String[]{"concatRows", "concatColumns"}) {
+            boolean rows = name.equals("concatRows");
+            String o = "Ops." + name;
+            java.util.function.BiConsumer<List<Tensor>, Tensor> op = (parts, out) -> {
+                if (rows) {
+                    parts.get(0).backend().ops().concatRows(parts, out);
+                } else {
+                    parts.get(0).backend().ops().concatColumns(parts, out);
+                }
+            };
+            add(o, NULL, InvalidArgumentException.class, f -> {
+                if (rows) {
+                    f.be().ops().concatRows(null, f.t(2, 2));
+                } else {
+                    f.be().ops().concatColumns(null, f.t(2, 2));
+                }
+            }, name + ": the list of parts is null [{be}]");
+            add(o, ARGUMENT, InvalidArgumentException.class, f -> {
+                if (rows) {
+                    f.be().ops().concatRows(List.of(), f.t(2, 2));
+                } else {
+                    f.be().ops().concatColumns(List.of(), f.t(2, 2));
+                }
+            }, name + ": there are no parts to concatenate [{be}]");
+            add(o, NULL, InvalidArgumentException.class, f -> op.accept(Arrays.asList(f.t(2, 3), null), f.t(4, 3)),
+                    name + ": a tensor argument is null [{be}]");
+            add(o, SHAPE, ShapeMismatchException.class,
+                    f -> op.accept(List.of(f.t(2, 3), f.t(2, 3)), rows ? f.t(5, 3) : f.t(2, 5)),
+                    rows ? "concatRows: parts [2×3, 2×3] have 4 rows in all, the output 5×3 has 5 [{be}]"
+                            : "concatColumns: parts [2×3, 2×3] have 6 columns in all, the output 2×5 has 5 [{be}]");
+            add(o, ARGUMENT, InvalidArgumentException.class, f -> {
+                Tensor base = f.t(4, 3);
+                op.accept(List.of(base.sliceRows(0, 2)), base.sliceRows(1, 3));
+            }, name + ": out and part are the same buffer (overlapping views); out must have a buffer of its own [{be}]");
+            add(o, DTYPE, DTypeMismatchException.class, f -> op.accept(List.of(f.t(2, 3)), f.d(2, 3)),
+                    name + ": dtypes differ: 2×3 is FLOAT64, 2×3 is FLOAT32 [{be}]");
+        }
+
+        add("Ops.cast", SHAPE, ShapeMismatchException.class, f -> f.be().ops().cast(f.t(3, 4), f.i(4, 3)),
+                "cast: source 3×4 and output 4×3 must have the same shape [{be}]");
+        add("Ops.cast", SHAPE, ShapeMismatchException.class, f -> f.be().ops().cast(f.t(3, 4), f.t(4, 3)),
+                "cast: source 3×4 and destination 4×3 must have the same shape [{be}]");
+        add("Ops.cast", MIXED, BackendMismatchException.class, f -> f.be().ops().cast(f.onOther(3, 4), f.i(3, 4)),
+                "cast: tensor 3×4 lives on {other}, but this op runs on {be}");
+        add("Ops.cast", NULL, InvalidArgumentException.class, f -> f.be().ops().cast(f.t(3, 4), null),
+                "cast: a tensor argument is null [{be}]");
+        add("Ops.cast", CLOSED, TensorClosedException.class, f -> f.be().ops().cast(f.closedView(3, 4), f.i(3, 4)),
+                "cast: tensor 3×4 FLOAT32 [{be}] is closed");
+        add("Ops.cast", ARGUMENT, InvalidArgumentException.class, f -> {
+            Tensor base = f.t(3, 4);
+            f.be().ops().cast(base.sliceRows(1, 3), base.sliceRows(0, 2));
+        }, "cast: source 2×4 FLOAT32 (from element 4) and destination 2×4 (from element 0) are views that overlap "
+                + "without being the same elements", "[{be}]");
+
+        add("Ops.gatherRows", SHAPE, ShapeMismatchException.class,
+                f -> f.be().ops().gatherRows(f.t(5, 3), f.ints(0, 1, 2), f.t(3, 4)),
+                "gatherRows: input 5×3 needs a 3×3 output, got 3×4 [{be}]");
+        add("Ops.gatherRows", DTYPE, DTypeMismatchException.class,
+                f -> f.be().ops().gatherRows(f.t(5, 3), f.ints(0, 1, 2), f.d(3, 3)),
+                "gatherRows: dtypes differ: 5×3 is FLOAT32, 3×3 is FLOAT64 [{be}]");
+        add("Ops.gatherRows", ARGUMENT, InvalidArgumentException.class, f -> {
+            Tensor x = f.t(3, 3);
+            f.be().ops().gatherRows(x, f.ints(0, 1, 2), x);
+        }, "gatherRows: out and src are the same buffer; out must have a buffer of its own [{be}]");
+        add("Ops.gatherRows", INDEX, IndexOutOfRangeException.class,
+                f -> f.be().ops().gatherRows(f.t(2, 3), f.ints(2), f.t(1, 3)),
+                "gatherRows: index 2 at position 0 of 1×1 is outside [0, 2), the rows of source 2×3 [{be}]");
+        add("Ops.gatherRows", NULL, InvalidArgumentException.class,
+                f -> f.be().ops().gatherRows(f.t(2, 3), null, f.t(1, 3)), "gatherRows: a tensor argument is null [{be}]");
+
+        add("Ops.scatterAddRows", ARGUMENT, InvalidArgumentException.class, f -> {
+            Tensor x = f.t(2, 3);
+            f.be().ops().scatterAddRows(x, f.ints(0, 1), x);
+        }, "scatterAddRows: dst and src are the same buffer; dst must have a buffer of its own [{be}]");
+        add("Ops.scatterAddRows", DTYPE, DTypeMismatchException.class,
+                f -> f.be().ops().scatterAddRows(f.t(2, 3), f.ints(0, 1), f.d(4, 3)),
+                "scatterAddRows: dtypes differ: 2×3 is FLOAT32, 4×3 is FLOAT64 [{be}]");
+        add("Ops.scatterAddRows", DTYPE, UnsupportedDTypeException.class,
+                f -> f.be().ops().scatterAddRows(f.i(2, 3), f.ints(0, 1), f.i(4, 3)),
+                needsFloat("scatterAddRows", "2×3"));
+        add("Ops.scatterAddRows", INDEX, IndexOutOfRangeException.class,
+                f -> f.be().ops().scatterAddRows(f.t(1, 3), f.ints(-2), f.t(4, 3)),
+                "scatterAddRows: index -2 at position 0 of 1×1 is outside [0, 4), the rows of accumulator 4×3 [{be}]");
+        add("Ops.scatterAddRows", SHAPE, ShapeMismatchException.class,
+                f -> f.be().ops().scatterAddRows(f.t(2, 3), f.i(2, 2), f.t(4, 3)),
+                "scatterAddRows: indices must be a vector (1×n or n×1), got 2×2 [{be}]");
+
+        add("Ops.argmaxRows", DTYPE, DTypeMismatchException.class, f -> f.be().ops().argmaxRows(f.t(3, 4), f.t(3, 1)),
+                "argmaxRows: output 3×1 must be INT32, got FLOAT32 [{be}]");
+        add("Ops.argmaxRows", DTYPE, UnsupportedDTypeException.class,
+                f -> f.be().ops().argmaxRows(f.i(3, 4), f.i(3, 1)), needsFloat("argmaxRows", "3×4"));
+        add("Ops.argmaxRows", SHAPE, ShapeMismatchException.class, f -> f.be().ops().argmaxRows(f.t(3, 4), f.i(1, 3)),
+                "argmaxRows: input 3×4 needs a 3×1 output, got 1×3 [{be}]");
+        add("Ops.argmaxRows", NULL, InvalidArgumentException.class, f -> f.be().ops().argmaxRows(f.t(3, 4), null),
+                "argmaxRows: a tensor argument is null [{be}]");
+
+        add("Ops.oneHot", SHAPE, ShapeMismatchException.class, f -> f.be().ops().oneHot(f.ints(0, 1, 2), f.t(2, 4)),
+                "oneHot: 3 labels need 3 output rows, got 2×4 [{be}]");
+        add("Ops.oneHot", DTYPE, UnsupportedDTypeException.class, f -> f.be().ops().oneHot(f.ints(0, 1), f.i(2, 3)),
+                needsFloat("oneHot", "2×3"));
+        add("Ops.oneHot", DTYPE, DTypeMismatchException.class, f -> f.be().ops().oneHot(f.t(1, 2), f.t(2, 3)),
+                "oneHot: labels 1×2 must be INT32, got FLOAT32 [{be}]");
+        add("Ops.oneHot", INDEX, IndexOutOfRangeException.class, f -> f.be().ops().oneHot(f.ints(0, -1), f.t(2, 3)),
+                "oneHot: label -1 at position 1 of 1×2 is outside [0, 3), the classes (columns) of output 2×3 [{be}]");
+        add("Ops.oneHot", MIXED, BackendMismatchException.class, f -> f.be().ops().oneHot(f.intsOnOther(0), f.t(1, 2)),
+                "oneHot: tensor 1×1 lives on {other}, but this op runs on {be}");
+
+        add("Ops.compare", NULL, InvalidArgumentException.class,
+                f -> f.be().ops().compare(null, f.t(3, 4), f.t(3, 4), Broadcast.NONE, f.i(3, 4)),
+                "compare: comparison is null [{be}]");
+        add("Ops.compare", NULL, InvalidArgumentException.class,
+                f -> f.be().ops().compare(CompareOp.GT, f.t(3, 4), f.t(3, 4), null, f.i(3, 4)),
+                "gt: broadcast is null [{be}]");
+        add("Ops.compare", DTYPE, DTypeMismatchException.class,
+                f -> f.be().ops().compare(CompareOp.GT, f.t(3, 4), f.t(3, 4), Broadcast.NONE, f.t(3, 4)),
+                "gt: output 3×4 must be INT32, got FLOAT32 [{be}]");
+        add("Ops.compare", SHAPE, ShapeMismatchException.class,
+                f -> f.be().ops().compare(CompareOp.LT, f.t(3, 4), f.t(1, 3), Broadcast.ROW, f.i(3, 4)),
+                "lt: 3×4 and 1×3: the second operand must be a 1×4 row vector [{be}]");
+        add("Ops.compare", SHAPE, ShapeMismatchException.class,
+                f -> f.be().ops().compare(CompareOp.GE, f.t(3, 4), f.t(3, 1), Broadcast.COLUMN, f.i(4, 3)),
+                "ge: input 3×4 and output 4×3 must have the same shape [{be}]");
+        add("Ops.compare", ARGUMENT, InvalidArgumentException.class, f -> {
+            Tensor a = f.i(3, 4);
+            f.be().ops().compare(CompareOp.EQ, a, f.i(3, 4), Broadcast.NONE, a);
+        }, "eq: out and a are the same buffer; out must have a buffer of its own [{be}]");
+        add("Ops.compare", MIXED, BackendMismatchException.class,
+                f -> f.be().ops().compare(CompareOp.NE, f.t(3, 4), f.onOther(3, 4), Broadcast.NONE, f.i(3, 4)),
+                "ne: tensor 3×4 lives on {other}, but this op runs on {be}");
+
+        add("Ops.where", DTYPE, DTypeMismatchException.class,
+                f -> f.be().ops().where(f.t(2, 2), f.t(2, 2), f.t(2, 2), f.t(2, 2)),
+                "where: mask 2×2 must be INT32, got FLOAT32 [{be}]");
+        add("Ops.where", SHAPE, ShapeMismatchException.class,
+                f -> f.be().ops().where(f.i(2, 2), f.t(2, 2), f.t(2, 2), f.t(1, 4)),
+                "where: mask 2×2 and output 1×4 must have the same shape [{be}]");
+        add("Ops.where", NULL, InvalidArgumentException.class,
+                f -> f.be().ops().where(null, f.t(2, 2), f.t(2, 2), f.t(2, 2)),
+                "where: a tensor argument is null [{be}]");
+        add("Ops.where", MIXED, BackendMismatchException.class,
+                f -> f.be().ops().where(f.i(2, 2), f.t(2, 2), f.onOther(2, 2), f.t(2, 2)),
+                "where: tensor 2×2 lives on {other}, but this op runs on {be}");
+        add("Ops.where", CLOSED, TensorClosedException.class,
+                f -> f.be().ops().where(f.i(2, 2), f.t(2, 2), f.t(2, 2), f.closedView(2, 2)),
+                "where: tensor 2×2 FLOAT32 [{be}] is closed");
     }
 }

@@ -71,6 +71,34 @@ public final class BadInputFixture implements AutoCloseable {
         return t;
     }
 
+    /** An INT32 rows × cols tensor of zeros (a valid index into anything non-empty) on the backend under test. */
+    public Tensor i(int rows, int cols) {
+        return own(backend.fromArray(new int[rows * cols], rows, cols).detach());
+    }
+
+    /** An INT32 1 × n row of these values (indices, labels) on the backend under test. */
+    public Tensor ints(int... values) {
+        return own(backend.fromInts(values).detach());
+    }
+
+    /** An INT32 1 × n row of these values on the other backend. */
+    public Tensor intsOnOther(int... values) {
+        return own(other.fromInts(values).detach());
+    }
+
+    /** A FLOAT32 rows × cols view at an odd offset (rows 1..rows of a (rows + 2) × cols tensor). */
+    public Tensor view(int rows, int cols) {
+        return t(rows + 2, cols).sliceRows(1, rows + 1);
+    }
+
+    /** A FLOAT32 rows × cols view whose base tensor has been closed (so the view is closed too). */
+    public Tensor closedView(int rows, int cols) {
+        Tensor base = t(rows + 2, cols);
+        Tensor v = base.sliceRows(1, rows + 1);
+        base.close();
+        return v;
+    }
+
     private Tensor on(Backend b, int rows, int cols, DType dtype) {
         return own(b.fromArray(HostData.uniform(seed++, rows * cols, -1, 1), rows, cols, dtype).detach());
     }
