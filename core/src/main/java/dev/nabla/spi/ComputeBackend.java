@@ -162,7 +162,9 @@ public interface ComputeBackend extends AutoCloseable {
      * length, srcRowStride = 1) and explicit broadcasting (a stride of 0 repeats a row or a column) on it. Every offset
      * and stride is ≥ 0 and every element addressed lies inside its buffer (core checks). dst's addressed elements are
      * distinct (dstRowStride ≥ cols when rows &gt; 1).
-     * Aliasing: dst must not be src.
+     * Aliasing: dst may be the same buffer as src (two disjoint views of one tensor, e.g. concatenating rows of a
+     * tensor into another part of it), but the elements read never overlap the elements written (core checks); a
+     * backend must not assume two different buffers.
      *
      * @param src the source buffer
      * @param srcOffset the element of src at (0, 0)
