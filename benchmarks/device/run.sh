@@ -6,13 +6,15 @@
 #   2. tune the OpenCL GEMM on this device (the cache file is kept in $OUT);
 #   3. run the OpenCL and Aparapi JUnit suites (contract, parity, network) and `nabla parity` on the GPU;
 #   4. run the GPU benchmark rows (JMH) for every backend;
-#   5. run the PyTorch reference (torch.mm with TF32 off, copy bandwidth, the same MLP step).
-# STEPS="1 2 3 4 5" (the default) chooses steps; QUICK=1 shortens the benchmarks.
+#   5. run the PyTorch reference (torch.mm with TF32 off, copy bandwidth, the same MLP step);
+#   6. the device data path (issue 13): DataPathBenchmark (DataLoader-fed epoch against the host-fed one, gatherRows,
+#      argmaxRows) for every backend, and `nabla train` on opencl with the dataset on the device.
+# STEPS="1 2 3 4 5 6" (the default) chooses steps; TEST_CLASSES (space-separated) replaces step 3's JUnit classes.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${OUT:-/tmp/nabla-out}"
 mkdir -p "$OUT"
-STEPS="${STEPS:-1 2 3 4 5}"
+STEPS="${STEPS:-1 2 3 4 5 6}"
 java="$here/jre/bin/java"
 # the GEMM tuning cache lives in $OUT (it comes back); a cache carried in from an earlier call is used as a start
 export NABLA_OPENCL_TUNING_FILE="$OUT/opencl-gemm.properties"
@@ -63,12 +65,11 @@ fi
 if step 3; then
   section "3. correctness on the GPU: JUnit suites and nabla parity"
   cp="$here/tests/gpu-tests.jar:$here/tests/kit.jar:$here/nabla.jar"
+  classes="${TEST_CLASSES:-dev.nabla.opencl.OpenClContractTest dev.nabla.opencl.OpenClParityTest dev.nabla.opencl.OpenClNetworkTest dev.nabla.opencl.OpenClBackendTest dev.nabla.aparapi.AparapiContractTest dev.nabla.aparapi.AparapiParityTest}"
+  selects=()
+  for c in $classes; do selects+=(--select-class "$c"); done
   CI=true timeout "${TEST_TIMEOUT:-420}" "$java" "${flags[@]}" -jar "$here/tests/junit-platform-console-standalone.jar" execute \
-    --class-path "$cp" --select-class dev.nabla.opencl.OpenClContractTest \
-    --select-class dev.nabla.opencl.OpenClParityTest --select-class dev.nabla.opencl.OpenClNetworkTest \
-    --select-class dev.nabla.opencl.OpenClBackendTest \
-    ${APARAPI_TESTS---select-class dev.nabla.aparapi.AparapiContractTest --select-class dev.nabla.aparapi.AparapiParityTest} \
-    --details=summary --disable-banner 2>&1 | tail -40
+    --class-path "$cp" "${selects[@]}" --details=summary --disable-banner 2>&1 | tail -40
   timeout 300 "$java" "${flags[@]}" -jar "$here/nabla.jar" parity 2>&1 | tail -30
 fi
 
@@ -91,4 +92,13 @@ if step 5; then
   section "5. PyTorch reference"
   timeout 300 python3 "$here/torch_reference.py" "$OUT/torch_reference.json"
 fi
+if step 6; then
+  section "6. the device data path (DataLoader, gatherRows, argmaxRows) and nabla train"
+  timeout "${JMH_TIMEOUT:-300}" "$java" "${flags[@]}" -jar "$here/nabla.jar" jmh 'DataPathBenchmark' \
+    -p backend="${DATA_BACKENDS:-opencl,aparapi,cpu}" -p rows=16384 -p batch=256 -f 1 -wi 2 -w 1 -i 3 -r 1 \
+    -rf json -rff "$OUT/jmh-datapath.json" 2>&1 | grep -E '^(Benchmark|DataPathBenchmark\.)'
+  timeout 240 "$java" "${flags[@]}" -jar "$here/nabla.jar" train --backend opencl --epochs "${TRAIN_EPOCHS:-5}" 2>&1 \
+    | tail -8
+fi
+
 section "done"

@@ -9,7 +9,6 @@ import dev.nabla.Tensor;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.SplittableRandom;
 
 /**
  * Mini-batches of a dataset that lives on the device: features (N × F) and INT32 labels (N, as 1 × N or N × 1), both
@@ -193,19 +192,7 @@ public final class DataLoader implements AutoCloseable {
             throw new InvalidArgumentException("DataLoader.epoch: the dataset tensors were closed" + tag());
         }
         int n = size();
-        int[] perm = new int[n];
-        for (int i = 0; i < n; i++) {
-            perm[i] = i;
-        }
-        if (shuffle) {                                      // Fisher–Yates, seeded by (seed, epoch)
-            SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
-            for (int i = n - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int tmp = perm[i];
-                perm[i] = perm[j];
-                perm[j] = tmp;
-            }
-        }
+        int[] perm = EpochOrder.of(n, shuffle, seed, epoch);
         if (order != null) {
             order.close();
         }

@@ -213,6 +213,45 @@ public abstract class DataLoaderContract {
     }
 
     @Test
+    void theHostLoaderGivesTheDeviceLoadersBatchesAndFreesThem() {
+        int n = 77, f = 4, batch = 10;
+        double[] x = HostData.uniform(21, n * f, -1, 1);
+        float[] xf = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            xf[i] = (float) x[i];
+        }
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 3;
+        }
+        long live = backend.stats().liveTensors();
+        try (Scope s = backend.scope();
+             DataLoader device = DataLoader.of(backend.fromArray(xf, n, f), backend.fromArray(labels, 1, n), batch)
+                     .classes(3).shuffle(9);
+             HostDataLoader host = HostDataLoader.of(backend, xf, labels, n, f, batch).classes(3).shuffle(9)) {
+            assertEquals(device.batches(), host.batches());
+            for (long epoch = 0; epoch < 2; epoch++) {
+                java.util.Iterator<Batch> d = device.epoch(epoch).iterator();
+                int count = 0;
+                for (Batch h : host.epoch(epoch)) {
+                    Batch e = d.next();
+                    assertArrayEquals(e.features().toFloatArray(), h.features().toFloatArray(), "features, batch " + count);
+                    assertArrayEquals(e.labels().toIntArray(), h.labels().toIntArray(), "labels, batch " + count);
+                    assertArrayEquals(e.targets().toFloatArray(), h.targets().toFloatArray(), "targets, batch " + count);
+                    count++;
+                }
+                assertEquals(device.batches(), count);
+            }
+            for (Batch h : host.epoch(5)) {     // abandon an epoch half-way: close() frees the batch in flight
+                if (h.index() == 3) {
+                    break;
+                }
+            }
+        }
+        assertEquals(live, backend.stats().liveTensors(), "the host loader freed every batch");
+    }
+
+    @Test
     void badLoadersGiveTypedErrors() {
         try (Scope s = backend.scope()) {
             Tensor x = backend.zeros(4, 2);
