@@ -1,12 +1,19 @@
 package dev.nabla.bench.data;
 
+import dev.nabla.io.Idx;
+import dev.nabla.io.IdxArray;
+import dev.nabla.io.IdxFormatException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** Where the data files come from: a directory, or the subset bundled in this jar. */
+/**
+ * Where the data files come from: a directory, or the subset bundled in this jar. Files are parsed by core's
+ * {@link Idx}; every failure, its format errors included, is a {@link DataFileException} carrying the same message.
+ */
 public interface DataSource {
 
     /** What to call this source in messages, e.g. the directory. */
@@ -16,7 +23,7 @@ public interface DataSource {
     boolean has(String name);
 
     /** Reads the IDX file {@code name}, preferring {@code name.gz}. */
-    IdxFile read(String name);
+    IdxArray read(String name);
 
     /** A directory holding the files, gzipped ({@code name.gz}) or not. */
     static DataSource directory(Path dir) {
@@ -32,14 +39,16 @@ public interface DataSource {
             }
 
             @Override
-            public IdxFile read(String name) {
+            public IdxArray read(String name) {
                 Path file = Files.isRegularFile(dir.resolve(name + ".gz")) ? dir.resolve(name + ".gz") : dir.resolve(name);
                 try {
-                    return IdxFile.read(file.toString(), Files.newInputStream(file));
+                    return Idx.read(file);
                 } catch (NoSuchFileException e) {
                     throw new DataFileException(dir.resolve(name + ".gz") + ": no such file");
                 } catch (IOException e) {
                     throw new DataFileException(file + ": cannot be read: " + e.getMessage(), e);
+                } catch (IdxFormatException e) {
+                    throw new DataFileException(e.getMessage(), e);
                 }
             }
         };
@@ -59,13 +68,20 @@ public interface DataSource {
             }
 
             @Override
-            public IdxFile read(String name) {
+            public IdxArray read(String name) {
                 String resource = folder + "/" + name + ".gz";
                 InputStream in = DataSource.class.getResourceAsStream(resource);
                 if (in == null) {
                     throw new DataFileException("the bundled resource " + resource + " is missing from the jar");
                 }
-                return IdxFile.read(description + "/" + name + ".gz", in);
+                String file = description + "/" + name + ".gz";
+                try {
+                    return Idx.read(file, in);
+                } catch (IOException e) {
+                    throw new DataFileException(file + ": cannot be read: " + e.getMessage(), e);
+                } catch (IdxFormatException e) {
+                    throw new DataFileException(e.getMessage(), e);
+                }
             }
         };
     }

@@ -1,5 +1,7 @@
 package dev.nabla.bench.data;
 
+import dev.nabla.io.IdxArray;
+
 /**
  * Images with class labels, held on the host: {@code count} rows of {@code features} pixels scaled to [0, 1]
  * (row-major in {@code pixels}), and one label in [0, classes) per row.
@@ -14,11 +16,11 @@ public record LabeledImages(String name, float[] pixels, int[] labels, int count
     }
 
     /** Images and labels from IDX files, checked against each other; pixels are divided by 255. */
-    public static LabeledImages of(String name, IdxFile images, IdxFile labels, int classes) {
-        if (images.dimensions().length != 3) {
+    public static LabeledImages of(String name, IdxArray images, IdxArray labels, int classes) {
+        if (images.rank() != 3) {
             throw new DataFileException(images.name() + ": expected images (count×rows×cols), found " + images.shape());
         }
-        if (labels.dimensions().length != 1) {
+        if (labels.rank() != 1) {
             throw new DataFileException(labels.name() + ": expected labels (one dimension), found " + labels.shape());
         }
         if (images.count() != labels.count()) {
@@ -26,21 +28,14 @@ public record LabeledImages(String name, float[] pixels, int[] labels, int count
                     + " holds " + labels.count() + " labels");
         }
         int count = images.count();
-        int features = images.dimensions()[1] * images.dimensions()[2];
-        byte[] px = images.data();
-        float[] pixels = new float[px.length];
-        for (int i = 0; i < px.length; i++) {
-            pixels[i] = (px[i] & 0xff) / 255f;
-        }
-        int[] y = new int[count];
+        int[] y = labels.toInts();
         for (int i = 0; i < count; i++) {
-            y[i] = labels.data()[i] & 0xff;
             if (y[i] >= classes) {
                 throw new DataFileException(labels.name() + ": label " + y[i] + " of item " + i + " is not a class in [0, "
                         + classes + ")");
             }
         }
-        return new LabeledImages(name, pixels, y, count, features, classes);
+        return new LabeledImages(name, images.toUnitFloats(), y, count, images.itemSize(), classes);
     }
 
     /** The first {@code n} images (all of them when n ≥ count). */

@@ -102,11 +102,12 @@ class CliErrorsTest {
         Cli.Result r = Cli.run("train", "--data", tmp.toString());
         assertEquals(ExitCodes.FAILURE, r.exit(), r::toString);
         assertEquals(1, r.errLines().size(), r::toString);
-        assertTrue(r.err().startsWith("nabla train: " + images + ": corrupt gzip data"), r::toString);
+        assertTrue(r.err().startsWith("nabla train: idx " + images + ": corrupt gzip data"), r::toString);
 
         Files.write(images, "not an idx file".getBytes());
-        oneLine(Cli.run("train", "--data", tmp.toString()), ExitCodes.FAILURE, "nabla train: " + images
-                + ": not an IDX file of unsigned bytes (magic 6e 6f 74 20; expected 00 00 08 01..04)");
+        oneLine(Cli.run("train", "--data", tmp.toString()), ExitCodes.FAILURE, "nabla train: idx " + images
+                + ": not an IDX file of unsigned bytes (magic 6e 6f 74 20; expected 00 00 08 and 1 or more "
+                + "dimensions)");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.nabla.bench.data;
 
 import dev.nabla.contract.NoSkipOnCi;
+import dev.nabla.io.IdxArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,16 +51,16 @@ class FashionMnistTest {
         assumeTrue(
                 FashionMnist.FILES.stream().allMatch(DataSource.directory(FashionMnist.DEFAULT_DIR)::has),
                 "Fashion-MNIST is not installed in " + FashionMnist.DEFAULT_DIR);
-        IdxFile real = DataSource.directory(FashionMnist.DEFAULT_DIR).read(FashionMnist.TEST_LABELS);
-        IdxFile sub = FashionMnist.bundled().read(FashionMnist.TEST_LABELS);
+        IdxArray real = DataSource.directory(FashionMnist.DEFAULT_DIR).read(FashionMnist.TEST_LABELS);
+        IdxArray sub = FashionMnist.bundled().read(FashionMnist.TEST_LABELS);
         // the subset takes, in file order, the first 20 test images of each class
         int[] taken = new int[10];
         int j = 0;
         for (int i = 0; i < real.count() && j < sub.count(); i++) {
-            int label = real.data()[i];
+            int label = real.get(i);
             if (taken[label] < 20) {
                 taken[label]++;
-                assertEquals(label, sub.data()[j++], "label " + j + " of the subset");
+                assertEquals(label, sub.get(j++), "label " + j + " of the subset");
             }
         }
         assertEquals(200, j);
