@@ -11,6 +11,7 @@ import dev.nabla.ShapeMismatchException;
 import dev.nabla.Tensor;
 import dev.nabla.data.Batch;
 import dev.nabla.data.DataLoader;
+import dev.nabla.data.HostDataLoader;
 import dev.nabla.io.Safetensors;
 import dev.nabla.nn.Activation;
 import dev.nabla.nn.Evaluation;
