@@ -153,6 +153,24 @@ public final class DataLoader implements AutoCloseable {
     }
 
     /**
+     * The features per row (the columns of each batch's features).
+     *
+     * @return F
+     */
+    public int columns() {
+        return features.cols();
+    }
+
+    /**
+     * The dtype of the features (and of the one-hot targets).
+     *
+     * @return FLOAT32 or FLOAT64
+     */
+    public DType dtype() {
+        return features.dtype();
+    }
+
+    /**
      * The backend the dataset lives on.
      *
      * @return the features' backend

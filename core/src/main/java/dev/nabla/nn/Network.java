@@ -214,6 +214,14 @@ public final class Network implements AutoCloseable {
             throw new dev.nabla.BackendMismatchException("evaluate: the loader's data lives on "
                     + loader.backend().name() + ", the network on " + backend.name());
         }
+        if (loader.columns() != inputSize()) {
+            throw new dev.nabla.ShapeMismatchException("evaluate: the loader's rows have " + loader.columns()
+                    + " features, the network has " + inputSize() + " inputs" + tag());
+        }
+        if (loader.dtype() != dtype) {
+            throw new dev.nabla.DTypeMismatchException("evaluate: the loader's features are " + loader.dtype()
+                    + " but the network is " + dtype + tag());
+        }
         if (loader.classCount() != 0 && loader.classCount() != outputSize()) {
             throw new dev.nabla.ShapeMismatchException("evaluate: the loader makes " + loader.classCount()
                     + "-class targets, the network has " + outputSize() + " outputs" + tag());
@@ -256,13 +264,20 @@ public final class Network implements AutoCloseable {
      * @throws java.io.IOException when the file cannot be read
      */
     public static Network load(java.nio.file.Path file, Backend backend) throws java.io.IOException {
+        if (file == null || backend == null) {
+            throw new InvalidArgumentException("Network.load: the " + (file == null ? "file" : "backend") + " is null"
+                    + (backend == null ? "" : " [" + backend.name() + "]"));
+        }
+        if (backend.isClosed()) {
+            throw new BackendClosedException("Network.load: backend " + backend.name() + " is closed");
+        }
         java.util.Map<String, String> meta = dev.nabla.io.Safetensors.readMetadata(file);
-        String inputs = required(meta, "nabla.inputs", file);
-        String[] units = required(meta, "nabla.units", file).split(",");
-        String[] activations = required(meta, "nabla.activations", file).split(",");
+        String inputs = required(meta, "nabla.inputs", file, backend);
+        String[] units = required(meta, "nabla.units", file, backend).split(",");
+        String[] activations = required(meta, "nabla.activations", file, backend).split(",");
         if (units.length != activations.length) {
             throw new dev.nabla.io.WeightsFormatException("Network.load: " + file + " lists " + units.length
-                    + " layer sizes but " + activations.length + " activations");
+                    + " layer sizes but " + activations.length + " activations [" + backend.name() + "]");
         }
         NetworkBuilder b = builder();
         try {
@@ -270,14 +285,14 @@ public final class Network implements AutoCloseable {
             for (int i = 0; i < units.length; i++) {
                 b.dense(Integer.parseInt(units[i].trim()), Activation.valueOf(activations[i].trim()));
             }
-            b.loss(Loss.valueOf(required(meta, "nabla.loss", file).trim()));
+            b.loss(Loss.valueOf(required(meta, "nabla.loss", file, backend).trim()));
             String dt = meta.get("nabla.dtype");
             if (dt != null) {
                 b.dtype(DType.valueOf(dt.trim()));
             }
         } catch (IllegalArgumentException e) {          // NumberFormatException too
             throw new dev.nabla.io.WeightsFormatException("Network.load: " + file + " has architecture metadata "
-                    + "Nabla cannot read (" + e.getMessage() + ")");
+                    + "Nabla cannot read (" + e.getMessage() + ") [" + backend.name() + "]");
         }
         Network net = b.build(backend);
         try {
@@ -289,11 +304,13 @@ public final class Network implements AutoCloseable {
         return net;
     }
 
-    private static String required(java.util.Map<String, String> meta, String key, java.nio.file.Path file) {
+    private static String required(java.util.Map<String, String> meta, String key, java.nio.file.Path file,
+                                   Backend backend) {
         String v = meta.get(key);
         if (v == null) {
             throw new dev.nabla.io.WeightsFormatException("Network.load: " + file + " has no \"" + key + "\" metadata "
-                    + "(not saved by Nabla's Safetensors.save); build the network and call Safetensors.load instead");
+                    + "(not saved by Nabla's Safetensors.save); build the network and call Safetensors.load instead ["
+                    + backend.name() + "]");
         }
         return v;
     }

@@ -14,6 +14,7 @@ import dev.nabla.ShapeMismatchException;
 import dev.nabla.Tensor;
 import dev.nabla.TensorClosedException;
 import dev.nabla.UnsupportedDTypeException;
+import dev.nabla.data.DataLoader;
 import dev.nabla.nn.Activation;
 import dev.nabla.nn.GradientCheck;
 import dev.nabla.nn.Loss;
@@ -623,6 +624,64 @@ public final class BadInputCases {
             add(o, CLOSED_NET, NablaException.class, f -> call.run(f.closedNet(), f.t(8, 4), f.labels(8, 2), Optimizers.sgd(0.1)),
                     name + ": the network is closed [{be}]");
         });
+        // predict, evaluate and load (issue 13)
+        add("Network.predict", SHAPE, ShapeMismatchException.class, f -> f.net().predict(f.t(8, 5)),
+                "predict: input 8×5 does not fit the network's 4 inputs (need N×4) [{be}]");
+        add("Network.predict", DTYPE, DTypeMismatchException.class, f -> f.net().predict(f.d(8, 4)),
+                "predict: input 8×4 is FLOAT64 but the network is FLOAT32 [{be}]");
+        add("Network.predict", MIXED, BackendMismatchException.class, f -> f.net().predict(f.onOther(8, 4)),
+                "predict: input 8×4 lives on {other} but the network lives on {be}");
+        add("Network.predict", CLOSED, TensorClosedException.class, f -> f.net().predict(f.closed(8, 4)),
+                "predict: input 8×4 is closed [{be}]");
+        add("Network.predict", NULL, InvalidArgumentException.class, f -> f.net().predict(null),
+                "predict: input is null [{be}]");
+        add("Network.predict", CLOSED_NET, NablaException.class, f -> f.closedNet().predict(f.t(8, 4)),
+                "predict: the network is closed [{be}]");
+        add("Network.evaluate", NULL, InvalidArgumentException.class, f -> f.net().evaluate(null),
+                "evaluate: the loader is null [{be}]");
+        add("Network.evaluate", SHAPE, ShapeMismatchException.class,
+                f -> f.net().evaluate(f.own(DataLoader.of(f.t(8, 5), f.ints(0, 1, 0, 1, 0, 1, 0, 1), 4))),
+                "evaluate: the loader's rows have 5 features, the network has 4 inputs [{be}]");
+        add("Network.evaluate", LABELS, ShapeMismatchException.class,
+                f -> f.net().evaluate(f.own(DataLoader.of(f.t(8, 4), f.ints(0, 1, 2, 1, 0, 1, 0, 1), 4).classes(3))),
+                "evaluate: the loader makes 3-class targets, the network has 2 outputs [{be}]");
+        add("Network.evaluate", DTYPE, DTypeMismatchException.class,
+                f -> f.net().evaluate(f.own(DataLoader.of(f.d(8, 4), f.ints(0, 1, 0, 1, 0, 1, 0, 1), 4))),
+                "evaluate: the loader's features are FLOAT64 but the network is FLOAT32 [{be}]");
+        add("Network.evaluate", MIXED, BackendMismatchException.class,
+                f -> f.net().evaluate(f.own(DataLoader.of(f.onOther(8, 4), f.intsOnOther(0, 1, 0, 1, 0, 1, 0, 1), 4))),
+                "evaluate: the loader's data lives on {other}, the network on {be}");
+        add("Network.evaluate", CLOSED_NET, NablaException.class,
+                f -> f.closedNet().evaluate(f.own(DataLoader.of(f.t(8, 4), f.ints(0, 1, 0, 1, 0, 1, 0, 1), 4))),
+                "evaluate: the network is closed [{be}]");
+        add("Network.load", NULL, InvalidArgumentException.class, f -> {
+            try {
+                Network.load(null, f.be());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "Network.load: the file is null [{be}]");
+        add("Network.load", ARGUMENT, dev.nabla.io.WeightsFormatException.class, f -> {
+            try {
+                java.nio.file.Path file = java.nio.file.Files.createTempFile("nabla-bad-input", ".safetensors");
+                try {
+                    dev.nabla.io.Safetensors.write(file, Map.of("w", dev.nabla.io.HostTensor.of(new float[]{1}, 1, 1)),
+                            Map.of());
+                    Network.load(file, f.be());
+                } finally {
+                    java.nio.file.Files.deleteIfExists(file);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "Network.load: ", "has no \"nabla.inputs\" metadata", "[{be}]");
+        add("Network.load", CLOSED_BACKEND, dev.nabla.BackendClosedException.class, f -> {
+            try {
+                Network.load(java.nio.file.Path.of("unused.safetensors"), f.closedBackend());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "Network.load: backend {be} is closed");
         // a batch whose workspace (40000×60000 activations) no buffer holds: the error names the user's call
         calls.forEach((name, call) -> add("Network." + name, HUGE, InvalidShapeException.class, f -> {
             try (Network wide = Network.builder().input(1).dense(60_000, Activation.RELU).dense(1, Activation.SIGMOID)
