@@ -630,6 +630,29 @@ public final class Ops {
     }
 
     /**
+     * out = columns [from, from + out.cols()) of x (a copy; same rows and dtype). out must not overlap x.
+     *
+     * @param x the input
+     * @param from the first column copied
+     * @param out the output, x.rows() × (the number of columns copied)
+     */
+    public void sliceColumns(Tensor x, int from, Tensor out) {
+        String op = "sliceColumns";
+        check(op, x, out);
+        sameDType(op, x, out);
+        if (from < 0 || out.rows() != x.rows() || (long) from + out.cols() > x.cols()) {
+            throw new InvalidShapeException(op + ": columns [" + from + ", " + ((long) from + out.cols()) + ") of "
+                    + x.shape() + " into " + out.shape() + " are not a column range of the input with its rows" + tag());
+        }
+        noAlias(op, 1, "out,x", out, x);
+        if (out.size() > 0) {
+            be.copyStrided(x.state.buffer(), x.offsetInBuffer() + from, x.cols(), 1, out.state.buffer(),
+                    out.offsetInBuffer(), out.cols(), out.rows(), out.cols());
+        }
+        intsFrom(out, x);
+    }
+
+    /**
      * out = x repeated to out's shape: x is 1 × 1 (a scalar), 1 × cols (a row, repeated down), rows × 1 (a column,
      * repeated across) or out's own shape. The one explicit broadcast: Nabla's binary ops never broadcast
      * silently. out must not overlap x.

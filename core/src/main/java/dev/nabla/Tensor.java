@@ -911,6 +911,22 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
+     * Columns [from, to) of this tensor, as a new rows × (to − from) tensor (a copy: a column range is not contiguous).
+     *
+     * @param from the first column, 0 ≤ from ≤ to
+     * @param to one past the last column, ≤ cols()
+     * @return a new tensor
+     */
+    public Tensor sliceColumns(int from, int to) {
+        backend.ops().check("sliceColumns", this);
+        if (from < 0 || to < from || to > cols()) {
+            throw new InvalidShapeException("sliceColumns: columns [" + from + ", " + to + ") are not a range inside "
+                    + shape + " (0 ≤ from ≤ to ≤ " + cols() + ") [" + backend.name() + "]");
+        }
+        return output("sliceColumns", new Shape(rows(), to - from), out -> backend.ops().sliceColumns(this, from, out));
+    }
+
+    /**
      * thisᵀ, a new cols × rows tensor (a copy: Nabla's tensors are row-major).
      *
      * @return a new tensor
