@@ -101,13 +101,13 @@ final class Pointwise {
     static Var activation(Var x, Activation activation) {
         String op = activation.name().toLowerCase();
         Graph g = Var.graphFor(op, x);
-        Tensor y = g.backend.empty(x.value.rows(), x.value.cols(), x.value.dtype());
-        try {
-            g.backend.ops().unary(activation.forwardOp(), 0, x.value, y);
-        } catch (RuntimeException | Error e) {
-            y.close();
-            throw e;
-        }
+        // through the Tensor API, so that a bad operand (INT32) is reported as the user's call, not as "unary"
+        Tensor y = switch (activation) {
+            case SIGMOID -> x.value.sigmoid();
+            case TANH -> x.value.tanh();
+            case RELU -> x.value.relu();
+            default -> throw new IllegalArgumentException(activation.name());
+        };
         return Var.record(g, op, y, (G, sink) -> {
             Tensor dx = g.backend.empty(G.rows(), G.cols(), G.dtype());
             try {
