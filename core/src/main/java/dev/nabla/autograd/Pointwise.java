@@ -78,6 +78,12 @@ final class Pointwise {
         return Var.record(g, "mul(scalar)", x.value.mul(s), (G, sink) -> sink.add(0, G.mul(s)), x);
     }
 
+    /** −x; ∂x = −G. */
+    static Var neg(Var x) {
+        Graph g = Var.graphFor("neg", x);
+        return Var.record(g, "neg", x.value.neg(), (G, sink) -> sink.add(0, G.neg()), x);
+    }
+
     /** s − x; ∂x = −G. */
     static Var rsub(Var x, double s) {
         Graph g = Var.graphFor("rsub", x);

@@ -385,7 +385,7 @@ public final class Var implements AutoCloseable {
      * @return −this
      */
     public Var neg() {
-        return Pointwise.mulScalar(this, -1);
+        return Pointwise.neg(this);
     }
 
     /**
