@@ -65,12 +65,19 @@ public final class Graph implements AutoCloseable {
         return g;
     }
 
-    /** The innermost open graph of this thread, or a typed error naming {@code op}. */
-    static Graph current(String op) {
+    /** The innermost open graph of this thread, or a typed error naming {@code op} and its operands' backend. */
+    static Graph current(String op, Var... operands) {
         Graph g = OPEN.get().peek();
         if (g == null) {
+            String where = "";
+            for (Var v : operands == null ? new Var[0] : operands) {
+                if (v != null) {
+                    where = " [" + v.value.backend().name() + "]";
+                    break;
+                }
+            }
             throw new AutogradException(op + ": autograd ops run inside a graph: "
-                    + "try (Graph g = Graph.record(backend)) { ... } (or Graph.noGrad for evaluation)");
+                    + "try (Graph g = Graph.record(backend)) { ... } (or Graph.noGrad for evaluation)" + where);
         }
         return g;
     }
@@ -98,13 +105,16 @@ public final class Graph implements AutoCloseable {
 
     /** Runs the backward pass from root with seed ∂L/∂root; see {@link Var#backward(Tensor)}. */
     void backward(Var root, Tensor seed) {
+        String be = " [" + backend.name() + "]";
         if (closed) {
+            seed.close();
             throw new AutogradException("backward: the graph of " + root.describe() + " is closed; its intermediates "
-                    + "were freed");
+                    + "were freed" + be);
         }
         if (backwardDone) {
+            seed.close();
             throw new AutogradException("backward: this graph's backward already ran and accumulated the gradients "
-                    + "once; record the computation again (a new Graph) for another");
+                    + "once; record the computation again (a new Graph) for another" + be);
         }
         backwardDone = true;
         root.pending = seed;
@@ -155,7 +165,7 @@ public final class Graph implements AutoCloseable {
             if (!grad.shape().equals(in.value.shape())) {
                 grad.close();
                 throw new AutogradException("backward: the rule of " + node.op + " gave input " + index + " a gradient "
-                        + "of the wrong shape for " + in.value.shape());
+                        + "of the wrong shape for " + in.value.shape() + " [" + in.value.backend().name() + "]");
             }
             if (in.isLeaf()) {
                 in.accumulate(grad);

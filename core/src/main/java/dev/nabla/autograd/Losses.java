@@ -30,6 +30,7 @@ final class Losses {
      */
     static Var logitLoss(Var z, Tensor targets, BinaryOp term, String op) {
         Graph g = Var.graphFor(op, z);
+        checkTargets(op, g, z, targets);
         dev.nabla.Backend be = g.backend;
         int n = z.value.rows(), c = z.value.cols();
         Tensor f = be.empty(n, c, z.value.dtype());
@@ -66,6 +67,7 @@ final class Losses {
     /** (1/N) Σ ½(f − t)² from the fused lossAndDelta kernel; its δ = (f − t)/N is ∂loss/∂f, so ∂f = G·δ. */
     static Var mse(Var f, Tensor targets) {
         Graph g = Var.graphFor("mse", f);
+        checkTargets("mse", g, f, targets);
         dev.nabla.Backend be = g.backend;
         int n = f.value.rows(), c = f.value.cols();
         Tensor delta = be.empty(n, c, f.value.dtype());
@@ -87,5 +89,37 @@ final class Losses {
                 sink.add(0, d.mulColumnVector(gColumn));
             }
         }, f);
+    }
+
+    /**
+     * The checks the fused kernels would make, made here so that the error names the user's call ({@code op}), not
+     * the kernel: targets non-null, open, on the graph's backend, the input's shape and dtype; the input floating.
+     */
+    private static void checkTargets(String op, Graph g, Var in, Tensor targets) {
+        String be = " [" + g.backend.name() + "]";
+        if (targets == null) {
+            throw new dev.nabla.InvalidArgumentException(op + ": the targets are null" + be);
+        }
+        if (targets.isClosed()) {
+            throw new dev.nabla.TensorClosedException(op + ": the targets " + targets.shape() + " " + targets.dtype()
+                    + " [" + targets.backend().name() + "] are closed");
+        }
+        if (targets.backend() != g.backend) {
+            throw new dev.nabla.BackendMismatchException(op + ": the targets " + targets.shape() + " live on "
+                    + targets.backend().name() + ", but this op runs on " + g.backend.name()
+                    + "; move them first with tensor.to(backend)");
+        }
+        if (!in.value.dtype().isFloating()) {
+            throw new dev.nabla.UnsupportedDTypeException(op + ": " + in.describe() + " is " + in.value.dtype() + "; "
+                    + op + " needs FLOAT32 or FLOAT64" + be);
+        }
+        if (!targets.shape().equals(in.value.shape())) {
+            throw new dev.nabla.ShapeMismatchException(op + ": targets " + targets.shape() + " do not match "
+                    + in.describe() + be);
+        }
+        if (targets.dtype() != in.value.dtype()) {
+            throw new dev.nabla.DTypeMismatchException(op + ": dtypes differ: targets " + targets.dtype() + ", "
+                    + in.describe() + be);
+        }
     }
 }

@@ -78,6 +78,12 @@ final class Pointwise {
         return Var.record(g, "mul(scalar)", x.value.mul(s), (G, sink) -> sink.add(0, G.mul(s)), x);
     }
 
+    /** −x; ∂x = −G. */
+    static Var neg(Var x) {
+        Graph g = Var.graphFor("neg", x);
+        return Var.record(g, "neg", x.value.neg(), (G, sink) -> sink.add(0, G.neg()), x);
+    }
+
     /** s − x; ∂x = −G. */
     static Var rsub(Var x, double s) {
         Graph g = Var.graphFor("rsub", x);
@@ -101,13 +107,13 @@ final class Pointwise {
     static Var activation(Var x, Activation activation) {
         String op = activation.name().toLowerCase();
         Graph g = Var.graphFor(op, x);
-        Tensor y = g.backend.empty(x.value.rows(), x.value.cols(), x.value.dtype());
-        try {
-            g.backend.ops().unary(activation.forwardOp(), 0, x.value, y);
-        } catch (RuntimeException | Error e) {
-            y.close();
-            throw e;
-        }
+        // through the Tensor API, so that a bad operand (INT32) is reported as the user's call, not as "unary"
+        Tensor y = switch (activation) {
+            case SIGMOID -> x.value.sigmoid();
+            case TANH -> x.value.tanh();
+            case RELU -> x.value.relu();
+            default -> throw new IllegalArgumentException(activation.name());
+        };
         return Var.record(g, op, y, (G, sink) -> {
             Tensor dx = g.backend.empty(G.rows(), G.cols(), G.dtype());
             try {

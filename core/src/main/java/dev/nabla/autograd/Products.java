@@ -45,6 +45,16 @@ final class Products {
             throw new InvalidArgumentException("linear: the activation must be SIGMOID, TANH, RELU or IDENTITY, got "
                     + activation + " (for softmax use IDENTITY and crossEntropyWithLogits) [" + g.backend.name() + "]");
         }
+        // the fused kernel's own checks would name biasActivation: check here, naming the user's call
+        Tensor xv = x.value, wv = w.value, bv = b.value;
+        if (xv.cols() != wv.rows() || bv.rows() != 1 || bv.cols() != wv.cols()) {
+            throw new dev.nabla.ShapeMismatchException("linear: x " + xv.shape() + ", w " + wv.shape() + " and b "
+                    + bv.shape() + " do not fit: x is n × in, w in × out, b 1 × out [" + g.backend.name() + "]");
+        }
+        if (xv.dtype() != wv.dtype() || bv.dtype() != wv.dtype()) {
+            throw new dev.nabla.DTypeMismatchException("linear: dtypes differ: x " + xv.dtype() + ", w " + wv.dtype()
+                    + ", b " + bv.dtype() + " [" + g.backend.name() + "]");
+        }
         Tensor z = x.value.matmul(w.value);
         Tensor a;
         try {

@@ -88,25 +88,37 @@ public final class Var implements AutoCloseable {
                 needs |= in.requiresGrad;
             }
         }
-        return graph.add(new Var(value, needs, needs ? inputs : new Var[0], needs ? rule : null, op));
+        // the caller's array (concatRows(parts...)) may change after the call: the record keeps its own
+        return graph.add(new Var(value, needs, needs ? inputs.clone() : new Var[0], needs ? rule : null, op));
     }
 
     /**
-     * Checks the operands of {@code op} (open, same backend as the graph) and returns the current graph.
-     *
+     * Checks the operands of {@code op} (non-null, open, on the graph's backend, and not a differentiable value of
+     * another graph, whose backward this graph could not reach) and returns the current graph.
      */
     static Graph graphFor(String op, Var... operands) {
-        Graph g = Graph.current(op);
+        Graph g = Graph.current(op, operands);
+        String be = g.backend.name();
         if (operands == null) {
-            throw new InvalidArgumentException(op + ": the Var arguments are null [" + g.backend.name() + "]");
+            throw new InvalidArgumentException(op + ": the Var arguments are null [" + be + "]");
         }
         for (Var v : operands) {
             if (v == null) {
-                throw new InvalidArgumentException(op + ": a Var argument is null [" + g.backend.name() + "]");
+                throw new InvalidArgumentException(op + ": a Var argument is null [" + be + "]");
             }
             if (v.value.isClosed()) {
                 throw new dev.nabla.TensorClosedException(op + ": the value of " + v.describe() + " is closed (its "
-                        + "graph was closed, or its tensor) [" + g.backend.name() + "]");
+                        + "graph was closed, or its tensor) [" + be + "]");
+            }
+            if (v.value.backend() != g.backend) {
+                throw new dev.nabla.BackendMismatchException(op + ": " + v.describe() + " lives on "
+                        + v.value.backend().name() + ", but this op runs on " + be + " (the graph's backend); move "
+                        + "the tensor first with tensor.to(backend)");
+            }
+            if (g.recording && v.requiresGrad && v.owner != null && v.owner != g) {
+                throw new AutogradException(op + ": " + v.describe() + " was computed in another graph; its backward "
+                        + "cannot pass through this one (record the whole computation in one graph, or use a "
+                        + "Graph.noGrad for evaluation) [" + be + "]");
             }
         }
         return g;
@@ -190,23 +202,46 @@ public final class Var implements AutoCloseable {
     }
 
     /**
-     * Backward with an explicit seed ∂L/∂this (this value's shape); null means 1 for a 1 × 1 value.
+     * Backward with an explicit seed ∂L/∂this (this value's shape and dtype, on its backend; the seed stays yours);
+     * null means 1 and is allowed for a 1 × 1 value only.
      *
      * @param seed ∂L/∂this, or null for a scalar
      */
     public void backward(Tensor seed) {
+        String be = value.backend().name();
         if (!requiresGrad) {
-            throw new AutogradException("backward: " + describe() + " needs no gradient: no parameter (Var.parameter) "
-                    + "was used to compute it in a recording graph [" + value.backend().name() + "]");
+            throw new AutogradException("backward: " + describe() + " needs no gradient: "
+                    + (owner != null && !owner.recording ? "it was computed in a Graph.noGrad, which records nothing"
+                    : "no parameter (Var.parameter) was used to compute it in a recording graph") + " [" + be + "]");
         }
         Graph g = owner();
+        if (g.isClosed()) {
+            throw new AutogradException("backward: the graph of " + describe() + " is closed; its intermediates were "
+                    + "freed [" + be + "]");
+        }
         Tensor s;
         if (seed == null) {
+            if (value.rows() != 1 || value.cols() != 1) {
+                throw new AutogradException("backward: " + describe() + " is not a scalar and the seed is null; pass "
+                        + "the seed ∂L/∂out, " + value.shape() + " " + value.dtype() + " [" + be + "]");
+            }
             s = value.backend().full(1, 1, 1.0, value.dtype()).detach();
         } else {
-            if (!seed.shape().equals(value.shape()) || seed.dtype() != value.dtype()) {
+            if (seed.isClosed()) {
+                throw new dev.nabla.TensorClosedException("backward: the seed " + seed.shape() + " " + seed.dtype()
+                        + " [" + seed.backend().name() + "] is closed");
+            }
+            if (seed.backend() != value.backend()) {
+                throw new dev.nabla.BackendMismatchException("backward: the seed " + seed.shape() + " lives on "
+                        + seed.backend().name() + ", but " + describe() + " lives on " + be);
+            }
+            if (!seed.shape().equals(value.shape())) {
                 throw new dev.nabla.ShapeMismatchException("backward: the seed " + seed.shape() + " " + seed.dtype()
-                        + " must match " + describe() + " [" + value.backend().name() + "]");
+                        + " must match " + describe() + " [" + be + "]");
+            }
+            if (seed.dtype() != value.dtype()) {
+                throw new dev.nabla.DTypeMismatchException("backward: the seed " + seed.shape() + " " + seed.dtype()
+                        + " must match " + describe() + " [" + be + "]");
             }
             s = seed.copy().detach();
         }
@@ -223,7 +258,7 @@ public final class Var implements AutoCloseable {
     private Graph owner() {
         if (owner == null) {
             throw new AutogradException("backward: " + describe() + " is a leaf; call backward on a value computed "
-                    + "from it");
+                    + "from it [" + value.backend().name() + "]");
         }
         return owner;
     }
@@ -350,7 +385,7 @@ public final class Var implements AutoCloseable {
      * @return −this
      */
     public Var neg() {
-        return Pointwise.mulScalar(this, -1);
+        return Pointwise.neg(this);
     }
 
     /**

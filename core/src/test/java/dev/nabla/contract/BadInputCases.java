@@ -14,6 +14,9 @@ import dev.nabla.ShapeMismatchException;
 import dev.nabla.Tensor;
 import dev.nabla.TensorClosedException;
 import dev.nabla.UnsupportedDTypeException;
+import dev.nabla.autograd.AutogradException;
+import dev.nabla.autograd.Graph;
+import dev.nabla.autograd.Var;
 import dev.nabla.data.DataLoader;
 import dev.nabla.nn.Activation;
 import dev.nabla.nn.GradientCheck;
@@ -63,6 +66,8 @@ public final class BadInputCases {
         c.builder();
         c.network();
         c.optimizers();
+        c.sliceColumns();
+        c.autograd();
         return List.copyOf(c.cases);
     }
 
@@ -1354,5 +1359,302 @@ public final class BadInputCases {
         add("Ops.where", CLOSED, TensorClosedException.class,
                 f -> f.be().ops().where(f.i(2, 2), f.t(2, 2), f.t(2, 2), f.closedView(2, 2)),
                 "where: tensor 2×2 FLOAT32 [{be}] is closed");
+    }
+
+    // ---- Tensor.sliceColumns and Ops.sliceColumns ----------------------------------------------------------------------
+
+    private void sliceColumns() {
+        add("Tensor.sliceColumns", SHAPE, InvalidShapeException.class, f -> f.t(3, 4).sliceColumns(3, 5),
+                "sliceColumns: columns [3, 5) are not a range inside 3×4 (0 ≤ from ≤ to ≤ 4) [{be}]");
+        add("Tensor.sliceColumns", SHAPE, InvalidShapeException.class, f -> f.t(3, 4).sliceColumns(2, 1),
+                "sliceColumns: columns [2, 1) are not a range inside 3×4 (0 ≤ from ≤ to ≤ 4) [{be}]");
+        add("Tensor.sliceColumns", NEGATIVE, InvalidShapeException.class, f -> f.t(3, 4).sliceColumns(-1, 2),
+                "sliceColumns: columns [-1, 2) are not a range inside 3×4 (0 ≤ from ≤ to ≤ 4) [{be}]");
+        add("Tensor.sliceColumns", CLOSED, TensorClosedException.class, f -> f.closedView(3, 4).sliceColumns(0, 1),
+                "sliceColumns: tensor 3×4 FLOAT32 [{be}] is closed");
+        add("Ops.sliceColumns", SHAPE, InvalidShapeException.class, f -> f.be().ops().sliceColumns(f.t(3, 4), 2, f.t(3, 3)),
+                "sliceColumns: columns [2, 5) of 3×4 into 3×3 are not a column range of the input with its rows [{be}]");
+        add("Ops.sliceColumns", SHAPE, InvalidShapeException.class, f -> f.be().ops().sliceColumns(f.t(3, 4), 0, f.t(2, 2)),
+                "sliceColumns: columns [0, 2) of 3×4 into 2×2 are not a column range of the input with its rows [{be}]");
+        add("Ops.sliceColumns", DTYPE, DTypeMismatchException.class,
+                f -> f.be().ops().sliceColumns(f.t(3, 4), 0, f.d(3, 2)),
+                "sliceColumns: dtypes differ: 3×4 is FLOAT32, 3×2 is FLOAT64 [{be}]");
+        add("Ops.sliceColumns", MIXED, BackendMismatchException.class,
+                f -> f.be().ops().sliceColumns(f.onOther(3, 4), 0, f.t(3, 2)),
+                "sliceColumns: tensor 3×4 lives on {other}, but this op runs on {be}");
+        add("Ops.sliceColumns", NULL, InvalidArgumentException.class, f -> f.be().ops().sliceColumns(null, 0, f.t(3, 2)),
+                "sliceColumns: a tensor argument is null [{be}]");
+        add("Ops.sliceColumns", CLOSED, TensorClosedException.class,
+                f -> f.be().ops().sliceColumns(f.t(3, 4), 0, f.closedView(3, 2)),
+                "sliceColumns: tensor 3×2 FLOAT32 [{be}] is closed");
+    }
+
+    // ---- autograd: Var and Graph ------------------------------------------------------------------------------------
+
+    /** An open recording graph on the backend under test, closed with the fixture. */
+    private static Graph graph(BadInputFixture f) {
+        return f.own(Graph.record(f.be()));
+    }
+
+    /** A parameter over a FLOAT32 rows × cols tensor of the fixture. */
+    private static Var param(BadInputFixture f, int rows, int cols) {
+        return f.own(Var.parameter(f.t(rows, cols)));
+    }
+
+    /** A parameter whose tensor is closed. */
+    private static Var closedParam(BadInputFixture f, int rows, int cols) {
+        Tensor t = f.t(rows, cols);
+        Var v = f.own(Var.parameter(t));
+        t.close();
+        return v;
+    }
+
+    private void autograd() {
+        String closedLeaf = ": the value of leaf 3×4 FLOAT32 is closed (its graph was closed, or its tensor) [{be}]";
+        // ops of one Var: outside any graph, and on a closed value
+        Map<String, Function<Var, Var>> unary = new LinkedHashMap<>();
+        unary.put("exp", Var::exp);
+        unary.put("log", Var::log);
+        unary.put("sigmoid", Var::sigmoid);
+        unary.put("tanh", Var::tanh);
+        unary.put("relu", Var::relu);
+        unary.put("sqrt", Var::sqrt);
+        unary.put("square", Var::square);
+        unary.put("neg", Var::neg);
+        unary.put("abs", Var::abs);
+        unary.put("pow", v -> v.pow(2));
+        unary.put("clamp", v -> v.clamp(0, 1));
+        unary.put("rsub", v -> v.rsub(1));
+        unary.put("add", v -> v.add(1.0));
+        unary.put("mul", v -> v.mul(2.0));
+        unary.put("sum", Var::sum);
+        unary.put("mean", Var::mean);
+        unary.put("sumRows", Var::sumRows);
+        unary.put("sumColumns", Var::sumColumns);
+        unary.put("meanRows", Var::meanRows);
+        unary.put("maxRows", Var::maxRows);
+        unary.put("transpose", Var::transpose);
+        unary.put("reshape", v -> v.reshape(4, 3));
+        unary.put("sliceRows", v -> v.sliceRows(0, 1));
+        unary.put("sliceColumns", v -> v.sliceColumns(0, 1));
+        unary.put("broadcastTo", v -> v.broadcastTo(3, 4));
+        unary.put("softmaxRows", Var::softmaxRows);
+        unary.forEach((name, op) -> {
+            add("Var." + name, ARGUMENT, AutogradException.class, f -> op.apply(param(f, 3, 4)),
+                    name + ": autograd ops run inside a graph", "[{be}]");
+            add("Var." + name, CLOSED, TensorClosedException.class, f -> {
+                graph(f);
+                op.apply(closedParam(f, 3, 4));
+            }, name + closedLeaf);
+        });
+        // shape checks come from the Tensor API, named by the op
+        add("Var.reshape", SHAPE, InvalidShapeException.class, f -> {
+            graph(f);
+            param(f, 3, 4).reshape(5, 3);
+        }, "reshape: 3×4 has 12 elements, which cannot be 5×3 [{be}]");
+        add("Var.sliceRows", SHAPE, InvalidShapeException.class, f -> {
+            graph(f);
+            param(f, 3, 4).sliceRows(0, 4);
+        }, "sliceRows: rows [0, 4) are not a range inside 3×4 (0 ≤ from ≤ to ≤ 3) [{be}]");
+        add("Var.sliceColumns", SHAPE, InvalidShapeException.class, f -> {
+            graph(f);
+            param(f, 3, 4).sliceColumns(1, 5);
+        }, "sliceColumns: columns [1, 5) are not a range inside 3×4 (0 ≤ from ≤ to ≤ 4) [{be}]");
+        add("Var.clamp", ARGUMENT, InvalidArgumentException.class, f -> {
+            graph(f);
+            param(f, 3, 4).clamp(1, 0);
+        }, "clamp: the bounds [1.0, 0.0] are not lo ≤ hi [{be}]");
+        add("Var.sigmoid", DTYPE, UnsupportedDTypeException.class, f -> {
+            graph(f);
+            Var.constant(f.i(3, 4)).sigmoid();
+        }, needsFloat("sigmoid", "3×4"));
+
+        // ops of two Vars: null, mixed backends, shapes
+        Map<String, BiFunction<Var, Var, Var>> binary = new LinkedHashMap<>();
+        binary.put("add", Var::add);
+        binary.put("sub", Var::sub);
+        binary.put("mul", Var::mul);
+        binary.put("div", Var::div);
+        binary.put("matmul", Var::matmul);
+        binary.put("matmulTransB", Var::matmulTransB);
+        binary.put("addRowVector", Var::addRowVector);
+        binary.put("mulRowVector", Var::mulRowVector);
+        binary.put("subColumnVector", Var::subColumnVector);
+        binary.put("divColumnVector", Var::divColumnVector);
+        binary.put("mulColumnVector", Var::mulColumnVector);
+        binary.put("concatRows", (a, b) -> Var.concatRows(a, b));
+        binary.put("concatColumns", (a, b) -> Var.concatColumns(a, b));
+        binary.forEach((name, op) -> {
+            add("Var." + name, NULL, InvalidArgumentException.class, f -> {
+                graph(f);
+                op.apply(param(f, 3, 4), null);
+            }, name + ": a Var argument is null [{be}]");
+            add("Var." + name, MIXED, BackendMismatchException.class, f -> {
+                graph(f);
+                op.apply(param(f, 3, 4), Var.constant(f.onOther(3, 4)));
+            }, name + ": leaf 3×4 FLOAT32 lives on {other}, but this op runs on {be}");
+            add("Var." + name, ARGUMENT, AutogradException.class, f -> op.apply(param(f, 3, 4), param(f, 3, 4)),
+                    name + ": autograd ops run inside a graph", "[{be}]");
+        });
+        binary.forEach((name, op) -> {
+            if (!name.startsWith("concat")) {
+                add("Var." + name, SHAPE, ShapeMismatchException.class, f -> {
+                    graph(f);
+                    op.apply(param(f, 3, 4), param(f, 2, 5));
+                }, name + ": ", "[{be}]");
+            }
+        });
+        add("Var.concatRows", SHAPE, ShapeMismatchException.class, f -> {
+            graph(f);
+            Var.concatRows(param(f, 3, 4), param(f, 2, 5));
+        }, "concatRows: ", "[{be}]");
+        add("Var.concatColumns", SHAPE, ShapeMismatchException.class, f -> {
+            graph(f);
+            Var.concatColumns(param(f, 3, 4), param(f, 2, 5));
+        }, "concatColumns: ", "[{be}]");
+        add("Var.concatRows", ARGUMENT, InvalidArgumentException.class, f -> {
+            graph(f);
+            Var.concatRows();
+        }, "concatRows: there are no parts to concatenate [{be}]");
+
+        // the fused dense layer
+        add("Var.linear", SHAPE, ShapeMismatchException.class, f -> {
+            graph(f);
+            param(f, 5, 3).linear(param(f, 4, 2), param(f, 1, 2), Activation.TANH);
+        }, "linear: x 5×3, w 4×2 and b 1×2 do not fit: x is n × in, w in × out, b 1 × out [{be}]");
+        add("Var.linear", SHAPE, ShapeMismatchException.class, f -> {
+            graph(f);
+            param(f, 5, 3).linear(param(f, 3, 2), param(f, 2, 1), Activation.TANH);
+        }, "linear: x 5×3, w 3×2 and b 2×1 do not fit", "[{be}]");
+        add("Var.linear", ARGUMENT, InvalidArgumentException.class, f -> {
+            graph(f);
+            param(f, 5, 3).linear(param(f, 3, 2), param(f, 1, 2), Activation.SOFTMAX);
+        }, "linear: the activation must be SIGMOID, TANH, RELU or IDENTITY, got SOFTMAX", "[{be}]");
+        add("Var.linear", NULL, InvalidArgumentException.class, f -> {
+            graph(f);
+            param(f, 5, 3).linear(param(f, 3, 2), null, Activation.TANH);
+        }, "linear: a Var argument is null [{be}]");
+        add("Var.linear", DTYPE, DTypeMismatchException.class, f -> {
+            graph(f);
+            param(f, 5, 3).linear(f.own(Var.parameter(f.d(3, 2))), param(f, 1, 2), Activation.TANH);
+        }, "linear: dtypes differ: x FLOAT32, w FLOAT64, b FLOAT32 [{be}]");
+
+        // ops taking tensors: indices, masks, targets
+        add("Var.gatherRows", NULL, InvalidArgumentException.class, f -> {
+            graph(f);
+            param(f, 3, 4).gatherRows(null);
+        }, "gatherRows: a tensor argument is null [{be}]");
+        add("Var.gatherRows", INDEX, IndexOutOfRangeException.class, f -> {
+            graph(f);
+            param(f, 3, 4).gatherRows(f.ints(0, 3));
+        }, "gatherRows: ", "[{be}]");
+        add("Var.where", NULL, InvalidArgumentException.class, f -> {
+            graph(f);
+            Var.where(null, param(f, 3, 4), param(f, 3, 4));
+        }, "where: a tensor argument is null [{be}]");
+        add("Var.where", SHAPE, ShapeMismatchException.class, f -> {
+            graph(f);
+            Var.where(f.i(4, 3), param(f, 3, 4), param(f, 3, 4));
+        }, "where: mask 4×3 and first operand 3×4 must have the same shape [{be}]");
+        add("Var.where", NULL, InvalidArgumentException.class, f -> {
+            graph(f);
+            Var.where(f.i(3, 4), param(f, 3, 4), null);
+        }, "where: a Var argument is null [{be}]");
+        Map<String, BiFunction<Var, Tensor, Var>> losses = new LinkedHashMap<>();
+        losses.put("crossEntropyWithLogits", Var::crossEntropyWithLogits);
+        losses.put("binaryCrossEntropyWithLogits", Var::binaryCrossEntropyWithLogits);
+        losses.put("mse", Var::mse);
+        losses.forEach((name, op) -> {
+            add("Var." + name, NULL, InvalidArgumentException.class, f -> {
+                graph(f);
+                op.apply(param(f, 3, 4), null);
+            }, name + ": the targets are null [{be}]");
+            add("Var." + name, SHAPE, ShapeMismatchException.class, f -> {
+                graph(f);
+                op.apply(param(f, 3, 4), f.t(3, 3));
+            }, name + ": targets 3×3 do not match leaf 3×4 FLOAT32 [{be}]");
+            add("Var." + name, DTYPE, DTypeMismatchException.class, f -> {
+                graph(f);
+                op.apply(param(f, 3, 4), f.d(3, 4));
+            }, name + ": dtypes differ: targets FLOAT64, leaf 3×4 FLOAT32 [{be}]");
+            add("Var." + name, MIXED, BackendMismatchException.class, f -> {
+                graph(f);
+                op.apply(param(f, 3, 4), f.onOther(3, 4));
+            }, name + ": the targets 3×4 live on {other}, but this op runs on {be}");
+            add("Var." + name, CLOSED, TensorClosedException.class, f -> {
+                graph(f);
+                op.apply(param(f, 3, 4), f.closed(3, 4));
+            }, name + ": the targets 3×4 FLOAT32 [{be}] are closed");
+            add("Var." + name, DTYPE, UnsupportedDTypeException.class, f -> {
+                graph(f);
+                op.apply(Var.constant(f.i(3, 4)), f.i(3, 4));
+            }, name + ": leaf 3×4 INT32 is INT32; " + name + " needs FLOAT32 or FLOAT64 [{be}]");
+        });
+
+        // leaves
+        add("Var.parameter", NULL, InvalidArgumentException.class, f -> Var.parameter(null),
+                "Var.parameter: the tensor is null");
+        add("Var.parameter", CLOSED, TensorClosedException.class, f -> Var.parameter(f.closed(3, 4)),
+                "Var.parameter: tensor 3×4 FLOAT32 [{be}] is closed");
+        add("Var.parameter", DTYPE, UnsupportedDTypeException.class, f -> Var.parameter(f.i(3, 4)),
+                "Var.parameter: a parameter must be FLOAT32 or FLOAT64, got INT32 3×4 [{be}]");
+        add("Var.constant", NULL, InvalidArgumentException.class, f -> Var.constant(null),
+                "Var.constant: the tensor is null");
+        add("Var.constant", CLOSED, TensorClosedException.class, f -> Var.constant(f.closed(3, 4)),
+                "Var.constant: tensor 3×4 FLOAT32 [{be}] is closed");
+
+        // backward
+        add("Var.backward", ARGUMENT, AutogradException.class, f -> {
+            graph(f);
+            param(f, 3, 4).exp().backward();
+        }, "backward: exp 3×4 FLOAT32 is not a scalar; pass the seed ∂L/∂out with backward(seed) [{be}]");
+        add("Var.backward", NULL, AutogradException.class, f -> {
+            graph(f);
+            param(f, 3, 4).exp().backward(null);
+        }, "backward: exp 3×4 FLOAT32 is not a scalar and the seed is null", "[{be}]");
+        add("Var.backward", SHAPE, ShapeMismatchException.class, f -> {
+            graph(f);
+            param(f, 3, 4).exp().backward(f.t(4, 3));
+        }, "backward: the seed 4×3 FLOAT32 must match exp 3×4 FLOAT32 [{be}]");
+        add("Var.backward", DTYPE, DTypeMismatchException.class, f -> {
+            graph(f);
+            param(f, 3, 4).exp().backward(f.d(3, 4));
+        }, "backward: the seed 3×4 FLOAT64 must match exp 3×4 FLOAT32 [{be}]");
+        add("Var.backward", MIXED, BackendMismatchException.class, f -> {
+            graph(f);
+            param(f, 3, 4).exp().backward(f.onOther(3, 4));
+        }, "backward: the seed 3×4 lives on {other}, but exp 3×4 FLOAT32 lives on {be}");
+        add("Var.backward", CLOSED, TensorClosedException.class, f -> {
+            graph(f);
+            param(f, 3, 4).exp().backward(f.closed(3, 4));
+        }, "backward: the seed 3×4 FLOAT32 [{be}] is closed");
+        add("Var.backward", CLOSED, AutogradException.class, f -> {
+            Graph g = graph(f);
+            Var loss = param(f, 3, 4).sum();
+            g.close();
+            loss.backward();
+        }, "backward: the graph of sum 1×1 FLOAT32 is closed; its intermediates were freed [{be}]");
+        add("Var.backward", ARGUMENT, AutogradException.class, f -> {
+            graph(f);
+            Var loss = param(f, 3, 4).sum();
+            loss.backward();
+            loss.backward();
+        }, "backward: this graph's backward already ran", "[{be}]");
+        add("Var.backward", ARGUMENT, AutogradException.class, f -> {
+            graph(f);
+            Var.constant(f.t(3, 4)).sum().backward();
+        }, "backward: sum 1×1 FLOAT32 needs no gradient", "[{be}]");
+        add("Var.backward", ARGUMENT, AutogradException.class, f -> {
+            f.own(Graph.noGrad(f.be()));
+            param(f, 3, 4).sum().backward();
+        }, "backward: sum 1×1 FLOAT32 needs no gradient: it was computed in a Graph.noGrad", "[{be}]");
+        add("Var.backward", ARGUMENT, AutogradException.class, f -> param(f, 1, 1).backward(),
+                "backward: leaf 1×1 FLOAT32 is a leaf; call backward on a value computed from it [{be}]");
+
+        // graphs
+        add("Graph.record", NULL, InvalidArgumentException.class, f -> Graph.record(null),
+                "Graph.record: the backend is null");
+        add("Graph.noGrad", NULL, InvalidArgumentException.class, f -> Graph.noGrad(null),
+                "Graph.noGrad: the backend is null");
     }
 }
