@@ -5,6 +5,7 @@ import dev.nabla.bench.data.FashionMnist;
 import dev.nabla.bench.data.LabeledImages;
 import dev.nabla.bench.train.ProgressBar;
 import dev.nabla.bench.train.TrainConfig;
+import dev.nabla.bench.train.TrainModel;
 import dev.nabla.bench.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,10 +16,14 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code nabla train}: a 784-256-10 ReLU/softmax MLP trained on Fashion-MNIST, ending with the test accuracy. */
+/**
+ * {@code nabla train}: a 784-256-10 ReLU/softmax MLP ({@code --model dense}, the fused Network) or a residual MLP
+ * built from modules ({@code --model residual}) trained on Fashion-MNIST, ending with the test accuracy.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = Nabla.Version.class, sortOptions = false,
-        description = {"Train an MLP (784 → hidden ReLU → 10 softmax, cross-entropy) on Fashion-MNIST and report the "
-                + "test accuracy.",
+        description = {"Train an MLP on Fashion-MNIST and report the test accuracy: dense (784 → hidden ReLU → 10 "
+                + "softmax, cross-entropy; the fused Network) or residual (784 → hidden ReLU → residual block "
+                + "hidden → hidden ReLU → 10 logits; modules trained through autograd).",
                 "Data: --data DIR, else " + "/usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist), "
                         + "else a bundled subset of 500 training and 200 test images."})
 final class TrainCommand implements Callable<Integer> {
@@ -28,6 +33,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-b", "--backend"}, paramLabel = "NAME",
             description = "Backend to train on (default: the best available; see 'nabla devices').")
     String backend;
+
+    @Option(names = "--model", defaultValue = "dense", paramLabel = "dense|residual",
+            description = "The fused Dense network, or the residual MLP built from modules (default ${DEFAULT-VALUE}).")
+    TrainModel model;
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "Directory holding the four Fashion-MNIST IDX files (gzipped or not).")
@@ -39,7 +48,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", description = "Examples per training step (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--hidden", defaultValue = "256", description = "Hidden ReLU units (default ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", defaultValue = "256",
+            description = "Hidden ReLU units (and the residual block's width) (default ${DEFAULT-VALUE}).")
     int hidden;
 
     @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "sgd|adam",
@@ -83,12 +93,12 @@ final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "data: Fashion-MNIST from %s: %d training, %d test images of %d pixels%n",
                 split.source(), train.count(), test.count(), train.features());
         out.println("backend: " + be.name() + " (" + be.description() + ")");
-        out.printf(Locale.ROOT, "network: 784 → %d RELU → 10 SOFTMAX, cross-entropy, float32; %s, batch %d, %d epoch%s, "
-                + "seed %d%n", hidden, config.describeOptimizer(), batch, epochs, epochs == 1 ? "" : "s", seed);
+        out.printf(Locale.ROOT, "network: %s, float32; %s, batch %d, %d epoch%s, seed %d%n", model.describe(hidden),
+                config.describeOptimizer(), batch, epochs, epochs == 1 ? "" : "s", seed);
         out.flush();
 
         long start = System.nanoTime();
-        Trainer.Result r = Trainer.train(be, train, test, config, new ProgressBar(out, parent.interactive()));
+        Trainer.Result r = Trainer.train(be, train, test, config, model, new ProgressBar(out, parent.interactive()));
         double total = (System.nanoTime() - start) / 1e9;
         out.printf(Locale.ROOT, "test accuracy %.2f%% (%d/%d) after %d epoch%s; training %.1f s (%.2f s per epoch, "
                         + "%,.0f examples/s) on %s; %.1f s with evaluation%n", 100 * r.testAccuracy(), r.testCorrect(),

@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Trains an MLP classifier: uploads the training and test sets to the backend once, then every epoch draws a seeded
+ * Trains a classifier ({@link TrainModel}: the Dense {@link Network}, or a residual MLP built from modules and
+ * trained through autograd): uploads the training and test sets to the backend once, then every epoch draws a seeded
  * order and builds each batch on the device ({@link DataLoader}: gatherRows and one-hot targets into reused buffers).
- * Each step adds its loss to a device-side sum ({@link Network#trainStep(Tensor, Tensor, Optimizer, Tensor)}), read
- * back only for the progress display and at the end of the epoch, which also waits for the epoch's work, so the timing
- * stays honest on asynchronous backends. Test accuracy comes from {@link Network#evaluate}, on the device.
+ * Each step adds its loss to a device-side sum ({@link Classifier#step}, e.g.
+ * {@link Network#trainStep(Tensor, Tensor, Optimizer, Tensor)}), read back only for the progress display and at the
+ * end of the epoch, which also waits for the epoch's work, so the timing stays honest on asynchronous backends. Test
+ * accuracy comes from {@link Classifier#evaluate}, on the device.
  */
 public final class Trainer {
 
@@ -44,8 +46,15 @@ public final class Trainer {
                 .dense(classes, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(config.seed()).build(backend);
     }
 
+    /** Trains the {@link TrainModel#DENSE} network. */
     public static Result train(Backend backend, LabeledImages train, LabeledImages test, TrainConfig config,
                                TrainingListener listener) {
+        return train(backend, train, test, config, TrainModel.DENSE, listener);
+    }
+
+    /** Trains a new {@code model} as configured and evaluates it on the test set after every epoch. */
+    public static Result train(Backend backend, LabeledImages train, LabeledImages test, TrainConfig config,
+                               TrainModel model, TrainingListener listener) {
         if (train.count() == 0 || test.count() == 0) {
             throw new IllegalArgumentException("training needs at least one training and one test image");
         }
@@ -59,12 +68,11 @@ public final class Trainer {
              Tensor trainY = backend.fromArray(train.labels(), train.count(), 1);
              Tensor testX = backend.fromArray(test.pixels(), test.count(), features);
              Tensor testY = backend.fromArray(test.labels(), test.count(), 1);
-             Network net = network(backend, features, classes, config);
-             Optimizer opt = config.newOptimizer();
+             Classifier classifier = model.create(backend, features, classes, config);
              DataLoader loader = DataLoader.of(trainX, trainY, batch).classes(classes).shuffle(config.seed());
              DataLoader testLoader = DataLoader.of(testX, testY, Math.min(1000, test.count()));
              Tensor lossSum = backend.zeros(1, 1)) {
-            String description = net.toString();
+            String description = classifier.description();
             int correct = 0;
             for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                 lossSum.fill(0);
@@ -73,7 +81,7 @@ public final class Trainer {
                 long lastRead = 0;
                 int seen = 0;
                 for (Batch b : loader.epoch(epoch - 1)) {
-                    net.trainStep(b.features(), b.targets(), opt, lossSum);
+                    classifier.step(b, lossSum);
                     seen += b.size();
                     long now = System.nanoTime();
                     // reading the loss waits for the device: only for progress, a few times a second and at the end
@@ -86,7 +94,7 @@ public final class Trainer {
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 trainSeconds += seconds;
-                Evaluation ev = net.evaluate(testLoader);
+                Evaluation ev = classifier.evaluate(testLoader);
                 correct = (int) Math.round(ev.accuracy() * ev.count());
                 var result = new TrainingListener.EpochResult(epoch, config.epochs(), train.count(), meanLoss, correct,
                         test.count(), seconds);

@@ -52,6 +52,37 @@ class TrainerTest {
                 + "were closed");
     }
 
+    /** --model residual: modules + autograd + dev.nabla.optim, through the same loader and device-side evaluation. */
+    @Test
+    void theResidualModuleModelLearnsOnTheBundledSubsetAndFreesEverything() {
+        FashionMnist.Split data = FashionMnist.load(FashionMnist.bundled(), true);
+        Backend cpu = Backends.get("cpu");
+        List<TrainingListener.EpochResult> epochs = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void batchDone(int epoch, int of, int seen, int total, double meanLoss, double exPerS) {
+                assertTrue(seen <= total && Double.isFinite(meanLoss) && exPerS > 0);
+            }
+
+            @Override
+            public void epochDone(EpochResult r) {
+                epochs.add(r);
+            }
+        };
+        TrainConfig config = new TrainConfig(64, 4, 100, TrainConfig.OptimizerKind.SGD, 0.05, 7);
+        long liveBefore = cpu.stats().liveTensors();
+        Trainer.Result r = Trainer.train(cpu, data.train(), data.test(), config, TrainModel.RESIDUAL, listener);
+        assertTrue(r.network().startsWith("modules[784 → 64 RELU → residual(64 → 64 RELU) → 10 logits"), r.network());
+        assertEquals(4, epochs.size());
+        assertTrue(epochs.get(3).meanLoss() < epochs.get(0).meanLoss() * 0.7,
+                "the loss falls: " + epochs.get(0).meanLoss() + " → " + epochs.get(3).meanLoss());
+        assertTrue(r.testAccuracy() > 0.5, "test accuracy " + r.testAccuracy());
+        assertEquals(200, r.testCount());
+        assertEquals(epochs.get(3).testCorrect(), r.testCorrect());
+        assertEquals(liveBefore, cpu.stats().liveTensors(), "every batch tensor, graph intermediate, gradient, module "
+                + "parameter and optimizer buffer was closed: " + cpu.liveTensorDescriptions());
+    }
+
     @Test
     void theProgressLineShowsEpochLossAccuracyAndRate() {
         StringWriter s = new StringWriter();
