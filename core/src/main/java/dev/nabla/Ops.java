@@ -557,36 +557,7 @@ public final class Ops {
      * @param out the output
      */
     public void concatRows(List<Tensor> parts, Tensor out) {
-        String op = "concatRows";
-        Tensor[] all = operands(op, parts, out);
-        check(op, all);
-        sameDType(op, out, all);
-        long rows = 0;
-        for (Tensor p : parts) {
-            if (p.cols() != out.cols()) {
-                throw new ShapeMismatchException(op + ": every part needs " + out.cols() + " columns, got "
-                        + shapes(parts) + tag());
-            }
-            rows += p.rows();
-            noAlias(op, 1, "out,part", out, p);
-        }
-        if (rows != out.rows()) {
-            throw new ShapeMismatchException(op + ": parts " + shapes(parts) + " have " + rows + " rows in all, the "
-                    + "output " + out.shape() + " has " + out.rows() + tag());
-        }
-        long at = out.offsetInBuffer();
-        IntRange ints = IntRange.of(0, -1);
-        for (Tensor p : parts) {
-            if (p.size() > 0) {
-                be.copyStrided(p.state.buffer(), p.offsetInBuffer(), p.cols(), 1, out.state.buffer(), at, out.cols(),
-                        p.rows(), p.cols());
-            }
-            at += p.size();
-            ints = IntRange.union(ints, p.state.intRange());
-        }
-        if (out.dtype() == DType.INT32) {
-            wroteInts(out, ints);
-        }
+        concat("concatRows", parts, out, true);
     }
 
     /**
@@ -597,22 +568,30 @@ public final class Ops {
      * @param out the output
      */
     public void concatColumns(List<Tensor> parts, Tensor out) {
-        String op = "concatColumns";
+        concat("concatColumns", parts, out, false);
+    }
+
+    /**
+     * The parts stacked top to bottom ({@code stackRows}) or side by side into out: each part must match out in the
+     * other dimension, and together fill it; every part is one strided copy at its place in out.
+     */
+    private void concat(String op, List<Tensor> parts, Tensor out, boolean stackRows) {
         Tensor[] all = operands(op, parts, out);
         check(op, all);
         sameDType(op, out, all);
-        long cols = 0;
+        String along = stackRows ? "rows" : "columns", across = stackRows ? "columns" : "rows";
+        long total = 0;
         for (Tensor p : parts) {
-            if (p.rows() != out.rows()) {
-                throw new ShapeMismatchException(op + ": every part needs " + out.rows() + " rows, got "
-                        + shapes(parts) + tag());
+            if ((stackRows ? p.cols() : p.rows()) != (stackRows ? out.cols() : out.rows())) {
+                throw new ShapeMismatchException(op + ": every part needs " + (stackRows ? out.cols() : out.rows())
+                        + " " + across + ", got " + shapes(parts) + tag());
             }
-            cols += p.cols();
+            total += stackRows ? p.rows() : p.cols();
             noAlias(op, 1, "out,part", out, p);
         }
-        if (cols != out.cols()) {
-            throw new ShapeMismatchException(op + ": parts " + shapes(parts) + " have " + cols + " columns in all, "
-                    + "the output " + out.shape() + " has " + out.cols() + tag());
+        if (total != (stackRows ? out.rows() : out.cols())) {
+            throw new ShapeMismatchException(op + ": parts " + shapes(parts) + " have " + total + " " + along
+                    + " in all, the output " + out.shape() + " has " + (stackRows ? out.rows() : out.cols()) + tag());
         }
         long at = out.offsetInBuffer();
         IntRange ints = IntRange.of(0, -1);
@@ -621,7 +600,7 @@ public final class Ops {
                 be.copyStrided(p.state.buffer(), p.offsetInBuffer(), p.cols(), 1, out.state.buffer(), at, out.cols(),
                         p.rows(), p.cols());
             }
-            at += p.cols();
+            at += stackRows ? p.size() : p.cols();
             ints = IntRange.union(ints, p.state.intRange());
         }
         if (out.dtype() == DType.INT32) {
