@@ -478,6 +478,19 @@ public abstract class BackendContract {
         return a;
     }
 
+    /**
+     * The size of the terms of g'(a) as a backend computes it from the output a: 1 − a² has the terms 1 and a² (near
+     * |a| = 1 it cancels, and the rounding of a² stays), a·(1 − a) the terms a and a². 1 for IDENTITY, 0 or 1 for RELU.
+     */
+    static double gradTerms(UnaryOp grad, double a) {
+        return switch (grad) {
+            case TANH_GRAD_FROM_OUTPUT -> 1 + a * a;
+            case SIGMOID_GRAD_FROM_OUTPUT -> Math.abs(a) + a * a;
+            case RELU_GRAD_FROM_OUTPUT -> a > 0 ? 1 : 0;
+            default -> 1;
+        };
+    }
+
     /** x rounded to float element by element. */
     static double[] floats(double[] x) {
         double[] a = new double[x.length];
@@ -634,16 +647,19 @@ public abstract class BackendContract {
                 double[] w = HostData.uniform(nIn + nOut, nIn * nOut, -1, 1);
                 double[] aPrev = activationValues(grad, rows + nIn, rows * nIn);
                 double[] expected;
-                double[] absTerms;             // Σ_j |δ_j|·|W_ij|·g'(a_i): g' ≥ 0 on these activation values
+                double[] absTerms;             // (Σ_j |δ_j|·|W_ij|)·ĝ(a_i), ĝ the terms of g' (see gradTerms)
                 try (Scope s = reference.scope()) {
                     Tensor rd = reference.fromArray(delta, rows, nOut), rw = reference.fromArray(w, nIn, nOut);
                     Tensor ra = reference.fromArray(aPrev, rows, nIn), ro = reference.zeros(rows, nIn, DType.FLOAT64);
                     reference.ops().backpropDelta(grad, rd, rw, ra, ro);
                     expected = ro.toDoubleArray();
                     Tensor so = reference.zeros(rows, nIn, DType.FLOAT64);
-                    reference.ops().backpropDelta(grad, reference.fromArray(abs(delta), rows, nOut),
-                            reference.fromArray(abs(w), nIn, nOut), ra, so);
-                    absTerms = abs(so.toDoubleArray());
+                    reference.ops().backpropDelta(UnaryOp.IDENTITY_GRAD_FROM_OUTPUT,
+                            reference.fromArray(abs(delta), rows, nOut), reference.fromArray(abs(w), nIn, nOut), ra, so);
+                    absTerms = so.toDoubleArray();
+                    for (int i = 0; i < absTerms.length; i++) {
+                        absTerms[i] *= gradTerms(grad, aPrev[i]);
+                    }
                 }
                 try (Scope s = backend.scope()) {
                     Tensor td = backend.fromArray(delta, rows, nOut, dtype), tw = backend.fromArray(w, nIn, nOut, dtype);

@@ -317,7 +317,7 @@ public abstract class NetworkContract {
                         : LogitLosses.binaryCrossEntropy(z, t, batch);
                 double actual = net.loss(backend.fromArray(x, batch, in, dtype),
                         backend.fromArray(t, batch, outputs, dtype));
-                Tolerance.of(dtype, hidden * outputs).assertClose(loss + " of logits up to " + maxAbs + " ["
+                Tolerance.of(dtype, hidden * outputs).assertCloseNormwise(loss + " of logits up to " + maxAbs + " ["
                         + backend.name() + ", " + dtype + "]", new double[]{expected}, new double[]{actual}, 0);
             }
         }
@@ -500,8 +500,8 @@ public abstract class NetworkContract {
             }
             assertArrayEquals(net.weights(0), copy.weights(0), "weights copied exactly");
             for (int l = 0; l < 2; l++) {
-                Tolerance.of(DType.FLOAT32, 10).assertClose("dW" + l + " after copyTo", there.dW(l), here.dW(l), 0);
-                Tolerance.of(DType.FLOAT32, 10).assertClose("db" + l + " after copyTo", there.db(l), here.db(l), 0);
+                Tolerance.of(DType.FLOAT32, 10).assertCloseNormwise("dW" + l + " after copyTo", there.dW(l), here.dW(l), 0);
+                Tolerance.of(DType.FLOAT32, 10).assertCloseNormwise("db" + l + " after copyTo", there.db(l), here.db(l), 0);
             }
         }
     }
@@ -534,10 +534,10 @@ public abstract class NetworkContract {
             }
             String who = spec + " [" + backend.name() + " vs reference]";
             Tolerance tol = Tolerance.of(DType.FLOAT32, spec.longestReduction());
-            tol.assertClose(who + " loss", new double[]{want.loss()}, new double[]{got.loss()}, 0);
+            tol.assertCloseNormwise(who + " loss", new double[]{want.loss()}, new double[]{got.loss()}, 0);
             for (int l = 0; l < spec.depth(); l++) {
-                tol.assertClose(who + " dW" + l, want.dW(l), got.dW(l), spec.widths()[l + 1]);
-                tol.assertClose(who + " db" + l, want.db(l), got.db(l), 0);
+                tol.assertCloseNormwise(who + " dW" + l, want.dW(l), got.dW(l), spec.widths()[l + 1]);
+                tol.assertCloseNormwise(who + " db" + l, want.db(l), got.db(l), 0);
             }
         }
     }
@@ -567,8 +567,8 @@ public abstract class NetworkContract {
                     + " vs reference]";
             Tolerance tol = Tolerance.of(DType.FLOAT32, 13);
             for (int l = 0; l < 2; l++) {
-                tol.assertClose(who + " W" + l, there.weights(l), here.weights(l), spec.widths()[l + 1]);
-                tol.assertClose(who + " b" + l, there.biases(l), here.biases(l), 0);
+                tol.assertCloseNormwise(who + " W" + l, there.weights(l), here.weights(l), spec.widths()[l + 1]);
+                tol.assertCloseNormwise(who + " b" + l, there.biases(l), here.biases(l), 0);
             }
         }
     }
