@@ -105,7 +105,8 @@ EOF
   rm -rf "$WORK/$module/target/surefire-reports"
   set +e
   (cd "$WORK" && mvn -B -ntp -o -q -pl "$module" -am verify -Dtest="$tests" \
-      -Dsurefire.failIfNoSpecifiedTests=false -Djacoco.skip=true) > "$OUT/$id.log" 2>&1
+      -Dsurefire.failIfNoSpecifiedTests=false -Dmaven.javadoc.skip=true -Dmaven.source.skip=true) \
+      > "$OUT/$id.log" 2>&1
   rc=$?
   set -e
   mv "$WORK/$file.orig" "$WORK/$file"
