@@ -81,6 +81,45 @@ echo "copying the tree to $WORK"
 (cd "$ROOT" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | (cd "$WORK" && tar -xf -)
 mkdir -p "$OUT"
 : > "$OUT/summary.tsv"
+
+# gpu-backend bugs run without Maven after one build: a .cl file is copied over its built resource, FloatKernel.java
+# is recompiled alone, and the JUnit console launcher runs the suites on the test class path surefire used.
+CONSOLE="$HOME/.m2/repository/org/junit/platform/junit-platform-console-standalone/1.11.4/junit-platform-console-standalone-1.11.4.jar"
+GPU_CP=""
+gpu_setup() {
+  [[ -n "$GPU_CP" ]] && return 0
+  echo "building gpu-backend once (Maven, offline)"
+  (cd "$WORK" && mvn -B -ntp -o -q -pl gpu-backend -am verify -Dtest=AparapiBackendTest \
+      -Dsurefire.failIfNoSpecifiedTests=false -Dmaven.javadoc.skip=true -Dmaven.source.skip=true) > "$OUT/gpu-build.log" 2>&1
+  GPU_CP="$(python3 - "$WORK/gpu-backend/target/surefire-reports/TEST-dev.nabla.aparapi.AparapiBackendTest.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+for p in ET.parse(sys.argv[1]).getroot().iter("property"):
+    if p.get("name") == "surefire.test.class.path":
+        print(p.get("value").rstrip(":"), end="")
+PY
+)"
+  [[ -n "$GPU_CP" ]] || { echo "no test class path from the gpu-backend build (see $OUT/gpu-build.log)"; exit 1; }
+  cp -r "$WORK/gpu-backend/target/classes" "$WORK/gpu-classes.orig"
+}
+# runs the named test classes of gpu-backend on the built classes; exit status 0 when every test passed
+gpu_run() { # file tests report-dir
+  local file="$1" tests="$2" reports="$3" classes="$WORK/gpu-backend/target/classes"
+  rm -rf "$classes" && cp -r "$WORK/gpu-classes.orig" "$classes"
+  case "$file" in
+    *.cl) cp "$WORK/$file" "$classes/${file#gpu-backend/src/main/resources/}" ;;
+    *.java) javac -nowarn -proc:none --release 17 -encoding UTF-8 -cp "$GPU_CP" -d "$classes" "$WORK/$file" ;;
+  esac
+  local select=()
+  for t in ${tests//,/ }; do
+    select+=(--select-class "$(cd "$WORK/gpu-backend/src/test/java" && find . -name "$t.java" | sed 's|^\./||; s|\.java$||; s|/|.|g')")
+  done
+  local preload=""
+  [[ -f "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/libjsig.so" ]] \
+      && preload="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/libjsig.so"
+  (cd "$WORK/gpu-backend" && env -u NABLA_BACKEND LD_PRELOAD="$preload" java --add-modules jdk.incubator.vector \
+      --enable-native-access=ALL-UNNAMED -Xss4m -jar "$CONSOLE" execute --disable-banner -cp "$GPU_CP" \
+      "${select[@]}" --reports-dir "$reports" --details=none)
+}
 survived=0
 broken=0
 for b in "${BUGS[@]}"; do
@@ -88,6 +127,7 @@ for b in "${BUGS[@]}"; do
   if (( ${#SELECTED[@]} > 0 )) && [[ ! " ${SELECTED[*]} " == *" $id "* ]]; then continue; fi
   file="$(field "$b" 1)"; from="$(field "$b" 2)"; to="$(field "$b" 3)"
   module="$(field "$b" 4)"; tests="$(field "$b" 5)"
+  [[ "$module" == gpu-backend ]] && gpu_setup          # built before any bug is applied
   cp "$WORK/$file" "$WORK/$file.orig"
   if ! python3 - "$WORK/$file" "$from" "$to" <<'EOF'
 import sys
@@ -102,16 +142,21 @@ EOF
     mv "$WORK/$file.orig" "$WORK/$file"; continue
   fi
   echo "== $id: $(field "$b" 6) ($module: $tests)"
-  rm -rf "$WORK/$module/target/surefire-reports"
+  reports="$WORK/$module/target/surefire-reports"
+  rm -rf "$reports"
   set +e
-  (cd "$WORK" && mvn -B -ntp -o -q -pl "$module" -am verify -Dtest="$tests" \
-      -Dsurefire.failIfNoSpecifiedTests=false -Dmaven.javadoc.skip=true -Dmaven.source.skip=true) \
-      > "$OUT/$id.log" 2>&1
+  if [[ "$module" == gpu-backend ]]; then
+    gpu_run "$file" "$tests" "$reports" > "$OUT/$id.log" 2>&1
+  else
+    (cd "$WORK" && mvn -B -ntp -o -q -pl "$module" -am verify -Dtest="$tests" \
+        -Dsurefire.failIfNoSpecifiedTests=false -Dmaven.javadoc.skip=true -Dmaven.source.skip=true) \
+        > "$OUT/$id.log" 2>&1
+  fi
   rc=$?
   set -e
   mv "$WORK/$file.orig" "$WORK/$file"
   touch "$WORK/$file"
-  failing="$(python3 - "$WORK/$module/target/surefire-reports" <<'EOF'
+  failing="$(python3 - "$reports" <<'EOF'
 import glob, re, sys, xml.etree.ElementTree as ET
 methods = set()
 for f in glob.glob(sys.argv[1] + "/TEST-*.xml"):
