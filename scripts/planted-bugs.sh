@@ -107,7 +107,7 @@ gpu_run() { # file tests report-dir
   rm -rf "$classes" && cp -r "$WORK/gpu-classes.orig" "$classes"
   case "$file" in
     *.cl) cp "$WORK/$file" "$classes/${file#gpu-backend/src/main/resources/}" ;;
-    *.java) javac -nowarn -proc:none --release 17 -encoding UTF-8 -cp "$GPU_CP" -d "$classes" "$WORK/$file" ;;
+    *.java) javac -g -nowarn -proc:none --release 17 -encoding UTF-8 -cp "$GPU_CP" -d "$classes" "$WORK/$file" ;;
   esac
   local select=()
   for t in ${tests//,/ }; do
