@@ -11,10 +11,11 @@
 #   scripts/planted-bugs.sh ID...       the named ones (e.g. ocl-softmax-no-max apa-sumcols-last-row)
 #   scripts/planted-bugs.sh --list      the list
 #
-# Results go to target/planted-bugs/summary.tsv (id, verdict, failing test methods) in the repository root.
+# Results go to target/planted-bugs/summary.tsv (id, verdict, failing test methods) in the repository root, or to
+# $PLANTED_OUT/summary.tsv.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-OUT="$ROOT/target/planted-bugs"
+OUT="${PLANTED_OUT:-$ROOT/target/planted-bugs}"
 
 CL=gpu-backend/src/main/resources/dev/nabla/opencl
 APA=gpu-backend/src/main/java/dev/nabla/aparapi/FloatKernel.java
