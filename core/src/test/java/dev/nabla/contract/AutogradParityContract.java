@@ -106,9 +106,9 @@ public abstract class AutogradParityContract {
         double[][] got = lossAndGradients(p, backend);
         String who = p + " [" + backend.name() + " vs " + reference.name() + "]";
         Tolerance tol = Tolerance.of(DType.FLOAT32, p.reductionLength());
-        tol.assertClose(who + " loss", want[0], got[0], 0);
+        tol.assertCloseNormwise(who + " loss", want[0], got[0], 0);
         for (int i = 1; i < want.length; i++) {
-            tol.assertClose(who + " ∂loss/∂p" + (i - 1), want[i], got[i], 0);
+            tol.assertCloseNormwise(who + " ∂loss/∂p" + (i - 1), want[i], got[i], 0);
         }
     }
 
@@ -179,7 +179,7 @@ public abstract class AutogradParityContract {
         // K: the reductions one step passes through (IN, HIDDEN, CLASSES, the N rows of every weight gradient)
         Tolerance tol = Tolerance.of(DType.FLOAT32, IN + HIDDEN + CLASSES + N);
         for (int i = 0; i < want.length; i++) {
-            tol.assertClose(names[i] + " after " + STEPS + " SGD steps [" + backend.name() + " vs "
+            tol.assertCloseNormwise(names[i] + " after " + STEPS + " SGD steps [" + backend.name() + " vs "
                     + reference.name() + "]", want[i], got[i], 0);
         }
     }

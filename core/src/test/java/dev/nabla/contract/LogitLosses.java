@@ -67,6 +67,34 @@ public final class LogitLosses {
         return f;
     }
 
+    /**
+     * Σ|terms| of a loss from the logits, for {@link Tolerance#assertReduction}: the magnitudes of what the sum adds,
+     * (1/N)·Σ t_ij·(|m_i| + |ln Σ_j e^(z_ij − m_i)| + |z_ij|) for CE and (1/N)·Σ |max(z, 0)| + |t·z| + log1p(e^−|z|)
+     * for BCE. A row saturated on its target has a loss term of ~0 computed as the difference of two logits of 1e4:
+     * its rounding is judged by the logits, not by the ~0.
+     */
+    public static double absTerms(dev.nabla.spi.BinaryOp term, double[] z, double[] t, int rows, int cols) {
+        double total = 0;
+        if (term == dev.nabla.spi.BinaryOp.CROSS_ENTROPY) {
+            for (int r = 0; r < rows; r++) {
+                double m = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < cols; j++) {
+                    m = Math.max(m, z[r * cols + j]);
+                }
+                double logS = logSumExp(z, r * cols, cols) - m;
+                for (int j = 0; j < cols; j++) {
+                    double tij = t[r * cols + j];
+                    total += Math.abs(tij) * (Math.abs(m) + Math.abs(logS) + Math.abs(z[r * cols + j]));
+                }
+            }
+        } else {
+            for (int i = 0; i < rows * cols; i++) {
+                total += Math.max(z[i], 0) + Math.abs(t[i] * z[i]) + Math.log1p(Math.exp(-Math.abs(z[i])));
+            }
+        }
+        return rows == 0 ? 0 : total / rows;
+    }
+
     /** Logits spread over ±{@code scale}, every one a float (so FLOAT32 stores them exactly). */
     public static double[] logits(long seed, int n, double scale) {
         double[] z = HostData.uniform(seed, n, -scale, scale);

@@ -177,16 +177,16 @@ public abstract class ModuleNetworkParityContract {
             k += width;
         }
         Tolerance tol = Tolerance.of(dtype, k);
-        tol.assertClose(who + ": loss, modules vs Network", new double[]{want.loss()}, new double[]{moduleLoss}, 0);
+        tol.assertCloseNormwise(who + ": loss, modules vs Network", new double[]{want.loss()}, new double[]{moduleLoss}, 0);
         for (int l = 0; l < layers; l++) {
             double[] dW = grads.get(2 * l + ".weight");
             double[] db = grads.get(2 * l + ".bias");
             if (dW == null || db == null) {
                 throw new AssertionError(who + ": layer " + l + " of the module got no gradient");
             }
-            tol.assertClose(who + ": ∂L/∂W(" + l + "), modules (transposed) vs Network", want.dW(l),
+            tol.assertCloseNormwise(who + ": ∂L/∂W(" + l + "), modules (transposed) vs Network", want.dW(l),
                     transpose(dW, WIDTHS[l + 1], WIDTHS[l]), WIDTHS[l + 1]);
-            tol.assertClose(who + ": ∂L/∂b(" + l + "), modules vs Network", want.db(l), db, 0);
+            tol.assertCloseNormwise(who + ": ∂L/∂b(" + l + "), modules vs Network", want.db(l), db, 0);
         }
     }
 

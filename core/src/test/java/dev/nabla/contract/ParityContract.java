@@ -116,10 +116,10 @@ public abstract class ParityContract {
             Gradients want = gradients(spec, there, baseline);
             String who = spec + " [" + backend.name() + " vs " + baseline.name() + "]";
             Tolerance tol = Tolerance.of(DType.FLOAT32, spec.longestReduction());
-            record("loss", tol.assertClose(who + " loss", new double[]{want.loss()}, new double[]{got.loss()}, 0));
+            record("loss", tol.assertCloseNormwise(who + " loss", new double[]{want.loss()}, new double[]{got.loss()}, 0));
             for (int l = 0; l < spec.depth(); l++) {
-                record("dW", tol.assertClose(who + " dW" + l, want.dW(l), got.dW(l), spec.widths()[l + 1]));
-                record("db", tol.assertClose(who + " db" + l, want.db(l), got.db(l), 0));
+                record("dW", tol.assertCloseNormwise(who + " dW" + l, want.dW(l), got.dW(l), spec.widths()[l + 1]));
+                record("db", tol.assertCloseNormwise(who + " db" + l, want.db(l), got.db(l), 0));
             }
         }
     }
@@ -146,9 +146,9 @@ public abstract class ParityContract {
             Tolerance tol = Tolerance.of(DType.FLOAT32, spec.longestReduction());
             for (int l = 0; l < spec.depth(); l++) {
                 assertFiniteBaseline(who + " W" + l, there.weights(l));
-                record("W " + choice.name(), tol.assertClose(who + " W" + l, there.weights(l), here.weights(l),
+                record("W " + choice.name(), tol.assertCloseNormwise(who + " W" + l, there.weights(l), here.weights(l),
                         spec.widths()[l + 1]));
-                record("b " + choice.name(), tol.assertClose(who + " b" + l, there.biases(l), here.biases(l), 0));
+                record("b " + choice.name(), tol.assertCloseNormwise(who + " b" + l, there.biases(l), here.biases(l), 0));
             }
         }
     }

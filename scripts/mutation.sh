@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Mutation testing with PIT (profile `mutation` in the root pom; docs/reliability.md, "Mutation testing"). Not part
+# of scripts/test.sh or the default `mvn verify`: it runs the chosen tests once per mutant, on one thread.
+#
+#   scripts/mutation.sh              every package, one after the other
+#   scripts/mutation.sh spi cpu      the named ones: dev (dev.nabla), nn (dev.nabla.nn), spi (dev.nabla.spi),
+#                                    cpu (dev.nabla.cpu)
+#   PIT_THREADS=2 scripts/mutation.sh cpu
+#
+# Each package has its own mutated classes and the tests that judge them (below). Reports: MODULE/target/pit-reports/
+# PACKAGE/index.html and mutations.xml; the score of each is printed at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+THREADS="${PIT_THREADS:-1}"
+
+# name | module | classes to mutate | classes not to mutate | tests
+PACKAGES=(
+  "dev|core|dev.nabla.*|dev.nabla.io.*,dev.nabla.nn.*,dev.nabla.spi.*|dev.nabla.TensorApiTest,dev.nabla.ErrorsTest,dev.nabla.ScopeTest,dev.nabla.BackendsTest,dev.nabla.LeakDetectionTest,dev.nabla.SharedBackendLeakTest,dev.nabla.BackendReportOrderTest,dev.nabla.contract.ReferenceBackendContractTest,dev.nabla.contract.ReferenceBadInputTest,dev.nabla.contract.ReferenceAliasTest"
+  "nn|core|dev.nabla.nn.*||dev.nabla.nn.*Test,dev.nabla.contract.ReferenceNetworkContractTest,dev.nabla.contract.ReferenceBadInputTest"
+  "spi|core|dev.nabla.spi.*||dev.nabla.contract.ReferenceFusedFormulasTest,dev.nabla.contract.ReferenceBackendContractTest,dev.nabla.contract.ReferenceBadInputTest,dev.nabla.BackendsTest"
+  "cpu|cpu-backend|dev.nabla.cpu.*|dev.nabla.cpu.VectorModuleWarning*|dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuScalarContractTest,dev.nabla.cpu.FloatMathTest,dev.nabla.cpu.CpuBackendTest"
+)
+
+selected=("$@")
+field() { cut -d'|' -f"$2" <<< "$1"; }
+summary=()
+for p in "${PACKAGES[@]}"; do
+  name="$(field "$p" 1)"
+  if (( ${#selected[@]} > 0 )) && [[ ! " ${selected[*]} " == *" $name "* ]]; then continue; fi
+  module="$(field "$p" 2)"
+  modules="core"
+  [[ "$module" != core ]] && modules="core,$module"
+  echo "== PIT over $(field "$p" 3) in $module"
+  start=$(date +%s)
+  # core is built in the same reactor (test-compile) so that cpu-backend finds its classes and its test-jar; PIT in
+  # core then finds nothing to mutate for cpu and says so
+  mvn -B -ntp -o -Pmutation -pl "$modules" test-compile org.pitest:pitest-maven:mutationCoverage \
+      -Dthreads="$THREADS" -DtargetClasses="$(field "$p" 3)" -DexcludedClasses="$(field "$p" 4)" \
+      -DtargetTests="$(field "$p" 5)" -DreportsDirectory="$PWD/$module/target/pit-reports/$name" \
+      | grep -E "^>> |Generated|BUILD|ERROR" || true
+  secs=$(( $(date +%s) - start ))
+  xml="$module/target/pit-reports/$name/mutations.xml"
+  if [[ -f "$xml" ]]; then
+    score="$(python3 - "$xml" <<'EOF'
+import sys, xml.etree.ElementTree as ET
+ms = list(ET.parse(sys.argv[1]).getroot())
+killed = sum(1 for m in ms if m.get("status") in ("KILLED", "TIMED_OUT", "MEMORY_ERROR", "RUN_ERROR"))
+print(f"{killed}/{len(ms)} killed ({100 * killed / max(1, len(ms)):.0f}%)")
+EOF
+)"
+  else
+    score="no report"
+  fi
+  summary+=("$name: $score, ${secs}s")
+done
+printf '%s\n' "${summary[@]}"
