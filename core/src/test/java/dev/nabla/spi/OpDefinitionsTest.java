@@ -37,9 +37,16 @@ class OpDefinitionsTest {
     }
 
     @Test
-    void onlyScaleAndAddScalarReadTheirParameter() {
+    void exactlyTheOpsWhoseValueDependsOnTheParameterSayTheyReadIt() {
+        java.util.Set<UnaryOp> reading = java.util.EnumSet.of(UnaryOp.SCALE, UnaryOp.ADD_SCALAR, UnaryOp.POW,
+                UnaryOp.MAX_SCALAR, UnaryOp.MIN_SCALAR);
         for (UnaryOp op : UnaryOp.values()) {
-            assertEquals(op == UnaryOp.SCALE || op == UnaryOp.ADD_SCALAR, op.usesParam(), op.name());
+            assertEquals(reading.contains(op), op.usesParam(), op.name());
+            boolean depends = false;
+            for (double x : new double[]{-2.5, -0.5, 0.25, 0.75, 3}) {
+                depends |= Double.compare(op.apply(x, 0.5), op.apply(x, 2)) != 0;
+            }
+            assertEquals(op.usesParam(), depends, op.name() + ": usesParam() must say whether apply reads the parameter");
             assertEquals(op.name().endsWith("_GRAD_FROM_OUTPUT"), op.isGradFromOutput(), op.name());
         }
     }
