@@ -860,6 +860,41 @@ public abstract class BackendContract {
         }
     }
 
+    /**
+     * Adam where every |g| is below ε, so √v̂ + ε is dominated by ε: a kernel that subtracts ε (or drops it) divides by
+     * about −ε or |g| instead and moves W by a different amount (a mutant PIT found the other tests miss).
+     */
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    @Covers("adamStep")
+    void adamStepWithGradientsBelowEpsilonMatchesTheReference(DType dtype) {
+        require(dtype);
+        int rows = 17, cols = 33;
+        double[] w = HostData.uniform(7, rows * cols, -1, 1);
+        double[] g = HostData.uniform(8, rows * cols, -4e-9, 4e-9);
+        double[] expected;
+        try (Scope s = reference.scope()) {
+            Tensor rw = reference.fromArray(w, rows, cols);
+            Tensor rm = reference.zeros(rows, cols, DType.FLOAT64), rv = reference.zeros(rows, cols, DType.FLOAT64);
+            reference.ops().adamStep(rw, reference.fromArray(g, rows, cols), rm, rv, 0.01, 0.9, 0.999, 1e-8, 0, 1);
+            expected = rw.toDoubleArray();
+        }
+        try (Scope s = backend.scope()) {
+            Tensor bw = backend.fromArray(w, rows, cols, dtype);
+            Tensor bm = backend.zeros(rows, cols, dtype), bv = backend.zeros(rows, cols, dtype);
+            backend.ops().adamStep(bw, backend.fromArray(g, rows, cols, dtype), bm, bv, 0.01, 0.9, 0.999, 1e-8, 0, 1);
+            double[] got = bw.toDoubleArray();
+            double[] moved = new double[got.length], wanted = new double[got.length];
+            for (int i = 0; i < got.length; i++) {      // compare the update itself, not W (|update| ≤ 0.004 ≪ |W|)
+                double w0 = dtype == DType.FLOAT32 ? (float) w[i] : w[i];
+                moved[i] = got[i] - w0;
+                wanted[i] = expected[i] - w[i];
+            }
+            Tolerance.of(dtype, 1).assertCloseNormwise(label("adamStep with |g| < ε, the update", dtype), wanted,
+                    moved, cols);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("dtypes")
     @Covers("adamStep")
