@@ -36,49 +36,70 @@ final class Products {
     }
 
     /**
-     * A = g(X·W + 1·b) through the fused bias+activation kernel; backward: δ = G ⊙ g′(A) through the fused
-     * activationBackward kernel (g′ from the stored output), then ∂X = δ·Wᵀ, ∂W = Xᵀ·δ, ∂b = 1ᵀ·δ.
+     * A = g(X·W + 1·b) through the fused bias+activation kernel (W in × out); backward: δ = G ⊙ g′(A) through the
+     * fused activationBackward kernel (g′ from the stored output), then ∂X = δ·Wᵀ, ∂W = Xᵀ·δ, ∂b = 1ᵀ·δ.
      */
     static Var linear(Var x, Var w, Var b, Activation activation) {
-        Graph g = Var.graphFor("linear", x, w, b);
+        return dense("linear", x, w, b, activation, false);
+    }
+
+    /**
+     * A = g(X·Wᵀ + 1·b) with W out × in (torch.nn.Linear's layout), fused as {@link #linear}; backward:
+     * δ = G ⊙ g′(A) (δ = G for IDENTITY), ∂X = δ·W, ∂W = δᵀ·X, ∂b = 1ᵀ·δ.
+     */
+    static Var linearTransB(Var x, Var w, Var b, Activation activation) {
+        return dense("linearTransB", x, w, b, activation, true);
+    }
+
+    /**
+     * The dense layer A = g(X·op(W) + 1·b), op(W) = Wᵀ when {@code transB}. The product lands in A's buffer and the
+     * bias and activation are applied there in place, so the forward allocates one tensor and makes one extra pass.
+     */
+    private static Var dense(String call, Var x, Var w, Var b, Activation activation, boolean transB) {
+        Graph g = Var.graphFor(call, x, w, b);
         if (activation == null || activation == Activation.SOFTMAX) {
-            throw new InvalidArgumentException("linear: the activation must be SIGMOID, TANH, RELU or IDENTITY, got "
+            throw new InvalidArgumentException(call + ": the activation must be SIGMOID, TANH, RELU or IDENTITY, got "
                     + activation + " (for softmax use IDENTITY and crossEntropyWithLogits) [" + g.backend.name() + "]");
         }
         // the fused kernel's own checks would name biasActivation: check here, naming the user's call
         Tensor xv = x.value, wv = w.value, bv = b.value;
-        if (xv.cols() != wv.rows() || bv.rows() != 1 || bv.cols() != wv.cols()) {
-            throw new dev.nabla.ShapeMismatchException("linear: x " + xv.shape() + ", w " + wv.shape() + " and b "
-                    + bv.shape() + " do not fit: x is n × in, w in × out, b 1 × out [" + g.backend.name() + "]");
+        int in = transB ? wv.cols() : wv.rows();
+        int out = transB ? wv.rows() : wv.cols();
+        if (xv.cols() != in || bv.rows() != 1 || bv.cols() != out) {
+            throw new dev.nabla.ShapeMismatchException(call + ": x " + xv.shape() + ", w " + wv.shape() + " and b "
+                    + bv.shape() + " do not fit: x is n × in, w " + (transB ? "out × in" : "in × out")
+                    + ", b 1 × out [" + g.backend.name() + "]");
         }
         if (xv.dtype() != wv.dtype() || bv.dtype() != wv.dtype()) {
-            throw new dev.nabla.DTypeMismatchException("linear: dtypes differ: x " + xv.dtype() + ", w " + wv.dtype()
-                    + ", b " + bv.dtype() + " [" + g.backend.name() + "]");
+            throw new dev.nabla.DTypeMismatchException(call + ": dtypes differ: x " + xv.dtype() + ", w "
+                    + wv.dtype() + ", b " + bv.dtype() + " [" + g.backend.name() + "]");
         }
-        Tensor z = x.value.matmul(w.value);
-        Tensor a;
+        Tensor a = transB ? xv.matmulTransB(wv) : xv.matmul(wv);
         try {
-            a = g.backend.empty(z.rows(), z.cols(), z.dtype());
-            try {
-                g.backend.ops().biasActivation(activation.forwardOp(), z, b.value, a);
-            } catch (RuntimeException | Error e) {
-                a.close();
-                throw e;
-            }
-        } finally {
-            z.close();
+            g.backend.ops().biasActivation(activation.forwardOp(), a, bv, a);
+        } catch (RuntimeException | Error e) {
+            a.close();
+            throw e;
         }
-        return Var.record(g, "linear(" + activation + ")", a, (G, sink) -> {
-            try (Tensor delta = g.backend.empty(G.rows(), G.cols(), G.dtype())) {
-                g.backend.ops().activationBackward(activation.gradFromOutputOp(), a, G, delta);
+        boolean identity = activation == Activation.IDENTITY;
+        return Var.record(g, call + "(" + activation + ")", a, (G, sink) -> {
+            Tensor delta = identity ? G : g.backend.empty(G.rows(), G.cols(), G.dtype());
+            try {
+                if (!identity) {
+                    g.backend.ops().activationBackward(activation.gradFromOutputOp(), a, G, delta);
+                }
                 if (sink.wants(0)) {
-                    sink.add(0, delta.matmulTransB(w.value));
+                    sink.add(0, transB ? delta.matmul(wv) : delta.matmulTransB(wv));
                 }
                 if (sink.wants(1)) {
-                    sink.add(1, x.value.matmulTransA(delta));
+                    sink.add(1, transB ? delta.matmulTransA(xv) : xv.matmulTransA(delta));
                 }
                 if (sink.wants(2)) {
                     sink.add(2, delta.sumColumns());
+                }
+            } finally {
+                if (!identity) {
+                    delta.close();
                 }
             }
         }, x, w, b);

@@ -307,6 +307,20 @@ public final class Var implements AutoCloseable {
         return Products.linear(this, w, b, activation);
     }
 
+    /**
+     * g(this · wᵀ + 1·b) with w out × in, torch.nn.Linear's layout (what {@code dev.nabla.module.Linear} computes),
+     * fused as {@link #linear}: one GEMM, then bias and activation in one pass; backward δ = G ⊙ g′ in one pass
+     * (nothing for IDENTITY), ∂this = δ·w, ∂w = δᵀ·this, ∂b = 1ᵀ·δ.
+     *
+     * @param w the weights, out × in
+     * @param b the bias, 1 × out
+     * @param activation SIGMOID, TANH, RELU or IDENTITY
+     * @return a new Var
+     */
+    public Var linearTransB(Var w, Var b, Activation activation) {
+        return Products.linearTransB(this, w, b, activation);
+    }
+
     // ---- pointwise ---------------------------------------------------------------------------------------------
 
     /**

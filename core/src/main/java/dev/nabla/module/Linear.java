@@ -4,6 +4,7 @@ import dev.nabla.Backend;
 import dev.nabla.DType;
 import dev.nabla.Tensor;
 import dev.nabla.autograd.Var;
+import dev.nabla.nn.Activation;
 
 /**
  * A fully connected layer in {@code torch.nn.Linear}'s layout: y = x·Wᵀ + 1·b for a batch x (rows are samples,
@@ -86,11 +87,20 @@ public final class Linear extends Module {
         this.bias = addVectorParameter("bias", b);
     }
 
-    /** x·Wᵀ + 1·b: {@link Var#matmulTransB} then {@link Var#addRowVector}. */
+    /** x·Wᵀ + 1·b: {@link Var#linearTransB} with IDENTITY (one GEMM, then the bias added in place). */
     @Override
     protected Var compute(Var x) {
+        return activated(x, Activation.IDENTITY);
+    }
+
+    /**
+     * g(x·Wᵀ + 1·b) in one fused op: what {@link Sequential} computes for this layer followed by an activation
+     * module, so the pre-activation never becomes a tensor of its own. Checked as {@code forward}.
+     */
+    Var activated(Var x, Activation activation) {
+        checkOpen("forward");
         Inputs.check(call("forward"), x, in, weight.value());
-        return x.matmulTransB(weight).addRowVector(bias);
+        return x.linearTransB(weight, bias, activation);
     }
 
     /**

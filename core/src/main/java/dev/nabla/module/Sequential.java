@@ -3,6 +3,7 @@ package dev.nabla.module;
 import dev.nabla.Backend;
 import dev.nabla.InvalidArgumentException;
 import dev.nabla.autograd.Var;
+import dev.nabla.nn.Activation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +31,37 @@ public final class Sequential extends Module {
         }
     }
 
+    /**
+     * Each module in turn. A {@link Linear} directly followed by {@link ReLU}, {@link Sigmoid} or {@link Tanh} runs as
+     * one fused op ({@link Var#linearTransB}): the same values and gradients as the two modules one after the other,
+     * without the pre-activation tensor, the separate bias and activation passes and their backward copies.
+     */
     @Override
     protected Var compute(Var x) {
         Var y = x;
-        for (Module m : modules) {
-            y = m.forward(y);
+        for (int i = 0; i < modules.size(); i++) {
+            Module m = modules.get(i);
+            Activation fused = m instanceof Linear && i + 1 < modules.size() ? fusable(modules.get(i + 1)) : null;
+            if (fused != null) {
+                modules.get(i + 1).checkOpen("forward");
+                y = ((Linear) m).activated(y, fused);
+                i++;
+            } else {
+                y = m.forward(y);
+            }
         }
         return y;
+    }
+
+    /** The activation an activation module applies, or null when {@code m} is anything else. */
+    private static Activation fusable(Module m) {
+        if (m instanceof ReLU) {
+            return Activation.RELU;
+        }
+        if (m instanceof Sigmoid) {
+            return Activation.SIGMOID;
+        }
+        return m instanceof Tanh ? Activation.TANH : null;
     }
 
     /**

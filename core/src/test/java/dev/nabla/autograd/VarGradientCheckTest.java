@@ -97,6 +97,18 @@ class VarGradientCheckTest {
         check("linear " + g, v -> v[0].linear(v[1], v[2], g), x, w, b);
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Activation.class, names = {"SIGMOID", "TANH", "RELU", "IDENTITY"})
+    void linearTransBThroughTheFusedKernels(Activation g) {
+        Tensor x = u(5, 3, -1, 1), w = u(4, 3, -1, 1), b = u(1, 4, -1, 1);
+        try (Tensor z = x.matmulTransB(w).detach(); Tensor zb = z.addRowVector(b).detach()) {
+            double closest = java.util.Arrays.stream(zb.toDoubleArray()).map(Math::abs).min().orElseThrow();
+            assertTrue(g != Activation.RELU || closest > 1e-3, "the pre-activations stay away from relu's kink: "
+                    + closest);
+        }
+        check("linearTransB " + g, v -> v[0].linearTransB(v[1], v[2], g), x, w, b);
+    }
+
     // ---- pointwise ------------------------------------------------------------------------------------------------
 
     @Test

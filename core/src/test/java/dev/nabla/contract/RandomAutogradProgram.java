@@ -249,17 +249,19 @@ public final class RandomAutogradProgram {
                 if (parameters.size() + 2 > MAX_PARAMETERS) {
                     return false;
                 }
-                int w = newParameter(c, out);
+                boolean transB = rnd.nextBoolean();   // linearTransB: w out × in, torch.nn.Linear's layout
+                int w = transB ? newParameter(out, c) : newParameter(c, out);
                 int b = newParameter(1, out);
                 Activation g = List.of(Activation.SIGMOID, Activation.TANH, Activation.RELU, Activation.IDENTITY)
                         .get(rnd.nextInt(4));
                 reduction(c);
-                op(r, out, "linear(" + in + ", n" + w + ", n" + b + ", " + g + ")", (n, k, run) -> {
+                op(r, out, (transB ? "linearTransB(" : "linear(") + in + ", n" + w + ", n" + b + ", " + g + ")",
+                        (n, k, run) -> {
                     if (g == Activation.RELU) {
-                        Var z = n[a].matmul(n[w]).addRowVector(n[b]);
+                        Var z = (transB ? n[a].matmulTransB(n[w]) : n[a].matmul(n[w])).addRowVector(n[b]);
                         run.awayFrom(z, 0);
                     }
-                    return n[a].linear(n[w], n[b], g);
+                    return transB ? n[a].linearTransB(n[w], n[b], g) : n[a].linear(n[w], n[b], g);
                 }, a, w, b);
             }
             case 17 -> {

@@ -572,6 +572,57 @@ class ModuleTest {
         }
     }
 
+    // ---- the fused Linear + activation path of Sequential ---------------------------------------------------------
+
+    /**
+     * Sequential runs Linear followed by ReLU, Sigmoid or Tanh as one fused op; the values and every gradient must be
+     * those of the two modules applied one after the other (same arithmetic on the reference: exactly equal).
+     */
+    @Test
+    void sequentialFusesLinearAndActivationWithoutChangingValuesOrGradients() {
+        Module[] acts = {new ReLU(), new Sigmoid(), new Tanh(), new Identity()};
+        for (Module act : acts) {
+            try (Linear l1 = new Linear(5, 4, be, 11, F64); Linear l2 = new Linear(4, 3, be, 12, F64);
+                 Sequential s = new Sequential(new Linear(5, 4, be, 11, F64), act, new Linear(4, 3, be, 12, F64));
+                 Tensor x = be.randn(6, 5, 3, F64); Tensor t = be.randn(6, 3, 4, F64)) {
+                double fusedLoss;
+                double separateLoss;
+                try (Graph g = Graph.record(be)) {
+                    Var loss = s.forward(Var.constant(x)).mse(t);
+                    fusedLoss = loss.value().item();
+                    loss.backward();
+                }
+                try (Graph g = Graph.record(be)) {
+                    Var loss = l2.forward(act.forward(l1.forward(Var.constant(x)))).mse(t);
+                    separateLoss = loss.value().item();
+                    loss.backward();
+                }
+                String what = "Linear + " + act.getClass().getSimpleName();
+                assertEquals(separateLoss, fusedLoss, 0.0, what + ": the loss");
+                Linear[] separate = {l1, l2};
+                for (int i = 0; i < 2; i++) {
+                    Linear fused = (Linear) s.get(2 * i);
+                    assertArrayEquals(separate[i].weight().grad().toDoubleArray(), fused.weight().grad().toDoubleArray(),
+                            what + ": ∂W of layer " + i);
+                    assertArrayEquals(separate[i].bias().grad().toDoubleArray(), fused.bias().grad().toDoubleArray(),
+                            what + ": ∂b of layer " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aClosedActivationModuleInsideSequentialFailsLikeAnUnfusedOne() {
+        ReLU relu = new ReLU();
+        try (Sequential s = new Sequential(new Linear(3, 2, be, 1), relu); Tensor x = be.rand(2, 3, 1L).detach();
+             Graph g = Graph.record(be)) {
+            relu.close();
+            TensorClosedException e = org.junit.jupiter.api.Assertions.assertThrows(TensorClosedException.class,
+                    () -> s.forward(Var.constant(x)));
+            assertTrue(e.getMessage().startsWith("ReLU.forward"), e.getMessage());
+        }
+    }
+
     static void assertValues(double[] expected, double[] actual, String what) {
         assertValues(expected, actual, TOL, what);
     }
