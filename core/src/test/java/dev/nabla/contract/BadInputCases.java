@@ -1538,6 +1538,26 @@ public final class BadInputCases {
             graph(f);
             param(f, 5, 3).linear(f.own(Var.parameter(f.d(3, 2))), param(f, 1, 2), Activation.TANH);
         }, "linear: dtypes differ: x FLOAT32, w FLOAT64, b FLOAT32 [{be}]");
+        add("Var.linearTransB", SHAPE, ShapeMismatchException.class, f -> {
+            graph(f);
+            param(f, 5, 3).linearTransB(param(f, 3, 2), param(f, 1, 2), Activation.TANH);
+        }, "linearTransB: x 5×3, w 3×2 and b 1×2 do not fit: x is n × in, w out × in, b 1 × out [{be}]");
+        add("Var.linearTransB", SHAPE, ShapeMismatchException.class, f -> {
+            graph(f);
+            param(f, 5, 3).linearTransB(param(f, 2, 3), param(f, 1, 3), Activation.RELU);
+        }, "linearTransB: x 5×3, w 2×3 and b 1×3 do not fit", "[{be}]");
+        add("Var.linearTransB", ARGUMENT, InvalidArgumentException.class, f -> {
+            graph(f);
+            param(f, 5, 3).linearTransB(param(f, 2, 3), param(f, 1, 2), null);
+        }, "linearTransB: the activation must be SIGMOID, TANH, RELU or IDENTITY, got null", "[{be}]");
+        add("Var.linearTransB", NULL, InvalidArgumentException.class, f -> {
+            graph(f);
+            param(f, 5, 3).linearTransB(null, param(f, 1, 2), Activation.TANH);
+        }, "linearTransB: a Var argument is null [{be}]");
+        add("Var.linearTransB", DTYPE, DTypeMismatchException.class, f -> {
+            graph(f);
+            param(f, 5, 3).linearTransB(param(f, 2, 3), f.own(Var.parameter(f.d(1, 2))), Activation.TANH);
+        }, "linearTransB: dtypes differ: x FLOAT32, w FLOAT32, b FLOAT64 [{be}]");
 
         // ops taking tensors: indices, masks, targets
         add("Var.gatherRows", NULL, InvalidArgumentException.class, f -> {

@@ -31,6 +31,34 @@ public final class CpuBackend implements ComputeBackend {
     private final DoubleKernels dk;
     /** Buffers allocated and not yet released (the garbage collector frees the arrays; this counts the SPI's calls). */
     private final AtomicLong liveBuffers = new AtomicLong();
+    /**
+     * The system property that sets how many bytes of released buffers the backend keeps for reuse (0: none). The
+     * default is the smaller of 256 MiB and an eighth of the maximum heap.
+     */
+    public static final String POOL_BYTES_PROPERTY = "nabla.cpu.poolBytes";
+    /**
+     * A system property for tests: when "true", every allocated buffer (fresh or reused) is filled with NaN (INT32:
+     * 0x7F7F7F7F) first, so that an op that reads an output before writing it, relying on Java's zeroed arrays,
+     * fails its contract test instead of passing until a pooled buffer comes back dirty. cpu-backend's tests run
+     * with it on.
+     */
+    public static final String POISON_PROPERTY = "nabla.cpu.poisonAllocations";
+    private static final boolean POISON = Boolean.getBoolean(POISON_PROPERTY);
+    /** Released buffers kept for reuse: autograd allocates the same intermediates every step. */
+    private final CpuBufferPool pool = new CpuBufferPool(poolBytes());
+
+    private static long poolBytes() {
+        String v = System.getProperty(POOL_BYTES_PROPERTY);
+        if (v != null) {
+            try {
+                return Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                throw new InvalidArgumentException("cpu: -D" + POOL_BYTES_PROPERTY + " must be a number of bytes, got "
+                        + v);
+            }
+        }
+        return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
+    }
 
     /**
      * The path chosen by {@link CpuPath#detect()}, on every available core. On the plain path because the JVM lacks
@@ -114,28 +142,54 @@ public final class CpuBackend implements ComputeBackend {
             throw new InvalidArgumentException("cpu: a buffer of " + length + " " + dtype + " elements is not between 0 "
                     + "and " + maxElements(dtype));
         }
-        DeviceBuffer b;
+        DeviceBuffer b = pool.take(dtype, (int) length);
         try {
-            b = CpuBuffer.allocate(dtype, (int) length);
-        } catch (OutOfMemoryError e) {
-            throw new DeviceOutOfMemoryException("the Java heap cannot hold another " + length * dtype.bytes()
-                    + " bytes (max " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
-                    + " MiB; raise it with -Xmx, for ./nabla NABLA_JAVA_OPTS=-Xmx...)", e);
+            if (b == null) {
+                b = CpuBuffer.allocate(dtype, (int) length);
+            }
+        } catch (OutOfMemoryError first) {
+            pool.clear();                   // kept buffers first: the collector may need them to be unreachable
+            try {
+                b = CpuBuffer.allocate(dtype, (int) length);
+            } catch (OutOfMemoryError e) {
+                throw oom(length, dtype, e);
+            }
+        }
+        if (POISON) {
+            CpuBuffer c = (CpuBuffer) b;
+            if (c.f != null) {
+                java.util.Arrays.fill(c.f, Float.NaN);
+            } else if (c.d != null) {
+                java.util.Arrays.fill(c.d, Double.NaN);
+            } else {
+                java.util.Arrays.fill(c.i, 0x7F7F7F7F);
+            }
         }
         liveBuffers.incrementAndGet();
         return b;
     }
 
-    @Override
-    public void release(DeviceBuffer buffer) {
-        // Java arrays: the garbage collector takes them back
-        liveBuffers.decrementAndGet();
+    private static DeviceOutOfMemoryException oom(long length, DType dtype, OutOfMemoryError e) {
+        return new DeviceOutOfMemoryException("the Java heap cannot hold another " + length * dtype.bytes()
+                + " bytes (max " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                + " MiB; raise it with -Xmx, for ./nabla NABLA_JAVA_OPTS=-Xmx...)", e);
     }
 
-    /** liveBuffers: buffers allocated and not yet released. */
+    /** Back into the pool of kept buffers, or to the garbage collector when it is small or the pool is full. */
+    @Override
+    public void release(DeviceBuffer buffer) {
+        liveBuffers.decrementAndGet();
+        pool.give((CpuBuffer) buffer);
+    }
+
+    /**
+     * liveBuffers: buffers allocated and not yet released; pooledBytes: released buffers kept for reuse;
+     * reusedBuffers: allocations served from them so far.
+     */
     @Override
     public Map<String, Long> counters() {
-        return Map.of("liveBuffers", liveBuffers.get());
+        return Map.of("liveBuffers", liveBuffers.get(), "pooledBytes", pool.pooledBytes(), "reusedBuffers",
+                pool.reused());
     }
 
     @Override
@@ -415,6 +469,7 @@ public final class CpuBackend implements ComputeBackend {
     @Override
     public void close() {
         parallel.close();
+        pool.close();
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------------
