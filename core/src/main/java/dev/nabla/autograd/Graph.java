@@ -204,6 +204,21 @@ public final class Graph implements AutoCloseable {
         saved.clear();
     }
 
+    /**
+     * The op of every value this graph has recorded so far, in order: the Var method's name, with the activation for
+     * the fused layers ({@code "matmulTransB"}, {@code "linearTransB(RELU)"}). For debugging and for tests that
+     * check every backward rule was exercised.
+     *
+     * @return a new list of op names
+     */
+    public List<String> recordedOps() {
+        List<String> ops = new ArrayList<>(nodes.size());
+        for (Var v : nodes) {
+            ops.add(v.op);
+        }
+        return ops;
+    }
+
     boolean isClosed() {
         return closed;
     }

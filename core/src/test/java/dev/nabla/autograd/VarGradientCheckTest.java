@@ -9,6 +9,8 @@ import dev.nabla.contract.ReferenceBackend;
 import dev.nabla.nn.Activation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,11 +40,53 @@ class VarGradientCheckTest {
         be = Backend.wrap(new ReferenceBackend());
     }
 
+    /** The test methods of this class that ran: the guard below judges only a whole run of the class. */
+    private final java.util.Set<String> ran = new java.util.HashSet<>();
+
+    @BeforeEach
+    void note(TestInfo info) {
+        ran.add(info.getTestMethod().orElseThrow().getName());
+    }
+
     @AfterAll
     void stop() {
         owned.forEach(Tensor::close);
         assertEquals(0, be.stats().liveTensors(), () -> "left alive: " + be.liveTensorDescriptions());
         be.close();
+        everyVarOpHadItsBackwardRuleChecked();
+    }
+
+    /**
+     * The guard of backward rules (next.md, "one op, one place"): every public {@link Var} method that records an op
+     * (it returns a Var; the leaf makers {@code parameter} and {@code constant} aside) must have had its rule run in a
+     * passing finite-difference check of this class. A new op without a gradient check fails here, naming it. It
+     * judges a whole run of the class only (a run filtered to some methods cannot say what the others cover).
+     */
+    private void everyVarOpHadItsBackwardRuleChecked() {
+        java.util.Set<String> all = new java.util.HashSet<>();
+        for (java.lang.reflect.Method m : VarGradientCheckTest.class.getDeclaredMethods()) {
+            if (m.isAnnotationPresent(Test.class) || m.isAnnotationPresent(ParameterizedTest.class)) {
+                all.add(m.getName());
+            }
+        }
+        if (!ran.containsAll(all)) {
+            return;
+        }
+        java.util.Set<String> checked = new java.util.TreeSet<>();
+        for (String op : AutogradCheck.CHECKED_OPS) {
+            int paren = op.indexOf('(');
+            checked.add(paren < 0 ? op : op.substring(0, paren));
+        }
+        java.util.Set<String> missing = new java.util.TreeSet<>();
+        for (java.lang.reflect.Method m : Var.class.getMethods()) {
+            if (m.getReturnType() == Var.class && m.getDeclaringClass() == Var.class
+                    && !java.util.Set.of("parameter", "constant").contains(m.getName())
+                    && !checked.contains(m.getName())) {
+                missing.add(m.getName());
+            }
+        }
+        assertEquals(java.util.Set.of(), missing, "Var ops whose backward rule no gradient check ran (checked: "
+                + checked + ")");
     }
 
     /** A FLOAT64 rows × cols tensor of values uniform in [lo, hi). */

@@ -6,6 +6,8 @@ import dev.nabla.Tensor;
 import dev.nabla.autograd.Graph;
 import dev.nabla.autograd.Var;
 
+import java.util.List;
+
 /**
  * Finite-difference check of reverse-mode gradients, in FLOAT64. For a program y = f(p₁, …, pₖ) of parameters it
  * forms the scalar L = Σ y ⊙ R with a fixed random R of y's shape (R = 1 when y is 1 × 1, then the check goes through
@@ -49,6 +51,7 @@ public final class AutogradCheck {
             }
         }
         long liveBefore = backend.stats().liveTensors();
+        List<String> recorded;
         double[][] analytic = new double[params.length][];
         double[] weights;
         int outRows;
@@ -60,6 +63,7 @@ public final class AutogradCheck {
         try {
             try (Graph g = Graph.record(backend)) {
                 Var out = program.apply(vars);
+                recorded = g.recordedOps();
                 outRows = out.value().rows();
                 outCols = out.value().cols();
                 weights = weights(what, outRows, outCols);
@@ -97,7 +101,14 @@ public final class AutogradCheck {
             compare(what + ", parameter " + i + " (" + params[i].shape() + ")", analytic[i], numeric,
                     params[i].cols(), scale);
         }
+        CHECKED_OPS.addAll(recorded);
     }
+
+    /**
+     * Every op ({@link Graph#recordedOps()} names) whose backward rule ran in a passing check of this JVM: the guard
+     * that every Var op has a gradient check reads it.
+     */
+    public static final java.util.Set<String> CHECKED_OPS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** R: fixed values in [0.5, 1.5] with random signs, seeded by the shape (the same for every evaluation). */
     private static double[] weights(String what, int rows, int cols) {
