@@ -288,6 +288,24 @@ public final class DataParallel implements AutoCloseable {
         stale = false;
     }
 
+    /**
+     * Sends replica 0's weights to every other replica, e.g. after the caller trained replica 0 alone on a batch of
+     * fewer than k rows (the last of an epoch): the replicas then agree again.
+     */
+    public void syncReplicas() {
+        String call = "DataParallel.syncReplicas";
+        if (closed) {
+            throw new NablaException(call + ": this DataParallel is closed" + tags());
+        }
+        for (int i = 0; i < replicas.size(); i++) {
+            if (replicas.get(i).isClosed()) {
+                throw new NablaException(call + ": " + (i == 0 ? "the network" : "replica " + i) + " is closed ["
+                        + backends.get(i).name() + "]");
+            }
+        }
+        broadcast(call);
+    }
+
     private void syncIfStale(String call) {
         if (stale) {
             broadcast(call);
