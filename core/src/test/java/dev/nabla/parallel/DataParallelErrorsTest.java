@@ -254,4 +254,22 @@ class DataParallelErrorsTest {
             assertEquals(0, b1.stats().liveTensors(), "the copies are closed");
         }
     }
+
+    @Test
+    void syncReplicasSendsReplicaZerosWeightsToEveryReplica() {
+        try (Network net = network(b0); DataParallel dp = DataParallel.of(net, List.of(b0, b1, b2));
+             Optimizer sgd = Optimizers.sgd(0.5);
+             Tensor x = b0.fromArray(HostData.uniform(3, 2 * 4, -1, 1), 2, 4, DType.FLOAT32);
+             Tensor t = b0.fromArray(HostData.oneHot(4, 2, 3), 2, 3, DType.FLOAT32)) {
+            double[] before = dp.replica(1).weights(0);
+            net.trainStep(x, t, sgd);                           // 2 rows, fewer than 3 replicas: replica 0 alone
+            assertTrue(!Arrays.equals(before, net.weights(0)), "the step moved replica 0");
+            assertArrayEquals(before, dp.replica(2).weights(0), "the others do not know yet");
+            dp.syncReplicas();
+            for (int i = 1; i < 3; i++) {
+                assertArrayEquals(net.weights(0), dp.replica(i).weights(0), "replica " + i + " after syncReplicas");
+                assertArrayEquals(net.biases(1), dp.replica(i).biases(1), "replica " + i + " after syncReplicas");
+            }
+        }
+    }
 }
