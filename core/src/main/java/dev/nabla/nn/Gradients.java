@@ -22,6 +22,45 @@ public final class Gradients {
     }
 
     /**
+     * Gradients computed elsewhere, e.g. combined over several replicas ({@code dev.nabla.parallel.DataParallel}), to
+     * give to {@link Network#applyGradients}. The arrays are copied.
+     *
+     * @param loss the loss L of the batch
+     * @param weightGrads ∂L/∂W of every layer, inputs × outputs row-major
+     * @param biasGrads ∂L/∂b of every layer, 1 × outputs
+     * @param weightShapes the shape of W of every layer
+     * @return the gradients
+     */
+    public static Gradients of(double loss, List<double[]> weightGrads, List<double[]> biasGrads,
+                               List<Shape> weightShapes) {
+        if (weightGrads == null || biasGrads == null || weightShapes == null) {
+            throw new dev.nabla.InvalidArgumentException("Gradients.of: the "
+                    + (weightGrads == null ? "weight gradients" : biasGrads == null ? "bias gradients" : "shapes")
+                    + " list is null");
+        }
+        int n = weightShapes.size();
+        if (weightGrads.size() != n || biasGrads.size() != n) {
+            throw new dev.nabla.InvalidArgumentException("Gradients.of: " + weightGrads.size() + " weight and "
+                    + biasGrads.size() + " bias gradients for " + n + " layers");
+        }
+        List<double[]> dW = new java.util.ArrayList<>(n);
+        List<double[]> db = new java.util.ArrayList<>(n);
+        for (int l = 0; l < n; l++) {
+            Shape s = weightShapes.get(l);
+            double[] w = weightGrads.get(l);
+            double[] b = biasGrads.get(l);
+            if (s == null || w == null || b == null || w.length != s.size() || b.length != s.cols()) {
+                throw new dev.nabla.InvalidArgumentException("Gradients.of: layer " + l + " has W " + s + " but "
+                        + (w == null ? "no dW" : w.length + " dW values") + " and "
+                        + (b == null ? "no db" : b.length + " db values"));
+            }
+            dW.add(w.clone());
+            db.add(b.clone());
+        }
+        return new Gradients(loss, List.copyOf(dW), List.copyOf(db), List.copyOf(weightShapes));
+    }
+
+    /**
      * The loss L of the batch.
      *
      * @return the loss

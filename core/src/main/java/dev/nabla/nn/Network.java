@@ -435,6 +435,45 @@ public final class Network implements AutoCloseable {
         return ws;
     }
 
+    /**
+     * One optimizer update from gradients computed elsewhere, e.g. combined over several replicas
+     * ({@code dev.nabla.parallel.DataParallel}): {@code g}'s dW and db are rounded to this network's dtype, uploaded
+     * into the gradient tensors a step uses, and {@code optimizer} steps this network's parameters with them, exactly
+     * as in {@link #trainStep} (same binding, same state). Every gradient is uploaded before the optimizer runs, so a
+     * failed upload changes no parameter and no optimizer state.
+     *
+     * @param g one dW and db per layer, of this network's shapes
+     * @param optimizer the optimizer that updates the parameters
+     */
+    public void applyGradients(Gradients g, Optimizer optimizer) {
+        backend.asCall("applyGradients", () -> {
+            checkOpen("applyGradients");
+            if (g == null || optimizer == null) {
+                throw new InvalidArgumentException("applyGradients: the " + (g == null ? "gradients are" : "optimizer is")
+                        + " null" + tag());
+            }
+            if (g.layers() != layers.size()) {
+                throw new ShapeMismatchException("applyGradients: gradients of " + g.layers() + " layers for a network of "
+                        + layers.size() + tag());
+            }
+            for (int l = 0; l < layers.size(); l++) {
+                Shape w = layers.get(l).weights().shape();
+                if (!g.weightShape(l).equals(w)) {
+                    throw new ShapeMismatchException("applyGradients: dW" + l + " is " + g.weightShape(l) + " but W" + l
+                            + " is " + w + tag());
+                }
+            }
+            // any workspace holds gradient tensors of the right shapes; the newest one is usually the last step's
+            Workspace ws = workspaces[0] != null ? workspaces[0] : workspace(1);
+            for (int l = 0; l < layers.size(); l++) {
+                replace("applyGradients", ws.weightGrads[l], g.dW(l));
+                replace("applyGradients", ws.biasGrads[l], g.db(l));
+            }
+            optimizer.step(ws.parameters);
+            return null;
+        });
+    }
+
     // ---- parameters ------------------------------------------------------------------------------------------------------
 
     /**

@@ -34,6 +34,13 @@ final class TrainCommand implements Callable<Integer> {
             description = "Backend to train on (default: the best available; see 'nabla devices').")
     String backend;
 
+    @Option(names = "--devices", split = ",", paramLabel = "LIST",
+            description = {"Train data-parallel on several backends at once (the dense model): backend names, or "
+                    + "indices into the backends as 'nabla devices' lists them (0 = the first line), comma-separated; "
+                    + "e.g. --devices cpu,cpu or --devices 0,1. Each batch is split over them, one update per batch; "
+                    + "repeated cpu backends share the cores. The data lives on the first."})
+    java.util.List<String> devices;
+
     @Option(names = "--model", defaultValue = "dense", paramLabel = "dense|residual",
             description = "The fused Dense network, or the residual MLP built from modules (default ${DEFAULT-VALUE}).")
     TrainModel model;
@@ -81,7 +88,18 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config = new TrainConfig(hidden, epochs, batch, optimizer, lr, seed);
         PrintWriter out = parent.out();
 
-        Backend be = BackendChoice.resolve(backend);          // fail fast, before loading the data
+        if (devices != null) {
+            if (backend != null) {
+                throw new CliException("--backend and --devices exclude each other: --devices names every backend",
+                        ExitCodes.USAGE);
+            }
+            if (model != TrainModel.DENSE) {
+                throw new CliException("--devices trains the dense model only, not --model " + model.name()
+                        .toLowerCase(Locale.ROOT), ExitCodes.USAGE);
+            }
+        }
+        java.util.List<String> replicaNames = devices == null ? null : ReplicaBackends.names(devices);  // fail fast
+        Backend be = replicaNames == null ? BackendChoice.resolve(backend) : null;
         FashionMnist.Split split = FashionMnist.load(data);
         LabeledImages train = limit == null ? split.train() : split.train().limit(limit);
         LabeledImages test = limit == null ? split.test() : split.test().limit(limit);
@@ -92,19 +110,43 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "data: Fashion-MNIST from %s: %d training, %d test images of %d pixels%n",
                 split.source(), train.count(), test.count(), train.features());
-        out.println("backend: " + be.name() + " (" + be.description() + ")");
-        out.printf(Locale.ROOT, "network: %s, float32; %s, batch %d, %d epoch%s, seed %d%n", model.describe(hidden),
-                config.describeOptimizer(), batch, epochs, epochs == 1 ? "" : "s", seed);
-        out.flush();
+        java.util.List<Backend> replicas = replicaNames == null ? null : ReplicaBackends.create(replicaNames);
+        try {
+            String on;
+            if (replicas == null) {
+                out.println("backend: " + be.name() + " (" + be.description() + ")");
+                on = be.name();
+            } else {
+                out.println("devices: " + replicas.size() + " replica" + (replicas.size() == 1 ? "" : "s")
+                        + ", each batch split over them (data-parallel):");
+                for (int i = 0; i < replicas.size(); i++) {
+                    out.println("  " + i + ": " + replicas.get(i).name() + " (" + replicas.get(i).description() + ")");
+                }
+                on = String.join("+", replicaNames);
+            }
+            out.printf(Locale.ROOT, "network: %s, float32; %s, batch %d, %d epoch%s, seed %d%n", model.describe(hidden),
+                    config.describeOptimizer(), batch, epochs, epochs == 1 ? "" : "s", seed);
+            out.flush();
+            trainAndReport(out, train, test, config, on, replicas, be);
+        } finally {
+            if (replicas != null) {
+                replicas.forEach(Backend::close);
+            }
+        }
+        return ExitCodes.OK;
+    }
 
+    private void trainAndReport(PrintWriter out, LabeledImages train, LabeledImages test, TrainConfig config, String on,
+                        java.util.List<Backend> replicas, Backend be) {
         long start = System.nanoTime();
-        Trainer.Result r = Trainer.train(be, train, test, config, model, new ProgressBar(out, parent.interactive()));
+        ProgressBar progress = new ProgressBar(out, parent.interactive());
+        Trainer.Result r = replicas == null ? Trainer.train(be, train, test, config, model, progress)
+                : Trainer.trainDataParallel(replicas, train, test, config, progress);
         double total = (System.nanoTime() - start) / 1e9;
         out.printf(Locale.ROOT, "test accuracy %.2f%% (%d/%d) after %d epoch%s; training %.1f s (%.2f s per epoch, "
                         + "%,.0f examples/s) on %s; %.1f s with evaluation%n", 100 * r.testAccuracy(), r.testCorrect(),
                 r.testCount(), epochs, epochs == 1 ? "" : "s", r.trainSeconds(), r.secondsPerEpoch(),
-                (double) train.count() * epochs / r.trainSeconds(), be.name(), total);
-        return ExitCodes.OK;
+                (double) train.count() * epochs / r.trainSeconds(), on, total);
     }
 
     static void atLeast(String option, int value, int min) {

@@ -55,6 +55,23 @@ public final class Trainer {
     /** Trains a new {@code model} as configured and evaluates it on the test set after every epoch. */
     public static Result train(Backend backend, LabeledImages train, LabeledImages test, TrainConfig config,
                                TrainModel model, TrainingListener listener) {
+        return train(backend, train, test, config, listener,
+                (features, classes) -> model.create(backend, features, classes, config));
+    }
+
+    /**
+     * Trains the {@link TrainModel#DENSE} network data-parallel over {@code replicas} (dev.nabla.parallel.DataParallel):
+     * the data lives on the first backend, each batch is split over all of them.
+     */
+    public static Result trainDataParallel(List<Backend> replicas, LabeledImages train, LabeledImages test,
+                                           TrainConfig config, TrainingListener listener) {
+        return train(replicas.get(0), train, test, config, listener,
+                (features, classes) -> DataParallelClassifier.create(replicas, features, classes, config));
+    }
+
+    private static Result train(Backend backend, LabeledImages train, LabeledImages test, TrainConfig config,
+                                TrainingListener listener,
+                                java.util.function.BiFunction<Integer, Integer, Classifier> model) {
         if (train.count() == 0 || test.count() == 0) {
             throw new IllegalArgumentException("training needs at least one training and one test image");
         }
@@ -68,7 +85,7 @@ public final class Trainer {
              Tensor trainY = backend.fromArray(train.labels(), train.count(), 1);
              Tensor testX = backend.fromArray(test.pixels(), test.count(), features);
              Tensor testY = backend.fromArray(test.labels(), test.count(), 1);
-             Classifier classifier = model.create(backend, features, classes, config);
+             Classifier classifier = model.apply(features, classes);
              DataLoader loader = DataLoader.of(trainX, trainY, batch).classes(classes).shuffle(config.seed());
              DataLoader testLoader = DataLoader.of(testX, testY, Math.min(1000, test.count()));
              Tensor lossSum = backend.zeros(1, 1)) {
