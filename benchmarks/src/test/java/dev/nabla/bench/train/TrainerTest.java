@@ -19,6 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainerTest {
 
     @Test
+    void defaultLearningRatesDependOnTheModelForSgdOnly() {
+        assertEquals(0.05, TrainConfig.OptimizerKind.SGD.defaultLearningRate(TrainModel.DENSE));
+        assertEquals(0.02, TrainConfig.OptimizerKind.SGD.defaultLearningRate(TrainModel.RESIDUAL));
+        assertEquals(1e-3, TrainConfig.OptimizerKind.ADAM.defaultLearningRate(TrainModel.DENSE));
+        assertEquals(1e-3, TrainConfig.OptimizerKind.ADAM.defaultLearningRate(TrainModel.RESIDUAL));
+    }
+
+    @Test
     void trainingOnTheBundledSubsetLearnsAndReportsEveryEpoch() {
         FashionMnist.Split data = FashionMnist.load(FashionMnist.bundled(), true);
         Backend cpu = Backends.get("cpu");
