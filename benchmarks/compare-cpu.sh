@@ -4,6 +4,12 @@
 # ratio — and writes it to target/compare-cpu/table.csv with the raw JSON beside it.
 #   JAVA_HOME   the JDK to run Nabla on (default: the java on PATH)
 #   QUICK=1     fewer JMH iterations (noisier)
+#   ISA=native  (default) Nabla as the JVM compiles it for this CPU, against OpenBLAS's own kernels for this CPU:
+#               OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for the reference processes alone (some machines
+#               export them, which halves OpenBLAS on AVX-512: its AVX2 Haswell kernels at 243 instead of 450 GFLOP/s)
+#   ISA=avx2    the AVX2 case on any x86 machine: Nabla's JMH forks run with -XX:UseAVX=2 (256-bit vectors, 16
+#               registers) and OpenBLAS is forced to its Haswell (AVX2) kernels with OPENBLAS_CORETYPE=Haswell
+# The reference prints, and the table names, the OpenBLAS version and the core type it actually ran.
 # Installs what the references need when it runs as root and they are missing (python3-numpy, python3-torch,
 # libopenblas0-pthread), nothing else; otherwise says which reference is missing and prints Nabla's numbers alone.
 set -euo pipefail
@@ -26,18 +32,27 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+isa="${ISA:-native}"
+case "$isa" in
+  native) jvm_isa=(); blas_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE) ;;
+  avx2) jvm_isa=(-jvmArgsPrepend -XX:UseAVX=2); blas_env=(env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=Haswell) ;;
+  *) echo "compare-cpu: ISA must be native or avx2, got $isa" >&2; exit 2 ;;
+esac
+echo "$isa" >"$out/isa"
 if [ -n "${QUICK:-}" ]; then it=(-f 1 -wi 3 -w 1 -i 3 -r 1); else it=(-f 1 -wi 5 -w 1 -i 5 -r 1); fi
 jmh() {   # name, JMH arguments
   local name="$1"; shift
-  "$root/nabla" jmh "$@" -p backend=cpu "${it[@]}" -prof gc -rf json -rff "$out/jmh-$name.json" >"$out/jmh-$name.log" 2>&1 \
+  "$root/nabla" jmh "$@" -p backend=cpu "${it[@]}" ${jvm_isa[@]+"${jvm_isa[@]}"} -prof gc -rf json \
+      -rff "$out/jmh-$name.json" >"$out/jmh-$name.log" 2>&1 \
     || { echo "compare-cpu: JMH $name failed, see $out/jmh-$name.log" >&2; exit 1; }
 }
-echo "compare-cpu: $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1); $(nproc) cores; $(lscpu | sed -n 's/^Model name: *//p')" >&2
+echo "compare-cpu: ISA=$isa; $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1); $(nproc) cores; $(lscpu | sed -n 's/^Model name: *//p'); $(grep -o -m1 'avx512f' /proc/cpuinfo || echo 'no AVX-512')" >&2
 # The machine's speed drifts (a shared VM): each reference runs just before and just after Nabla's rows of its
 # group, and the table takes the reference's better run.
 reference() {   # output name, groups
   local name="$1"; shift
-  OMP_WAIT_POLICY=PASSIVE "$py" "$root/benchmarks/cpu_reference.py" "$out/reference-$name.json" "$@" >&2 || true
+  "${blas_env[@]}" OMP_WAIT_POLICY=PASSIVE "$py" "$root/benchmarks/cpu_reference.py" "$out/reference-$name.json" "$@" \
+      >&2 || true
 }
 rm -f "$out"/reference*.json "$out"/jmh-*.json
 echo "compare-cpu: GEMM: numpy, Nabla's JMH rows, numpy again" >&2

@@ -130,8 +130,43 @@ def torch_rows(out):
         out[f"step {model} torch"] = {"seconds": best[0], "threads": best[1], "torch": torch.__version__}
 
 
+def openblas_info():
+    """Which OpenBLAS numpy (and Debian's PyTorch, through the same libblas) runs, asked from the library itself:
+    openblas_get_config() (version, build options) and openblas_get_corename() (the kernels it chose for this CPU,
+    or the ones OPENBLAS_CORETYPE forced). None when numpy is missing or its BLAS is not OpenBLAS."""
+    import ctypes
+    import os
+    try:
+        import numpy  # noqa: F401  (loads the BLAS)
+    except ImportError:
+        return None
+    libs = sorted({line.split()[-1] for line in open("/proc/self/maps")
+                   if "openblas" in line.split()[-1].lower() and ".so" in line.split()[-1]})
+    for path in libs:
+        try:
+            lib = ctypes.CDLL(path)
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+        except (OSError, AttributeError):
+            continue
+        return {"library": path,
+                "config": lib.openblas_get_config().decode().strip(),
+                "corename": lib.openblas_get_corename().decode().strip(),
+                "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE"),
+                "OPENBLAS_L2_SIZE": os.environ.get("OPENBLAS_L2_SIZE")}
+    return None
+
+
 def main():
     out = {}
+    blas = openblas_info()
+    if blas:
+        out["openblas"] = blas
+        print(f"reference: OpenBLAS {blas['config']}, core {blas['corename']} (OPENBLAS_CORETYPE="
+              f"{blas['OPENBLAS_CORETYPE'] or 'unset'}, OPENBLAS_L2_SIZE={blas['OPENBLAS_L2_SIZE'] or 'unset'}), "
+              f"{blas['library']}", file=sys.stderr)
+    else:
+        print("reference: numpy's BLAS is not OpenBLAS (or numpy is missing)", file=sys.stderr)
     groups = sys.argv[2:] or ["gemm", "step"]
     work = []
     if "gemm" in groups:
