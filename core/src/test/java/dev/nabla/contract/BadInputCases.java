@@ -1,5 +1,7 @@
 package dev.nabla.contract;
 
+import dev.nabla.nn.Gradients;
+
 import dev.nabla.BackendClosedException;
 import dev.nabla.BackendMismatchException;
 import dev.nabla.DType;
@@ -629,6 +631,27 @@ public final class BadInputCases {
             add(o, CLOSED_NET, NablaException.class, f -> call.run(f.closedNet(), f.t(8, 4), f.labels(8, 2), Optimizers.sgd(0.1)),
                     name + ": the network is closed [{be}]");
         });
+        // applyGradients (issue 17: gradients combined over replicas)
+        add("Network.applyGradients", NULL, InvalidArgumentException.class,
+                f -> f.net().applyGradients(null, Optimizers.sgd(0.1)), "applyGradients: the gradients are null [{be}]");
+        add("Network.applyGradients", NULL, InvalidArgumentException.class,
+                f -> f.net().applyGradients(Gradients.of(0, List.of(new double[12], new double[6]),
+                        List.of(new double[3], new double[2]), List.of(new Shape(4, 3), new Shape(3, 2))), null),
+                "applyGradients: the optimizer is null [{be}]");
+        add("Network.applyGradients", SHAPE, ShapeMismatchException.class,
+                f -> f.net().applyGradients(Gradients.of(0, List.of(new double[12]), List.of(new double[3]),
+                        List.of(new Shape(4, 3))), Optimizers.sgd(0.1)),
+                "applyGradients: gradients of 1 layers for a network of 2 [{be}]");
+        add("Network.applyGradients", SHAPE, ShapeMismatchException.class,
+                f -> f.net().applyGradients(Gradients.of(0, List.of(new double[15], new double[10]),
+                        List.of(new double[5], new double[2]), List.of(new Shape(3, 5), new Shape(5, 2))),
+                        Optimizers.sgd(0.1)),
+                "applyGradients: dW0 is 3×5 but W0 is 4×3 [{be}]");
+        add("Network.applyGradients", CLOSED_NET, NablaException.class,
+                f -> f.closedNet().applyGradients(Gradients.of(0, List.of(new double[12], new double[6]),
+                        List.of(new double[3], new double[2]), List.of(new Shape(4, 3), new Shape(3, 2))),
+                        Optimizers.sgd(0.1)),
+                "applyGradients: the network is closed [{be}]");
         // predict, evaluate and load (issue 13)
         add("Network.predict", SHAPE, ShapeMismatchException.class, f -> f.net().predict(f.t(8, 5)),
                 "predict: input 8×5 does not fit the network's 4 inputs (need N×4) [{be}]");

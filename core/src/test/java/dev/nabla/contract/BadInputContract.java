@@ -170,7 +170,7 @@ public abstract class BadInputContract {
             "Adam.steps", "Adam.step", "Adam.close", "Adam.toString",
             // autograd accessors; zeroGrad and close free what the Var owns and take nothing
             "Var.value", "Var.grad", "Var.requiresGrad", "Var.isLeaf", "Var.dtype", "Var.zeroGrad", "Var.close",
-            "Var.toString", "Graph.isRecording", "Graph.close");
+            "Var.toString", "Graph.isRecording", "Graph.recordedOps", "Graph.close");
 
     /** Every public method of the tensor API, the backend, its ops, networks and optimizers has its rows. */
     @Order(3)
