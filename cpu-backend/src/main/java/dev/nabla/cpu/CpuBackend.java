@@ -1,6 +1,7 @@
 package dev.nabla.cpu;
 
 import dev.nabla.DType;
+import dev.nabla.HalfFloats;
 import dev.nabla.DeviceOutOfMemoryException;
 import dev.nabla.InvalidArgumentException;
 import dev.nabla.spi.BinaryOp;
@@ -169,6 +170,16 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     @Override
+    public void write(DeviceBuffer dst, short[] src) {
+        System.arraycopy(src, 0, ((CpuBuffer) dst).h, 0, src.length);
+    }
+
+    @Override
+    public void read(DeviceBuffer src, short[] dst) {
+        System.arraycopy(((CpuBuffer) src).h, 0, dst, 0, dst.length);
+    }
+
+    @Override
     public void copy(DeviceBuffer src, DeviceBuffer dst, long n) {
         System.arraycopy(((CpuBuffer) src).array(), 0, ((CpuBuffer) dst).array(), 0, (int) n);
     }
@@ -181,6 +192,8 @@ public final class CpuBackend implements ComputeBackend {
             Arrays.fill(b.f, 0, (int) n, (float) value);
         } else if (b.d != null) {
             Arrays.fill(b.d, 0, (int) n, value);
+        } else if (b.h != null) {
+            Arrays.fill(b.h, 0, (int) n, HalfFloats.fromDouble(b.dtype(), value));
         } else {
             Arrays.fill(b.i, 0, (int) n, (int) value);
         }
