@@ -299,7 +299,7 @@ public final class Ops {
         notNull("biasActivation", "activation", activation);
         String op = "biasActivation(" + activation + ")";
         requireActivation(op, activation);
-        checkFloat(op, z, bias, out);
+        checkFloatOrHalvesHere(op, z, bias, out);
         sameDType(op, z, bias, out);
         if (!bias.shape().equals(new Shape(1, z.cols()))) {
             throw new ShapeMismatchException(op + ": bias " + bias.shape() + " must be 1×" + z.cols() + " for input "
@@ -344,7 +344,7 @@ public final class Ops {
         notNull("activationBackward", "gradient op", gradFromOutput);
         String op = "activationBackward(" + gradFromOutput + ")";
         requireGrad(op, gradFromOutput);
-        checkFloat(op, a, d, out);
+        checkFloatOrHalvesHere(op, a, d, out);
         sameDType(op, a, d, out);
         sameShape(op, "activation", a, "error", d);
         sameShape(op, "activation", a, "output", out);
@@ -964,6 +964,18 @@ public final class Ops {
                         + " needs FLOAT32 or FLOAT64 (convert with cast)" + tag());
             }
         }
+    }
+
+    /**
+     * {@link #checkFloat}, except that the 16-bit storage types pass where this backend computes the fused
+     * activations on them ({@link ComputeBackend#fusedActivationsOnHalves()}); {@link #sameDType} follows.
+     */
+    private void checkFloatOrHalvesHere(String op, Tensor... tensors) {
+        if (tensors.length > 0 && tensors[0] != null && tensors[0].dtype().isHalf() && be.fusedActivationsOnHalves()) {
+            check(op, tensors);
+            return;
+        }
+        checkFloat(op, tensors);
     }
 
     /** Refuses BFLOAT16 and FLOAT16 operands of an op that has no kernel for them, naming op, dtype and backend. */

@@ -394,6 +394,17 @@ public interface ComputeBackend extends AutoCloseable {
     void where(DeviceBuffer mask, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n);
 
     /**
+     * Whether {@link #biasActivation} and {@link #activationBackward} take BFLOAT16 and FLOAT16 operands (all of one
+     * dtype): they read 16-bit storage, compute in float32 and write the result rounded to the storage type (to
+     * nearest even, as {@code dev.nabla.HalfFloats}). False by default: core then refuses the 16-bit types there.
+     *
+     * @return true when this backend has those two kernels on 16-bit storage
+     */
+    default boolean fusedActivationsOnHalves() {
+        return false;
+    }
+
+    /**
      * Backend-specific counters (device buffer creations, bytes moved, ...); empty by default.
      *
      * @return the counters by name

@@ -421,6 +421,90 @@ public abstract class IndexingContract {
         }
     }
 
+    /** Bits of adjacent values of one sign, or the same bits: within one unit in the last place of the 16-bit type. */
+    private static void assertWithinOneUlp(String what, DType dtype, short expected, short actual) {
+        if (expected == actual) {
+            return;
+        }
+        float e = HalfFloats.toFloat(dtype, expected), a = HalfFloats.toFloat(dtype, actual);
+        boolean adjacent = ((expected ^ actual) & 0x8000) == 0 && Math.abs((expected & 0x7fff) - (actual & 0x7fff)) == 1
+                && !Float.isNaN(e) && !Float.isNaN(a);
+        assertTrue(adjacent || (e == 0 && a == 0), what + ": expected " + e + " (" + String.format("0x%04X",
+                expected & 0xffff) + "), got " + a + " (" + String.format("0x%04X", actual & 0xffff)
+                + "): more than one ulp of " + dtype + " apart");
+    }
+
+    /**
+     * biasActivation and activationBackward on 16-bit storage, where the backend says it has them: the float64
+     * reference computes on the exact stored values and rounds once; a backend computes in float32 and rounds to the
+     * storage type, so each element is within one ulp of the 16-bit type (one rounding more). Every activation, views
+     * at odd offsets, in place, and shapes of 0, 1, primes and more than one tile. Where the backend says it has
+     * them not, both are refused by name.
+     */
+    @ParameterizedTest
+    @MethodSource("halfTypes")
+    @Covers({"fusedActivationsOnHalves", "biasActivation", "activationBackward"})
+    void fusedActivationsOnHalfStorageComputeInFloat32OrAreRefused(DType half) {
+        require(half);
+        dev.nabla.spi.UnaryOp[] acts = {dev.nabla.spi.UnaryOp.SIGMOID, dev.nabla.spi.UnaryOp.TANH,
+                dev.nabla.spi.UnaryOp.RELU, dev.nabla.spi.UnaryOp.IDENTITY};
+        dev.nabla.spi.UnaryOp[] grads = {dev.nabla.spi.UnaryOp.SIGMOID_GRAD_FROM_OUTPUT,
+                dev.nabla.spi.UnaryOp.TANH_GRAD_FROM_OUTPUT, dev.nabla.spi.UnaryOp.RELU_GRAD_FROM_OUTPUT,
+                dev.nabla.spi.UnaryOp.IDENTITY_GRAD_FROM_OUTPUT};
+        if (!backend.compute().fusedActivationsOnHalves()) {
+            try (Scope s = backend.scope()) {
+                Tensor z = backend.fromArray(new double[]{1, 2, 3, 4, 5, 6}, 2, 3, half);
+                Tensor b = backend.fromArray(new double[]{1, 2, 3}, 1, 3, half);
+                UnsupportedDTypeException e = assertThrows(UnsupportedDTypeException.class,
+                        () -> backend.ops().biasActivation(acts[0], z, b, z));
+                assertTrue(e.getMessage().startsWith("biasActivation(SIGMOID): tensor 2×3 is " + half), e.getMessage());
+                assertThrows(UnsupportedDTypeException.class, () -> backend.ops().activationBackward(grads[0], z, z, z));
+            }
+            return;
+        }
+        int[][] shapes = {{0, 3}, {1, 1}, {3, 5}, {31, 37}, {2, 2053}, {5000, 3}};
+        for (int[] rc : shapes) {
+            int r = rc[0], c = rc[1];
+            double[] z = values(r * 7L + c, (r + 2) * c, half, -6, 6);
+            double[] b = values(r + 11L * c, c, half, -2, 2);
+            double[] d = values(r * 3L + c, (r + 2) * c, half, -3, 3);
+            for (int k = 0; k < acts.length; k++) {
+                dev.nabla.spi.UnaryOp act = acts[k], grad = grads[k];
+                String shape = " " + r + "×" + c + " " + act;
+                short[][] got = new short[2][];             // [reference, backend]
+                for (Backend be : new Backend[]{reference, backend}) {
+                    int which = be == reference ? 0 : 1;
+                    try (Scope s = be.scope()) {
+                        Tensor zz = be.fromArray(z, r + 2, c, half).sliceRows(1, r + 1);     // a view at an offset
+                        Tensor bb = be.fromArray(b, 1, c, half);
+                        Tensor a = be.empty(r, c, half);
+                        be.ops().biasActivation(act, zz, bb, a);
+                        Tensor dd = be.fromArray(d, r + 2, c, half).sliceRows(2, r + 2);
+                        Tensor stored = be.fromArray(d, r + 2, c, half).sliceRows(0, r);  // the same a on both
+                        Tensor g = be.empty(r, c, half);
+                        be.ops().activationBackward(grad, stored, dd, g);
+                        be.ops().activationBackward(grad, stored, dd, dd);              // in place over δ
+                        be.ops().biasActivation(act, zz, bb, zz);                       // in place over z
+                        short[] ab = a.toHalfBits(), gb = g.toHalfBits(), db = dd.toHalfBits(), zb = zz.toHalfBits();
+                        assertArrayEquals(ab, zb, label("in place biasActivation" + shape, half));
+                        assertArrayEquals(gb, db, label("in place activationBackward" + shape, half));
+                        got[which] = concat(ab, gb);
+                    }
+                }
+                for (int i = 0; i < got[1].length; i++) {
+                    assertWithinOneUlp(label((i < r * c ? "biasActivation" : "activationBackward") + shape
+                            + " element " + i, half), half, got[0][i], got[1][i]);
+                }
+            }
+        }
+    }
+
+    private static short[] concat(short[] a, short[] b) {
+        short[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @ParameterizedTest
     @MethodSource("halfTypes")
     void halfStorageIsRefusedByEveryOpWithoutAHalfKernel(DType half) {

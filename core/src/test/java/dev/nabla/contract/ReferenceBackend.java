@@ -134,6 +134,15 @@ public final class ReferenceBackend implements ComputeBackend {
         }
     }
 
+    /**
+     * The fused activations on 16-bit storage: the default compositions in float64 on the exact stored values; the
+     * result is rounded to the storage type once, when it is read.
+     */
+    @Override
+    public boolean fusedActivationsOnHalves() {
+        return true;
+    }
+
     /** A quiet double NaN whose low 16 bits carry a 16-bit NaN pattern, so that copies keep its payload. */
     private static final long NAN_CARRIER = 0x7ff8dead00000000L;
 
