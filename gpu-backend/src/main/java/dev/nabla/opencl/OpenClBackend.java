@@ -52,12 +52,13 @@ public final class OpenClBackend implements ComputeBackend {
             "cast_real_to_int", "cast_int_to_real");
     /**
      * Kernels of the FLOAT32 program only: the bit copies for every dtype, INT32 comparisons, and the casts between
-     * the 16-bit types and FLOAT32 or INT32 (halfcast.cl).
+     * the 16-bit types and FLOAT32 or INT32 (halfcast.cl), and the fused activations on them (halffused.cl).
      */
     static final List<String> FLOAT_PROGRAM_KERNELS = List.of("copy_strided_u16", "copy_strided_u32",
             "copy_strided_u64", "gather_rows_u16", "gather_rows_u32", "gather_rows_u64", "compare_int",
             "cast_f16_to_float", "cast_bf16_to_float", "cast_float_to_f16", "cast_float_to_bf16", "cast_int_to_f16",
-            "cast_int_to_bf16", "cast_f16_to_int", "cast_bf16_to_int", "cast_f16_to_bf16", "cast_bf16_to_f16");
+            "cast_int_to_bf16", "cast_f16_to_int", "cast_bf16_to_int", "cast_f16_to_bf16", "cast_bf16_to_f16",
+            "bias_activation_h", "activation_backward_h");
     /**
      * Kernels of the FLOAT64 program only: the casts between FLOAT32 and FLOAT64, and between FLOAT64 and the 16-bit
      * types, which need double.
@@ -536,6 +537,12 @@ public final class OpenClBackend implements ComputeBackend {
         if (rows == 0 || cols == 0) {
             return;
         }
+        if (z.dtype().isHalf()) {                          // 16-bit storage, float32 inside (halffused.cl)
+            Launch l = launch("bias_activation_h", DType.FLOAT32).i32(z.dtype() == DType.BFLOAT16 ? 1 : 0)
+                    .i32(KernelSources.code(activation)).mem(b(z)).mem(b(bias)).mem(b(out)).i32(rows).i32(cols);
+            run("biasActivation", l, grid2d(rows, cols), local2d(cols));
+            return;
+        }
         if (cols % 4 == 0) {                               // 16-byte accesses, 4 columns per work-item
             Launch l = launch("bias_activation4", z.dtype()).i32(KernelSources.code(activation)).mem(b(z))
                     .mem(b(bias)).mem(b(out)).i32(rows).i32(cols / 4);
@@ -562,6 +569,12 @@ public final class OpenClBackend implements ComputeBackend {
                                                 DeviceBuffer out, int rows, int cols) {
         long n = (long) rows * cols;
         if (n == 0) {
+            return;
+        }
+        if (a.dtype().isHalf()) {
+            Launch l = launch("activation_backward_h", DType.FLOAT32).i32(a.dtype() == DType.BFLOAT16 ? 1 : 0)
+                    .i32(KernelSources.code(gradFromOutput)).mem(b(a)).mem(b(d)).mem(b(out)).i64(n);
+            run("activationBackward", l, flat(n), flatLocal());
             return;
         }
         if (n % 4 == 0) {
@@ -694,6 +707,12 @@ public final class OpenClBackend implements ComputeBackend {
             case INT32 -> "int";
             case FLOAT64 -> "real";
         };
+    }
+
+    /** biasActivation and activationBackward on BFLOAT16/FLOAT16 buffers, float32 inside (halffused.cl). */
+    @Override
+    public boolean fusedActivationsOnHalves() {
+        return true;
     }
 
     @Override
