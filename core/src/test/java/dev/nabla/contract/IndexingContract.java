@@ -523,6 +523,8 @@ public abstract class IndexingContract {
             }
             assertThrows(DTypeMismatchException.class, h::toIntArray);
             assertThrows(DTypeMismatchException.class, () -> h.cast(DType.FLOAT32).toHalfBits());
+            String printed = h.toString();
+            assertTrue(printed.contains(half.name()) && printed.contains("[[1., 2., 3.],"), printed);
         }
         assertEquals(live, backend.stats().liveTensors(), label("refusals leave nothing allocated", half));
     }
