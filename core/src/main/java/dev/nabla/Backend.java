@@ -219,7 +219,68 @@ public final class Backend implements AutoCloseable {
     }
 
     /**
-     * A rows × cols tensor of {@code dtype} holding {@code data} converted to that dtype.
+     * A BFLOAT16 or FLOAT16 rows × cols tensor holding {@code bits} as they are: each short is one element's 16-bit
+     * pattern (see {@link HalfFloats}), row-major, copied. What weights files hold; for values, use
+     * {@link #fromArray(float[], int, int, DType)}, which rounds.
+     *
+     * @param bits the bit patterns, row-major, exactly rows·cols of them
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @param dtype BFLOAT16 or FLOAT16
+     * @return a new tensor the caller owns (or its scope)
+     */
+    public Tensor fromHalfBits(short[] bits, int rows, int cols, DType dtype) {
+        Shape shape = checkedShape("fromHalfBits", rows, cols, dtype);
+        if (!dtype.isHalf()) {
+            throw new UnsupportedDTypeException(call("fromHalfBits") + ": 16-bit patterns make a BFLOAT16 or FLOAT16 "
+                    + "tensor, not " + dtype + "; use fromArray [" + name() + "]");
+        }
+        checkLength(call("fromHalfBits"), bits, bits == null ? 0 : bits.length, shape);
+        return halves("fromHalfBits", bits, shape, dtype);
+    }
+
+    /** A BFLOAT16 or FLOAT16 tensor of {@code bits} (checked); errors name {@code op}, the user's call. */
+    private Tensor halves(String op, short[] bits, Shape shape, DType dtype) {
+        Tensor t = allocate(op, shape, dtype);
+        fillOrClose(t, () -> compute.write(t.state.buffer(), bits));
+        hostToDeviceBytes.addAndGet(shape.size() * 2L);
+        return t;
+    }
+
+    /**
+     * A rows × cols tensor of {@code dtype} holding {@code data} converted to that dtype: rounded to nearest even for
+     * FLOAT16 and BFLOAT16 (on the host, {@link HalfFloats}), exact for FLOAT32 and FLOAT64; INT32 needs integers.
+     *
+     * @param data the values, row-major, rows·cols of them
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @param dtype the dtype of the new tensor
+     * @return a new tensor the caller owns (or its scope)
+     */
+    public Tensor fromArray(float[] data, int rows, int cols, DType dtype) {
+        Shape shape = checkedShape("fromArray", rows, cols, dtype);
+        if (dtype == DType.FLOAT32) {
+            return fromArray(data, rows, cols);
+        }
+        checkLength(call("fromArray"), data, data == null ? 0 : data.length, shape);
+        if (dtype.isHalf()) {
+            short[] bits = HostArrays.shorts(call("fromArray"), shape, dtype, data.length, name());
+            for (int i = 0; i < bits.length; i++) {
+                bits[i] = HalfFloats.fromFloat(dtype, data[i]);
+            }
+            return halves("fromArray", bits, shape, dtype);
+        }
+        double[] d = HostArrays.doubles(call("fromArray"), shape, dtype, data.length, name());
+        for (int i = 0; i < d.length; i++) {
+            d[i] = data[i];
+        }
+        return fromArray(d, rows, cols, dtype);
+    }
+
+    /**
+     * A rows × cols tensor of {@code dtype} holding {@code data} converted to that dtype: rounded to nearest even for
+     * FLOAT32, FLOAT16 and BFLOAT16 (once, from the double: a half is never rounded through float), exact for
+     * FLOAT64; INT32 needs integers in its range.
      *
      * @param data the values, row-major, at least rows·cols of them
      * @param rows the number of rows
@@ -231,6 +292,15 @@ public final class Backend implements AutoCloseable {
         checkedShape("fromArray", rows, cols, dtype);
         if (dtype == DType.FLOAT64) {
             return fromArray(data, rows, cols);
+        }
+        if (dtype.isHalf()) {
+            Shape shape = new Shape(rows, cols);
+            checkLength(call("fromArray"), data, data == null ? 0 : data.length, shape);
+            short[] bits = HostArrays.shorts(call("fromArray"), shape, dtype, data.length, name());
+            for (int i = 0; i < bits.length; i++) {
+                bits[i] = HalfFloats.fromDouble(dtype, data[i]);
+            }
+            return halves("fromArray", bits, shape, dtype);
         }
         if (dtype == DType.INT32) {
             checkLength("fromArray", data, data == null ? 0 : data.length, new Shape(rows, cols));

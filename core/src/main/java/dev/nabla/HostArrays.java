@@ -37,6 +37,15 @@ final class HostArrays {
         }
     }
 
+    /** A short[length] (BFLOAT16 or FLOAT16 bits) for the {@code shape} {@code dtype} tensor of {@code op}. */
+    static short[] shorts(String op, Shape shape, DType dtype, int length, String backend) {
+        try {
+            return new short[length];
+        } catch (OutOfMemoryError e) {
+            throw outOfHeap(op, shape, dtype, length, Short.BYTES, "shorts", backend, e);
+        }
+    }
+
     private static DeviceOutOfMemoryException outOfHeap(String op, Shape shape, DType dtype, int length, int bytes,
                                                         String kind, String backend, OutOfMemoryError e) {
         return new DeviceOutOfMemoryException(op + ": cannot allocate " + shape + " " + dtype + ": its host array of "

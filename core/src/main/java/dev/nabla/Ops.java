@@ -299,7 +299,7 @@ public final class Ops {
         notNull("biasActivation", "activation", activation);
         String op = "biasActivation(" + activation + ")";
         requireActivation(op, activation);
-        checkFloat(op, z, bias, out);
+        checkFloatOrHalvesHere(op, z, bias, out);
         sameDType(op, z, bias, out);
         if (!bias.shape().equals(new Shape(1, z.cols()))) {
             throw new ShapeMismatchException(op + ": bias " + bias.shape() + " must be 1×" + z.cols() + " for input "
@@ -344,7 +344,7 @@ public final class Ops {
         notNull("activationBackward", "gradient op", gradFromOutput);
         String op = "activationBackward(" + gradFromOutput + ")";
         requireGrad(op, gradFromOutput);
-        checkFloat(op, a, d, out);
+        checkFloatOrHalvesHere(op, a, d, out);
         sameDType(op, a, d, out);
         sameShape(op, "activation", a, "error", d);
         sameShape(op, "activation", a, "output", out);
@@ -795,6 +795,7 @@ public final class Ops {
         String op = cmp.name().toLowerCase();
         notNull(op, "broadcast", broadcast);
         check(op, a, b, out);
+        noHalf(op, a, b);
         sameDType(op, a, b);
         requireDType(op, "output", out, DType.INT32);
         broadcastShape(op, a, b, broadcast);
@@ -949,13 +950,40 @@ public final class Ops {
         backend.checkOpen(op);
     }
 
-    /** {@link #check}, and every tensor is FLOAT32 or FLOAT64: what every arithmetic op needs. */
+    /**
+     * {@link #check}, and every tensor is FLOAT32 or FLOAT64: what every arithmetic op needs. BFLOAT16 and FLOAT16
+     * are storage types no arithmetic op has a kernel for yet: refused here by name, so that no backend ever
+     * computes on 16-bit buffers it does not expect.
+     */
     void checkFloat(String op, Tensor... tensors) {
         check(op, tensors);
+        noHalf(op, tensors);
         for (Tensor t : tensors) {
             if (!t.dtype().isFloating()) {
                 throw new UnsupportedDTypeException(op + ": tensor " + t.shape() + " is " + t.dtype() + "; " + op
                         + " needs FLOAT32 or FLOAT64 (convert with cast)" + tag());
+            }
+        }
+    }
+
+    /**
+     * {@link #checkFloat}, except that the 16-bit storage types pass where this backend computes the fused
+     * activations on them ({@link ComputeBackend#fusedActivationsOnHalves()}); {@link #sameDType} follows.
+     */
+    private void checkFloatOrHalvesHere(String op, Tensor... tensors) {
+        if (tensors.length > 0 && tensors[0] != null && tensors[0].dtype().isHalf() && be.fusedActivationsOnHalves()) {
+            check(op, tensors);
+            return;
+        }
+        checkFloat(op, tensors);
+    }
+
+    /** Refuses BFLOAT16 and FLOAT16 operands of an op that has no kernel for them, naming op, dtype and backend. */
+    private void noHalf(String op, Tensor... tensors) {
+        for (Tensor t : tensors) {
+            if (t.dtype().isHalf()) {
+                throw new UnsupportedDTypeException(op + ": tensor " + t.shape() + " is " + t.dtype() + ", a storage "
+                        + "type " + op + " does not compute on yet; cast it to FLOAT32 first" + tag());
             }
         }
     }

@@ -165,7 +165,8 @@ public final class Tensor implements AutoCloseable {
     // ---- data out ------------------------------------------------------------------------------------------------------
 
     /**
-     * The elements, row-major, as floats (FLOAT64 values are rounded). Waits for pending work.
+     * The elements, row-major, as floats (FLOAT64 values are rounded; BFLOAT16 and FLOAT16 decoded exactly). Waits
+     * for pending work.
      *
      * @return a new array of rows·cols floats
      */
@@ -192,6 +193,13 @@ public final class Tensor implements AutoCloseable {
                         out[i] = v[i];
                     }
                 }
+                case BFLOAT16, FLOAT16 -> {
+                    short[] h = HostArrays.shorts(backend.call(op), shape, dtype, n, backend.name());
+                    backend.compute().read(src, h);
+                    for (int i = 0; i < h.length; i++) {
+                        out[i] = HalfFloats.toFloat(dtype, h[i]);
+                    }
+                }
             }
         }
         backend.countDownload(size() * dtype.bytes());
@@ -199,7 +207,8 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * The elements, row-major, as doubles (FLOAT32 and INT32 values are widened exactly). Waits for pending work.
+     * The elements, row-major, as doubles (FLOAT32, BFLOAT16, FLOAT16 and INT32 values are widened exactly). Waits for
+     * pending work.
      *
      * @return a new array of rows·cols doubles
      */
@@ -226,9 +235,39 @@ public final class Tensor implements AutoCloseable {
                         out[i] = v[i];
                     }
                 }
+                case BFLOAT16, FLOAT16 -> {
+                    short[] h = HostArrays.shorts(backend.call(op), shape, dtype, n, backend.name());
+                    backend.compute().read(src, h);
+                    for (int i = 0; i < h.length; i++) {
+                        out[i] = HalfFloats.toFloat(dtype, h[i]);
+                    }
+                }
             }
         }
         backend.countDownload(size() * dtype.bytes());
+        return out;
+    }
+
+    /**
+     * The 16-bit patterns of a BFLOAT16 or FLOAT16 tensor, row-major, as stored (see {@link HalfFloats}); what weights
+     * files hold. Waits for pending work. {@link #toFloatArray()} gives the values.
+     *
+     * @return a new array of rows·cols bit patterns
+     */
+    public short[] toHalfBits() {
+        String op = "toHalfBits";
+        backend.ops().check(op, this);
+        if (!dtype.isHalf()) {
+            throw new DTypeMismatchException("toHalfBits: tensor " + shape + " is " + dtype + ", not BFLOAT16 or "
+                    + "FLOAT16; convert it with cast(DType.BFLOAT16) or cast(DType.FLOAT16) (rounds to nearest even) ["
+                    + backend.name() + "]");
+        }
+        int n = backend.hostLength(op, shape);
+        short[] out = HostArrays.shorts(backend.call(op), shape, dtype, n, backend.name());
+        try (Staging st = new Staging(backend, backend.call(op))) {
+            backend.compute().read(st.read(this), out);
+        }
+        backend.countDownload(size() * 2L);
         return out;
     }
 
@@ -288,6 +327,7 @@ public final class Tensor implements AutoCloseable {
             case FLOAT32 -> target.fromArray(toFloatArray(), rows(), cols());
             case FLOAT64 -> target.fromArray(toDoubleArray(), rows(), cols());
             case INT32 -> target.fromArray(toIntArray(), rows(), cols());
+            case BFLOAT16, FLOAT16 -> target.fromHalfBits(toHalfBits(), rows(), cols(), dtype);
         };
     }
 

@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Moves FLOAT32/FLOAT64 values between files and Java arrays in chunks, as raw bits: a value's bytes are copied,
+ * Moves FLOAT32/FLOAT64 values (and BFLOAT16/FLOAT16 bit patterns) between files and Java arrays in chunks, as raw bits: a value's bytes are copied,
  * never computed on, so every bit pattern (NaN payloads, signaling NaNs, −0, subnormals) survives. Writes INT32
  * values too (reading integers, which may need a range check, is {@link IntegerElements}). Files are little-endian
  * when written; reads take the file's byte order.
@@ -28,6 +28,12 @@ final class Elements {
             throw new IllegalStateException("Elements.read: integers are read by IntegerElements");
         }
         int n = Math.toIntExact(HostTensor.elements(shape));
+        if (dtype.isHalf()) {
+            short[] bits = new short[n];
+            f.readElements(offset, n, 2, order, (chunk, first) ->
+                    chunk.asShortBuffer().get(bits, first, chunk.remaining() / 2));
+            return HostTensor.wrapHalves(dtype, shape, bits);
+        }
         if (dtype == DType.FLOAT32) {
             float[] values = new float[n];
             f.readElements(offset, n, 4, order, (chunk, first) ->
@@ -42,6 +48,18 @@ final class Elements {
 
     /** Appends the values of {@code t}, row-major, little-endian. */
     static void write(AtomicFile.Output out, HostTensor t) throws IOException {
+        short[] halves = t.halvesView();
+        if (halves != null) {
+            for (int i = 0; i < halves.length; ) {
+                out.ensure(2);
+                ByteBuffer b = out.buffer();
+                int n = Math.min(b.remaining() / 2, halves.length - i);
+                b.asShortBuffer().put(halves, i, n);
+                b.position(b.position() + n * 2);
+                i += n;
+            }
+            return;
+        }
         int[] ints = t.intsView();
         if (ints != null) {
             for (int i = 0; i < ints.length; ) {

@@ -24,6 +24,14 @@ final class FortranOrder {
             }
             return HostTensor.wrapInts(shape, out);
         }
+        if (t.halvesView() != null) {
+            short[] in = t.halvesView();
+            short[] out = new short[in.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = in[walk.next()];
+            }
+            return HostTensor.wrapHalves(t.dtype(), shape, out);
+        }
         if (t.floatsView() != null) {
             float[] in = t.floatsView();
             float[] out = new float[in.length];

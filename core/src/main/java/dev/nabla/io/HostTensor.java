@@ -2,6 +2,7 @@ package dev.nabla.io;
 
 import dev.nabla.Backend;
 import dev.nabla.DType;
+import dev.nabla.HalfFloats;
 import dev.nabla.InvalidArgumentException;
 import dev.nabla.InvalidShapeException;
 import dev.nabla.Tensor;
@@ -9,7 +10,8 @@ import dev.nabla.Tensor;
 import java.util.Arrays;
 
 /**
- * A tensor in host memory as a weights file holds it: a dtype (FLOAT32, FLOAT64 or INT32), a shape of any rank
+ * A tensor in host memory as a weights file holds it: a dtype (FLOAT32, FLOAT64, INT32, or BFLOAT16 and FLOAT16 as
+ * their 16-bit patterns), a shape of any rank
  * (row-major, C order; rank 0 is a scalar with one element) and the values, kept bit for bit (NaN payloads
  * included). This is what {@link Safetensors#read} returns and {@link Safetensors#write} takes; {@link #toTensor}
  * puts it on a backend.
@@ -23,14 +25,44 @@ public final class HostTensor {
     private final float[] floats;
     private final double[] doubles;
     private final int[] ints;
+    /** BFLOAT16 or FLOAT16 bit patterns. */
+    private final short[] halves;
 
-    /** Exactly one of floats, doubles, ints is non-null: the one {@code dtype} names. */
+    /** Exactly one of floats, doubles, ints is non-null (none for the 16-bit types): the one {@code dtype} names. */
     private HostTensor(DType dtype, int[] shape, float[] floats, double[] doubles, int[] ints) {
+        this(dtype, shape, floats, doubles, ints, null);
+    }
+
+    private HostTensor(DType dtype, int[] shape, float[] floats, double[] doubles, int[] ints, short[] halves) {
         this.dtype = dtype;
         this.shape = shape;
         this.floats = floats;
         this.doubles = doubles;
         this.ints = ints;
+        this.halves = halves;
+    }
+
+    /**
+     * A BFLOAT16 or FLOAT16 tensor of {@code shape} holding {@code bits}, each one element's 16-bit pattern
+     * (row-major; copied; see {@link dev.nabla.HalfFloats}).
+     *
+     * @param dtype BFLOAT16 or FLOAT16
+     * @param bits the bit patterns, row-major: as many as the product of the dimensions
+     * @param shape the dimensions, outermost first (none for a scalar)
+     * @return the host tensor
+     */
+    public static HostTensor ofHalfBits(DType dtype, short[] bits, int... shape) {
+        if (dtype == null || !dtype.isHalf()) {
+            throw new InvalidArgumentException("HostTensor.ofHalfBits: 16-bit patterns make a BFLOAT16 or FLOAT16 "
+                    + "tensor, not " + dtype);
+        }
+        checkLength("HostTensor.ofHalfBits", bits == null ? -1 : bits.length, shape);
+        return new HostTensor(dtype, shape.clone(), null, null, null, bits.clone());
+    }
+
+    /** Wraps 16-bit patterns the readers filled (no copy). */
+    static HostTensor wrapHalves(DType dtype, int[] shape, short[] bits) {
+        return new HostTensor(dtype, shape, null, null, null, bits);
     }
 
     /**
@@ -84,6 +116,7 @@ public final class HostTensor {
             case FLOAT32 -> new HostTensor(DType.FLOAT32, shape, t.toFloatArray(), null, null);
             case FLOAT64 -> new HostTensor(DType.FLOAT64, shape, null, t.toDoubleArray(), null);
             case INT32 -> new HostTensor(DType.INT32, shape, null, null, t.toIntArray());
+            case BFLOAT16, FLOAT16 -> new HostTensor(t.dtype(), shape, null, null, null, t.toHalfBits());
         };
     }
 
@@ -100,7 +133,7 @@ public final class HostTensor {
     /**
      * The element type.
      *
-     * @return FLOAT32, FLOAT64 or INT32
+     * @return FLOAT32, FLOAT64, INT32, BFLOAT16 or FLOAT16
      */
     public DType dtype() {
         return dtype;
@@ -141,7 +174,7 @@ public final class HostTensor {
     public float[] floats() {
         if (floats == null) {
             throw new InvalidArgumentException("HostTensor.floats: this tensor is " + dtype
-                    + "; use " + (ints != null ? "ints()" : "doubles()") + " or toDoubleArray()");
+                    + "; use " + accessor() + " or toDoubleArray()");
         }
         return floats.clone();
     }
@@ -154,7 +187,7 @@ public final class HostTensor {
     public double[] doubles() {
         if (doubles == null) {
             throw new InvalidArgumentException("HostTensor.doubles: this tensor is " + dtype
-                    + "; use " + (ints != null ? "ints()" : "floats()") + " or toDoubleArray()");
+                    + "; use " + accessor() + " or toDoubleArray()");
         }
         return doubles.clone();
     }
@@ -167,14 +200,27 @@ public final class HostTensor {
     public int[] ints() {
         if (ints == null) {
             throw new InvalidArgumentException("HostTensor.ints: this tensor is " + dtype + "; use "
-                    + (floats != null ? "floats()" : "doubles()") + ", or cast the tensor on a backend with"
+                    + accessor() + ", or cast the tensor on a backend with"
                     + " toTensor(backend).cast(DType.INT32)");
         }
         return ints.clone();
     }
 
     /**
-     * The values as doubles, row-major (FLOAT32 and INT32 values are widened exactly).
+     * The 16-bit patterns of a BFLOAT16 or FLOAT16 tensor, row-major (a copy).
+     *
+     * @return a new array
+     */
+    public short[] halfBits() {
+        if (halves == null) {
+            throw new InvalidArgumentException("HostTensor.halfBits: this tensor is " + dtype
+                    + "; only BFLOAT16 and FLOAT16 tensors hold 16-bit patterns (use toDoubleArray())");
+        }
+        return halves.clone();
+    }
+
+    /**
+     * The values as doubles, row-major (FLOAT32, INT32, BFLOAT16 and FLOAT16 values are widened exactly).
      *
      * @return a new array
      */
@@ -182,11 +228,27 @@ public final class HostTensor {
         if (doubles != null) {
             return doubles.clone();
         }
+        if (halves != null) {
+            double[] out = new double[halves.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = HalfFloats.toFloat(dtype, halves[i]);
+            }
+            return out;
+        }
         double[] out = new double[floats != null ? floats.length : ints.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = floats != null ? floats[i] : ints[i];
         }
         return out;
+    }
+
+    /** The accessor that returns this tensor's values as stored. */
+    private String accessor() {
+        return ints != null ? "ints()" : floats != null ? "floats()" : doubles != null ? "doubles()" : "halfBits()";
+    }
+
+    short[] halvesView() {
+        return halves;
     }
 
     /** Package access to the values without a copy (the writers stream them out). */
@@ -234,6 +296,9 @@ public final class HostTensor {
         if (ints != null) {
             return backend.fromArray(ints, rows, cols);
         }
+        if (halves != null) {
+            return backend.fromHalfBits(halves, rows, cols, dtype);
+        }
         return floats != null ? backend.fromArray(floats, rows, cols) : backend.fromArray(doubles, rows, cols);
     }
 
@@ -245,6 +310,9 @@ public final class HostTensor {
         }
         if (ints != null) {
             return Arrays.equals(ints, other.ints);
+        }
+        if (halves != null) {
+            return Arrays.equals(halves, other.halves);
         }
         if (floats != null) {
             for (int i = 0; i < floats.length; i++) {
@@ -267,6 +335,8 @@ public final class HostTensor {
         int h = 31 * dtype.hashCode() + Arrays.hashCode(shape);
         if (ints != null) {
             h = 31 * h + Arrays.hashCode(ints);
+        } else if (halves != null) {
+            h = 31 * h + Arrays.hashCode(halves);
         } else if (floats != null) {
             for (float f : floats) {
                 h = 31 * h + Float.floatToRawIntBits(f);

@@ -55,7 +55,8 @@ public final class Npy {
     }
 
     /**
-     * Writes {@code t} with its own shape (any rank) as {@code '<f4'}, {@code '<f8'} or {@code '<i4'}, C order,
+     * Writes {@code t} with its own shape (any rank) as {@code '<f2'}, {@code '<f4'}, {@code '<f8'} or {@code '<i4'}
+     * (BFLOAT16, which NumPy has no dtype for, is refused with an {@link InvalidArgumentException}), C order,
      * atomically, as {@link Safetensors} writes: the path must name a file, and a symbolic link is followed (the link stays).
      *
      * @param t    the host array to write
@@ -65,6 +66,11 @@ public final class Npy {
     public static void write(HostTensor t, Path file) throws IOException {
         if (t == null || file == null) {
             throw new InvalidArgumentException("Npy.write: " + (t == null ? "tensor" : "file") + " is null");
+        }
+        if (NpyDescr.forWriting(t.dtype()) == null) {
+            throw new InvalidArgumentException("Npy.write: " + t.dtype() + " " + java.util.Arrays.toString(t.shape())
+                    + " has no .npy dtype (NumPy has no bfloat16); save it with Safetensors (BF16), or cast it to "
+                    + "FLOAT32 first (exact) to write '<f4'");
         }
         byte[] v1 = NpyHeader.encode(t.dtype(), t.shape(), 10);
         boolean version1 = v1.length <= 0xFFFF;

@@ -101,7 +101,7 @@ public final class Safetensors {
 
     /**
      * Every tensor in {@code file}, by name, in the order of their data. F32 tensors are read as FLOAT32, F64 as
-     * FLOAT64, I32 as INT32 and I64 as INT32 with a range check (a value outside the int range is a
+     * FLOAT64, BF16 as BFLOAT16 and F16 as FLOAT16 (bit for bit), I32 as INT32 and I64 as INT32 with a range check (a value outside the int range is a
      * {@link WeightsFormatException} naming the tensor, the element and the value; nothing is wrapped). A file with
      * another dtype (valid safetensors) is rejected with a {@link WeightsFormatException} naming the tensor.
      *
@@ -118,7 +118,8 @@ public final class Safetensors {
             for (SafetensorsHeader.Entry e : header.entries()) {
                 if (e.dtype().nabla() == null) {
                     throw f.error("tensor " + MessageText.quote(e.name()), "dtype " + e.dtype()
-                            + " is valid safetensors but Nabla reads only F32, F64, I32 and I64 (I64 into INT32)");
+                            + " is valid safetensors but Nabla reads only F32, F64, BF16, F16, I32 and I64 (I64 into"
+                            + " INT32)");
                 }
             }
             Map<String, HostTensor> out = new LinkedHashMap<>();

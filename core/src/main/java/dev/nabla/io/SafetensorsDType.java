@@ -4,7 +4,8 @@ import dev.nabla.DType;
 
 /**
  * The element types a safetensors header may name, with their sizes in bytes. The loader knows all of them so it
- * can check every tensor's byte range. Nabla reads and writes F32 (FLOAT32), F64 (FLOAT64) and I32 (INT32), and
+ * can check every tensor's byte range. Nabla reads and writes F32 (FLOAT32), F64 (FLOAT64), I32 (INT32), BF16
+ * (BFLOAT16) and F16 (FLOAT16), bit for bit, and
  * reads I64 into INT32 with a range check. Narrower integers are not read: widened to INT32 they would take more
  * memory than the file, which the reader promises never to allocate.
  */
@@ -39,6 +40,8 @@ enum SafetensorsDType {
         return switch (this) {
             case F32 -> DType.FLOAT32;
             case F64 -> DType.FLOAT64;
+            case BF16 -> DType.BFLOAT16;
+            case F16 -> DType.FLOAT16;
             case I32, I64 -> DType.INT32;
             default -> null;
         };
@@ -50,6 +53,8 @@ enum SafetensorsDType {
             case FLOAT32 -> F32;
             case FLOAT64 -> F64;
             case INT32 -> I32;
+            case BFLOAT16 -> BF16;
+            case FLOAT16 -> F16;
         };
     }
 }

@@ -34,6 +34,7 @@ final class StateDicts {
             case FLOAT32 -> HostTensor.of(t.toFloatArray(), shape);
             case FLOAT64 -> HostTensor.of(t.toDoubleArray(), shape);
             case INT32 -> HostTensor.of(t.toIntArray(), shape);
+            case BFLOAT16, FLOAT16 -> HostTensor.ofHalfBits(t.dtype(), t.toHalfBits(), shape);
         };
     }
 

@@ -16,7 +16,10 @@ import java.util.Map;
  *       Any size may be 0.</li>
  *   <li>Dtypes: FLOAT32 and FLOAT64 everywhere; INT32 (labels, indices, masks) only where a method says so
  *       (allocate, write/read of int[], copy, fill, copyStrided, cast, gatherRows, compare, and the index, label
- *       and mask operands). Core rejects INT32 everywhere else.</li>
+ *       and mask operands). Core rejects INT32 everywhere else. The 16-bit storage types BFLOAT16 and FLOAT16
+ *       only in allocate, write/read of short[] (raw bits), copy, fill, copyStrided, cast and gatherRows, which
+ *       move or convert them; core rejects them with an {@code UnsupportedDTypeException} everywhere else, so a
+ *       backend never computes on them by mistake.</li>
  *   <li>Views: every buffer a method receives starts at element 0; core's tensor views (row slices, reshapes) at an
  *       offset are staged into buffers of their own around the call, and only {@link #copyStrided} addresses
  *       elements at an offset. So a backend never handles an offset outside copyStrided.</li>
@@ -137,6 +140,23 @@ public interface ComputeBackend extends AutoCloseable {
     void read(DeviceBuffer src, int[] dst);
 
     /**
+     * dst ← src (host to device), raw bits: {@code src.length == dst.length()}, dst is BFLOAT16 or FLOAT16 and each
+     * short is one element's 16-bit pattern (core rounds the user's values on the host, {@code dev.nabla.HalfFloats}).
+     *
+     * @param dst a BFLOAT16 or FLOAT16 buffer of this backend
+     * @param src the bit patterns
+     */
+    void write(DeviceBuffer dst, short[] src);
+
+    /**
+     * dst ← src (device to host), raw bits; waits for pending work. src is BFLOAT16 or FLOAT16.
+     *
+     * @param src a BFLOAT16 or FLOAT16 buffer of this backend
+     * @param dst receives the bit patterns
+     */
+    void read(DeviceBuffer src, short[] dst);
+
+    /**
      * dst[0..n) ← src[0..n) on the device, for every dtype (INT32 included).
      * Aliasing: dst must not be src (OpenCL refuses overlapping copies).
      *
@@ -147,7 +167,8 @@ public interface ComputeBackend extends AutoCloseable {
     void copy(DeviceBuffer src, DeviceBuffer dst, long n);
 
     /**
-     * dst[0..n) ← value, for every dtype.
+     * dst[0..n) ← value, for every dtype (to BFLOAT16 and FLOAT16 rounded once from the double, to nearest even, as
+     * {@code HalfFloats.fromDouble}).
      *
      * @param dst the buffer to fill
      * @param n the number of elements
@@ -180,7 +201,11 @@ public interface ComputeBackend extends AutoCloseable {
                      DeviceBuffer dst, long dstOffset, long dstRowStride, int rows, int cols);
 
     /**
-     * dst[0..n) ← src[0..n) converted to dst's dtype. Between the floating types: rounded to nearest (even).
+     * dst[0..n) ← src[0..n) converted to dst's dtype. Between the floating types (BFLOAT16 and FLOAT16 included):
+     * rounded once from the exact source value to nearest (even), with subnormals, overflow to ±∞ and NaN as
+     * {@code dev.nabla.HalfFloats} does them bit for bit (a half NaN is the canonical quiet NaN). From INT32 to a
+     * 16-bit type: rounded once from the exact integer (not through float, which would round twice). From a 16-bit
+     * type to INT32: as from its exact float value.
      * To INT32: rounded toward zero, saturating at the int range, NaN to 0 (Java's {@code (int)} cast and OpenCL's
      * {@code convert_int_sat}). From INT32: the nearest float (exact in FLOAT64).
      * Aliasing: dst must not be src.
@@ -367,6 +392,17 @@ public interface ComputeBackend extends AutoCloseable {
      * @param n the number of elements
      */
     void where(DeviceBuffer mask, DeviceBuffer a, DeviceBuffer b, DeviceBuffer out, long n);
+
+    /**
+     * Whether {@link #biasActivation} and {@link #activationBackward} take BFLOAT16 and FLOAT16 operands (all of one
+     * dtype): they read 16-bit storage, compute in float32 and write the result rounded to the storage type (to
+     * nearest even, as {@code dev.nabla.HalfFloats}). False by default: core then refuses the 16-bit types there.
+     *
+     * @return true when this backend has those two kernels on 16-bit storage
+     */
+    default boolean fusedActivationsOnHalves() {
+        return false;
+    }
 
     /**
      * Backend-specific counters (device buffer creations, bytes moved, ...); empty by default.

@@ -70,6 +70,7 @@ public final class BadInputCases {
         c.optimizers();
         c.sliceColumns();
         c.autograd();
+        c.halfStorage();
         return List.copyOf(c.cases);
     }
 
@@ -843,6 +844,88 @@ public final class BadInputCases {
                 "adam: weight decay must be finite and ≥ 0, got -1.0");
         add("Adam.weightDecay", HYPER, InvalidHyperParameterException.class,
                 f -> Optimizers.adam(1e-3).weightDecay(Double.NaN), "adam: weight decay must be finite and ≥ 0, got NaN");
+    }
+
+    // ---- issue 16: BFLOAT16 and FLOAT16 are storage: every op without a half kernel refuses them by name -------------
+
+    private static String storageOnly(String op, String shape, DType dtype) {
+        return op + ": tensor " + shape + " is " + dtype + ", a storage type " + op + " does not compute on yet; cast it"
+                + " to FLOAT32 first [{be}]";
+    }
+
+    private void halfStorage() {
+        for (DType h : new DType[]{DType.BFLOAT16, DType.FLOAT16}) {
+            Map<String, Function<Tensor, Object>> unaryOps = new LinkedHashMap<>();
+            unaryOps.put("sigmoid", Tensor::sigmoid);
+            unaryOps.put("relu", Tensor::relu);
+            unaryOps.put("exp", Tensor::exp);
+            unaryOps.put("abs", Tensor::abs);
+            unaryOps.put("scale", t -> t.scale(2));
+            unaryOps.put("add", t -> t.add(1.0));
+            unaryOps.put("softmaxRows", Tensor::softmaxRows);
+            unaryOps.put("sumColumns", Tensor::sumColumns);
+            unaryOps.put("sum", Tensor::sum);
+            unaryOps.put("mean", Tensor::mean);
+            unaryOps.put("sumRows", Tensor::sumRows);
+            unaryOps.put("maxRows", Tensor::maxRows);
+            unaryOps.put("argmaxRows", Tensor::argmaxRows);
+            unaryOps.put("gt", t -> t.gt(0.5));
+            unaryOps.forEach((name, op) -> add("Tensor." + name, DTYPE, UnsupportedDTypeException.class,
+                    f -> op.apply(f.half(3, 4, h)), storageOnly(name, "3×4", h)));
+            Map<String, BiFunction<Tensor, Tensor, Tensor>> binaryOps = new LinkedHashMap<>();
+            binaryOps.put("add", Tensor::add);
+            binaryOps.put("hadamard", Tensor::hadamard);
+            binaryOps.put("maximum", Tensor::maximum);
+            binaryOps.put("lt", Tensor::lt);
+            binaryOps.forEach((name, op) -> add("Tensor." + name, DTYPE, UnsupportedDTypeException.class,
+                    f -> op.apply(f.half(3, 4, h), f.half(3, 4, h)), storageOnly(name, "3×4", h)));
+            add("Tensor.addRowVector", DTYPE, UnsupportedDTypeException.class,
+                    f -> f.half(3, 4, h).addRowVector(f.half(1, 4, h)), storageOnly("addRowVector", "3×4", h));
+            add("Tensor.matmul", DTYPE, UnsupportedDTypeException.class,
+                    f -> f.half(3, 4, h).matmul(f.half(4, 2, h)), storageOnly("matmul", "3×4", h));
+            add("Tensor.matmulTransA", DTYPE, UnsupportedDTypeException.class,
+                    f -> f.half(4, 3, h).matmulTransA(f.half(4, 2, h)), storageOnly("matmulTransA", "4×3", h));
+            add("Tensor.where", DTYPE, UnsupportedDTypeException.class,
+                    f -> Tensor.where(f.i(3, 4), f.half(3, 4, h), f.half(3, 4, h)), storageOnly("where", "3×4", h));
+            add("Tensor.scatterAddRows", DTYPE, UnsupportedDTypeException.class,
+                    f -> f.half(2, 4, h).scatterAddRows(f.ints(0, 1), 3), storageOnly("scatterAddRows", "2×4", h));
+            add("Tensor.oneHot", DTYPE, UnsupportedDTypeException.class, f -> f.ints(0, 1).oneHot(2, h),
+                    storageOnly("oneHot", "2×2", h));
+            add("Ops.axpy", DTYPE, UnsupportedDTypeException.class,
+                    f -> f.be().ops().axpy(0.5, f.half(3, 4, h), f.half(3, 4, h)), storageOnly("axpy", "3×4", h));
+            // biasActivation and activationBackward take them where the backend says so (IndexingContract checks
+            // both answers); mixing a half with another dtype is refused everywhere
+            add("Ops.biasActivation", DTYPE, UnsupportedDTypeException.class,
+                    f -> f.be().ops().biasActivation(UnaryOp.SIGMOID, f.t(3, 4), f.half(1, 4, h), f.t(3, 4)),
+                    storageOnly("biasActivation(SIGMOID)", "1×4", h));
+            add("Ops.activationBackward", DTYPE, UnsupportedDTypeException.class,
+                    f -> f.be().ops().activationBackward(UnaryOp.TANH_GRAD_FROM_OUTPUT, f.t(3, 4), f.half(3, 4, h),
+                            f.t(3, 4)), storageOnly("activationBackward(TANH_GRAD_FROM_OUTPUT)", "3×4", h));
+            add("Ops.sgdStep", DTYPE, UnsupportedDTypeException.class,
+                    f -> f.be().ops().sgdStep(f.half(3, 4, h), f.half(3, 4, h), null, 0.1, 0, 0),
+                    storageOnly("sgdStep", "3×4", h));
+            // the 16-bit patterns in and out: only for the 16-bit types
+            add("Tensor.toHalfBits", DTYPE, DTypeMismatchException.class, f -> f.t(3, 4).toHalfBits(),
+                    "toHalfBits: tensor 3×4 is FLOAT32, not BFLOAT16 or FLOAT16; convert it with cast(DType.BFLOAT16)"
+                            + " or cast(DType.FLOAT16) (rounds to nearest even) [{be}]");
+            add("Tensor.toIntArray", DTYPE, DTypeMismatchException.class, f -> f.half(3, 4, h).toIntArray(),
+                    "toIntArray: tensor 3×4 is " + h + ", not INT32; convert it with cast(DType.INT32) (rounds toward "
+                            + "zero) [{be}]");
+            add("Backend.fromHalfBits", DTYPE, UnsupportedDTypeException.class,
+                    f -> f.be().fromHalfBits(new short[4], 2, 2, DType.FLOAT32),
+                    "fromHalfBits: 16-bit patterns make a BFLOAT16 or FLOAT16 tensor, not FLOAT32; use fromArray [{be}]");
+            add("Backend.fromHalfBits", ARGUMENT, InvalidArgumentException.class,
+                    f -> f.be().fromHalfBits(new short[3], 2, 2, h),
+                    "fromHalfBits: 3 values cannot fill a 2×2 tensor (needs 4) [{be}]");
+            add("Backend.fromHalfBits", NULL, InvalidArgumentException.class,
+                    f -> f.be().fromHalfBits(null, 2, 2, h), "fromHalfBits: the data array is null [{be}]");
+            add("Backend.fromArray", ARGUMENT, InvalidArgumentException.class,
+                    f -> f.be().fromArray(new float[3], 2, 2, h),
+                    "fromArray: 3 values cannot fill a 2×2 tensor (needs 4) [{be}]");
+            add("Tensor.copyFrom", DTYPE, DTypeMismatchException.class,
+                    f -> f.half(3, 4, h).copyFrom(f.t(3, 4)),
+                    "copyFrom: dtypes differ: 3×4 is FLOAT32, 3×4 is " + h + " [{be}]");
+        }
     }
 
     // ---- issue 13: the Tensor API of INT32 tensors, views, indexing, masks and layout ---------------------------------

@@ -59,6 +59,11 @@ public final class BadInputFixture implements AutoCloseable {
         return on(backend, rows, cols, DType.FLOAT64);
     }
 
+    /** A rows × cols tensor of a 16-bit storage type (BFLOAT16 or FLOAT16) on the backend under test. */
+    public Tensor half(int rows, int cols, DType dtype) {
+        return on(backend, rows, cols, dtype);
+    }
+
     /** A FLOAT32 rows × cols tensor on the other backend. */
     public Tensor onOther(int rows, int cols) {
         return on(other, rows, cols, DType.FLOAT32);

@@ -1,6 +1,7 @@
 package dev.nabla.contract;
 
 import dev.nabla.DType;
+import dev.nabla.HalfFloats;
 import dev.nabla.spi.BinaryOp;
 import dev.nabla.spi.Broadcast;
 import dev.nabla.spi.CompareOp;
@@ -133,6 +134,41 @@ public final class ReferenceBackend implements ComputeBackend {
         }
     }
 
+    /**
+     * The fused activations on 16-bit storage: the default compositions in float64 on the exact stored values; the
+     * result is rounded to the storage type once, when it is read.
+     */
+    @Override
+    public boolean fusedActivationsOnHalves() {
+        return true;
+    }
+
+    /** A quiet double NaN whose low 16 bits carry a 16-bit NaN pattern, so that copies keep its payload. */
+    private static final long NAN_CARRIER = 0x7ff8dead00000000L;
+
+    /**
+     * BFLOAT16/FLOAT16: the buffer keeps the exact value of each pattern (every half value is a double); a NaN
+     * pattern is kept whole in the low bits of a quiet NaN, as a device keeps the bits.
+     */
+    @Override
+    public void write(DeviceBuffer dst, short[] src) {
+        double[] d = v(dst);
+        for (int i = 0; i < src.length; i++) {
+            float f = HalfFloats.toFloat(dst.dtype(), src[i]);
+            d[i] = Float.isNaN(f) ? Double.longBitsToDouble(NAN_CARRIER | (src[i] & 0xffff)) : f;
+        }
+    }
+
+    /** Exact: a 16-bit buffer only ever holds values of its dtype (written, filled, cast and copied as such). */
+    @Override
+    public void read(DeviceBuffer src, short[] dst) {
+        double[] s = v(src);
+        for (int i = 0; i < dst.length; i++) {
+            long raw = Double.doubleToRawLongBits(s[i]);
+            dst[i] = (raw & ~0xffffL) == NAN_CARRIER ? (short) raw : HalfFloats.fromDouble(src.dtype(), s[i]);
+        }
+    }
+
     @Override
     public void copyStrided(DeviceBuffer src, long srcOffset, long srcRowStride, long srcColStride,
                             DeviceBuffer dst, long dstOffset, long dstRowStride, int rows, int cols) {
@@ -145,13 +181,17 @@ public final class ReferenceBackend implements ComputeBackend {
         }
     }
 
-    /** Floating to floating keeps the float64 value (the reference never rounds); to INT32 as Java's (int) cast. */
+    /**
+     * Floating to FLOAT32 or FLOAT64 keeps the float64 value (the reference never computes in float); to INT32 as
+     * Java's (int) cast; to BFLOAT16 or FLOAT16 the value those store, rounded once from the double (storage is what
+     * the reference models exactly: it computes on the exact values a backend stored).
+     */
     @Override
     public void cast(DeviceBuffer src, DeviceBuffer dst, long n) {
         double[] sv = v(src), dv = v(dst);
-        boolean toInt = dst.dtype() == DType.INT32;
+        DType to = dst.dtype();
         for (int i = 0; i < n; i++) {
-            dv[i] = toInt ? (int) sv[i] : sv[i];
+            dv[i] = to == DType.INT32 ? (int) sv[i] : to.isHalf() ? HalfFloats.round(to, sv[i]) : sv[i];
         }
     }
 
@@ -162,7 +202,7 @@ public final class ReferenceBackend implements ComputeBackend {
 
     @Override
     public void fill(DeviceBuffer dst, long n, double value) {
-        java.util.Arrays.fill(v(dst), 0, (int) n, value);
+        java.util.Arrays.fill(v(dst), 0, (int) n, dst.dtype().isHalf() ? HalfFloats.round(dst.dtype(), value) : value);
     }
 
     @Override

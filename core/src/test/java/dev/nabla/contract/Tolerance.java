@@ -86,12 +86,16 @@ public final class Tolerance {
 
     /** The rule for values computed in {@code dtype} with reductions of length K. */
     public static Tolerance of(DType dtype, int reductionLength) {
+        if (!dtype.isFloating()) {      // rtol and the underflow floor below know FLOAT32 and FLOAT64 only
+            throw new IllegalArgumentException("Tolerance: no rule for " + dtype + " (16-bit results are judged within"
+                    + " one ulp of their type, see IndexingContract)");
+        }
         return new Tolerance(dtype, reductionLength);
     }
 
     /** u, half the distance from 1 to the next value of {@code dtype}: 2⁻²⁴ for FLOAT32, 2⁻⁵³ for FLOAT64. */
     public static double unitRoundoff(DType dtype) {
-        return dtype == DType.FLOAT32 ? 0x1p-24 : 0x1p-53;
+        return dtype.unitRoundoff();
     }
 
     public double rtol() {

@@ -176,7 +176,6 @@ class NpyFixturesTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-            "reject_f2.npy, '<f2', astype",
             "reject_c8.npy, '<c8', astype",
             "reject_b1.npy, '|b1', astype",
             "reject_unicode.npy, '<U3', astype",

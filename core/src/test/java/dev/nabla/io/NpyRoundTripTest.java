@@ -50,6 +50,10 @@ class NpyRoundTripTest {
             Integer.MAX_VALUE - 1};
 
     /** Random raw bits: every pattern, NaNs with any payload (signaling ones too) included; any int for INT32. */
+    /** ±0, ±∞, a quiet and a signalling NaN with payloads, the largest finite, the smallest subnormal, 1. */
+    static final int[] HALF_EDGES = {0x0000, 0x8000, 0x7C00, 0xFC00, 0x7E01, 0x7C01, 0xFF80, 0x7F81, 0x7BFF, 0x0001,
+            0x8001, 0x3C00, 0x3F80};
+
     static HostTensor randomBits(DType dtype, long seed, int... shape) {
         SplittableRandom rng = new SplittableRandom(seed);
         int n = (int) HostTensor.elements(shape);
@@ -59,6 +63,13 @@ class NpyRoundTripTest {
                 v[i] = i < INT_EDGES.length ? INT_EDGES[i] : rng.nextInt();
             }
             return HostTensor.of(v, shape);
+        }
+        if (dtype.isHalf()) {                 // every 16-bit pattern may appear, NaN payloads included
+            short[] v = new short[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = (short) (i < HALF_EDGES.length ? HALF_EDGES[i] : rng.nextInt());
+            }
+            return HostTensor.ofHalfBits(dtype, v, shape);
         }
         if (dtype == DType.FLOAT32) {
             float[] v = new float[n];
@@ -75,7 +86,7 @@ class NpyRoundTripTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"FLOAT32", "FLOAT64", "INT32"})
+    @ValueSource(strings = {"FLOAT32", "FLOAT64", "INT32", "FLOAT16"})
     void everyBitSurvivesAWriteAndARead(DType dtype) throws IOException {
         int[][] shapes = {{}, {1}, {17}, {3, 4}, {0, 5}, {5, 0}, {2, 3, 4}, {64, 129}};
         for (int[] shape : shapes) {

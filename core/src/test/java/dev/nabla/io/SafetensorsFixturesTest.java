@@ -77,11 +77,14 @@ class SafetensorsFixturesTest {
                 Safetensors.readMetadata(path("safetensors/mixed.safetensors")));
     }
 
+    /** A BF16 tensor beside an F32 one (bf16.safetensors): both read, the BF16 one bit for bit as BFLOAT16. */
     @Test
-    void aValidFileWithAnotherDtypeIsRejectedNamingTheTensor() throws IOException {
-        WeightsFormatException e = assertThrows(WeightsFormatException.class,
-                () -> Safetensors.read(path("safetensors/bf16.safetensors")));
-        assertMessage(e, "bf16.safetensors", "tensor 'half'", "BF16", "F32, F64, I32 and I64");
+    void aBf16TensorBesideAnF32OneReadsAsBfloat16() throws IOException {
+        Map<String, HostTensor> t = Safetensors.read(path("safetensors/bf16.safetensors"));
+        assertEquals(DType.FLOAT32, t.get("w").dtype());
+        assertEquals(DType.BFLOAT16, t.get("half").dtype());
+        assertArrayEquals(new short[]{0x3F80, 0x4000}, t.get("half").halfBits());
+        assertValues(new double[]{1, 2}, t.get("half").toDoubleArray(), "half");
         assertEquals(Map.of("format", "pt"), Safetensors.readMetadata(path("safetensors/bf16.safetensors")));
     }
 

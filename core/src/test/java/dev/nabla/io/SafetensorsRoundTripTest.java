@@ -33,7 +33,7 @@ class SafetensorsRoundTripTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"FLOAT32", "FLOAT64", "INT32"})
+    @ValueSource(strings = {"FLOAT32", "FLOAT64", "INT32", "BFLOAT16", "FLOAT16"})
     void everyBitOfEveryTensorSurvivesAWriteAndARead(DType dtype) throws IOException {
         Map<String, HostTensor> tensors = new LinkedHashMap<>();
         int[][] shapes = {{}, {1}, {17}, {3, 4}, {0, 5}, {2, 3, 4}, {64, 129}};

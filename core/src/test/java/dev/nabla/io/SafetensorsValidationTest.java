@@ -191,13 +191,13 @@ class SafetensorsValidationTest {
 
     /** Valid safetensors dtypes Nabla does not read are named, with the tensor, before anything is read. */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"I16, 4", "U8, 2", "U32, 8", "U64, 16", "I8, 2", "BOOL, 2", "F16, 4"})
+    @CsvSource({"I16, 4", "U8, 2", "U32, 8", "U64, 16", "I8, 2", "BOOL, 2", "F8_E4M3, 2"})
     void otherIntegerAndHalfDtypesAreValidatedButNotRead(String dtype, int bytes) throws IOException {
         Path file = file("{" + tensor("t", dtype, "[2]", "[0," + bytes + "]") + "}", bytes);
         assertEquals(Map.of(), Safetensors.readMetadata(file), "the header is valid");
         WeightsFormatException e = assertThrows(WeightsFormatException.class, () -> Safetensors.read(file));
         assertMessage(e, "safetensors " + file + ": tensor 't': dtype " + dtype + " is valid safetensors but Nabla"
-                + " reads only F32, F64, I32 and I64");
+                + " reads only F32, F64, BF16, F16, I32 and I64");
     }
 
     @Test

@@ -105,7 +105,6 @@ def make_npy():
     save("range_max_u8.npy", np.array([0, 1, 2**64 - 1], dtype="<u8"))       # element 2
     save("int_extremes_be_u4.npy", np.array([0, 2**32 - 1, 2**31, 1], dtype=">u4"))  # element 1 is out of range
     # dtypes Nabla rejects (with a typed error naming the dtype)
-    save("reject_f2.npy", ramp((3, 4), "<f2"))
     save("reject_c8.npy", ramp((3, 4), "<f4").astype("<c8"))
     save("reject_b1.npy", np.array([True, False]))
     save("reject_unicode.npy", np.array(["abc", "de"]))
@@ -217,6 +216,34 @@ def make_torch_mlp():
             write("torch_mlp_transposed.safetensors", safetensors_bytes(t, {"format": "pt"}))
 
 
+# float16 / bfloat16 bit patterns: +-0, +-inf, a quiet NaN with payload, a signaling NaN, -qNaN, the largest finite,
+# the smallest subnormal and its negative, 1.0, the smallest normal
+F16_BITS = [0x0000, 0x8000, 0x7C00, 0xFC00, 0x7E01, 0x7C01, 0xFE00, 0x7BFF, 0x0001, 0x8001, 0x3C00, 0x0400]
+BF16_BITS = [0x0000, 0x8000, 0x7F80, 0xFF80, 0x7FC1, 0x7F81, 0xFFC0, 0x7F7F, 0x0001, 0x8001, 0x3F80, 0x0080]
+
+
+def bf16_bytes(values):
+    """bfloat16 little-endian bytes of float32 values that bfloat16 holds exactly (the upper halves of the floats)."""
+    u = np.ascontiguousarray(values, dtype="<f4").view("<u4")
+    assert np.all(u & 0xFFFF == 0), "not exact in bfloat16"
+    return (u >> 16).astype("<u2").tobytes()
+
+
+def make_half():
+    """float16 .npy files (read as FLOAT16) and BF16/F16 safetensors (read as BFLOAT16/FLOAT16), bit for bit."""
+    save("f2_c.npy", ramp((3, 4), "<f2"))
+    save("be_f2_f.npy", np.asfortranarray(ramp((3, 5), ">f2")))
+    save("special_f2.npy", bits(F16_BITS, "<u2", "<f2"))
+    write("half.safetensors", safetensors_bytes([
+        ("bf16_matrix", "BF16", (3, 4), bf16_bytes(ramp((3, 4), "f4"))),
+        ("f16_matrix", "F16", (3, 4), le(ramp((3, 4), "f2"), "f2")),
+        ("bf16_special", "BF16", (12,), np.array(BF16_BITS, dtype="<u2").tobytes()),
+        ("f16_special", "F16", (12,), np.array(F16_BITS, dtype="<u2").tobytes()),
+        ("f16_scalar", "F16", (), le(np.array(-2.5), "f2")),
+    ], {"format": "pt"}))
+
+
 if __name__ == "__main__":
     make_npy()
     make_safetensors()
+    make_half()

@@ -1,6 +1,7 @@
 package dev.nabla.cpu;
 
 import dev.nabla.DType;
+import dev.nabla.HalfFloats;
 import dev.nabla.DeviceOutOfMemoryException;
 import dev.nabla.InvalidArgumentException;
 import dev.nabla.spi.BinaryOp;
@@ -29,6 +30,7 @@ public final class CpuBackend implements ComputeBackend {
     private final Parallel parallel;
     private final FloatKernels fk;
     private final DoubleKernels dk;
+    private final HalfCodec hc;
     /** Buffers allocated and not yet released (the garbage collector frees the arrays; this counts the SPI's calls). */
     private final AtomicLong liveBuffers = new AtomicLong();
     /**
@@ -83,9 +85,16 @@ public final class CpuBackend implements ComputeBackend {
         if (path == CpuPath.VECTOR) {
             this.fk = instantiate("dev.nabla.cpu.VectorFloatKernels");
             this.dk = instantiate("dev.nabla.cpu.VectorDoubleKernels");
+            try {
+                this.hc = (HalfCodec) Class.forName("dev.nabla.cpu.VectorHalfCodec").getDeclaredConstructor()
+                        .newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                throw new IllegalStateException("cpu: cannot start the Vector API half codec", e);
+            }
         } else {
             this.fk = new ScalarFloatKernels(parallel);
             this.dk = new ScalarDoubleKernels(parallel);
+            this.hc = new ScalarHalfCodec();
         }
     }
 
@@ -223,6 +232,16 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     @Override
+    public void write(DeviceBuffer dst, short[] src) {
+        System.arraycopy(src, 0, ((CpuBuffer) dst).h, 0, src.length);
+    }
+
+    @Override
+    public void read(DeviceBuffer src, short[] dst) {
+        System.arraycopy(((CpuBuffer) src).h, 0, dst, 0, dst.length);
+    }
+
+    @Override
     public void copy(DeviceBuffer src, DeviceBuffer dst, long n) {
         System.arraycopy(((CpuBuffer) src).array(), 0, ((CpuBuffer) dst).array(), 0, (int) n);
     }
@@ -235,6 +254,8 @@ public final class CpuBackend implements ComputeBackend {
             Arrays.fill(b.f, 0, (int) n, (float) value);
         } else if (b.d != null) {
             Arrays.fill(b.d, 0, (int) n, value);
+        } else if (b.h != null) {
+            Arrays.fill(b.h, 0, (int) n, HalfFloats.fromDouble(b.dtype(), value));
         } else {
             Arrays.fill(b.i, 0, (int) n, (int) value);
         }
@@ -362,9 +383,65 @@ public final class CpuBackend implements ComputeBackend {
 
     // ---- fused: one pass each ----------------------------------------------------------------------------------------
 
+    /** Columns (elements) of 16-bit storage converted per tile: a few KiB of floats, which stay in L1. */
+    static final int HALF_TILE = 2048;
+
+    /** biasActivation and activationBackward read and write BFLOAT16/FLOAT16 tiles, computing in float32. */
+    @Override
+    public boolean fusedActivationsOnHalves() {
+        return true;
+    }
+
+    /**
+     * out = g(z + 1·b) on 16-bit storage: per column tile, the bias tile is decoded once, then each row's tile is
+     * decoded, run through the float kernel and encoded ({@link HalfCodec}; lanes on the VECTOR path). out may be z
+     * (a row tile is decoded before it is written) or b (then rows = 1 and b was decoded first).
+     */
+    private void biasActivationHalves(UnaryOp activation, CpuBuffer z, CpuBuffer bias, CpuBuffer out, int rows,
+                                      int cols) {
+        DType dtype = z.dtype();
+        parallel.forRange(rows, rowsPerChunk(cols), (r0, r1) -> {
+            int width = Math.min(cols, HALF_TILE);
+            float[] b = new float[width];
+            float[] zt = new float[width];
+            float[] ot = new float[width];
+            for (int c0 = 0; c0 < cols; c0 += HALF_TILE) {
+                int len = Math.min(HALF_TILE, cols - c0);
+                hc.decode(dtype, bias.h, c0, b, 0, len);
+                for (int r = r0; r < r1; r++) {
+                    int at = r * cols + c0;
+                    hc.decode(dtype, z.h, at, zt, 0, len);
+                    fk.biasActivation(activation, zt, b, ot, len, 0, 1);
+                    hc.encode(dtype, ot, 0, out.h, at, len);
+                }
+            }
+        });
+    }
+
+    /** out = d ⊙ g′(a) on 16-bit storage, tile by tile as {@link #biasActivationHalves}; out may be a or d. */
+    private void activationBackwardHalves(UnaryOp gradFromOutput, CpuBuffer a, CpuBuffer d, CpuBuffer out, int n) {
+        DType dtype = a.dtype();
+        parallel.forRange(n, MIN_CHUNK, (from, to) -> {
+            float[] at = new float[HALF_TILE];
+            float[] dt = new float[HALF_TILE];
+            float[] ot = new float[HALF_TILE];
+            for (int i = from; i < to; i += HALF_TILE) {
+                int len = Math.min(HALF_TILE, to - i);
+                hc.decode(dtype, a.h, i, at, 0, len);
+                hc.decode(dtype, d.h, i, dt, 0, len);
+                fk.activationBackward(gradFromOutput, at, dt, ot, 0, len);
+                hc.encode(dtype, ot, 0, out.h, i, len);
+            }
+        });
+    }
+
     @Override
     public void biasActivation(UnaryOp activation, DeviceBuffer z, DeviceBuffer bias, DeviceBuffer out, int rows,
                                int cols) {
+        if (z.dtype().isHalf()) {
+            biasActivationHalves(activation, (CpuBuffer) z, (CpuBuffer) bias, (CpuBuffer) out, rows, cols);
+            return;
+        }
         int rowChunk = rowsPerChunk(cols);
         if (isFloat(z)) {
             float[] zs = f(z), bs = f(bias), os = f(out);
@@ -391,6 +468,10 @@ public final class CpuBackend implements ComputeBackend {
     public void activationBackward(UnaryOp gradFromOutput, DeviceBuffer a, DeviceBuffer dlt, DeviceBuffer out,
                                    int rows, int cols) {
         int n = rows * cols;
+        if (a.dtype().isHalf()) {
+            activationBackwardHalves(gradFromOutput, (CpuBuffer) a, (CpuBuffer) dlt, (CpuBuffer) out, n);
+            return;
+        }
         if (isFloat(a)) {
             float[] as = f(a), ds = f(dlt), os = f(out);
             parallel.forRange(n, MIN_CHUNK, (from, to) -> fk.activationBackward(gradFromOutput, as, ds, os, from, to));

@@ -1,7 +1,7 @@
 package dev.nabla.cpu;
 
 /**
- * Bit-for-bit moves of rows between arrays of any element type (float[], double[], int[]): the strided 2-D copy that
+ * Bit-for-bit moves of rows between arrays of any element type (float[], double[], int[], short[]): the strided 2-D copy that
  * core builds views, concatenation, transposition and broadcasting on, and the gather of rows by index. Rows whose
  * columns are adjacent in the source are one {@link System#arraycopy} each; other column strides (0: a broadcast
  * column, the source's row length: a transpose) walk the source element by element. Works on row ranges; {@link
@@ -40,8 +40,13 @@ final class RowCopies {
                 for (int j = 0; j < cols; j++) {
                     d[d0 + j] = s[s0 + j * cs];
                 }
-            } else {
+            } else if (src.i != null) {
                 int[] s = src.i, d = dst.i;
+                for (int j = 0; j < cols; j++) {
+                    d[d0 + j] = s[s0 + j * cs];
+                }
+            } else {
+                short[] s = src.h, d = dst.h;
                 for (int j = 0; j < cols; j++) {
                     d[d0 + j] = s[s0 + j * cs];
                 }

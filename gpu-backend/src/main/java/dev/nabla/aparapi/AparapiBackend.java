@@ -6,6 +6,8 @@ import com.aparapi.device.JavaDevice;
 import com.aparapi.device.OpenCLDevice;
 import dev.nabla.BackendUnavailableException;
 import dev.nabla.DType;
+import dev.nabla.DeviceOutOfMemoryException;
+import dev.nabla.HalfFloats;
 import dev.nabla.DeviceException;
 import dev.nabla.NablaException;
 import dev.nabla.UnsupportedDTypeException;
@@ -143,11 +145,14 @@ public final class AparapiBackend implements ComputeBackend {
 
     @Override
     public boolean supports(DType dtype) {
-        return dtype == DType.FLOAT32 || dtype == DType.INT32 || float64() != null;
+        return dtype == DType.FLOAT32 || dtype == DType.INT32 || dtype.isHalf() || float64() != null;
     }
 
     @Override
     public long maxElements(DType dtype) {
+        if (dtype.isHalf()) {
+            return Integer.MAX_VALUE - 8;                  // a Java short[] on the host (HostHalfBuffer)
+        }
         if (dtype == DType.FLOAT32) {
             return floats.maxElements();
         }
@@ -201,6 +206,14 @@ public final class AparapiBackend implements ComputeBackend {
 
     @Override
     public DeviceBuffer allocate(DType dtype, long length) {
+        if (dtype.isHalf()) {
+            try {
+                return new HostHalfBuffer(dtype, Math.toIntExact(length));
+            } catch (OutOfMemoryError e) {
+                throw new DeviceOutOfMemoryException("the Java heap cannot hold another " + length * 2 + " bytes of "
+                        + dtype + " [" + name + "]", e);
+            }
+        }
         if (dtype == DType.INT32) {
             return floats.allocateInts(Math.toIntExact(length));
         }
@@ -209,6 +222,9 @@ public final class AparapiBackend implements ComputeBackend {
 
     @Override
     public void release(DeviceBuffer buffer) {
+        if (buffer instanceof HostHalfBuffer) {
+            return;                                         // a Java array: the garbage collector takes it back
+        }
         of(buffer).release(buf(buffer));
     }
 
@@ -234,12 +250,88 @@ public final class AparapiBackend implements ComputeBackend {
 
     @Override
     public void copy(DeviceBuffer src, DeviceBuffer dst, long n) {
+        if (dst instanceof HostHalfBuffer h) {
+            System.arraycopy(((HostHalfBuffer) src).bits, 0, h.bits, 0, (int) n);
+            return;
+        }
         of(dst).copy(buf(src), buf(dst), (int) n);
     }
 
     @Override
     public void fill(DeviceBuffer dst, long n, double value) {
+        if (dst instanceof HostHalfBuffer h) {
+            java.util.Arrays.fill(h.bits, 0, (int) n, HalfFloats.fromDouble(h.dtype, value));
+            return;
+        }
         of(dst).fill(buf(dst), (int) n, value);
+    }
+
+    // ---- BFLOAT16 and FLOAT16: host short[] (HostHalfBuffer) --------------------------------------------------------
+
+    @Override
+    public void write(DeviceBuffer dst, short[] src) {
+        System.arraycopy(src, 0, ((HostHalfBuffer) dst).bits, 0, src.length);
+    }
+
+    @Override
+    public void read(DeviceBuffer src, short[] dst) {
+        System.arraycopy(((HostHalfBuffer) src).bits, 0, dst, 0, dst.length);
+    }
+
+    /**
+     * A cast from or to a 16-bit type: through the host, with {@link HalfFloats}' rounding (once, from the exact
+     * source value: doubles and ints directly, never through float).
+     */
+    private void castHalves(DeviceBuffer src, DeviceBuffer dst, int count) {
+        DType from = src.dtype();
+        DType to = dst.dtype();
+        if (src instanceof HostHalfBuffer s) {
+            short[] in = s.bits;
+            if (dst instanceof HostHalfBuffer d) {
+                for (int i = 0; i < count; i++) {
+                    d.bits[i] = HalfFloats.fromFloat(to, HalfFloats.toFloat(from, in[i]));
+                }
+            } else if (to == DType.FLOAT32) {
+                float[] out = new float[count];
+                for (int i = 0; i < count; i++) {
+                    out[i] = HalfFloats.toFloat(from, in[i]);
+                }
+                write(dst, out);
+            } else if (to == DType.FLOAT64) {
+                double[] out = new double[count];
+                for (int i = 0; i < count; i++) {
+                    out[i] = HalfFloats.toFloat(from, in[i]);
+                }
+                write(dst, out);
+            } else {
+                int[] out = new int[count];
+                for (int i = 0; i < count; i++) {
+                    out[i] = (int) HalfFloats.toFloat(from, in[i]);
+                }
+                write(dst, out);
+            }
+            return;
+        }
+        short[] out = ((HostHalfBuffer) dst).bits;
+        if (from == DType.FLOAT32) {
+            float[] in = new float[count];
+            read(src, in);
+            for (int i = 0; i < count; i++) {
+                out[i] = HalfFloats.fromFloat(to, in[i]);
+            }
+        } else if (from == DType.FLOAT64) {
+            double[] in = new double[count];
+            read(src, in);
+            for (int i = 0; i < count; i++) {
+                out[i] = HalfFloats.fromDouble(to, in[i]);
+            }
+        } else {
+            int[] in = new int[count];
+            read(src, in);
+            for (int i = 0; i < count; i++) {
+                out[i] = HalfFloats.fromDouble(to, in[i]);
+            }
+        }
     }
 
     /** Nothing to wait for: every Aparapi launch returns when the device has finished it. */
@@ -397,6 +489,16 @@ public final class AparapiBackend implements ComputeBackend {
     @Override
     public void copyStrided(DeviceBuffer src, long srcOffset, long srcRowStride, long srcColStride,
                             DeviceBuffer dst, long dstOffset, long dstRowStride, int rows, int cols) {
+        if (dst instanceof HostHalfBuffer d) {
+            short[] s = ((HostHalfBuffer) src).bits;
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    d.bits[(int) (dstOffset + i * dstRowStride + j)] = s[(int) (srcOffset + i * srcRowStride
+                            + j * srcColStride)];
+                }
+            }
+            return;
+        }
         // every addressed element lies inside its buffer (core checks), and a buffer is an int range of an arena
         of(dst).copyStrided(buf(src), (int) srcOffset, (int) srcRowStride, (int) srcColStride, buf(dst),
                 (int) dstOffset, (int) dstRowStride, rows, cols);
@@ -414,6 +516,8 @@ public final class AparapiBackend implements ComputeBackend {
         DType to = dst.dtype();
         if (from == to) {
             copy(src, dst, n);
+        } else if (from.isHalf() || to.isHalf()) {
+            castHalves(src, dst, count);
         } else if (to == DType.INT32) {
             Launcher l = of(src);
             AparapiBuffer out = IntBridge.writableOn(l, buf(dst), count);
@@ -452,6 +556,17 @@ public final class AparapiBackend implements ComputeBackend {
 
     @Override
     public void gatherRows(DeviceBuffer src, int srcRows, int cols, DeviceBuffer indices, int n, DeviceBuffer dst) {
+        if (dst instanceof HostHalfBuffer d) {
+            int[] idx = new int[n];
+            read(indices, idx);
+            short[] s = ((HostHalfBuffer) src).bits;
+            for (int i = 0; i < n; i++) {
+                if (idx[i] >= 0 && idx[i] < srcRows) {       // core has checked; never read outside src
+                    System.arraycopy(s, idx[i] * cols, d.bits, i * cols, cols);
+                }
+            }
+            return;
+        }
         Launcher l = of(dst);
         AparapiBuffer idx = IntBridge.readableOn(l, buf(indices), n);
         try {

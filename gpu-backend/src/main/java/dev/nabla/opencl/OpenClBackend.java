@@ -1,6 +1,7 @@
 package dev.nabla.opencl;
 
 import dev.nabla.DType;
+import dev.nabla.HalfFloats;
 import dev.nabla.DeviceException;
 import dev.nabla.spi.BinaryOp;
 import dev.nabla.spi.Broadcast;
@@ -49,11 +50,21 @@ public final class OpenClBackend implements ComputeBackend {
             "activation_backward4", "loss_delta_partials", "softmax_rows", "sgd_step", "adam_step", "gemm",
             "gemm_scale", "argmax_rows", "scatter_add_rows", "one_hot", "compare_real", "where_real",
             "cast_real_to_int", "cast_int_to_real");
-    /** Kernels of the FLOAT32 program only: the bit copies for every dtype and INT32 comparisons. */
-    static final List<String> FLOAT_PROGRAM_KERNELS = List.of("copy_strided_u32", "copy_strided_u64",
-            "gather_rows_u32", "gather_rows_u64", "compare_int");
-    /** Kernels of the FLOAT64 program only: the casts between FLOAT32 and FLOAT64, which need double. */
-    static final List<String> DOUBLE_PROGRAM_KERNELS = List.of("cast_float_to_real", "cast_real_to_float");
+    /**
+     * Kernels of the FLOAT32 program only: the bit copies for every dtype, INT32 comparisons, and the casts between
+     * the 16-bit types and FLOAT32 or INT32 (halfcast.cl), and the fused activations on them (halffused.cl).
+     */
+    static final List<String> FLOAT_PROGRAM_KERNELS = List.of("copy_strided_u16", "copy_strided_u32",
+            "copy_strided_u64", "gather_rows_u16", "gather_rows_u32", "gather_rows_u64", "compare_int",
+            "cast_f16_to_float", "cast_bf16_to_float", "cast_float_to_f16", "cast_float_to_bf16", "cast_int_to_f16",
+            "cast_int_to_bf16", "cast_f16_to_int", "cast_bf16_to_int", "cast_f16_to_bf16", "cast_bf16_to_f16",
+            "bias_activation_h", "activation_backward_h");
+    /**
+     * Kernels of the FLOAT64 program only: the casts between FLOAT32 and FLOAT64, and between FLOAT64 and the 16-bit
+     * types, which need double.
+     */
+    static final List<String> DOUBLE_PROGRAM_KERNELS = List.of("cast_float_to_real", "cast_real_to_float",
+            "cast_f16_to_real", "cast_bf16_to_real", "cast_real_to_f16", "cast_real_to_bf16");
     /** Most work-groups of a two-pass full sum; sizes the scratch buffer of partial sums. */
     static final int MAX_PARTIALS = 1024;
     static final int COLS_PER_GROUP = 32;
@@ -273,6 +284,20 @@ public final class OpenClBackend implements ComputeBackend {
         deviceToHostBytes += (long) dst.length * 4;
     }
 
+    @Override
+    public synchronized void write(DeviceBuffer dst, short[] src) {
+        transfer("write", () -> CL.clEnqueueWriteBuffer(queue, b(dst).mem, CL.CL_TRUE, 0, (long) src.length * 2,
+                Pointer.to(src), 0, null, null));
+        hostToDeviceBytes += (long) src.length * 2;
+    }
+
+    @Override
+    public synchronized void read(DeviceBuffer src, short[] dst) {
+        transfer("read", () -> CL.clEnqueueReadBuffer(queue, b(src).mem, CL.CL_TRUE, 0, (long) dst.length * 2,
+                Pointer.to(dst), 0, null, null));
+        deviceToHostBytes += (long) dst.length * 2;
+    }
+
     private void transfer(String what, Runnable call) {
         checkOpen(what);
         try {
@@ -299,6 +324,10 @@ public final class OpenClBackend implements ComputeBackend {
         if (dst.dtype() == DType.FLOAT32) {
             transfer("fill", () -> CL.clEnqueueFillBuffer(queue, b(dst).mem, Pointer.to(new float[]{(float) value}),
                     Sizeof.cl_float, 0, n * 4, 0, null, null));
+        } else if (dst.dtype().isHalf()) {              // the pattern, rounded on the host as HalfFloats does
+            short bits = HalfFloats.fromDouble(dst.dtype(), value);
+            transfer("fill", () -> CL.clEnqueueFillBuffer(queue, b(dst).mem, Pointer.to(new short[]{bits}),
+                    Sizeof.cl_short, 0, n * 2, 0, null, null));
         } else if (dst.dtype() == DType.INT32) {        // core passes an integer in the int range
             transfer("fill", () -> CL.clEnqueueFillBuffer(queue, b(dst).mem, Pointer.to(new int[]{(int) value}),
                     Sizeof.cl_int, 0, n * 4, 0, null, null));
@@ -508,6 +537,12 @@ public final class OpenClBackend implements ComputeBackend {
         if (rows == 0 || cols == 0) {
             return;
         }
+        if (z.dtype().isHalf()) {                          // 16-bit storage, float32 inside (halffused.cl)
+            Launch l = launch("bias_activation_h", DType.FLOAT32).i32(z.dtype() == DType.BFLOAT16 ? 1 : 0)
+                    .i32(KernelSources.code(activation)).mem(b(z)).mem(b(bias)).mem(b(out)).i32(rows).i32(cols);
+            run("biasActivation", l, grid2d(rows, cols), local2d(cols));
+            return;
+        }
         if (cols % 4 == 0) {                               // 16-byte accesses, 4 columns per work-item
             Launch l = launch("bias_activation4", z.dtype()).i32(KernelSources.code(activation)).mem(b(z))
                     .mem(b(bias)).mem(b(out)).i32(rows).i32(cols / 4);
@@ -534,6 +569,12 @@ public final class OpenClBackend implements ComputeBackend {
                                                 DeviceBuffer out, int rows, int cols) {
         long n = (long) rows * cols;
         if (n == 0) {
+            return;
+        }
+        if (a.dtype().isHalf()) {
+            Launch l = launch("activation_backward_h", DType.FLOAT32).i32(a.dtype() == DType.BFLOAT16 ? 1 : 0)
+                    .i32(KernelSources.code(gradFromOutput)).mem(b(a)).mem(b(d)).mem(b(out)).i64(n);
+            run("activationBackward", l, flat(n), flatLocal());
             return;
         }
         if (n % 4 == 0) {
@@ -605,9 +646,12 @@ public final class OpenClBackend implements ComputeBackend {
 
     // ---- copies, casts, indexing and masks ---------------------------------------------------------------------------
 
-    /** Bit copies: uint for the 4-byte dtypes (FLOAT32, INT32), ulong for FLOAT64; all in the FLOAT32 program. */
+    /**
+     * Bit copies: ushort for the 2-byte dtypes (BFLOAT16, FLOAT16), uint for the 4-byte ones (FLOAT32, INT32), ulong
+     * for FLOAT64; all in the FLOAT32 program.
+     */
     private static String bits(String kernel, DType dtype) {
-        return kernel + (dtype.bytes() == 4 ? "_u32" : "_u64");
+        return kernel + (dtype.bytes() == 2 ? "_u16" : dtype.bytes() == 4 ? "_u32" : "_u64");
     }
 
     @Override
@@ -633,7 +677,9 @@ public final class OpenClBackend implements ComputeBackend {
             return;
         }
         Launch l;
-        if (to == DType.INT32) {
+        if (from.isHalf() || to.isHalf()) {
+            l = halfCast(from, to);
+        } else if (to == DType.INT32) {
             l = launch("cast_real_to_int", from);
         } else if (from == DType.INT32) {
             l = launch("cast_int_to_real", to);
@@ -641,6 +687,32 @@ public final class OpenClBackend implements ComputeBackend {
             l = launch(to == DType.FLOAT64 ? "cast_float_to_real" : "cast_real_to_float", DType.FLOAT64);
         }
         run("cast " + from + " to " + to, l.mem(b(src)).mem(b(dst)).i64(n), flat(n), flatLocal());
+    }
+
+    /** The halfcast.cl kernel for a cast from or to a 16-bit type: FLOAT64's in the double program. */
+    private Launch halfCast(DType from, DType to) {
+        if (from == DType.FLOAT64 || to == DType.FLOAT64) {
+            return launch(from == DType.FLOAT64 ? "cast_real_to_" + code(to) : "cast_" + code(from) + "_to_real",
+                    DType.FLOAT64);
+        }
+        return launch("cast_" + code(from) + "_to_" + code(to), DType.FLOAT32);
+    }
+
+    /** A dtype's name in the halfcast.cl kernel names. */
+    private static String code(DType dtype) {
+        return switch (dtype) {
+            case BFLOAT16 -> "bf16";
+            case FLOAT16 -> "f16";
+            case FLOAT32 -> "float";
+            case INT32 -> "int";
+            case FLOAT64 -> "real";
+        };
+    }
+
+    /** biasActivation and activationBackward on BFLOAT16/FLOAT16 buffers, float32 inside (halffused.cl). */
+    @Override
+    public boolean fusedActivationsOnHalves() {
+        return true;
     }
 
     @Override

@@ -1,11 +1,12 @@
 /*
  * indexing.cl: strided copies, row gathers and scatters, one-hot rows.
  *
- * copy_strided_u32/u64: dst[dstOffset + r·dstRowStride + c] ← src[srcOffset + r·srcRowStride + c·srcColStride],
- *               bit for bit (uint for the 4-byte dtypes FLOAT32 and INT32, ulong for FLOAT64). 2-D range:
+ * copy_strided_u16/u32/u64: dst[dstOffset + r·dstRowStride + c] ← src[srcOffset + r·srcRowStride + c·srcColStride],
+ *               bit for bit (ushort for the 2-byte BFLOAT16 and FLOAT16, uint for the 4-byte dtypes FLOAT32 and
+ *               INT32, ulong for FLOAT64). 2-D range:
  *               dimension 0 = column, 1 = row, so with srcColStride = 1 neighbouring work-items read and write
  *               neighbouring elements. A stride may be 0 (a repeated row or column).
- * gather_rows_u32/u64: dst[i][c] ← src[indices[i]][c], bit for bit; same range over the n × cols dst. An index
+ * gather_rows_u16/u32/u64: dst[i][c] ← src[indices[i]][c], bit for bit; same range over the n × cols dst. An index
  *               outside [0, srcRows) (core has checked that none is) leaves its row unwritten rather than read
  *               outside src.
  * scatter_add_rows: dst[indices[i]][c] += src[i][c] for i = 0, 1, …, n−1 in that order. One work-item per column
@@ -25,6 +26,7 @@ __kernel void NAME(__global const T* src, const long srcOffset, const long srcRo
         dst[dstOffset + r * dstRowStride + c] = src[srcOffset + r * srcRowStride + c * srcColStride];            \
     }                                                                                                            \
 }
+COPY_STRIDED(copy_strided_u16, ushort)
 COPY_STRIDED(copy_strided_u32, uint)
 COPY_STRIDED(copy_strided_u64, ulong)
 
@@ -40,6 +42,7 @@ __kernel void NAME(__global const T* src, const int srcRows, const int cols, __g
         }                                                                                                        \
     }                                                                                                            \
 }
+GATHER_ROWS(gather_rows_u16, ushort)
 GATHER_ROWS(gather_rows_u32, uint)
 GATHER_ROWS(gather_rows_u64, ulong)
 

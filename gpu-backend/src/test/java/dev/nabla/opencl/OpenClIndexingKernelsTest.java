@@ -63,6 +63,7 @@ class OpenClIndexingKernelsTest {
                 case FLOAT32 -> (float) v[i];
                 case FLOAT64 -> v[i];
                 case INT32 -> (int) v[i];
+                case BFLOAT16, FLOAT16 -> dev.nabla.HalfFloats.round(dtype, v[i]);   // ALL lists the older dtypes
             };
         }
         return s;
@@ -227,6 +228,7 @@ class OpenClIndexingKernelsTest {
                         case FLOAT32 -> (float) in[i];
                         case FLOAT64 -> in[i];
                         case INT32 -> (int) in[i];
+                        case BFLOAT16, FLOAT16 -> dev.nabla.HalfFloats.round(to, in[i]);
                     };
                 }
                 DeviceBuffer s = up(cl, from, in), d = cl.allocate(to, in.length);
