@@ -40,7 +40,7 @@ public final class CpuBackend implements ComputeBackend {
     public static final String POOL_BYTES_PROPERTY = "nabla.cpu.poolBytes";
     /**
      * A system property for tests: when "true", every allocated buffer (fresh or reused) is filled with NaN (INT32:
-     * 0x7F7F7F7F) first, so that an op that reads an output before writing it, relying on Java's zeroed arrays,
+     * 0x7F7F7F7F; the 16-bit types: their quiet NaN) first, so that an op that reads an output before writing it, relying on Java's zeroed arrays,
      * fails its contract test instead of passing until a pooled buffer comes back dirty. cpu-backend's tests run
      * with it on.
      */
@@ -170,8 +170,10 @@ public final class CpuBackend implements ComputeBackend {
                 java.util.Arrays.fill(c.f, Float.NaN);
             } else if (c.d != null) {
                 java.util.Arrays.fill(c.d, Double.NaN);
-            } else {
+            } else if (c.i != null) {
                 java.util.Arrays.fill(c.i, 0x7F7F7F7F);
+            } else {                        // a quiet NaN of the 16-bit type
+                java.util.Arrays.fill(c.h, (short) (dtype == DType.BFLOAT16 ? 0x7FC0 : 0x7E00));
             }
         }
         liveBuffers.incrementAndGet();
