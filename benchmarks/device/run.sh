@@ -8,13 +8,15 @@
 #   4. run the GPU benchmark rows (JMH) for every backend;
 #   5. run the PyTorch reference (torch.mm with TF32 off, copy bandwidth, the same MLP step);
 #   6. the device data path (issue 13): DataPathBenchmark (DataLoader-fed epoch against the host-fed one, gatherRows,
-#      argmaxRows) for every backend, and `nabla train` on opencl with the dataset on the device.
-# STEPS="1 2 3 4 5 6" (the default) chooses steps; TEST_CLASSES (space-separated) replaces step 3's JUnit classes.
+#      argmaxRows) for every backend, and `nabla train` on opencl with the dataset on the device;
+#   7. autograd against the fused path (issue 14): ModuleTrainingStepBenchmark (module-built MLP step / Network step,
+#      side by side) on opencl and cpu, and DataParallelBenchmark (issue 17: k cpu backends against one).
+# STEPS="1 2 3 4 5 6 7" (the default) chooses steps; TEST_CLASSES (space-separated) replaces step 3's JUnit classes.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${OUT:-/tmp/nabla-out}"
 mkdir -p "$OUT"
-STEPS="${STEPS:-1 2 3 4 5 6}"
+STEPS="${STEPS:-1 2 3 4 5 6 7}"
 java="$here/jre/bin/java"
 # the GEMM tuning cache lives in $OUT (it comes back); a cache carried in from an earlier call is used as a start
 export NABLA_OPENCL_TUNING_FILE="$OUT/opencl-gemm.properties"
@@ -99,6 +101,17 @@ if step 6; then
     -rf json -rff "$OUT/jmh-datapath.json" 2>&1 | grep -E '^(Benchmark|DataPathBenchmark\.)'
   timeout 240 "$java" "${flags[@]}" -jar "$here/nabla.jar" train --backend opencl --epochs "${TRAIN_EPOCHS:-5}" 2>&1 \
     | tail -8
+fi
+
+if step 7; then
+  section "7. module step against Network (issue 14) and DataParallel on k cpu backends (issue 17)"
+  timeout "${JMH_TIMEOUT:-300}" "$java" "${flags[@]}" -jar "$here/nabla.jar" jmh 'ModuleTrainingStepBenchmark' \
+    -p backend="${MODULE_BACKENDS:-opencl,cpu}" -p batch=256 -p hidden=256,1024 -f 1 -wi 3 -w 1 -i 5 -r 1 -prof gc \
+    -rf json -rff "$OUT/jmh-module-step.json" 2>&1 | grep -E '^(Benchmark|ModuleTrainingStepBenchmark\.)' \
+    | grep -v 'gc\.\(count\|time\|churn\)'
+  timeout "${JMH_TIMEOUT:-300}" "$java" "${flags[@]}" -jar "$here/nabla.jar" jmh 'DataParallelBenchmark' \
+    -f 1 -wi 2 -w 1 -i 3 -r 1 -rf json -rff "$OUT/jmh-data-parallel.json" 2>&1 \
+    | grep -E '^(Benchmark|DataParallelBenchmark\.)'
 fi
 
 section "done"
