@@ -86,7 +86,7 @@ public final class Tolerance {
 
     /** The rule for values computed in {@code dtype} with reductions of length K. */
     public static Tolerance of(DType dtype, int reductionLength) {
-        if (!dtype.isFloating()) {      // rtol and the underflow floor below know FLOAT32 and FLOAT64 only
+        if (dtype.isHalf()) {           // rtol and the underflow floor below know FLOAT32 and FLOAT64 only
             throw new IllegalArgumentException("Tolerance: no rule for " + dtype + " (16-bit results are judged within"
                     + " one ulp of their type, see IndexingContract)");
         }
@@ -95,7 +95,8 @@ public final class Tolerance {
 
     /** u, half the distance from 1 to the next value of {@code dtype}: 2⁻²⁴ for FLOAT32, 2⁻⁵³ for FLOAT64. */
     public static double unitRoundoff(DType dtype) {
-        return dtype.unitRoundoff();
+        // an INT32 case's floating roles (e.g. the values beside an index) are judged by the float64 rule, as before
+        return dtype == DType.INT32 ? DType.FLOAT64.unitRoundoff() : dtype.unitRoundoff();
     }
 
     public double rtol() {
