@@ -453,8 +453,8 @@ public final class Network implements AutoCloseable {
                         + " null" + tag());
             }
             if (g.layers() != layers.size()) {
-                throw new ShapeMismatchException("applyGradients: gradients of " + g.layers() + " layers for a network of "
-                        + layers.size() + tag());
+                throw new ShapeMismatchException("applyGradients: gradients of " + g.layers() + " layer"
+                        + (g.layers() == 1 ? "" : "s") + " for a network of " + layers.size() + tag());
             }
             for (int l = 0; l < layers.size(); l++) {
                 Shape w = layers.get(l).weights().shape();

@@ -642,7 +642,7 @@ public final class BadInputCases {
         add("Network.applyGradients", SHAPE, ShapeMismatchException.class,
                 f -> f.net().applyGradients(Gradients.of(0, List.of(new double[12]), List.of(new double[3]),
                         List.of(new Shape(4, 3))), Optimizers.sgd(0.1)),
-                "applyGradients: gradients of 1 layers for a network of 2 [{be}]");
+                "applyGradients: gradients of 1 layer for a network of 2 [{be}]");
         add("Network.applyGradients", SHAPE, ShapeMismatchException.class,
                 f -> f.net().applyGradients(Gradients.of(0, List.of(new double[15], new double[10]),
                         List.of(new double[5], new double[2]), List.of(new Shape(3, 5), new Shape(5, 2))),

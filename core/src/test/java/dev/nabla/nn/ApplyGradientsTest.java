@@ -58,7 +58,7 @@ class ApplyGradientsTest {
             Gradients oneLayer = Gradients.of(0, List.of(new double[12]), List.of(new double[4]),
                     List.of(new Shape(3, 4)));
             assertTrue(assertThrows(ShapeMismatchException.class, () -> net.applyGradients(oneLayer, sgd)).getMessage()
-                    .startsWith("applyGradients: gradients of 1 layers for a network of 2 [reference]"));
+                    .startsWith("applyGradients: gradients of 1 layer for a network of 2 [reference]"));
             Gradients transposed = Gradients.of(0, List.of(new double[12], new double[8]),
                     List.of(new double[3], new double[2]), List.of(new Shape(4, 3), new Shape(4, 2)));
             assertTrue(assertThrows(ShapeMismatchException.class, () -> net.applyGradients(transposed, sgd))
