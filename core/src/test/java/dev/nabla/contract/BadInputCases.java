@@ -573,6 +573,13 @@ public final class BadInputCases {
                 Network.builder().input(2).dense(2, Activation.RELU).loss(null), "network: loss(...) must be set [{be}]");
         build("NetworkBuilder.dtype", NULL, InvalidArgumentException.class, mlp().dtype(null),
                 "network: dtype and init must not be null [{be}]");
+        build("NetworkBuilder.precision", NULL, InvalidArgumentException.class, mlp().precision(null),
+                "network: precision must be FLOAT32, BFLOAT16 or FLOAT16, got null [{be}]");
+        build("NetworkBuilder.precision", DTYPE, InvalidArgumentException.class, mlp().precision(DType.FLOAT64),
+                "network: precision must be FLOAT32, BFLOAT16 or FLOAT16, got FLOAT64 [{be}]");
+        build("NetworkBuilder.precision", DTYPE, InvalidArgumentException.class,
+                mlp().precision(DType.BFLOAT16).dtype(DType.FLOAT64),
+                "network: precision BFLOAT16 keeps FLOAT32 master weights; the dtype must be FLOAT32, got FLOAT64 [{be}]");
         build("NetworkBuilder.init", NULL, InvalidArgumentException.class, mlp().init(null),
                 "network: dtype and init must not be null [{be}]");
         add("NetworkBuilder.build", NULL, InvalidArgumentException.class, f -> mlp().build(null),
