@@ -27,6 +27,8 @@ public final class Ops {
 
     /**
      * C = α·op(A)·op(B) + β·C, op(X) = Xᵀ when its flag is set. β = 0 overwrites C. C must not be A or B.
+     * A and B may be BFLOAT16 or FLOAT16 (both the same) where the backend computes on them
+     * ({@link ComputeBackend#gemmOnHalves()}): the products accumulate in float32, and C is FLOAT32 or A's dtype.
      *
      * @param transA whether op(A) = Aᵀ
      * @param transB whether op(B) = Bᵀ
@@ -42,8 +44,16 @@ public final class Ops {
 
     void gemm(String op, boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
         Shape expected = gemmShape(op, transA, transB, a, b);
-        checkFloat(op, c);
-        sameDType(op, a, c);
+        if (a.dtype().isHalf()) {                       // gemmShape let the halves through: this backend has them
+            check(op, c);
+            if (c.dtype() != DType.FLOAT32 && c.dtype() != a.dtype()) {
+                throw new DTypeMismatchException(op + ": " + a.dtype() + " inputs need a FLOAT32 or " + a.dtype()
+                        + " output, got " + c.shape() + " " + c.dtype() + tag());
+            }
+        } else {
+            checkFloat(op, c);
+            sameDType(op, a, c);
+        }
         if (!c.shape().equals(expected)) {
             throw new ShapeMismatchException(op + ": " + operand(a, transA) + " · " + operand(b, transB) + " needs a "
                     + expected + " output, got " + c.shape() + tag());
@@ -59,7 +69,11 @@ public final class Ops {
 
     /** The shape of op(A)·op(B), after checking both operands; throws naming both shapes when they cannot be multiplied. */
     Shape gemmShape(String op, boolean transA, boolean transB, Tensor a, Tensor b) {
-        checkFloat(op, a, b);
+        if (a != null && a.dtype().isHalf() && be.gemmOnHalves()) {
+            check(op, a, b);
+        } else {
+            checkFloat(op, a, b);
+        }
         sameDType(op, a, b);
         int m = transA ? a.cols() : a.rows();
         int ka = transA ? a.rows() : a.cols();

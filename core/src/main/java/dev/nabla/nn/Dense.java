@@ -61,7 +61,12 @@ public final class Dense implements AutoCloseable {
 
     /** out (N × outputs) = g(x·W + 1·b). */
     void forward(Ops ops, Tensor x, Tensor out) {
-        ops.gemm(false, false, 1.0, x, weights, 0.0, out);
+        forwardWith(ops, x, weights, out);
+    }
+
+    /** out (N × outputs) = g(x·w + 1·b) with w this layer's W or a 16-bit copy of it (then x is 16-bit too). */
+    void forwardWith(Ops ops, Tensor x, Tensor w, Tensor out) {
+        ops.gemm(false, false, 1.0, x, w, 0.0, out);
         if (activation.isElementwise()) {
             ops.biasActivation(activation.forwardOp(), out, bias, out);
         } else {
@@ -75,7 +80,12 @@ public final class Dense implements AutoCloseable {
      * output layer of a cross-entropy network runs this, its loss is taken from z (exact where g saturates).
      */
     void forward(Ops ops, Tensor x, Tensor z, Tensor out) {
-        ops.gemm(false, false, 1.0, x, weights, 0.0, z);
+        forwardWith(ops, x, weights, z, out);
+    }
+
+    /** {@link #forward(Ops, Tensor, Tensor, Tensor)} with w this layer's W or a 16-bit copy of it. */
+    void forwardWith(Ops ops, Tensor x, Tensor w, Tensor z, Tensor out) {
+        ops.gemm(false, false, 1.0, x, w, 0.0, z);
         ops.binary(BinaryOp.ADD, z, bias, Broadcast.ROW, z);
         if (activation.isElementwise()) {
             ops.unary(activation.forwardOp(), 0.0, z, out);

@@ -40,12 +40,20 @@ public final class Network implements AutoCloseable {
     /** The two most recently used workspaces, newest first (a last, smaller batch must not evict the main one). */
     private final Workspace[] workspaces = new Workspace[2];
     private boolean closed;
+    /** The 16-bit copies and loss scale of mixed-precision training; null at precision FLOAT32. */
+    private final MixedPrecision mixed;
 
     Network(Backend backend, DType dtype, List<Dense> layers, Loss loss) {
+        this(backend, dtype, layers, loss, DType.FLOAT32);
+    }
+
+    /** {@code precision}: FLOAT32, or BFLOAT16/FLOAT16 for mixed precision (dtype FLOAT32, checked by the builder). */
+    Network(Backend backend, DType dtype, List<Dense> layers, Loss loss, DType precision) {
         this.backend = backend;
         this.dtype = dtype;
         this.layers = List.copyOf(layers);
         this.loss = loss;
+        this.mixed = precision.isHalf() ? new MixedPrecision(backend, precision, this.layers) : null;
     }
 
     /**
@@ -73,6 +81,25 @@ public final class Network implements AutoCloseable {
      */
     public DType dtype() {
         return dtype;
+    }
+
+    /**
+     * The type its forward and backward GEMMs read: FLOAT32 (the parameters' own dtype; no mixed precision), or
+     * BFLOAT16/FLOAT16 for mixed-precision training (FLOAT32 master weights, see {@link NetworkBuilder#precision}).
+     *
+     * @return FLOAT32, BFLOAT16 or FLOAT16
+     */
+    public DType precision() {
+        return mixed == null ? DType.FLOAT32 : mixed.half();
+    }
+
+    /**
+     * The state of mixed-precision training: the loss scale, the steps taken and those skipped on an overflow.
+     *
+     * @return the current statistics (precision FLOAT32: scale 1, no skipped steps)
+     */
+    public PrecisionStats precisionStats() {
+        return mixed == null ? new PrecisionStats(DType.FLOAT32, 1, 0, 0) : mixed.stats();
     }
 
     /**
@@ -157,6 +184,10 @@ public final class Network implements AutoCloseable {
     }
 
     private void forward(Workspace ws, Tensor x) {
+        if (mixed != null) {
+            forwardMixed(ws, x);
+            return;
+        }
         Ops ops = backend.ops();
         Tensor in = x;
         int last = layers.size() - 1;
@@ -168,6 +199,23 @@ public final class Network implements AutoCloseable {
             layers.get(last).forward(ops, in, ws.logits, ws.activations[last]);
         } else {
             layers.get(last).forward(ops, in, ws.activations[last]);
+        }
+    }
+
+    /** {@link #forward(Workspace, Tensor)} with 16-bit GEMM inputs, float32 everything else ({@link MixedPrecision}). */
+    private void forwardMixed(Workspace ws, Tensor x) {
+        Ops ops = backend.ops();
+        mixed.beginForward(x);
+        int last = layers.size() - 1;
+        for (int l = 0; l < last; l++) {
+            layers.get(l).forwardWith(ops, mixed.inputOf(l), mixed.weights(l), ws.activations[l]);
+            mixed.keepActivation(l, ws.activations[l]);
+        }
+        if (ws.logits != null) {
+            layers.get(last).forwardWith(ops, mixed.inputOf(last), mixed.weights(last), ws.logits,
+                    ws.activations[last]);
+        } else {
+            layers.get(last).forwardWith(ops, mixed.inputOf(last), mixed.weights(last), ws.activations[last]);
         }
     }
 
@@ -334,6 +382,10 @@ public final class Network implements AutoCloseable {
 
     /** Fills ws with dW(l), db(l) for every layer; the loss lands in ws.loss. */
     private void backward(Workspace ws, Tensor x, Tensor t) {
+        if (mixed != null) {
+            backwardMixed(ws, t);
+            return;
+        }
         Ops ops = backend.ops();
         backwardOutput(ws, t);
         for (int l = layers.size() - 1; l >= 0; l--) {
@@ -343,6 +395,26 @@ public final class Network implements AutoCloseable {
             if (l > 0) {                                                                // δ(l−1) = (δ·Wᵀ) ⊙ g'(A(l−1))
                 ops.backpropDelta(layers.get(l - 1).activation().gradFromOutputOp(), ws.deltas[l],
                         layers.get(l).weights(), aPrev, ws.deltas[l - 1]);
+            }
+        }
+    }
+
+    /**
+     * {@link #backward} with 16-bit GEMM inputs and float32 gradients; at FLOAT16 the gradients come out multiplied
+     * by the loss scale ({@link MixedPrecision#unscale} divides them).
+     */
+    private void backwardMixed(Workspace ws, Tensor t) {
+        Ops ops = backend.ops();
+        backwardOutput(ws, t);
+        mixed.scaleOutputDelta(ws.deltas[layers.size() - 1]);
+        for (int l = layers.size() - 1; l >= 0; l--) {
+            Tensor deltaHalf = mixed.halfDelta(l, ws.deltas[l]);
+            ops.gemm(true, false, 1.0, mixed.inputOf(l), deltaHalf, 0.0, ws.weightGrads[l]);    // dW = Ãᵀ·δ̃
+            ops.sumColumns(ws.deltas[l], ws.biasGrads[l]);                                     // db = 1ᵀ·δ
+            if (l > 0) {                                               // δ(l−1) = (δ̃·W̃ᵀ) ⊙ g'(A(l−1)), in float32
+                ops.gemm(false, true, 1.0, deltaHalf, mixed.weights(l), 0.0, ws.deltas[l - 1]);
+                ops.activationBackward(layers.get(l - 1).activation().gradFromOutputOp(), ws.activations[l - 1],
+                        ws.deltas[l - 1], ws.deltas[l - 1]);
             }
         }
     }
@@ -363,6 +435,9 @@ public final class Network implements AutoCloseable {
         Workspace ws = workspace(x.rows());
         forward(ws, x);
         backward(ws, x, t);
+        if (mixed != null) {
+            mixed.unscale(ws);          // not finite: the ∞/NaN gradients are what the caller gets
+        }
         List<double[]> dW = new ArrayList<>();
         List<double[]> db = new ArrayList<>();
         List<Shape> shapes = new ArrayList<>();
@@ -431,7 +506,15 @@ public final class Network implements AutoCloseable {
         Workspace ws = workspace(x.rows());
         forward(ws, x);
         backward(ws, x, t);
-        optimizer.step(ws.parameters);
+        if (mixed == null) {
+            optimizer.step(ws.parameters);
+            return ws;
+        }
+        boolean finite = mixed.unscale(ws);
+        if (finite) {                   // an overflowed step changes no parameter and no optimizer state
+            optimizer.step(ws.parameters);
+        }
+        mixed.afterStep(finite);
         return ws;
     }
 
@@ -570,7 +653,7 @@ public final class Network implements AutoCloseable {
             copies.forEach(Dense::close);
             throw e;
         }
-        return new Network(target, dtype, copies, loss);
+        return new Network(target, dtype, copies, loss, precision());
     }
 
     /**
@@ -596,6 +679,9 @@ public final class Network implements AutoCloseable {
             }
         }
         layers.forEach(Dense::close);
+        if (mixed != null) {
+            mixed.close();
+        }
     }
 
     @Override
@@ -604,7 +690,8 @@ public final class Network implements AutoCloseable {
         for (Dense d : layers) {
             sb.append(" → ").append(d.outputs()).append(' ').append(d.activation());
         }
-        return sb.append(", ").append(loss).append(", ").append(dtype).append(" on ").append(backend.name())
+        return sb.append(", ").append(loss).append(", ").append(dtype)
+                .append(mixed == null ? "" : ", precision " + mixed.half()).append(" on ").append(backend.name())
                 .append(']').toString();
     }
 

@@ -24,6 +24,7 @@ public final class NetworkBuilder {
     private long seed = 42L;
     private Init init = Init.AUTO;
     private DType dtype = DType.FLOAT32;
+    private DType precision = DType.FLOAT32;
 
     NetworkBuilder() {
     }
@@ -96,6 +97,23 @@ public final class NetworkBuilder {
     }
 
     /**
+     * Mixed-precision training: FLOAT32 (default: everything in the network's dtype, as without this call), or
+     * BFLOAT16/FLOAT16. With a 16-bit type the weights, biases, gradients and optimizer state stay FLOAT32 (the master
+     * copy); every forward pass casts the weights and the input to that type, and the forward and backward GEMMs read
+     * those 16-bit copies with float32 accumulation, while bias, activations, loss and δ stay float32. FLOAT16 adds
+     * dynamic loss scaling (PyTorch's GradScaler: scale 65536, halved and the step skipped when a gradient is ∞ or
+     * NaN, doubled after 2000 clean steps); {@link Network#precisionStats()} reports it. Needs dtype FLOAT32 and a
+     * backend whose gemm takes 16-bit inputs.
+     *
+     * @param precision FLOAT32, BFLOAT16 or FLOAT16
+     * @return this builder
+     */
+    public NetworkBuilder precision(DType precision) {
+        this.precision = precision;
+        return this;
+    }
+
+    /**
      * Validates the description and allocates the network's weights (drawn on the host from the seed) on
      * {@code backend}. Every error names the backend; if an allocation fails part-way, nothing stays allocated.
      *
@@ -114,6 +132,10 @@ public final class NetworkBuilder {
         }
         if (backend.isClosed()) {
             throw new BackendClosedException("network: backend " + backend.name() + " is closed");
+        }
+        if (precision.isHalf() && !backend.compute().gemmOnHalves()) {
+            throw new dev.nabla.UnsupportedDTypeException("network: precision " + precision + " needs gemm on "
+                    + precision + " inputs, which " + backend.name() + " does not have; use precision FLOAT32" + tag);
         }
         return backend.asCall(CALL, () -> allocate(backend));   // allocation errors name "network", not randn or zeros
     }
@@ -150,7 +172,7 @@ public final class NetworkBuilder {
             layers.forEach(Dense::close);
             throw e;
         }
-        return new Network(backend, dtype, layers, loss);
+        return new Network(backend, dtype, layers, loss, precision);
     }
 
     /** Seed of layer l's weights: a fixed mix of the network seed and the index, so layers differ. */
@@ -183,6 +205,14 @@ public final class NetworkBuilder {
         }
         if (dtype == null || init == null) {
             throw new InvalidArgumentException("network: dtype and init must not be null");
+        }
+        if (precision != DType.FLOAT32 && precision != DType.BFLOAT16 && precision != DType.FLOAT16) {
+            throw new InvalidArgumentException("network: precision must be FLOAT32, BFLOAT16 or FLOAT16, got "
+                    + precision);
+        }
+        if (precision.isHalf() && dtype != DType.FLOAT32) {
+            throw new InvalidArgumentException("network: precision " + precision + " keeps FLOAT32 master weights; "
+                    + "the dtype must be FLOAT32, got " + dtype);
         }
         loss.checkOutput(specs.get(specs.size() - 1).activation());
     }

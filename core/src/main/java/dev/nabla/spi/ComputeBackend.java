@@ -227,6 +227,12 @@ public interface ComputeBackend extends AutoCloseable {
      * Covers X·W (forward), Aᵀ·δ (weight gradients) and δ·Wᵀ (back-propagated error).
      * Aliasing: c must not be a or b (tiled kernels write C while other tiles still read A and B); a may be b.
      *
+     * <p>Dtypes: a, b and c are all FLOAT32 or all FLOAT64; or, where {@link #gemmOnHalves()} says so, a and b are
+     * both BFLOAT16 or both FLOAT16 and c is FLOAT32 or that same 16-bit type. With 16-bit inputs every product and
+     * sum is computed in float32 on the exact stored values (each decodes exactly to a float, and the product of two
+     * of them is exact in float32 unless it underflows; α and β are rounded to float); a 16-bit c is read as its exact value and the
+     * result α·Σ + β·c, formed in float32, is rounded once to c's type (nearest even, as {@code dev.nabla.HalfFloats}).
+     *
      * @param transA whether op(A) = Aᵀ (A stored k×m)
      * @param transB whether op(B) = Bᵀ (B stored n×k)
      * @param m the rows of C and op(A)
@@ -401,6 +407,17 @@ public interface ComputeBackend extends AutoCloseable {
      * @return true when this backend has those two kernels on 16-bit storage
      */
     default boolean fusedActivationsOnHalves() {
+        return false;
+    }
+
+    /**
+     * Whether {@link #gemm} takes BFLOAT16 or FLOAT16 inputs (a and b of one 16-bit type) with float32 accumulation
+     * and a FLOAT32 or same-16-bit-type output (see gemm's javadoc). False by default: core then refuses 16-bit
+     * operands of gemm and the matmul family by name.
+     *
+     * @return true when this backend's gemm computes on 16-bit inputs
+     */
+    default boolean gemmOnHalves() {
         return false;
     }
 

@@ -573,6 +573,13 @@ public final class BadInputCases {
                 Network.builder().input(2).dense(2, Activation.RELU).loss(null), "network: loss(...) must be set [{be}]");
         build("NetworkBuilder.dtype", NULL, InvalidArgumentException.class, mlp().dtype(null),
                 "network: dtype and init must not be null [{be}]");
+        build("NetworkBuilder.precision", NULL, InvalidArgumentException.class, mlp().precision(null),
+                "network: precision must be FLOAT32, BFLOAT16 or FLOAT16, got null [{be}]");
+        build("NetworkBuilder.precision", DTYPE, InvalidArgumentException.class, mlp().precision(DType.FLOAT64),
+                "network: precision must be FLOAT32, BFLOAT16 or FLOAT16, got FLOAT64 [{be}]");
+        build("NetworkBuilder.precision", DTYPE, InvalidArgumentException.class,
+                mlp().precision(DType.BFLOAT16).dtype(DType.FLOAT64),
+                "network: precision BFLOAT16 keeps FLOAT32 master weights; the dtype must be FLOAT32, got FLOAT64 [{be}]");
         build("NetworkBuilder.init", NULL, InvalidArgumentException.class, mlp().init(null),
                 "network: dtype and init must not be null [{be}]");
         add("NetworkBuilder.build", NULL, InvalidArgumentException.class, f -> mlp().build(null),
@@ -881,10 +888,15 @@ public final class BadInputCases {
                     f -> op.apply(f.half(3, 4, h), f.half(3, 4, h)), storageOnly(name, "3×4", h)));
             add("Tensor.addRowVector", DTYPE, UnsupportedDTypeException.class,
                     f -> f.half(3, 4, h).addRowVector(f.half(1, 4, h)), storageOnly("addRowVector", "3×4", h));
+            // gemm takes two halves where the backend says so (IndexingContract checks both answers); a FLOAT32
+            // left operand with a half right one is refused everywhere
             add("Tensor.matmul", DTYPE, UnsupportedDTypeException.class,
-                    f -> f.half(3, 4, h).matmul(f.half(4, 2, h)), storageOnly("matmul", "3×4", h));
+                    f -> f.t(3, 4).matmul(f.half(4, 2, h)), storageOnly("matmul", "4×2", h));
             add("Tensor.matmulTransA", DTYPE, UnsupportedDTypeException.class,
-                    f -> f.half(4, 3, h).matmulTransA(f.half(4, 2, h)), storageOnly("matmulTransA", "4×3", h));
+                    f -> f.t(4, 3).matmulTransA(f.half(4, 2, h)), storageOnly("matmulTransA", "4×2", h));
+            add("Ops.gemm", DTYPE, UnsupportedDTypeException.class,
+                    f -> f.be().ops().gemm(false, true, 1, f.t(3, 4), f.half(2, 4, h), 0, f.t(3, 2)),
+                    storageOnly("gemm", "2×4", h));
             add("Tensor.where", DTYPE, UnsupportedDTypeException.class,
                     f -> Tensor.where(f.i(3, 4), f.half(3, 4, h), f.half(3, 4, h)), storageOnly("where", "3×4", h));
             add("Tensor.scatterAddRows", DTYPE, UnsupportedDTypeException.class,

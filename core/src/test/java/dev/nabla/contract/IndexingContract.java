@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -499,6 +500,113 @@ public abstract class IndexingContract {
         }
     }
 
+    /**
+     * gemm on 16-bit inputs, where the backend says it has it: A and B hold values of the 16-bit type, so the float64
+     * reference computes on exactly what the backend stored; the backend accumulates in float32. A FLOAT32 C is
+     * judged by the reduction form of {@link Tolerance} with float32's unit roundoff, Σ|terms| = |α|·|op(A)|·|op(B)|
+     * + |β|·|C| (run on the reference); a 16-bit C is rounded once on both sides, so it may differ by that margin
+     * plus one spacing of the 16-bit type at the reference value. Every transpose pair, α/β with C read, views at odd
+     * offsets, sizes 0, 1, primes and past the cpu blocking (k &gt; 256, n &gt; 1024); matmul on halves gives the
+     * gemm's 16-bit result. Where the backend says it has it not, gemm and matmul refuse the halves by name; and
+     * everywhere, mixed 16-bit types or a FLOAT64 C are refused by name.
+     */
+    @ParameterizedTest
+    @MethodSource("halfTypes")
+    @Covers({"gemmOnHalves", "gemm"})
+    void gemmOnHalfInputsAccumulatesInFloat32OrIsRefused(DType half) {
+        require(half);
+        if (!backend.compute().gemmOnHalves()) {
+            try (Scope s = backend.scope()) {
+                Tensor a = backend.fromArray(new double[]{1, 2, 3, 4, 5, 6}, 2, 3, half);
+                UnsupportedDTypeException e = assertThrows(UnsupportedDTypeException.class, () -> a.matmulTransB(a));
+                assertTrue(e.getMessage().startsWith("matmulTransB: tensor 2×3 is " + half)
+                        && e.getMessage().endsWith("[" + backend.name() + "]"), e.getMessage());
+                e = assertThrows(UnsupportedDTypeException.class, () -> backend.ops().gemm(false, true, 1, a, a, 0,
+                        backend.zeros(2, 2)));
+                assertTrue(e.getMessage().startsWith("gemm: tensor 2×3 is " + half), e.getMessage());
+            }
+            return;
+        }
+        DType other = half == DType.BFLOAT16 ? DType.FLOAT16 : DType.BFLOAT16;
+        try (Scope s = backend.scope()) {
+            Tensor a = backend.fromArray(new double[]{1, 2, 3, 4, 5, 6}, 2, 3, half);
+            Tensor c64 = backend.zeros(2, 2).cast(DType.FLOAT64);
+            DTypeMismatchException e = assertThrows(DTypeMismatchException.class,
+                    () -> backend.ops().gemm(false, true, 1, a, a, 0, c64));
+            assertEquals("gemm: " + half + " inputs need a FLOAT32 or " + half + " output, got 2×2 FLOAT64 ["
+                    + backend.name() + "]", e.getMessage());
+            Tensor b = backend.fromArray(new double[]{1, 2, 3, 4, 5, 6}, 2, 3, other);
+            e = assertThrows(DTypeMismatchException.class, () -> a.matmulTransB(b));
+            assertTrue(e.getMessage().startsWith("matmulTransB: dtypes differ: 2×3 is " + half + ", 2×3 is " + other),
+                    e.getMessage());
+        }
+        int[][] mnk = {{0, 3, 4}, {3, 4, 0}, {1, 1, 1}, {3, 5, 7}, {31, 37, 41}, {13, 1031, 3}, {67, 29, 300}};
+        double[][] alphaBeta = {{1, 0}, {0.5, -2}};
+        long live = backend.stats().liveTensors();
+        for (int[] dims : mnk) {
+            int m = dims[0], n = dims[1], k = dims[2];
+            for (int t = 0; t < 4; t++) {
+                boolean transA = (t & 1) != 0, transB = (t & 2) != 0;
+                int ar = transA ? k : m, ac = transA ? m : k, br = transB ? n : k, bc = transB ? k : n;
+                double[] av = values(m * 131L + k * 7L + t, (ar + 1) * ac, half, -2, 2);
+                double[] bv = values(n * 17L + k + t, br * bc, half, -2, 2);
+                double[] cv = values(m + n * 5L + t, m * n, half, -2, 2);
+                for (double[] ab : alphaBeta) {
+                    double alpha = ab[0], beta = ab[1];
+                    for (DType out : new DType[]{DType.FLOAT32, half}) {
+                        String what = "gemm" + (transA ? "ᵀ" : "") + (transB ? "ᵀ" : "") + " " + m + "×" + n + "×" + k
+                                + " α " + alpha + " β " + beta + " into " + out;
+                        double[][] ref = new double[2][];           // [result, Σ|terms|]
+                        double[] got;
+                        try (Scope s = reference.scope()) {
+                            Tensor a = reference.fromArray(av, ar + 1, ac, half).sliceRows(1, ar + 1);
+                            Tensor b = reference.fromArray(bv, br, bc, half);
+                            Tensor c = reference.fromArray(cv, m, n, DType.FLOAT32);      // stored in float64
+                            reference.ops().gemm(transA, transB, alpha, a, b, beta, c);
+                            ref[0] = c.toDoubleArray();
+                            Tensor absC = reference.fromArray(cv, m, n, DType.FLOAT64).abs();
+                            reference.ops().gemm(transA, transB, Math.abs(alpha), a.cast(DType.FLOAT64).abs(),
+                                    b.cast(DType.FLOAT64).abs(), Math.abs(beta), absC);
+                            ref[1] = absC.toDoubleArray();
+                        }
+                        try (Scope s = backend.scope()) {
+                            Tensor a = backend.fromArray(av, ar + 1, ac, half).sliceRows(1, ar + 1);
+                            Tensor b = backend.fromArray(bv, br, bc, half);
+                            Tensor c = backend.fromArray(cv, m, n, out);
+                            backend.ops().gemm(transA, transB, alpha, a, b, beta, c);
+                            got = c.toDoubleArray();
+                            if (out == half && alpha == 1 && beta == 0 && !(transA && transB)) {
+                                Tensor p = transA ? a.matmulTransA(b) : transB ? a.matmulTransB(b) : a.matmul(b);
+                                assertEquals(half, p.dtype(), label(what + " matmul's dtype", half));
+                                assertArrayEquals(c.toHalfBits(), p.toHalfBits(), label(what + " matmul", half));
+                            }
+                        }
+                        Tolerance tol = Tolerance.of(DType.FLOAT32, k + 1);
+                        if (out == DType.FLOAT32) {
+                            tol.assertReduction(label(what, half), ref[0], got, ref[1], n);
+                        } else {
+                            for (int i = 0; i < got.length; i++) {
+                                double r = HalfFloats.round(half, ref[0][i]);
+                                double allowed = tol.reductionBound() * ref[1][i] + spacing(half, r)
+                                        + tol.underflowFloor();
+                                assertTrue(Math.abs(got[i] - r) <= allowed || (Double.isNaN(r) && Double.isNaN(got[i])),
+                                        label(what + " element " + i + ": expected " + r + ", got " + got[i]
+                                                + ", allowed |diff| " + allowed, half));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(live, backend.stats().liveTensors(), label("gemm on halves leaves nothing allocated", half));
+    }
+
+    /** The distance from |v| (a value of {@code dtype}) to the next larger value of that type. */
+    private static double spacing(DType dtype, double v) {
+        short bits = HalfFloats.fromDouble(dtype, Math.abs(v));
+        return HalfFloats.toFloat(dtype, (short) (bits + 1)) - Math.abs(v);
+    }
+
     private static short[] concat(short[] a, short[] b) {
         short[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
@@ -512,9 +620,12 @@ public abstract class IndexingContract {
         long live = backend.stats().liveTensors();
         try (Scope s = backend.scope()) {
             Tensor h = backend.fromArray(new double[]{1, 2, 3, 4, 5, 6}, 2, 3, half);
-            List<Runnable> refused = List.of(h::sigmoid, () -> h.add(h), () -> h.matmulTransB(h), h::sum,
+            List<Runnable> refused = new ArrayList<>(List.of(h::sigmoid, () -> h.add(h), h::sum,
                     h::softmaxRows, h::argmaxRows, () -> h.gt(h), () -> h.scale(2), h::sumColumns, h::maxRows,
-                    () -> Tensor.where(h.cast(DType.INT32), h, h), () -> h.addRowVector(h.sliceRows(0, 1)));
+                    () -> Tensor.where(h.cast(DType.INT32), h, h), () -> h.addRowVector(h.sliceRows(0, 1))));
+            if (!backend.compute().gemmOnHalves()) {
+                refused.add(() -> h.matmulTransB(h));
+            }
             for (int i = 0; i < refused.size(); i++) {
                 UnsupportedDTypeException e = assertThrows(UnsupportedDTypeException.class, refused.get(i)::run,
                         label("op #" + i + " on " + half, half));

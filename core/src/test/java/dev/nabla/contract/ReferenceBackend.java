@@ -143,6 +143,15 @@ public final class ReferenceBackend implements ComputeBackend {
         return true;
     }
 
+    /**
+     * gemm on 16-bit inputs: float64 on their exact stored values (the buffers hold them), compensated sums; a 16-bit
+     * C keeps the unrounded result until it is read, when it is rounded once to its type.
+     */
+    @Override
+    public boolean gemmOnHalves() {
+        return true;
+    }
+
     /** A quiet double NaN whose low 16 bits carry a 16-bit NaN pattern, so that copies keep its payload. */
     private static final long NAN_CARRIER = 0x7ff8dead00000000L;
 

@@ -31,6 +31,7 @@ public final class CpuBackend implements ComputeBackend {
     private final FloatKernels fk;
     private final DoubleKernels dk;
     private final HalfCodec hc;
+    private final HalfInputGemm hg;
     /** Buffers allocated and not yet released (the garbage collector frees the arrays; this counts the SPI's calls). */
     private final AtomicLong liveBuffers = new AtomicLong();
     /**
@@ -91,10 +92,12 @@ public final class CpuBackend implements ComputeBackend {
             } catch (ReflectiveOperationException | LinkageError e) {
                 throw new IllegalStateException("cpu: cannot start the Vector API half codec", e);
             }
+            this.hg = instantiate("dev.nabla.cpu.VectorHalfGemm");
         } else {
             this.fk = new ScalarFloatKernels(parallel);
             this.dk = new ScalarDoubleKernels(parallel);
             this.hc = new ScalarHalfCodec();
+            this.hg = new ScalarHalfGemm(fk);
         }
     }
 
@@ -273,11 +276,39 @@ public final class CpuBackend implements ComputeBackend {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, DeviceBuffer a,
                      DeviceBuffer b, double beta, DeviceBuffer c) {
-        if (isFloat(c)) {
+        if (a.dtype().isHalf()) {
+            gemmOnHalves(transA, transB, m, n, k, (float) alpha, (CpuBuffer) a, (CpuBuffer) b, (float) beta,
+                    (CpuBuffer) c);
+        } else if (isFloat(c)) {
             fk.gemm(transA, transB, m, n, k, (float) alpha, f(a), f(b), (float) beta, f(c));
         } else {
             dk.gemm(transA, transB, m, n, k, alpha, d(a), d(b), beta, d(c));
         }
+    }
+
+    /**
+     * 16-bit A and B, float32 accumulation ({@link HalfInputGemm}); a 16-bit C is decoded into a float32 scratch C
+     * (only when β ≠ 0), computed there and rounded once into C.
+     */
+    private void gemmOnHalves(boolean transA, boolean transB, int m, int n, int k, float alpha, CpuBuffer a,
+                              CpuBuffer b, float beta, CpuBuffer c) {
+        if (c.f != null) {
+            hg.gemm(a.dtype(), transA, transB, m, n, k, alpha, a.h, b.h, beta, c.f);
+            return;
+        }
+        int len = m * n;
+        float[] cf = new float[len];
+        if (beta != 0) {
+            hc.decode(c.dtype(), c.h, 0, cf, 0, len);
+        }
+        hg.gemm(a.dtype(), transA, transB, m, n, k, alpha, a.h, b.h, beta, cf);
+        hc.encode(c.dtype(), cf, 0, c.h, 0, len);
+    }
+
+    /** gemm on BFLOAT16/FLOAT16 inputs: decoded in the packing (VECTOR) or whole (SCALAR), float32 accumulation. */
+    @Override
+    public boolean gemmOnHalves() {
+        return true;
     }
 
     @Override

@@ -46,12 +46,40 @@ final class FloatGemm {
         final float[] tile = new float[MR * NR];
     }
 
+    /**
+     * Where the packed panels come from: the two packing steps, on operands the caller holds. The float arrays pack
+     * themselves ({@link #packA}, {@link #packB}); other storage (16-bit halves) decodes into the same panels, so
+     * the conversion runs once per packed element and never in the micro-kernel.
+     */
+    interface Panels {
+        /** Packs α·op(A)[ic:ic+mc, pc:pc+kc] as {@link FloatGemm#packA} lays it out (zero-padded MR-row panels). */
+        void packA(boolean transA, int m, int k, int ic, int mc, int pc, int kc, float alpha, float[] ap);
+
+        /** Packs op(B)[pc:pc+kc, jc:jc+nc] as {@link FloatGemm#packB} lays it out (zero-padded NR-column panels). */
+        void packB(boolean transB, int n, int k, int pc, int kc, int jc, int nc, float[] bp);
+    }
+
     FloatGemm(Parallel parallel) {
         this.parallel = parallel;
     }
 
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, float[] b, float beta,
               float[] c) {
+        gemm(transA, transB, m, n, k, alpha, new Panels() {
+            @Override
+            public void packA(boolean tA, int mm, int kk, int ic, int mc, int pc, int kc, float al, float[] ap) {
+                FloatGemm.packA(tA, a, mm, kk, ic, mc, pc, kc, al, ap);
+            }
+
+            @Override
+            public void packB(boolean tB, int nn, int kk, int pc, int kc, int jc, int nc, float[] bp) {
+                FloatGemm.packB(tB, b, nn, kk, pc, kc, jc, nc, bp);
+            }
+        }, beta, c);
+    }
+
+    /** C = α·op(A)·op(B) + β·C with A and B packed by {@code ab}; A and B are not read when k = 0 or α = 0. */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Panels ab, float beta, float[] c) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -75,7 +103,7 @@ final class FloatGemm {
             int j0 = split(n, gridCols, tj, NR);
             int j1 = split(n, gridCols, tj + 1, NR);
             if (i0 < i1 && j0 < j1) {
-                blocked(transA, transB, m, n, k, alpha, a, b, beta, c, i0, i1, j0, j1, buffers.get());
+                blocked(transA, transB, m, n, k, alpha, ab, beta, c, i0, i1, j0, j1, buffers.get());
             }
         });
     }
@@ -99,20 +127,20 @@ final class FloatGemm {
         }
     }
 
-    private static void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
-                                float[] b, float beta, float[] c, int i0, int i1, int j0, int j1, Buffers buf) {
+    private static void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha, Panels ab,
+                                float beta, float[] c, int i0, int i1, int j0, int j1, Buffers buf) {
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
             int kSteps = (k + KC - 1) / KC;                    // equal depths: no thin last panel
             int kcEven = (k + kSteps - 1) / kSteps;
             for (int pc = 0; pc < k; pc += kcEven) {
                 int kc = Math.min(kcEven, k - pc);
-                packB(transB, b, n, k, pc, kc, jc, nc, buf.packB);
+                ab.packB(transB, n, k, pc, kc, jc, nc, buf.packB);
                 boolean first = pc == 0;
                 float betaHere = first ? beta : 1;
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    packA(transA, a, m, k, ic, mc, pc, kc, alpha, buf.packA);
+                    ab.packA(transA, m, k, ic, mc, pc, kc, alpha, buf.packA);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
@@ -127,7 +155,7 @@ final class FloatGemm {
     }
 
     /** Packs α·op(A)[ic:ic+mc, pc:pc+kc] as MR-row panels: panel at ir·kc, element (q, r) at q·MR + r. */
-    private static void packA(boolean transA, float[] a, int m, int k, int ic, int mc, int pc, int kc, float alpha,
+    static void packA(boolean transA, float[] a, int m, int k, int ic, int mc, int pc, int kc, float alpha,
                               float[] ap) {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
@@ -159,7 +187,7 @@ final class FloatGemm {
     }
 
     /** Packs op(B)[pc:pc+kc, jc:jc+nc] as NR-column panels: panel at jr·kc, element (q, col) at q·NR + col. */
-    private static void packB(boolean transB, float[] b, int n, int k, int pc, int kc, int jc, int nc, float[] bp) {
+    static void packB(boolean transB, float[] b, int n, int k, int pc, int kc, int jc, int nc, float[] bp) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = jr * kc;

@@ -58,7 +58,7 @@ public final class OpenClBackend implements ComputeBackend {
             "copy_strided_u64", "gather_rows_u16", "gather_rows_u32", "gather_rows_u64", "compare_int",
             "cast_f16_to_float", "cast_bf16_to_float", "cast_float_to_f16", "cast_float_to_bf16", "cast_int_to_f16",
             "cast_int_to_bf16", "cast_f16_to_int", "cast_bf16_to_int", "cast_f16_to_bf16", "cast_bf16_to_f16",
-            "bias_activation_h", "activation_backward_h");
+            "bias_activation_h", "activation_backward_h", "gemm_h", "gemm_scale_h");
     /**
      * Kernels of the FLOAT64 program only: the casts between FLOAT32 and FLOAT64, and between FLOAT64 and the 16-bit
      * types, which need double.
@@ -396,7 +396,46 @@ public final class OpenClBackend implements ComputeBackend {
     @Override
     public synchronized void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, DeviceBuffer a,
                                   DeviceBuffer bm, double beta, DeviceBuffer c) {
+        if (a.dtype().isHalf()) {
+            gemmOnHalves(transA, transB, m, n, k, alpha, a, bm, beta, c);
+            return;
+        }
         gemmWithEpilogue(transA, transB, m, n, k, alpha, a, bm, beta, c, 0, null);
+    }
+
+    /**
+     * 16-bit A and B, float32 accumulation, C FLOAT32 or their 16-bit type (halfgemm.cl: gemm.cl's tiles, with the
+     * tuned configuration, decoding as they load).
+     */
+    private void gemmOnHalves(boolean transA, boolean transB, int m, int n, int k, double alpha, DeviceBuffer a,
+                              DeviceBuffer bm, double beta, DeviceBuffer c) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        long mn = (long) m * n;
+        int bf = a.dtype() == DType.BFLOAT16 ? 1 : 0;
+        boolean cHalf = c.dtype().isHalf();
+        if (k == 0 || alpha == 0) {
+            Launch l = cHalf ? launch("gemm_scale_h", DType.FLOAT32).i64(mn).i32(bf).real(beta).mem(b(c))
+                    : launch("gemm_scale", DType.FLOAT32).i64(mn).real(beta).mem(b(c));
+            run("gemm", l, flat(mn), flatLocal());
+            return;
+        }
+        GemmConfig g = gemmConfig;
+        int rtsm = g.tm() / g.wptm();
+        int rtsn = g.tn() / g.wptn();
+        Launch l = launch("gemm_h", DType.FLOAT32).i32(m).i32(n).i32(k).real(alpha).i32(bf)
+                .mem(b(a)).i32(transA ? m : k).i32(transA ? 1 : 0)
+                .mem(b(bm)).i32(transB ? k : n).i32(transB ? 1 : 0)
+                .real(beta).mem(b(c)).i32(cHalf ? 1 : 0);
+        long[] global = {(long) ((n + g.tn() - 1) / g.tn()) * rtsn, (long) ((m + g.tm() - 1) / g.tm()) * rtsm};
+        run("gemm", l, global, new long[]{rtsn, rtsm});
+    }
+
+    /** gemm on BFLOAT16/FLOAT16 inputs, float32 accumulation (halfgemm.cl). */
+    @Override
+    public boolean gemmOnHalves() {
+        return true;
     }
 
     private void gemmWithEpilogue(boolean transA, boolean transB, int m, int n, int k, double alpha, DeviceBuffer a,

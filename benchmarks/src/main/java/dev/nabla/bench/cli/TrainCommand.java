@@ -1,6 +1,7 @@
 package dev.nabla.bench.cli;
 
 import dev.nabla.Backend;
+import dev.nabla.DType;
 import dev.nabla.bench.data.FashionMnist;
 import dev.nabla.bench.data.LabeledImages;
 import dev.nabla.bench.train.ProgressBar;
@@ -69,6 +70,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "Seed of the weights and the shuffling (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16|fp16",
+            description = {"Mixed-precision training of the dense model (default ${DEFAULT-VALUE}): bf16 or fp16 keep "
+                    + "float32 master weights and optimizer state and run the forward and backward GEMMs on 16-bit "
+                    + "copies with float32 accumulation; fp16 adds dynamic loss scaling and reports the skipped steps "
+                    + "(docs/precision.md)."})
+    String precision;
+
     @Option(names = "--limit", paramLabel = "N",
             description = "Use at most the first N training and N test images (for quick runs).")
     Integer limit;
@@ -85,7 +93,13 @@ final class TrainCommand implements Callable<Integer> {
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw new CliException("--lr must be a finite number > 0, got " + lr, ExitCodes.USAGE);
         }
-        TrainConfig config = new TrainConfig(hidden, epochs, batch, optimizer, lr, seed);
+        DType mixed = precision(precision);
+        if (mixed != DType.FLOAT32 && (model != TrainModel.DENSE || devices != null)) {
+            throw new CliException("--precision " + precision + " trains the dense model on one backend only, not "
+                    + (devices != null ? "--devices" : "--model " + model.name().toLowerCase(Locale.ROOT)),
+                    ExitCodes.USAGE);
+        }
+        TrainConfig config = new TrainConfig(hidden, epochs, batch, optimizer, lr, seed, mixed);
         PrintWriter out = parent.out();
 
         if (devices != null) {
@@ -124,8 +138,9 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 on = String.join("+", replicaNames);
             }
-            out.printf(Locale.ROOT, "network: %s, float32; %s, batch %d, %d epoch%s, seed %d%n", model.describe(hidden),
-                    config.describeOptimizer(), batch, epochs, epochs == 1 ? "" : "s", seed);
+            out.printf(Locale.ROOT, "network: %s, %s; %s, batch %d, %d epoch%s, seed %d%n", model.describe(hidden),
+                    mixed == DType.FLOAT32 ? "float32" : "float32 master weights, " + mixed + " GEMM inputs (--precision "
+                            + precision + ")", config.describeOptimizer(), batch, epochs, epochs == 1 ? "" : "s", seed);
             out.flush();
             trainAndReport(out, train, test, config, on, replicas, be);
         } finally {
@@ -147,6 +162,19 @@ final class TrainCommand implements Callable<Integer> {
                         + "%,.0f examples/s) on %s; %.1f s with evaluation%n", 100 * r.testAccuracy(), r.testCorrect(),
                 r.testCount(), epochs, epochs == 1 ? "" : "s", r.trainSeconds(), r.secondsPerEpoch(),
                 (double) train.count() * epochs / r.trainSeconds(), on, total);
+        if (!r.precision().isEmpty()) {
+            out.println(r.precision());
+        }
+    }
+
+    /** fp32, bf16 or fp16 (case-insensitive) as a DType. */
+    static DType precision(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "fp32" -> DType.FLOAT32;
+            case "bf16" -> DType.BFLOAT16;
+            case "fp16" -> DType.FLOAT16;
+            default -> throw new CliException("--precision must be fp32, bf16 or fp16, got " + name, ExitCodes.USAGE);
+        };
     }
 
     static void atLeast(String option, int value, int min) {

@@ -37,6 +37,16 @@ public interface Classifier extends AutoCloseable {
      */
     String description();
 
+    /**
+     * What mixed-precision training did, for the command's summary: e.g. the loss scale and the steps skipped on a
+     * FLOAT16 overflow; empty when the model trains in FLOAT32.
+     *
+     * @return one line, or ""
+     */
+    default String precisionReport() {
+        return "";
+    }
+
     /** Frees the parameters and the optimizer state. */
     @Override
     void close();

@@ -32,6 +32,21 @@ final class NetworkClassifier implements Classifier {
         return net.toString();
     }
 
+    /** Mixed precision: the GEMM input type, and at FLOAT16 the final loss scale and the steps skipped. */
+    @Override
+    public String precisionReport() {
+        dev.nabla.nn.PrecisionStats st = net.precisionStats();
+        if (st.precision() == dev.nabla.DType.FLOAT32) {
+            return "";
+        }
+        String s = "precision " + st.precision() + ": " + st.steps() + " steps";
+        if (st.precision() == dev.nabla.DType.FLOAT16) {
+            s += String.format(java.util.Locale.ROOT, ", %d skipped on a gradient overflow, final loss scale %.0f",
+                    st.skippedSteps(), st.lossScale());
+        }
+        return s;
+    }
+
     @Override
     public void close() {
         try {

@@ -1,5 +1,6 @@
 package dev.nabla.bench.train;
 
+import dev.nabla.DType;
 import dev.nabla.nn.Optimizer;
 import dev.nabla.nn.Optimizers;
 
@@ -9,7 +10,13 @@ import java.util.Locale;
  * What {@code nabla train} trains: an MLP {@code inputs → hidden (RELU) → classes (SOFTMAX)} with cross-entropy,
  * {@code epochs} passes over the training set in shuffled batches of {@code batch}, with SGD (momentum 0.9) or Adam.
  */
-public record TrainConfig(int hidden, int epochs, int batch, OptimizerKind optimizer, double learningRate, long seed) {
+public record TrainConfig(int hidden, int epochs, int batch, OptimizerKind optimizer, double learningRate, long seed,
+                          DType precision) {
+
+    /** Precision FLOAT32: no mixed precision. */
+    public TrainConfig(int hidden, int epochs, int batch, OptimizerKind optimizer, double learningRate, long seed) {
+        this(hidden, epochs, batch, optimizer, learningRate, seed, DType.FLOAT32);
+    }
 
     /** The optimizers the command offers. */
     public enum OptimizerKind {
@@ -42,6 +49,9 @@ public record TrainConfig(int hidden, int epochs, int batch, OptimizerKind optim
         }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("the learning rate must be a finite number > 0, got " + learningRate);
+        }
+        if (precision != DType.FLOAT32 && precision != DType.BFLOAT16 && precision != DType.FLOAT16) {
+            throw new IllegalArgumentException("the precision must be FLOAT32, BFLOAT16 or FLOAT16, got " + precision);
         }
     }
 

@@ -27,7 +27,14 @@ public final class Trainer {
 
     /** The whole run: per-epoch results and the final test accuracy. */
     public record Result(String network, List<TrainingListener.EpochResult> epochs, int testCorrect, int testCount,
-                         double trainSeconds) {
+                         double trainSeconds, String precision) {
+
+        /** A result without a precision report (FLOAT32 training). */
+        public Result(String network, List<TrainingListener.EpochResult> epochs, int testCorrect, int testCount,
+                      double trainSeconds) {
+            this(network, epochs, testCorrect, testCount, trainSeconds, "");
+        }
+
         public double testAccuracy() {
             return (double) testCorrect / testCount;
         }
@@ -43,7 +50,8 @@ public final class Trainer {
     /** The network this trainer builds: inputs → hidden RELU → classes SOFTMAX, cross-entropy, seeded. */
     public static Network network(Backend backend, int inputs, int classes, TrainConfig config) {
         return Network.builder().input(inputs).dense(config.hidden(), Activation.RELU)
-                .dense(classes, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(config.seed()).build(backend);
+                .dense(classes, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).seed(config.seed())
+                .precision(config.precision()).build(backend);
     }
 
     /** Trains the {@link TrainModel#DENSE} network. */
@@ -118,7 +126,8 @@ public final class Trainer {
                 epochs.add(result);
                 listener.epochDone(result);
             }
-            return new Result(description, List.copyOf(epochs), correct, test.count(), trainSeconds);
+            return new Result(description, List.copyOf(epochs), correct, test.count(), trainSeconds,
+                    classifier.precisionReport());
         }
     }
 
