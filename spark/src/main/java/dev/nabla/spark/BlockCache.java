@@ -51,6 +51,11 @@ final class BlockCache {
         return (int) BLOCKS.keySet().stream().filter(k -> k.startsWith(prefix)).count();
     }
 
+    /** How many blocks this JVM holds, of every fit (tests). */
+    static int size() {
+        return BLOCKS.size();
+    }
+
     /** How many blocks were ever built in this JVM (tests: one per partition per fit means no re-conversion). */
     static long builds() {
         return BUILDS.get();

@@ -57,7 +57,7 @@ final class SyncTrainer {
         if (persistHere) {
             rows.persist(StorageLevel.MEMORY_AND_DISK());
         }
-        RuntimeException failure = null;
+        Exception failure = null;
         try {
             long[] offsets = prepare(rows, plan);
             long n = offsets[offsets.length - 1];
@@ -66,9 +66,9 @@ final class SyncTrainer {
                         + " partitions, all empty)");
             }
             return iterate(jsc, rows, plan, config, offsets);
-        } catch (RuntimeException e) {
-            failure = e;
-            throw e;
+        } catch (Exception e) {                               // SparkException is checked, and thrown unchecked
+            failure = executorError(e);
+            throw SyncTrainer.<RuntimeException>sneaky(failure);
         } finally {
             try {
                 release(rows, fitId);
@@ -83,6 +83,29 @@ final class SyncTrainer {
                 }
             }
         }
+    }
+
+    /**
+     * The Nabla error an executor threw (bad data, an unavailable backend), which Spark wraps in a SparkException
+     * that names the stage and task: the user's error comes first, Spark's report stays attached as suppressed.
+     */
+    private static Exception executorError(Exception e) {
+        if (e instanceof dev.nabla.NablaException) {
+            return e;
+        }
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c instanceof dev.nabla.NablaException n) {
+                n.addSuppressed(e);
+                return n;
+            }
+        }
+        return e;
+    }
+
+    /** Rethrows {@code e} as it is: Spark's Scala code throws checked exceptions from methods that declare none. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Exception> T sneaky(Exception e) throws T {
+        throw (T) e;
     }
 
     /** Builds every partition's block (one job) and returns the partitions' row offsets, offsets[P] = N. */
