@@ -56,13 +56,13 @@ class SyncParityTest {
         assertParity(df, reg.spec("test"), Targets.value(), SyncTrainer.optimizer(config(reg)), 22, model);
     }
 
-    private static SyncTrainer.Config config(NablaEstimator<?, ?> e) {
+    static SyncTrainer.Config config(NablaEstimator<?, ?> e) {
         return new SyncTrainer.Config(e.getMaxIter(), e.getBlockSize(), e.getStepSize(), e.getOptimizer(),
                 e.getSeed(), e.getBackend());
     }
 
     /** Trains the reference on the rows in partition order (what collect returns), batch by batch. */
-    private static void assertParity(Dataset<Row> df, NetworkSpec spec, Targets targets, Optimizer optimizer,
+    static void assertParity(Dataset<Row> df, NetworkSpec spec, Targets targets, Optimizer optimizer,
                                      long seed, NablaModel<?> model) {
         List<Row> all = df.collectAsList();
         int n = all.size();
