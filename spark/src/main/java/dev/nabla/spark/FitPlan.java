@@ -12,7 +12,9 @@ import java.io.Serializable;
  * @param labelCol the label column's name (for errors)
  * @param backend the {@code backend} param
  * @param seed the initial weights' seed (replicas start equal; each iteration overwrites them anyway)
+ * @param optimizer the optimizer's name (the local optimizers of the averaging mode)
+ * @param stepSize the learning rate
  */
 record FitPlan(String fitId, NetworkSpec spec, Targets targets, String featuresCol, String labelCol, String backend,
-               long seed) implements Serializable {
+               long seed, String optimizer, double stepSize) implements Serializable {
 }

@@ -56,6 +56,8 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
     public final Param<String> precision;
     /** The backend of every executor (and of the driver's update): best, cpu, opencl, aparapi. */
     public final Param<String> backend;
+    /** 1: exact synchronous steps; k &gt; 1: k local steps per partition, then parameter averaging. */
+    public final IntParam localSteps;
 
     /**
      * A new estimator with default params.
@@ -78,6 +80,8 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
         optimizer = new Param<>(this, "optimizer", "optimizer: adam, sgd");
         precision = new Param<>(this, "precision", "precision: float32");
         backend = new Param<>(this, "backend", "executor backend: best, cpu, opencl, aparapi");
+        localSteps = new IntParam(this, "localSteps",
+                "1: exact synchronous data parallelism; k > 1: k local steps per partition, then averaging");
         setDefault(featuresCol, "features");
         setDefault(labelCol, "label");
         setDefault(predictionCol, "prediction");
@@ -90,6 +94,7 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
         setDefault(optimizer, "adam");
         setDefault(precision, "float32");
         setDefault(backend, ExecutorBackends.BEST);
+        setDefault(localSteps, 1);
     }
 
     @Override
@@ -130,6 +135,8 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
     public Param<String> precision() { return precision; }
     /** @return the param */
     public Param<String> backend() { return backend; }
+    /** @return the param */
+    public IntParam localSteps() { return localSteps; }
 
     /** @return the features column */
     public String getFeaturesCol() { return getOrDefault(featuresCol); }
@@ -157,6 +164,8 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
     public String getPrecision() { return getOrDefault(precision); }
     /** @return the backend */
     public String getBackend() { return getOrDefault(backend); }
+    /** @return the local steps between averages (1: synchronous) */
+    public int getLocalSteps() { return (Integer) getOrDefault(localSteps); }
 
     /** @param v the features column @return this */
     public E setFeaturesCol(String v) { set(featuresCol, v); return self(); }
@@ -184,6 +193,8 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
     public E setPrecision(String v) { set(precision, v); return self(); }
     /** @param v best, cpu, opencl or aparapi @return this */
     public E setBackend(String v) { set(backend, v); return self(); }
+    /** @param v 1 (exact synchronous steps) or k &gt; 1 (k local steps, then averaging) @return this */
+    public E setLocalSteps(int v) { set(localSteps, v); return self(); }
 
     // ---- fit ---------------------------------------------------------------------------------------------------------
 
@@ -236,12 +247,14 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
         transformSchema(dataset.schema());
         NetworkSpec spec = spec("fit");
         NetworkSpec.precision("fit", getPrecision());
-        if (getMaxIter() < 1 || getBlockSize() < 1 || !(getStepSize() > 0) || Double.isInfinite(getStepSize())) {
-            throw new InvalidArgumentException("fit: maxIter (" + getMaxIter() + ") and blockSize (" + getBlockSize()
-                    + ") must be at least 1 and stepSize (" + getStepSize() + ") finite and > 0");
+        if (getMaxIter() < 1 || getBlockSize() < 1 || getLocalSteps() < 1 || !(getStepSize() > 0)
+                || Double.isInfinite(getStepSize())) {
+            throw new InvalidArgumentException("fit: maxIter (" + getMaxIter() + "), blockSize (" + getBlockSize()
+                    + ") and localSteps (" + getLocalSteps() + ") must be at least 1 and stepSize (" + getStepSize()
+                    + ") finite and > 0");
         }
         SyncTrainer.Config config = new SyncTrainer.Config(getMaxIter(), getBlockSize(), getStepSize(),
-                getOptimizer(), getSeed(), getBackend());
+                getOptimizer(), getSeed(), getBackend(), getLocalSteps());
         SyncTrainer.optimizer(config).close();               // an unknown optimizer fails before any job runs
         Dataset<Row> rows = dataset.select(col(getFeaturesCol()), col(getLabelCol()).cast(DataTypes.DoubleType));
         SyncTrainer.Result result = SyncTrainer.fit(rows.javaRDD(), spec, targets(spec), getFeaturesCol(),

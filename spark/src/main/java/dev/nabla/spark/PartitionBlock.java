@@ -5,6 +5,7 @@ import dev.nabla.InvalidArgumentException;
 import dev.nabla.ShapeMismatchException;
 import dev.nabla.Tensor;
 import dev.nabla.nn.Network;
+import dev.nabla.nn.Optimizer;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
 
@@ -23,6 +24,10 @@ final class PartitionBlock implements AutoCloseable {
     final Tensor features;
     final Tensor targets;
     final Network replica;
+    /** The averaging mode's optimizer of this replica (its state lives as long as the block), or null. */
+    Optimizer local;
+    /** The averaging mode's batches within this partition, or null. */
+    GlobalBatches localBatches;
 
     private PartitionBlock(int partition, int rows, Backend backend, Tensor features, Tensor targets, Network replica) {
         this.partition = partition;
@@ -122,6 +127,9 @@ final class PartitionBlock implements AutoCloseable {
 
     @Override
     public void close() {
+        if (local != null) {
+            local.close();
+        }
         if (replica != null) {
             replica.close();
         }

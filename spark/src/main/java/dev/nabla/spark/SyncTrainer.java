@@ -36,7 +36,8 @@ final class SyncTrainer {
     }
 
     /** The hyper-parameters of one fit. */
-    record Config(int maxIter, int blockSize, double stepSize, String optimizer, long seed, String backend) {
+    record Config(int maxIter, int blockSize, double stepSize, String optimizer, long seed, String backend,
+                  int localSteps) {
     }
 
     /** The trained weights and the global batch's loss before each step. */
@@ -51,7 +52,8 @@ final class SyncTrainer {
     static Result fit(JavaRDD<Row> rows, NetworkSpec spec, Targets targets, String featuresCol, String labelCol,
                       Config config) {
         String fitId = java.util.UUID.randomUUID().toString();
-        FitPlan plan = new FitPlan(fitId, spec, targets, featuresCol, labelCol, config.backend(), config.seed());
+        FitPlan plan = new FitPlan(fitId, spec, targets, featuresCol, labelCol, config.backend(), config.seed(),
+                config.optimizer(), config.stepSize());
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.context());
         boolean persistHere = rows.getStorageLevel().equals(StorageLevel.NONE());
         if (persistHere) {
@@ -65,7 +67,8 @@ final class SyncTrainer {
                 throw new InvalidArgumentException("fit: the dataset has no rows (" + (offsets.length - 1)
                         + " partitions, all empty)");
             }
-            return iterate(jsc, rows, plan, config, offsets);
+            return config.localSteps() > 1 ? LocalStepsAveraging.iterate(jsc, rows, plan, config, offsets)
+                    : iterate(jsc, rows, plan, config, offsets);
         } catch (Exception e) {                               // SparkException is checked, and thrown unchecked
             failure = executorError(e);
             throw SyncTrainer.<RuntimeException>sneaky(failure);
@@ -176,11 +179,15 @@ final class SyncTrainer {
     }
 
     static Optimizer optimizer(Config config) {
-        switch (config.optimizer().toLowerCase(Locale.ROOT)) {
-            case "adam": return Optimizers.adam(config.stepSize());
-            case "sgd": return Optimizers.sgd(config.stepSize());
+        return optimizer(config.optimizer(), config.stepSize());
+    }
+
+    static Optimizer optimizer(String name, double stepSize) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "adam": return Optimizers.adam(stepSize);
+            case "sgd": return Optimizers.sgd(stepSize);
             default:
-                throw new InvalidArgumentException("fit: optimizer '" + config.optimizer() + "' is not one of adam, sgd");
+                throw new InvalidArgumentException("fit: optimizer '" + name + "' is not one of adam, sgd");
         }
     }
 

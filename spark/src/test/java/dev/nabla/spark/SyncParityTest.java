@@ -58,7 +58,7 @@ class SyncParityTest {
 
     static SyncTrainer.Config config(NablaEstimator<?, ?> e) {
         return new SyncTrainer.Config(e.getMaxIter(), e.getBlockSize(), e.getStepSize(), e.getOptimizer(),
-                e.getSeed(), e.getBackend());
+                e.getSeed(), e.getBackend(), e.getLocalSteps());
     }
 
     /** Trains the reference on the rows in partition order (what collect returns), batch by batch. */
