@@ -40,8 +40,8 @@ class BomTest {
             managed.add(id);
         }
         assertEquals(List.of("dev.nabla:nabla-core", "dev.nabla:nabla-core:test-jar", "dev.nabla:nabla-cpu",
-                "dev.nabla:nabla-gpu"), managed);
-        for (String module : List.of("core", "cpu-backend", "gpu-backend")) {
+                "dev.nabla:nabla-gpu", "dev.nabla:nabla-spark"), managed);
+        for (String module : List.of("core", "cpu-backend", "gpu-backend", "spark")) {
             Element pom = parse(root.resolve(module + "/pom.xml"));
             String artifact = "dev.nabla:" + child(pom, "artifactId");
             assertTrue(managed.contains(artifact), artifact + " is published but not in nabla-bom");
