@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (issue 14's 1.25× target is a JMH row on a GPU; these counts are what makes it reachable and run on PoCL too): the
  * same 784-64-10 ReLU/softmax MLP with momentum SGD, three warm steps each, then one counted step each. The module step
  * may launch at most three kernels more than Network's (the backward seed, and the loss's δ scaled by it: 30 against
- * 27 today; before Linear and ReLU were fused it was 33), and neither may create a device buffer (the pool serves
+ * 27 today; unfused, a separate bias add, ReLU and the bias gradient's copies added about three more), and neither may create a device buffer (the pool serves
  * them).
  */
 @ExtendWith(NoSkipOnCi.class)
