@@ -16,7 +16,7 @@ THREADS="${PIT_THREADS:-1}"
 # name | module | classes to mutate | classes not to mutate | tests
 PACKAGES=(
   "dev|core|dev.nabla.*|dev.nabla.io.*,dev.nabla.nn.*,dev.nabla.spi.*|dev.nabla.TensorApiTest,dev.nabla.ErrorsTest,dev.nabla.ScopeTest,dev.nabla.BackendsTest,dev.nabla.LeakDetectionTest,dev.nabla.SharedBackendLeakTest,dev.nabla.BackendReportOrderTest,dev.nabla.contract.ReferenceBackendContractTest,dev.nabla.contract.ReferenceBadInputTest,dev.nabla.contract.ReferenceAliasTest"
-  "nn|core|dev.nabla.nn.*||dev.nabla.nn.*Test,dev.nabla.contract.ReferenceNetworkContractTest,dev.nabla.contract.ReferenceBadInputTest"
+  "nn|core|dev.nabla.nn.*||dev.nabla.nn.*Test,dev.nabla.contract.ReferenceNetworkContractTest,dev.nabla.contract.ReferenceBadInputTest,dev.nabla.contract.ReferenceDataLoaderTest,dev.nabla.contract.ReferenceDeviceFaultTest,dev.nabla.io.SafetensorsNetworkTest"
   "spi|core|dev.nabla.spi.*||dev.nabla.contract.ReferenceFusedFormulasTest,dev.nabla.contract.ReferenceBackendContractTest,dev.nabla.contract.ReferenceBadInputTest,dev.nabla.BackendsTest"
   # dev.nabla.cpu in four parts, each with its own report (a part takes 15–60 minutes on 2 cores): the Vector and
   # plain kernels and the gemm; the float and double math; the indexing kernels; CpuBackend and its helpers
