@@ -13,7 +13,9 @@ import dev.nabla.data.DataLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -100,6 +102,22 @@ class NetworkLifecycleTest {
             NablaException e = assertThrows(NablaException.class, () -> net.evaluate(loader));
             assertEquals(NablaException.class, e.getClass());
             assertTrue(e.getMessage().startsWith("evaluate: the network is closed"), e.getMessage());
+        }
+    }
+
+    /** Network.load rebuilds the dtype recorded in the file: a FLOAT64 network comes back FLOAT64, every bit. */
+    @Test
+    void aFloat64NetworkLoadsBackAsFloat64(@TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path file = dir.resolve("f64.safetensors");
+        try (Network saved = Network.builder().input(3).dense(2, Activation.TANH).loss(Loss.MSE).seed(8)
+                .dtype(DType.FLOAT64).build(be)) {
+            saved.setBiases(0, new double[]{0.1, -0.3});
+            dev.nabla.io.Safetensors.save(saved, file);
+            try (Network loaded = Network.load(file, be)) {
+                assertEquals(DType.FLOAT64, loaded.dtype());
+                assertArrayEquals(saved.weights(0), loaded.weights(0));
+                assertArrayEquals(saved.biases(0), loaded.biases(0));
+            }
         }
     }
 }
