@@ -4,7 +4,7 @@
 #
 #   scripts/mutation.sh              every package, one after the other
 #   scripts/mutation.sh spi cpu      the named ones: dev (dev.nabla), nn (dev.nabla.nn), spi (dev.nabla.spi),
-#                                    cpu (dev.nabla.cpu)
+#                                    cpu, cpu-math, cpu-index, cpu-backend (dev.nabla.cpu in four parts)
 #   PIT_THREADS=2 scripts/mutation.sh cpu
 #
 # Each package has its own mutated classes and the tests that judge them (below). Reports: MODULE/target/pit-reports/
@@ -16,9 +16,14 @@ THREADS="${PIT_THREADS:-1}"
 # name | module | classes to mutate | classes not to mutate | tests
 PACKAGES=(
   "dev|core|dev.nabla.*|dev.nabla.io.*,dev.nabla.nn.*,dev.nabla.spi.*|dev.nabla.TensorApiTest,dev.nabla.ErrorsTest,dev.nabla.ScopeTest,dev.nabla.BackendsTest,dev.nabla.LeakDetectionTest,dev.nabla.SharedBackendLeakTest,dev.nabla.BackendReportOrderTest,dev.nabla.contract.ReferenceBackendContractTest,dev.nabla.contract.ReferenceBadInputTest,dev.nabla.contract.ReferenceAliasTest"
-  "nn|core|dev.nabla.nn.*||dev.nabla.nn.*Test,dev.nabla.contract.ReferenceNetworkContractTest,dev.nabla.contract.ReferenceBadInputTest"
+  "nn|core|dev.nabla.nn.*||dev.nabla.nn.*Test,dev.nabla.contract.ReferenceNetworkContractTest,dev.nabla.contract.ReferenceBadInputTest,dev.nabla.contract.ReferenceDataLoaderTest,dev.nabla.contract.ReferenceDeviceFaultTest,dev.nabla.io.SafetensorsNetworkTest"
   "spi|core|dev.nabla.spi.*||dev.nabla.contract.ReferenceFusedFormulasTest,dev.nabla.contract.ReferenceBackendContractTest,dev.nabla.contract.ReferenceBadInputTest,dev.nabla.BackendsTest"
-  "cpu|cpu-backend|dev.nabla.cpu.*|dev.nabla.cpu.VectorModuleWarning*|dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuScalarContractTest,dev.nabla.cpu.FloatMathTest,dev.nabla.cpu.CpuBackendTest"
+  # dev.nabla.cpu in four parts, each with its own report (a part takes 15–60 minutes on 2 cores): the Vector and
+  # plain kernels and the gemm; the float and double math; the indexing kernels; CpuBackend and its helpers
+  "cpu|cpu-backend|dev.nabla.cpu.*Kernels,dev.nabla.cpu.*Gemm|dev.nabla.cpu.*IndexKernels|dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuScalarContractTest,dev.nabla.cpu.FloatMathTest,dev.nabla.cpu.CpuBackendTest,dev.nabla.cpu.CpuBadInputTest"
+  "cpu-math|cpu-backend|dev.nabla.cpu.*Math||dev.nabla.cpu.FloatMathTest,dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuScalarContractTest,dev.nabla.cpu.CpuBadInputTest"
+  "cpu-index|cpu-backend|dev.nabla.cpu.*IndexKernels,dev.nabla.cpu.RowCopies,dev.nabla.cpu.Casts||dev.nabla.cpu.CpuIndexingKernelsTest,dev.nabla.cpu.CpuVectorIndexingTest,dev.nabla.cpu.CpuScalarIndexingTest"
+  "cpu-backend|cpu-backend|dev.nabla.cpu.*|dev.nabla.cpu.*Kernels,dev.nabla.cpu.*Gemm,dev.nabla.cpu.*Math,dev.nabla.cpu.RowCopies,dev.nabla.cpu.Casts,dev.nabla.cpu.VectorModuleWarning*|dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuScalarContractTest,dev.nabla.cpu.CpuBackendTest,dev.nabla.cpu.CpuBadInputTest,dev.nabla.cpu.CpuScalarBadInputTest,dev.nabla.cpu.CpuIndexingKernelsTest,dev.nabla.cpu.CpuVectorIndexingTest"
 )
 
 selected=("$@")

@@ -252,6 +252,61 @@ public abstract class BackendContract {
         }
     }
 
+    /**
+     * α and β judged against the backend's own composition, not against the reference: C ← α·op(A)·op(B) + β·C must
+     * equal {@code op(A).matmul(op(B)).scale(α).add(C.scale(β))}, whose product is gemm's β = 0 case and whose
+     * scaling and sum are the elementwise kernels. A gemm that drops or misapplies β (adds C, or β·C twice) fails here
+     * independently of {@link #gemmAppliesAlphaAndBeta}. Each side is within u·(c + λ·√K)·Σ|terms| of the exact value,
+     * so they are judged within twice that of each other.
+     */
+    @ParameterizedTest
+    @MethodSource("dtypes")
+    @Covers("gemm")
+    void gemmEqualsItsCompositionOfProductScaleAndAdd(DType dtype) {
+        require(dtype);
+        int[][] shapes = {{1, 1, 1}, {3, 17, 5}, {17, 3, 127}, {65, 129, 33}};
+        double[][] alphaBeta = {{1.0, 1.5}, {-0.75, -0.5}, {2.0, 0.25}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                int aRows = ta ? k : m, aCols = ta ? m : k;
+                int bRows = tb ? n : k, bCols = tb ? k : n;
+                for (double[] ab : alphaBeta) {
+                    double alpha = ab[0], beta = ab[1];
+                    long seed = 7L * m + 5L * n + 3L * k + t;
+                    double[] a = HostData.uniform(seed, aRows * aCols, -1, 1);
+                    double[] b = HostData.uniform(seed + 1, bRows * bCols, -1, 1);
+                    double[] c = HostData.uniform(seed + 2, m * n, -2, 2);
+                    double[] twiceAbsTerms = new double[m * n];      // 2·(|α|·Σ_p |a_ip·b_pj| + |β|·|c_ij|)
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            CompensatedSum absDot = new CompensatedSum();
+                            for (int p = 0; p < k; p++) {
+                                absDot.add(Math.abs((ta ? a[p * m + i] : a[i * k + p])
+                                        * (tb ? b[j * k + p] : b[p * n + j])));
+                            }
+                            twiceAbsTerms[i * n + j] = 2 * (Math.abs(alpha) * absDot.value()
+                                    + Math.abs(beta) * Math.abs(c[i * n + j]));
+                        }
+                    }
+                    try (Scope scope = backend.scope()) {
+                        Tensor at = backend.fromArray(a, aRows, aCols, dtype);
+                        Tensor bt = backend.fromArray(b, bRows, bCols, dtype);
+                        Tensor ct = backend.fromArray(c, m, n, dtype);
+                        double[] composed = (ta ? at.transpose() : at).matmul(tb ? bt.transpose() : bt).scale(alpha)
+                                .add(ct.scale(beta)).toDoubleArray();
+                        backend.ops().gemm(ta, tb, alpha, at, bt, beta, ct);
+                        Tolerance.of(dtype, k + 1).assertReduction(label("gemm against matmul·α + β·C on the same"
+                                + " backend, " + (ta ? "Aᵀ" : "A") + "·" + (tb ? "Bᵀ" : "B") + " m=" + m + " n=" + n
+                                + " k=" + k + " α=" + alpha + " β=" + beta, dtype), composed, ct.toDoubleArray(),
+                                twiceAbsTerms, n);
+                    }
+                }
+            }
+        }
+    }
+
     private void checkGemm(DType dtype, int m, int n, int k, boolean ta, boolean tb, double alpha, double beta) {
         int aRows = ta ? k : m, aCols = ta ? m : k;
         int bRows = tb ? n : k, bCols = tb ? k : n;

@@ -3,12 +3,14 @@ package dev.nabla.contract;
 import dev.nabla.Backend;
 import dev.nabla.DType;
 import dev.nabla.Scope;
+import dev.nabla.Tensor;
 import dev.nabla.nn.Gradients;
 import dev.nabla.nn.Network;
 import dev.nabla.nn.Optimizer;
 import dev.nabla.nn.Optimizers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -150,6 +152,55 @@ public abstract class ParityContract {
                         spec.widths()[l + 1]));
                 record("b " + choice.name(), tol.assertCloseNormwise(who + " b" + l, there.biases(l), here.biases(l), 0));
             }
+        }
+    }
+
+    /**
+     * gemm with α and β ≠ 0, 1 on both backends from the same float32 operands. No network path uses β (their
+     * products overwrite), so this is where a gemm that drops or misapplies β meets a second backend. Each side is
+     * within u·(c + λ·√K)·Σ|terms| of the exact value, so they are judged within twice that of each other.
+     */
+    @Test
+    void gemmWithAlphaAndBetaMatchesTheBaseline() {
+        int[][] shapes = {{1, 1, 1}, {7, 13, 37}, {37, 7, 13}, {64, 65, 129}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                int aRows = ta ? k : m, aCols = ta ? m : k;
+                int bRows = tb ? n : k, bCols = tb ? k : n;
+                double alpha = t % 2 == 0 ? 0.5 : -1.25, beta = t < 2 ? 1.5 : -0.75;
+                double[] a = HostData.uniform(SEED + 11L * m + t, aRows * aCols, -1, 1);
+                double[] b = HostData.uniform(SEED + 13L * n + t, bRows * bCols, -1, 1);
+                double[] c = HostData.uniform(SEED + 17L * k + t, m * n, -2, 2);
+                double[] twiceAbsTerms = new double[m * n];          // 2·(|α|·Σ_p |a_ip·b_pj| + |β|·|c_ij|)
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        CompensatedSum absDot = new CompensatedSum();
+                        for (int p = 0; p < k; p++) {
+                            absDot.add(Math.abs((ta ? a[p * m + i] : a[i * k + p])
+                                    * (tb ? b[j * k + p] : b[p * n + j])));
+                        }
+                        twiceAbsTerms[i * n + j] = 2 * (Math.abs(alpha) * absDot.value()
+                                + Math.abs(beta) * Math.abs(c[i * n + j]));
+                    }
+                }
+                double[] here = gemmOn(backend, ta, tb, alpha, a, aRows, aCols, b, bRows, bCols, beta, c, m, n);
+                double[] there = gemmOn(baseline, ta, tb, alpha, a, aRows, aCols, b, bRows, bCols, beta, c, m, n);
+                Tolerance.of(DType.FLOAT32, k + 1).assertReduction("gemm " + (ta ? "Aᵀ" : "A") + "·"
+                        + (tb ? "Bᵀ" : "B") + " m=" + m + " n=" + n + " k=" + k + " α=" + alpha + " β=" + beta + " [" + backend.name()
+                        + " vs " + baseline.name() + "]", there, here, twiceAbsTerms, n);
+            }
+        }
+    }
+
+    private static double[] gemmOn(Backend on, boolean ta, boolean tb, double alpha, double[] a, int aRows, int aCols,
+                                   double[] b, int bRows, int bCols, double beta, double[] c, int m, int n) {
+        try (Scope s = on.scope()) {
+            Tensor ct = on.fromArray(c, m, n, DType.FLOAT32);
+            on.ops().gemm(ta, tb, alpha, on.fromArray(a, aRows, aCols, DType.FLOAT32),
+                    on.fromArray(b, bRows, bCols, DType.FLOAT32), beta, ct);
+            return ct.toDoubleArray();
         }
     }
 

@@ -95,6 +95,38 @@ class OptimizerBindingTest {
         }
     }
 
+    /**
+     * close() forgets the state (velocities, moments, step count) even when the same network steps again: 2 steps,
+     * close, 3 steps equals 2 steps with one optimizer and 3 with a fresh one, bit for bit; and SGD, like Adam, is
+     * free for another network after close().
+     */
+    @Test
+    void afterCloseAnOptimizerStartsAfreshOnTheSameNetworkToo() {
+        for (Supplier<Optimizer> kind : java.util.List.<Supplier<Optimizer>>of(() -> Optimizers.sgd(0.3).momentum(0.9),
+                () -> Optimizers.adam(0.05))) {
+            double[][] expected;
+            try (Network n = net(1); Optimizer before = kind.get(); Optimizer after = kind.get()) {
+                n.trainStep(x, t, before);
+                n.trainStep(xSmall, tSmall, before);
+                for (int i = 0; i < 3; i++) {
+                    n.trainStep(x, t, after);
+                }
+                expected = params(n);
+            }
+            try (Network n = net(1); Network other = net(2); Optimizer opt = kind.get()) {
+                n.trainStep(x, t, opt);
+                n.trainStep(xSmall, tSmall, opt);
+                opt.close();
+                for (int i = 0; i < 3; i++) {
+                    n.trainStep(x, t, opt);
+                }
+                assertSameParams(expected, params(n), opt + ": the same network after close(), bit for bit");
+                opt.close();
+                other.trainStep(x, t, opt);                 // bound to n no longer
+            }
+        }
+    }
+
     @Test
     void afterCloseAnOptimizerStartsAfreshWithTheNextNetwork() {
         double[][] expected = trainedFresh(() -> Optimizers.adam(0.05), 2, 3);
