@@ -92,14 +92,9 @@ public final class DataParallel implements AutoCloseable {
         if (network.isClosed()) {
             throw new NablaException(call + ": the network is closed [" + network.backend().name() + "]");
         }
+        Replicas.checkBackends(call, backends);
         for (int i = 0; i < backends.size(); i++) {
             Backend b = backends.get(i);
-            if (b == null) {
-                throw new InvalidArgumentException(call + ": backend " + i + " of " + backends.size() + " is null");
-            }
-            if (b.isClosed()) {
-                throw new BackendClosedException(call + ": backend " + i + " (" + b.name() + ") is closed");
-            }
             if (!b.supports(network.dtype())) {
                 throw new UnsupportedDTypeException(call + ": backend " + i + " (" + b.name() + ") cannot hold "
                         + network.dtype() + " tensors, the network's dtype; every replica computes in the network's "
@@ -402,16 +397,10 @@ public final class DataParallel implements AutoCloseable {
 
     /** {@code " [cpu, cpu, opencl]"}: the replicas' backends. */
     private String tags() {
-        StringBuilder sb = new StringBuilder(" [");
-        for (int i = 0; i < backends.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(backends.get(i).name());
-        }
-        return sb.append(']').toString();
+        return Replicas.tags(backends);
     }
 
     private static void closeQuietly(Tensor t) {
-        if (t != null) {
-            t.close();
-        }
+        Replicas.closeQuietly(t);
     }
 }

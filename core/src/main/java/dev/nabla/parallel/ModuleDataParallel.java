@@ -107,15 +107,7 @@ public final class ModuleDataParallel implements AutoCloseable {
                     + "to train");
         }
         Backend home = params.values().iterator().next().value().backend();
-        for (int i = 0; i < backends.size(); i++) {
-            Backend b = backends.get(i);
-            if (b == null) {
-                throw new InvalidArgumentException(call + ": backend " + i + " of " + backends.size() + " is null");
-            }
-            if (b.isClosed()) {
-                throw new BackendClosedException(call + ": backend " + i + " (" + b.name() + ") is closed");
-            }
-        }
+        Replicas.checkBackends(call, backends);
         if (backends.get(0) != home) {
             throw new BackendMismatchException(call + ": the model's parameters live on " + home.name()
                     + " but backend 0 is " + backends.get(0).name() + " (another instance); replica 0 is the model "
@@ -396,16 +388,10 @@ public final class ModuleDataParallel implements AutoCloseable {
 
     /** {@code " [cpu, cpu, opencl]"}: the replicas' backends. */
     private String tags() {
-        StringBuilder sb = new StringBuilder(" [");
-        for (int i = 0; i < backends.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(backends.get(i).name());
-        }
-        return sb.append(']').toString();
+        return Replicas.tags(backends);
     }
 
     private static void closeQuietly(Tensor t) {
-        if (t != null) {
-            t.close();
-        }
+        Replicas.closeQuietly(t);
     }
 }
