@@ -23,8 +23,16 @@ import jdk.incubator.vector.VectorSpecies;
 final class FloatGemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    /** Rows of the register tile. */
-    static final int MR = 6;
+    /**
+     * Rows of the register tile: MR × 2 accumulators, 2 B vectors and up to MR broadcast A values must all live in
+     * vector registers. JDK 17's C2 interleaves each broadcast with its two FMAs, so 6 rows use 12 + 2 + 2 = 16
+     * registers; later C2s (measured on JDK 25) issue all MR broadcasts first, so they need 3·MR + 2 registers: with
+     * AVX2's 16 a 6-row tile spills one accumulator to the stack every iteration (a load and a store on the FMA
+     * chain: half the speed), and 4 rows (14 registers) do not. AVX-512's 32 registers hold 6 rows either way.
+     * {@code -Dnabla.cpu.gemm.mr=4|6} overrides (other values are ignored). docs/performance.md has the assembly.
+     */
+    static final int MR = registerTileRows(Integer.getInteger("nabla.cpu.gemm.mr", 0), S.vectorBitSize(),
+            Runtime.version().feature());
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
     /** Depth of a packed panel (KC×NR of B: 16 KiB in float on AVX2, half of L1). {@code -Dnabla.cpu.gemm.kc}. */
@@ -35,6 +43,17 @@ final class FloatGemm {
     static final int NC = Math.max(1, Integer.getInteger("nabla.cpu.gemm.nc", 1024) / NR) * NR;
     /** Below this many multiply-adds a product runs on the calling thread only. */
     static final long PARALLEL_MIN_MADDS = 1L << 18;
+
+    /**
+     * MR for a vector width and a JDK: 6 where every accumulator stays in a register under that JDK's C2 (JDK 17 at
+     * any width, or 512-bit vectors and wider with 32 registers), else 4; {@code requested} 4 or 6 wins.
+     */
+    static int registerTileRows(int requested, int vectorBits, int jdkFeature) {
+        if (requested == 4 || requested == 6) {
+            return requested;
+        }
+        return vectorBits >= 512 || jdkFeature <= 17 ? 6 : 4;
+    }
 
     private final Parallel parallel;
     private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
@@ -229,6 +248,52 @@ final class FloatGemm {
      */
     private static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
                                int mr, int nr, float beta, float[] tile) {
+        if (MR == 4) {                                 // a constant: C2 keeps one branch
+            kernel4(kc, ap, aOff, bp, bOff, c, cOff, ldc, mr, nr, beta, tile);
+        } else {
+            kernel6(kc, ap, aOff, bp, bOff, c, cOff, ldc, mr, nr, beta, tile);
+        }
+    }
+
+    /** {@link #kernel} with MR = 4: 8 accumulators. */
+    private static void kernel4(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
+                                int mr, int nr, float beta, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int q = 0; q < kc; q++) {                 // indices linear in q: C2 hoists every range check
+            int ai = aOff + q * 4;
+            int bi = bOff + q * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        updateTile(tile, c, cOff, ldc, mr, nr, beta);
+    }
+
+    /** {@link #kernel} with MR = 6: 12 accumulators. */
+    private static void kernel6(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
+                                int mr, int nr, float beta, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -236,7 +301,7 @@ final class FloatGemm {
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         for (int q = 0; q < kc; q++) {                 // indices linear in q: C2 hoists every range check
-            int ai = aOff + q * MR;
+            int ai = aOff + q * 6;
             int bi = bOff + q * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);

@@ -1,0 +1,43 @@
+package dev.nabla.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gemm's register tile: 6 rows where C2 keeps 12 accumulators in registers (JDK 17, or 32 vector registers),
+ * 4 rows where a later C2 would spill one (FloatGemm.MR's javadoc). The build runs the gemm contract once more
+ * with {@code -Dnabla.cpu.gemm.mr=4} (cpu-backend/pom.xml), so both micro-kernels are judged on any JDK.
+ */
+class GemmRegisterTileTest {
+
+    @Test
+    void rowsFollowTheVectorWidthAndTheJdk() {
+        assertEquals(6, FloatGemm.registerTileRows(0, 256, 17));
+        assertEquals(4, FloatGemm.registerTileRows(0, 256, 18));
+        assertEquals(4, FloatGemm.registerTileRows(0, 256, 25));
+        assertEquals(4, FloatGemm.registerTileRows(0, 128, 25));
+        assertEquals(6, FloatGemm.registerTileRows(0, 512, 25));
+        assertEquals(6, FloatGemm.registerTileRows(0, 512, 17));
+    }
+
+    @Test
+    void aRequestOfFourOrSixWinsAndAnythingElseIsIgnored() {
+        assertEquals(4, FloatGemm.registerTileRows(4, 512, 17));
+        assertEquals(6, FloatGemm.registerTileRows(6, 256, 25));
+        assertEquals(6, FloatGemm.registerTileRows(5, 256, 17));
+        assertEquals(4, FloatGemm.registerTileRows(8, 256, 25));
+    }
+
+    @Test
+    void theRunningTileIsTheRequestedOneWhenThereIsARequest() {
+        Integer requested = Integer.getInteger("nabla.cpu.gemm.mr");
+        int expected = FloatGemm.registerTileRows(requested == null ? 0 : requested,
+                FloatGemm.S.vectorBitSize(), Runtime.version().feature());
+        assertEquals(expected, FloatGemm.MR);
+        assertEquals(FloatGemm.MR, DoubleGemm.MR);
+        if (requested != null && (requested == 4 || requested == 6)) {
+            assertEquals((int) requested, FloatGemm.MR, "the build's 4-row execution must run the 4-row kernel");
+        }
+    }
+}
