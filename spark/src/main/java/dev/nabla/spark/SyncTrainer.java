@@ -30,6 +30,8 @@ import java.util.Locale;
  *   <li>the driver's network takes one optimizer step with them ({@link Network#applyGradients}): one optimizer
  *       state, on the driver, exactly as single-machine training keeps it.</li>
  * </ol>
+ * With {@code checkpointDir} set, a checkpoint ({@link Checkpoints}) follows every {@code checkpointInterval}-th
+ * iteration, and a fit starts from the directory's latest checkpoint when there is one.
  */
 final class SyncTrainer {
     private SyncTrainer() {
@@ -190,7 +192,8 @@ final class SyncTrainer {
                 net.applyGradients(mean(sum, shapes), optimizer);
                 losses[t] = sum.loss / sum.rows;
                 weights = TrainedWeights.of(net);
-                if (checkpoints != null && config.checkpointInterval() > 0 && (t + 1) % config.checkpointInterval() == 0) {
+                int every = config.checkpointInterval();
+                if (checkpoints != null && every > 0 && (t + 1) % every == 0) {
                     String path = checkpoints.write(new Checkpoints.Checkpoint(t + 1,
                             Checkpoints.params(spec, config), Checkpoints.partitionRows(offsets), weights,
                             net.optimizerState(optimizer), java.util.Arrays.copyOf(losses, t + 1), null));

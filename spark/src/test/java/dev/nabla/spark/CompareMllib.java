@@ -41,6 +41,8 @@ import java.util.Map;
  *       needs more), so epoch e is a fresh fit of maxIter = e; the time shown is that fit's. MLlib resumes nothing,
  *       so the comparison runs 1 + 2 + … + E MLlib iterations in all.</li>
  *   <li>Test accuracy is measured outside the timed span, on the first {@code --test-rows} rows of t10k.</li>
+ *   <li>Before the first epoch, one untimed fit of each (2 Nabla steps, 1 MLlib iteration) warms up the JIT and
+ *       Spark.</li>
  * </ul>
  * MLlib's hidden layers are sigmoid (it has no other); Nabla's are {@code --activation} (relu by default, sigmoid
  * for a like-for-like network).
@@ -107,6 +109,11 @@ public final class CompareMllib {
                     o.get("optimizer"), o.get("activation"), block, perEpoch, o.get("step"), o.get("backend"));
             System.out.println("mllib: MultilayerPerceptronClassifier, l-bfgs, sigmoid hidden; time: one fit of "
                     + "maxIter = epoch");
+            // untimed warm-up of both (class loading, JIT, Spark's first jobs), so that epoch 1 is not charged for it
+            new NablaClassifier().setLayers(layers).setActivation(o.get("activation")).setOptimizer(o.get("optimizer"))
+                    .setBlockSize(block).setStepSize(step).setSeed(seed).setBackend(o.get("backend")).setMaxIter(2)
+                    .fit(train);
+            new MultilayerPerceptronClassifier().setLayers(layers).setMaxIter(1).setSeed(seed).fit(train);
             System.out.printf("%5s | %14s | %14s | %14s | %14s%n", "epoch", "nabla time s", "nabla acc %",
                     "mllib time s", "mllib acc %");
             double nablaTime = 0;
