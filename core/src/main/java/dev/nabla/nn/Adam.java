@@ -1,8 +1,11 @@
 package dev.nabla.nn;
 
+import dev.nabla.Backend;
 import dev.nabla.Tensor;
+import dev.nabla.io.HostTensor;
 
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -96,6 +99,41 @@ public final class Adam implements Optimizer {
             p.value().backend().ops().adamStep(p.value(), p.gradient(), mv[0], mv[1], learningRate, beta1, beta2,
                     epsilon, p.decays() ? weightDecay : 0.0, t);
         }
+    }
+
+    /** The state's layout ({@link OptimizerStates}): lr, beta1, beta2, eps, weight_decay; step, exp_avg, exp_avg_sq. */
+    private OptimizerStates.Layout layout() {
+        Map<String, Double> settings = new LinkedHashMap<>();
+        settings.put("lr", learningRate);
+        settings.put("beta1", beta1);
+        settings.put("beta2", beta2);
+        settings.put("eps", epsilon);
+        settings.put("weight_decay", weightDecay);
+        return new OptimizerStates.Layout("adam", settings, new String[]{"exp_avg", "exp_avg_sq"}, true);
+    }
+
+    /** The moments and step count on the host ({@link Network#optimizerState}); refuses another network's. */
+    Map<String, HostTensor> exportState(List<Parameter> parameters) {
+        binding.checkBindable(parameters);
+        // moments allocated by a step that then failed (t still 0) are zeros: a state with none is the same
+        return OptimizerStates.export(layout(), parameters, w -> t == 0 ? null : moments.get(w), t);
+    }
+
+    /**
+     * Replaces the moments and step count with {@code state}'s ({@link Network#loadOptimizerState}) and binds to the
+     * parameters' network; on any error nothing has changed.
+     */
+    void importState(String op, List<Parameter> parameters, Map<String, HostTensor> state, Backend backend) {
+        binding.checkBindable(parameters);
+        OptimizerStates.Loaded loaded = OptimizerStates.load(op, layout(), toString(), parameters, state, backend);
+        for (Tensor[] mv : moments.values()) {
+            mv[0].close();
+            mv[1].close();
+        }
+        moments.clear();
+        moments.putAll(loaded.slots());
+        t = loaded.step();
+        binding.check(parameters);
     }
 
     @Override

@@ -13,9 +13,11 @@ import dev.nabla.Shape;
 import dev.nabla.ShapeMismatchException;
 import dev.nabla.Tensor;
 import dev.nabla.TensorClosedException;
+import dev.nabla.io.HostTensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A fully connected network on one backend, trained by backpropagation written once against {@link Ops}
@@ -555,6 +557,64 @@ public final class Network implements AutoCloseable {
             optimizer.step(ws.parameters);
             return null;
         });
+    }
+
+    /**
+     * The state of {@code optimizer} (an {@link Sgd} or {@link Adam} that belongs to this network, or a fresh one) on
+     * the host, by this network's parameter names {@code W0}, {@code b0}, {@code W1}, …: its hyper-parameters as
+     * {@code param_groups.<setting>} and, once it has stepped, SGD's {@code state.<name>.momentum_buffer} or Adam's
+     * {@code state.<name>.step}, {@code .exp_avg}, {@code .exp_avg_sq}, each in its parameter's shape and this
+     * network's dtype, bit for bit. With the weights, it is what resuming training needs: a fresh network given these
+     * weights and a fresh optimizer given this state ({@link #loadOptimizerState}) take the same steps, bit for bit,
+     * as this network and optimizer would. Safetensors.write stores it as it is.
+     *
+     * @param optimizer the optimizer, not bound to another network
+     * @return a new map, in a fixed order
+     */
+    public Map<String, HostTensor> optimizerState(Optimizer optimizer) {
+        return backend.asCall("optimizerState", () -> {
+            checkOpen("optimizerState");
+            List<Parameter> ps = stateParameters("optimizerState", optimizer);
+            return optimizer instanceof Sgd sgd ? sgd.exportState(ps) : ((Adam) optimizer).exportState(ps);
+        });
+    }
+
+    /**
+     * Replaces the state of {@code optimizer} (an {@link Sgd} or {@link Adam}, fresh or already this network's) with
+     * one that {@link #optimizerState} made, and binds the optimizer to this network. The state must be of the same
+     * optimizer kind with equal hyper-parameters (learning rate included) and hold every parameter of this network by
+     * name, shape and dtype (or none, as exported before the first step); otherwise a
+     * {@link dev.nabla.io.WeightsMismatchException} lists every entry that does not fit, and nothing has changed. An
+     * optimizer bound to another network is refused with {@link InvalidArgumentException}.
+     *
+     * @param optimizer the optimizer whose state is replaced
+     * @param state the state, by name
+     */
+    public void loadOptimizerState(Optimizer optimizer, Map<String, HostTensor> state) {
+        backend.asCall("loadOptimizerState", () -> {
+            checkOpen("loadOptimizerState");
+            if (state == null) {
+                throw new InvalidArgumentException("loadOptimizerState: the state is null" + tag());
+            }
+            List<Parameter> ps = stateParameters("loadOptimizerState", optimizer);
+            if (optimizer instanceof Sgd sgd) {
+                sgd.importState("loadOptimizerState", ps, state, backend);
+            } else {
+                ((Adam) optimizer).importState("loadOptimizerState", ps, state, backend);
+            }
+            return null;
+        });
+    }
+
+    /** This network's parameters as its optimizer steps them, after checking that the optimizer exports its state. */
+    private List<Parameter> stateParameters(String op, Optimizer optimizer) {
+        if (!(optimizer instanceof Sgd) && !(optimizer instanceof Adam)) {
+            throw new InvalidArgumentException(op + ": " + (optimizer == null ? "the optimizer is null"
+                    : optimizer + " (" + optimizer.getClass().getName() + ") has no state Nabla can read or write; "
+                    + "Sgd and Adam (Optimizers.sgd, Optimizers.adam) have") + tag());
+        }
+        // any workspace's parameter list names the same value tensors; the newest one is usually the last step's
+        return (workspaces[0] != null ? workspaces[0] : workspace(1)).parameters;
     }
 
     // ---- parameters ------------------------------------------------------------------------------------------------------

@@ -11,6 +11,9 @@ import java.util.List;
  * {@link dev.nabla.InvalidArgumentException} naming both networks, before anything changes: create one optimizer per
  * network. {@link #close()} releases the state and the binding; a closed optimizer starts afresh (new state, Adam's
  * step count from 0) with the next network it steps. Close an optimizer together with its network.
+ *
+ * <p>{@link Network#optimizerState} and {@link Network#loadOptimizerState} read and replace an {@link Sgd}'s or
+ * {@link Adam}'s state by the network's parameter names, bit for bit, so that training can stop and resume exactly.
  */
 public interface Optimizer extends AutoCloseable {
 

@@ -21,6 +21,15 @@ final class OptimizerBinding {
         this.optimizer = optimizer;
     }
 
+    /** Throws as {@link #check} would, without binding: for reading or replacing the state before it is bound. */
+    void checkBindable(List<Parameter> parameters) {
+        if (bound != null) {
+            check(parameters);
+        } else if (parameters == null) {
+            throw new InvalidArgumentException(optimizer + ": the parameter list is null");
+        }
+    }
+
     /** Binds on the first call; afterwards throws unless {@code parameters} are the bound ones, in the same order. */
     void check(List<Parameter> parameters) {
         if (parameters == null) {

@@ -1,8 +1,11 @@
 package dev.nabla.nn;
 
+import dev.nabla.Backend;
 import dev.nabla.Tensor;
+import dev.nabla.io.HostTensor;
 
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -71,6 +74,36 @@ public final class Sgd implements Optimizer {
             p.value().backend().ops().sgdStep(p.value(), p.gradient(), v, learningRate, momentum,
                     p.decays() ? weightDecay : 0.0);
         }
+    }
+
+    /** The state's layout ({@link OptimizerStates}): lr, momentum, weight_decay; a momentum_buffer with momentum. */
+    private OptimizerStates.Layout layout() {
+        Map<String, Double> settings = new LinkedHashMap<>();
+        settings.put("lr", learningRate);
+        settings.put("momentum", momentum);
+        settings.put("weight_decay", weightDecay);
+        return new OptimizerStates.Layout("sgd", settings, momentum != 0.0 ? new String[]{"momentum_buffer"}
+                : new String[0], false);
+    }
+
+    /** The velocities on the host ({@link Network#optimizerState}); refuses another network's parameters. */
+    Map<String, HostTensor> exportState(List<Parameter> parameters) {
+        binding.checkBindable(parameters);
+        return OptimizerStates.export(layout(), parameters,
+                w -> velocities.containsKey(w) ? new Tensor[]{velocities.get(w)} : null, 0);
+    }
+
+    /**
+     * Replaces the velocities with {@code state}'s ({@link Network#loadOptimizerState}) and binds to the parameters'
+     * network; on any error nothing has changed.
+     */
+    void importState(String op, List<Parameter> parameters, Map<String, HostTensor> state, Backend backend) {
+        binding.checkBindable(parameters);
+        OptimizerStates.Loaded loaded = OptimizerStates.load(op, layout(), toString(), parameters, state, backend);
+        velocities.values().forEach(Tensor::close);
+        velocities.clear();
+        loaded.slots().forEach((w, slots) -> velocities.put(w, slots[0]));
+        binding.check(parameters);
     }
 
     @Override

@@ -660,6 +660,35 @@ public final class BadInputCases {
                         List.of(new double[3], new double[2]), List.of(new Shape(4, 3), new Shape(3, 2))),
                         Optimizers.sgd(0.1)),
                 "applyGradients: the network is closed [{be}]");
+        // optimizer state for exact resume (issue 17: checkpoints)
+        add("Network.optimizerState", NULL, InvalidArgumentException.class, f -> f.net().optimizerState(null),
+                "optimizerState: the optimizer is null [{be}]");
+        add("Network.optimizerState", CLOSED_NET, NablaException.class,
+                f -> f.closedNet().optimizerState(Optimizers.adam(0.1)), "optimizerState: the network is closed [{be}]");
+        add("Network.loadOptimizerState", NULL, InvalidArgumentException.class,
+                f -> f.net().loadOptimizerState(Optimizers.adam(0.1), null), "loadOptimizerState: the state is null [{be}]");
+        add("Network.loadOptimizerState", NULL, InvalidArgumentException.class,
+                f -> f.net().loadOptimizerState(null, java.util.Map.of()),
+                "loadOptimizerState: the optimizer is null [{be}]");
+        add("Network.loadOptimizerState", ARGUMENT, dev.nabla.io.WeightsMismatchException.class,
+                f -> f.net().loadOptimizerState(Optimizers.sgd(0.1), java.util.Map.of("param_groups.beta1",
+                        dev.nabla.io.HostTensor.of(new double[]{0.9}))),
+                "loadOptimizerState: the state is adam's (it has param_groups.beta1), not sgd's", "[{be}]");
+        add("Network.loadOptimizerState", SHAPE, dev.nabla.io.WeightsMismatchException.class,
+                f -> {
+                    Optimizer sgd = Optimizers.sgd(0.1).momentum(0.5);
+                    java.util.Map<String, dev.nabla.io.HostTensor> state = new java.util.LinkedHashMap<>(
+                            f.net().optimizerState(sgd));
+                    for (String p : List.of("W0", "b0", "W1", "b1")) {
+                        state.put("state." + p + ".momentum_buffer", dev.nabla.io.HostTensor.of(new float[1], 1, 1));
+                    }
+                    f.net().loadOptimizerState(sgd, state);
+                },
+                "loadOptimizerState: the state does not fit sgd(lr=0.1, momentum=0.5",
+                "state.W0.momentum_buffer is FLOAT32 [1, 1] but parameter W0 is FLOAT32 4×3", "[{be}]");
+        add("Network.loadOptimizerState", CLOSED_NET, NablaException.class,
+                f -> f.closedNet().loadOptimizerState(Optimizers.adam(0.1), java.util.Map.of()),
+                "loadOptimizerState: the network is closed [{be}]");
         // predict, evaluate and load (issue 13)
         add("Network.predict", SHAPE, ShapeMismatchException.class, f -> f.net().predict(f.t(8, 5)),
                 "predict: input 8×5 does not fit the network's 4 inputs (need N×4) [{be}]");

@@ -58,6 +58,10 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
     public final Param<String> backend;
     /** 1: exact synchronous steps; k &gt; 1: k local steps per partition, then parameter averaging. */
     public final IntParam localSteps;
+    /** Write a checkpoint every this many iterations (&gt;= 1), or never (-1): Spark's HasCheckpointInterval. */
+    public final IntParam checkpointInterval;
+    /** Where checkpoints are written and {@code fit} resumes from: any Hadoop path; unset: no checkpoints. */
+    public final Param<String> checkpointDir;
 
     /**
      * A new estimator with default params.
@@ -82,6 +86,11 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
         backend = new Param<>(this, "backend", "executor backend: best, cpu, opencl, aparapi");
         localSteps = new IntParam(this, "localSteps",
                 "1: exact synchronous data parallelism; k > 1: k local steps per partition, then averaging");
+        checkpointInterval = new IntParam(this, "checkpointInterval", "set checkpoint interval (>= 1) or disable "
+                + "checkpoint (-1). E.g. 10 means that the fit will get checkpointed every 10 iterations. Note: this "
+                + "setting will be ignored if checkpointDir is not set");
+        checkpointDir = new Param<>(this, "checkpointDir", "directory (any Hadoop path) where fit writes its latest "
+                + "checkpoint and from which it resumes; unset: no checkpoints");
         setDefault(featuresCol, "features");
         setDefault(labelCol, "label");
         setDefault(predictionCol, "prediction");
@@ -95,6 +104,7 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
         setDefault(precision, "float32");
         setDefault(backend, ExecutorBackends.BEST);
         setDefault(localSteps, 1);
+        setDefault(checkpointInterval, 10);
     }
 
     @Override
@@ -137,6 +147,10 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
     public Param<String> backend() { return backend; }
     /** @return the param */
     public IntParam localSteps() { return localSteps; }
+    /** @return the param */
+    public IntParam checkpointInterval() { return checkpointInterval; }
+    /** @return the param */
+    public Param<String> checkpointDir() { return checkpointDir; }
 
     /** @return the features column */
     public String getFeaturesCol() { return getOrDefault(featuresCol); }
@@ -166,6 +180,10 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
     public String getBackend() { return getOrDefault(backend); }
     /** @return the local steps between averages (1: synchronous) */
     public int getLocalSteps() { return (Integer) getOrDefault(localSteps); }
+    /** @return the iterations between checkpoints (-1: none) */
+    public int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval); }
+    /** @return the checkpoint directory, or null when not set */
+    public String getCheckpointDir() { return isDefined(checkpointDir) ? getOrDefault(checkpointDir) : null; }
 
     /** @param v the features column @return this */
     public E setFeaturesCol(String v) { set(featuresCol, v); return self(); }
@@ -195,6 +213,10 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
     public E setBackend(String v) { set(backend, v); return self(); }
     /** @param v 1 (exact synchronous steps) or k &gt; 1 (k local steps, then averaging) @return this */
     public E setLocalSteps(int v) { set(localSteps, v); return self(); }
+    /** @param v the iterations between checkpoints (&gt;= 1), or -1 for none @return this */
+    public E setCheckpointInterval(int v) { set(checkpointInterval, v); return self(); }
+    /** @param v the checkpoint directory, any Hadoop path @return this */
+    public E setCheckpointDir(String v) { set(checkpointDir, v); return self(); }
 
     // ---- fit ---------------------------------------------------------------------------------------------------------
 
@@ -253,8 +275,17 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
                     + ") and localSteps (" + getLocalSteps() + ") must be at least 1 and stepSize (" + getStepSize()
                     + ") finite and > 0");
         }
+        if (getCheckpointInterval() != -1 && getCheckpointInterval() < 1) {
+            throw new InvalidArgumentException("fit: checkpointInterval (" + getCheckpointInterval() + ") must be at "
+                    + "least 1, or -1 for no checkpoints");
+        }
+        if (getCheckpointDir() != null && getLocalSteps() > 1) {
+            throw new InvalidArgumentException("fit: checkpoints (checkpointDir '" + getCheckpointDir() + "') need "
+                    + "localSteps = 1, got " + getLocalSteps() + ": the averaging mode's optimizer states live on the "
+                    + "executors, where no checkpoint reaches them");
+        }
         SyncTrainer.Config config = new SyncTrainer.Config(getMaxIter(), getBlockSize(), getStepSize(),
-                getOptimizer(), getSeed(), getBackend(), getLocalSteps());
+                getOptimizer(), getSeed(), getBackend(), getLocalSteps(), getCheckpointInterval(), getCheckpointDir());
         SyncTrainer.optimizer(config).close();               // an unknown optimizer fails before any job runs
         Dataset<Row> rows = dataset.select(col(getFeaturesCol()), col(getLabelCol()).cast(DataTypes.DoubleType));
         SyncTrainer.Result result = SyncTrainer.fit(rows.javaRDD(), spec, targets(spec), getFeaturesCol(),

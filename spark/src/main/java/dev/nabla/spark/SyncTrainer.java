@@ -30,14 +30,29 @@ import java.util.Locale;
  *   <li>the driver's network takes one optimizer step with them ({@link Network#applyGradients}): one optimizer
  *       state, on the driver, exactly as single-machine training keeps it.</li>
  * </ol>
+ * With {@code checkpointDir} set, a checkpoint ({@link Checkpoints}) follows every {@code checkpointInterval}-th
+ * iteration, and a fit starts from the directory's latest checkpoint when there is one.
  */
 final class SyncTrainer {
     private SyncTrainer() {
     }
 
-    /** The hyper-parameters of one fit. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SyncTrainer.class);
+
+    /**
+     * The hyper-parameters of one fit.
+     *
+     * @param checkpointInterval write a checkpoint every this many iterations; -1: never
+     * @param checkpointDir where checkpoints are written and resumed from; null: no checkpoints, no resume
+     */
     record Config(int maxIter, int blockSize, double stepSize, String optimizer, long seed, String backend,
-                  int localSteps) {
+                  int localSteps, int checkpointInterval, String checkpointDir) {
+
+        /** Without checkpoints. */
+        Config(int maxIter, int blockSize, double stepSize, String optimizer, long seed, String backend,
+               int localSteps) {
+            this(maxIter, blockSize, stepSize, optimizer, seed, backend, localSteps, -1, null);
+        }
     }
 
     /** The trained weights and the global batch's loss before each step. */
@@ -61,14 +76,24 @@ final class SyncTrainer {
         }
         Exception failure = null;
         try {
+            // a checkpoint that cannot be resumed from fails here, before any job
+            Checkpoints checkpoints = config.checkpointDir() == null ? null
+                    : new Checkpoints("fit", config.checkpointDir(), rows.context().hadoopConfiguration());
+            Checkpoints.Checkpoint resume = checkpoints == null ? null : checkpoints.latest();
+            if (resume != null) {
+                checkpoints.checkParams(resume, Checkpoints.params(spec, config), config.maxIter());
+            }
             long[] offsets = prepare(rows, plan);
             long n = offsets[offsets.length - 1];
             if (n == 0) {
                 throw new InvalidArgumentException("fit: the dataset has no rows (" + (offsets.length - 1)
                         + " partitions, all empty)");
             }
+            if (resume != null) {
+                checkpoints.checkRows(resume, offsets);
+            }
             return config.localSteps() > 1 ? LocalStepsAveraging.iterate(jsc, rows, plan, config, offsets)
-                    : iterate(jsc, rows, plan, config, offsets);
+                    : iterate(jsc, rows, plan, config, offsets, checkpoints, resume);
         } catch (Exception e) {                               // SparkException is checked, and thrown unchecked
             failure = executorError(e);
             throw SyncTrainer.<RuntimeException>sneaky(failure);
@@ -127,8 +152,13 @@ final class SyncTrainer {
         return offsets;
     }
 
+    /**
+     * The synchronous iterations; from {@code resume}'s iteration when there is one (its weights, optimizer state and
+     * losses restored), writing a checkpoint after every {@code checkpointInterval}-th iteration when
+     * {@code checkpoints} is not null.
+     */
     private static Result iterate(JavaSparkContext jsc, JavaRDD<Row> rows, FitPlan plan, Config config,
-                                  long[] offsets) {
+                                  long[] offsets, Checkpoints checkpoints, Checkpoints.Checkpoint resume) {
         NetworkSpec spec = plan.spec();
         Backend driverBackend = ExecutorBackends.resolve("fit", config.backend());
         List<Shape> shapes = new ArrayList<>();
@@ -139,8 +169,16 @@ final class SyncTrainer {
         double[] losses = new double[config.maxIter()];
         try (Network net = spec.build(driverBackend, config.seed());
              Optimizer optimizer = optimizer(config)) {
+            int start = 0;
+            if (resume != null) {
+                checkpoints.restore(resume, net, optimizer);
+                start = (int) resume.iteration();
+                System.arraycopy(resume.losses(), 0, losses, 0, start);
+                LOG.info("fit: resuming from checkpoint {} at iteration {} of {}", resume.path(), start,
+                        config.maxIter());
+            }
             float[][] weights = TrainedWeights.of(net);
-            for (int t = 0; t < config.maxIter(); t++) {
+            for (int t = start; t < config.maxIter(); t++) {
                 int[][] local = GlobalBatches.split(batches.batch(t), offsets);
                 Broadcast<float[][]> bw = jsc.broadcast(weights);
                 GradientSum sum;
@@ -154,6 +192,13 @@ final class SyncTrainer {
                 net.applyGradients(mean(sum, shapes), optimizer);
                 losses[t] = sum.loss / sum.rows;
                 weights = TrainedWeights.of(net);
+                int every = config.checkpointInterval();
+                if (checkpoints != null && every > 0 && (t + 1) % every == 0) {
+                    String path = checkpoints.write(new Checkpoints.Checkpoint(t + 1,
+                            Checkpoints.params(spec, config), Checkpoints.partitionRows(offsets), weights,
+                            net.optimizerState(optimizer), java.util.Arrays.copyOf(losses, t + 1), null));
+                    LOG.info("fit: checkpoint {} written after iteration {} of {}", path, t + 1, config.maxIter());
+                }
             }
             return new Result(weights, losses);
         }
