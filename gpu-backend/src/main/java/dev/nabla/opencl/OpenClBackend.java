@@ -523,6 +523,12 @@ public final class OpenClBackend implements ComputeBackend {
             return;
         }
         int ry = Math.max(1, Math.min(8, group / COLS_PER_GROUP));
+        if (x.dtype().isHalf()) {                          // 16-bit x into a FLOAT32 out (halfreduce.cl)
+            Launch l = launch("sum_columns_h", DType.FLOAT32).i32(x.dtype() == DType.BFLOAT16 ? 1 : 0).mem(b(x))
+                    .i32(rows).i32(cols).mem(b(out)).local((long) COLS_PER_GROUP * ry, accBytes(DType.FLOAT32));
+            run("sumColumns", l, new long[]{roundUp(cols, COLS_PER_GROUP), ry}, new long[]{COLS_PER_GROUP, ry});
+            return;
+        }
         Launch l = launch("sum_columns", x.dtype()).mem(b(x)).i32(rows).i32(cols).mem(b(out))
                 .local((long) COLS_PER_GROUP * ry, accBytes(x.dtype()));
         run("sumColumns", l, new long[]{roundUp(cols, COLS_PER_GROUP), ry}, new long[]{COLS_PER_GROUP, ry});
@@ -751,6 +757,12 @@ public final class OpenClBackend implements ComputeBackend {
     /** biasActivation and activationBackward on BFLOAT16/FLOAT16 buffers, float32 inside (halffused.cl). */
     @Override
     public boolean fusedActivationsOnHalves() {
+        return true;
+    }
+
+    /** sumColumns of BFLOAT16/FLOAT16 into FLOAT32, sum_columns' layout and accumulator (halfreduce.cl). */
+    @Override
+    public boolean sumColumnsOnHalves() {
         return true;
     }
 
