@@ -52,13 +52,13 @@ public final class OpenClBackend implements ComputeBackend {
             "cast_real_to_int", "cast_int_to_real");
     /**
      * Kernels of the FLOAT32 program only: the bit copies for every dtype, INT32 comparisons, and the casts between
-     * the 16-bit types and FLOAT32 or INT32 (halfcast.cl), and the fused activations on them (halffused.cl).
+     * the 16-bit types and FLOAT32 or INT32 (halfcast.cl), and the fused activations and column sums on them (halffused.cl, halfreduce.cl).
      */
     static final List<String> FLOAT_PROGRAM_KERNELS = List.of("copy_strided_u16", "copy_strided_u32",
             "copy_strided_u64", "gather_rows_u16", "gather_rows_u32", "gather_rows_u64", "compare_int",
             "cast_f16_to_float", "cast_bf16_to_float", "cast_float_to_f16", "cast_float_to_bf16", "cast_int_to_f16",
             "cast_int_to_bf16", "cast_f16_to_int", "cast_bf16_to_int", "cast_f16_to_bf16", "cast_bf16_to_f16",
-            "bias_activation_h", "activation_backward_h", "gemm_h", "gemm_scale_h");
+            "bias_activation_h", "activation_backward_h", "sum_columns_h", "gemm_h", "gemm_scale_h");
     /**
      * Kernels of the FLOAT64 program only: the casts between FLOAT32 and FLOAT64, and between FLOAT64 and the 16-bit
      * types, which need double.
