@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -185,6 +187,78 @@ public abstract class MixedPrecisionContract {
             net.trainStep(x, t, sgd);
             assertEquals(new PrecisionStats(DType.FLOAT16, 131072, 2000, 0), net.precisionStats(),
                     label("2000 clean steps double the scale", DType.FLOAT16));
+        }
+    }
+
+    /**
+     * The element bytes a training step's workspace holds per row of the batch, counted by {@code backend.stats()}:
+     * {@code tensorBytesAllocated} of the first step at a batch size (workspace, per-batch 16-bit copies, and the
+     * step's own temporaries) minus that of the next step at that size (the temporaries alone), at two batch sizes;
+     * their difference over the difference of the sizes leaves the per-row bytes (gradients and the 16-bit W̃, b̃
+     * do not depend on N).
+     */
+    private long bytesPerRow(Network net, double[][] p) {
+        long[] workspace = new long[2];
+        int[] sizes = {48, 24};
+        try (Scope s = backend.scope()) {
+            var sgd = Optimizers.sgd(0.01);
+            Tensor x0 = backend.fromArray(p[0], ROWS, FEATURES, DType.FLOAT32).sliceRows(0, 8);
+            Tensor t0 = backend.fromArray(p[1], ROWS, CLASSES, DType.FLOAT32).sliceRows(0, 8);
+            net.trainStep(x0, t0, sgd);                     // the 16-bit copies of W and b exist from here on
+            for (int i = 0; i < sizes.length; i++) {
+                Tensor x = backend.fromArray(p[0], ROWS, FEATURES, DType.FLOAT32).sliceRows(0, sizes[i]);
+                Tensor t = backend.fromArray(p[1], ROWS, CLASSES, DType.FLOAT32).sliceRows(0, sizes[i]);
+                long before = backend.stats().tensorBytesAllocated();
+                net.trainStep(x, t, sgd);
+                long first = backend.stats().tensorBytesAllocated() - before;
+                before = backend.stats().tensorBytesAllocated();
+                net.trainStep(x, t, sgd);
+                long again = backend.stats().tensorBytesAllocated() - before;
+                workspace[i] = first - again;
+            }
+        }
+        long diff = workspace[0] - workspace[1];
+        assertEquals(0, diff % (sizes[0] - sizes[1]), label("the workspace grows linearly in N: " + workspace[0]
+                + " bytes at N = " + sizes[0] + ", " + workspace[1] + " at N = " + sizes[1], net.precision()));
+        return diff / (sizes[0] - sizes[1]);
+    }
+
+    /**
+     * The issue's check: a BFLOAT16 step keeps the hidden layers' activations A and errors δ in 2 bytes an element,
+     * so they take half the device bytes of a FLOAT32 step's; the output layer (Z, A, δ in FLOAT32 for the softmax and
+     * the loss, plus the 16-bit copy δ̃ the GEMMs read) and the 16-bit copy X̃ of the input come on top. Counted by
+     * {@code backend.stats().tensorBytesAllocated()} per row of the batch, for the classifier 12 → 16 → 16 → 3.
+     */
+    @Test
+    void bfloat16StepStoresTheHiddenActivationsInHalfTheBytes() {
+        if (!trainsInHalves()) {
+            return;
+        }
+        double[][] p = problem();
+        int[] hidden = {16, 16};
+        long hiddenFloat32 = 0;
+        for (int n : hidden) {
+            hiddenFloat32 += 2L * n * 4;                     // A(l) and δ(l), FLOAT32
+        }
+        long outputFloat32 = 3L * CLASSES * 4;               // Z(L) (the logits), A(L), δ(L)
+        long measuredFloat32;
+        try (Network net = classifier(DType.FLOAT32).build(backend)) {
+            measuredFloat32 = bytesPerRow(net, p);
+        }
+        assertEquals(hiddenFloat32 + outputFloat32, measuredFloat32, label("bytes per row of a step",
+                DType.FLOAT32));
+        boolean halves = backend.compute().fusedActivationsOnHalves() && backend.compute().sumColumnsOnHalves();
+        for (DType half : new DType[]{DType.BFLOAT16, DType.FLOAT16}) {
+            try (Network net = classifier(half).build(backend)) {
+                assertEquals(halves ? List.of(half, half, DType.FLOAT32) : List.of(DType.FLOAT32, DType.FLOAT32,
+                        DType.FLOAT32), net.activationStorage(), label("activationStorage", half));
+                // else FLOAT32, plus the 16-bit copies Ã(l) and δ̃(l) the GEMMs read: 2 + 2 bytes per unit
+                long hiddenHalf = halves ? hiddenFloat32 / 2 : hiddenFloat32 + hiddenFloat32 / 2;
+                long copies = 2L * FEATURES + 2L * CLASSES;  // X̃ and δ̃(L)
+                long measured = bytesPerRow(net, p);
+                assertEquals(hiddenHalf + outputFloat32 + copies, measured, label("bytes per row of a step (float32: "
+                        + measuredFloat32 + ")", half));
+            }
         }
     }
 

@@ -52,7 +52,8 @@ public final class OpenClBackend implements ComputeBackend {
             "cast_real_to_int", "cast_int_to_real");
     /**
      * Kernels of the FLOAT32 program only: the bit copies for every dtype, INT32 comparisons, and the casts between
-     * the 16-bit types and FLOAT32 or INT32 (halfcast.cl), and the fused activations and column sums on them (halffused.cl, halfreduce.cl).
+     * the 16-bit types and FLOAT32 or INT32 (halfcast.cl), and the fused activations and column sums on them
+     * (halffused.cl, halfreduce.cl).
      */
     static final List<String> FLOAT_PROGRAM_KERNELS = List.of("copy_strided_u16", "copy_strided_u32",
             "copy_strided_u64", "gather_rows_u16", "gather_rows_u32", "gather_rows_u64", "compare_int",
