@@ -190,6 +190,63 @@ public abstract class MixedPrecisionContract {
         }
     }
 
+    /** The normwise bound of a 16-bit network's gradients, in units of the 16-bit type's u (see the test). */
+    static final double GRADIENT_BOUND_IN_U = 16;
+
+    /**
+     * GradientCheck-style parity: the gradients of a BFLOAT16 and a FLOAT16 network (16-bit GEMM inputs, 16-bit
+     * hidden activations and errors) against the float64 network with the same weights on the reference, judged
+     * normwise per tensor: max|g − g₆₄| ≤ {@value #GRADIENT_BOUND_IN_U}·u·max|g₆₄|, u of the 16-bit type. Why 16:
+     * each of X̃, W̃, b̃, Z, A, δ and δ̃ is rounded once to the 16-bit type (relative error ≤ u), and a layer's
+     * gradient sums the errors of the forward values it depends on and the backward values through the layers above;
+     * across this 3-layer network that is at most about a dozen roundings of one sign, and errors of random sign
+     * partly cancel (measured: see docs/precision.md).
+     */
+    @Test
+    void halfGradientsMatchTheFloat64ReferenceWithinTheBound() {
+        if (!trainsInHalves()) {
+            return;
+        }
+        double[][] p = problem();
+        for (DType half : new DType[]{DType.BFLOAT16, DType.FLOAT16}) {
+            try (Backend ref = Backend.wrap(new ReferenceBackend());
+                 Network exact = Network.builder().input(FEATURES).dense(16, Activation.TANH)
+                         .dense(16, Activation.RELU).dense(CLASSES, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY)
+                         .dtype(DType.FLOAT64).build(ref);
+                 Network net = classifier(half).build(backend);
+                 Scope s = backend.scope()) {
+                for (int l = 0; l < 3; l++) {
+                    exact.setWeights(l, net.weights(l));
+                    exact.setBiases(l, net.biases(l));
+                }
+                dev.nabla.nn.Gradients g64;
+                try (Scope rs = ref.scope()) {
+                    g64 = exact.gradients(ref.fromArray(p[0], ROWS, FEATURES, DType.FLOAT64),
+                            ref.fromArray(p[1], ROWS, CLASSES, DType.FLOAT64));
+                }
+                dev.nabla.nn.Gradients g = net.gradients(backend.fromArray(p[0], ROWS, FEATURES, DType.FLOAT32),
+                        backend.fromArray(p[1], ROWS, CLASSES, DType.FLOAT32));
+                double u = half.unitRoundoff();
+                for (int l = 0; l < 3; l++) {
+                    for (int which = 0; which < 2; which++) {
+                        double[] want = which == 0 ? g64.dW(l) : g64.db(l);
+                        double[] got = which == 0 ? g.dW(l) : g.db(l);
+                        double scale = 0, diff = 0;
+                        for (int i = 0; i < want.length; i++) {
+                            scale = Math.max(scale, Math.abs(want[i]));
+                            diff = Math.max(diff, Math.abs(got[i] - want[i]));
+                        }
+                        String what = (which == 0 ? "dW" : "db") + l + ": max|g − g64| " + diff + " = "
+                                + String.format("%.2f", diff / (u * scale)) + "·u·max|g64| (max|g64| " + scale + ")";
+                        System.out.println("gradient parity " + half + " [" + backend.name() + "] " + what);
+                        assertTrue(diff <= GRADIENT_BOUND_IN_U * u * scale, label(what + ", allowed "
+                                + GRADIENT_BOUND_IN_U + "·u·max|g64|", half));
+                    }
+                }
+            }
+        }
+    }
+
     /**
      * The element bytes a training step's workspace holds per row of the batch, counted by {@code backend.stats()}:
      * {@code tensorBytesAllocated} of the first step at a batch size (workspace, per-batch 16-bit copies, and the
