@@ -49,8 +49,10 @@ final class MixedPrecision implements AutoCloseable {
     /** b̃(l) of the 16-bit layers (null for the others), cast from the master biases at every forward pass. */
     private final Tensor[] biases;
     private int batch = -1;
-    /** X̃. */
+    /** X̃: the caller's 16-bit X, or {@link #inputCopy}. */
     private Tensor input;
+    /** X̃ ← X rounded, for a FLOAT32 X; allocated at the first such batch of a size. */
+    private Tensor inputCopy;
     /** Ã(l) of the FLOAT32-stored hidden layers; null for the 16-bit ones (their A is the copy) and the output. */
     private Tensor[] activationCopies;
     /** δ̃(l) of the FLOAT32-stored layers (the output layer's included); null for the 16-bit ones. */
@@ -97,8 +99,8 @@ final class MixedPrecision implements AutoCloseable {
     }
 
     /**
-     * Casts the master weights to W̃, the 16-bit layers' biases to b̃ and x to X̃; (re)allocates the per-batch 16-bit
-     * copies when N changes.
+     * Casts the master weights to W̃, the 16-bit layers' biases to b̃ and x to X̃ (a 16-bit x is X̃ itself: no copy);
+     * (re)allocates the per-batch 16-bit copies when N changes.
      */
     void beginForward(Tensor x) {
         Ops ops = backend.ops();
@@ -120,7 +122,6 @@ final class MixedPrecision implements AutoCloseable {
             int n = layers.size();
             activationCopies = new Tensor[n];
             deltaCopies = new Tensor[n];
-            input = backend.empty(x.rows(), x.cols(), half).detach();
             for (int l = 0; l < n; l++) {
                 if (!halfStored[l]) {
                     if (l < n - 1) {
@@ -131,7 +132,15 @@ final class MixedPrecision implements AutoCloseable {
             }
             batch = x.rows();
         }
-        ops.cast(x, input);
+        if (x.dtype() == half) {
+            input = x;
+            return;
+        }
+        if (inputCopy == null) {
+            inputCopy = backend.empty(x.rows(), x.cols(), half).detach();
+        }
+        ops.cast(x, inputCopy);
+        input = inputCopy;
     }
 
     /** X̃ for layer 0, else Ã(l−1) (the workspace's own A(l−1) where it is 16-bit), as the gemm input of layer l. */
@@ -218,10 +227,11 @@ final class MixedPrecision implements AutoCloseable {
     }
 
     private void closeBatch() {
-        if (input != null) {
-            input.close();
-            input = null;
+        if (inputCopy != null) {
+            inputCopy.close();
+            inputCopy = null;
         }
+        input = null;
         for (Tensor[] group : new Tensor[][]{activationCopies, deltaCopies}) {
             if (group != null) {
                 for (Tensor t : group) {

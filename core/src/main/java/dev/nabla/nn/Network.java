@@ -787,7 +787,7 @@ public final class Network implements AutoCloseable {
 
     private void checkInput(String op, Tensor x) {
         checkOpen(op);
-        checkTensor(op, "input", x);
+        checkTensor(op, "input", x, true);
         if (x.cols() != inputSize()) {
             throw new ShapeMismatchException(op + ": input " + x.shape() + " does not fit the network's " + inputSize()
                     + " inputs (need N×" + inputSize() + ") [" + backend.name() + "]");
@@ -806,6 +806,14 @@ public final class Network implements AutoCloseable {
     }
 
     private void checkTensor(String op, String what, Tensor x) {
+        checkTensor(op, what, x, false);
+    }
+
+    /**
+     * {@code halfInput}: x may also be of the network's 16-bit precision (the first gemm reads it as it is, no copy
+     * X̃ is made).
+     */
+    private void checkTensor(String op, String what, Tensor x, boolean halfInput) {
         if (x == null) {
             throw new InvalidArgumentException(op + ": " + what + " is null" + tag());
         }
@@ -816,9 +824,13 @@ public final class Network implements AutoCloseable {
             throw new BackendMismatchException(op + ": " + what + " " + x.shape() + " lives on " + x.backend().name()
                     + " but the network lives on " + backend.name() + "; move it with tensor.to(backend)");
         }
+        if (halfInput && mixed != null && x.dtype() == mixed.half()) {
+            return;
+        }
         if (x.dtype() != dtype) {
             throw new DTypeMismatchException(op + ": " + what + " " + x.shape() + " is " + x.dtype()
-                    + " but the network is " + dtype + " [" + backend.name() + "]");
+                    + " but the network is " + dtype + (halfInput && mixed != null ? " (inputs may be " + mixed.half()
+                    + ", its precision)" : "") + " [" + backend.name() + "]");
         }
     }
 }

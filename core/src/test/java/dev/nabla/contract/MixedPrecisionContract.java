@@ -254,7 +254,7 @@ public abstract class MixedPrecisionContract {
      * their difference over the difference of the sizes leaves the per-row bytes (gradients and the 16-bit W̃, b̃
      * do not depend on N).
      */
-    private long bytesPerRow(Network net, double[][] p) {
+    private long bytesPerRow(Network net, double[][] p, DType inputType) {
         long[] workspace = new long[2];
         int[] sizes = {48, 24};
         try (Scope s = backend.scope()) {
@@ -263,7 +263,7 @@ public abstract class MixedPrecisionContract {
             Tensor t0 = backend.fromArray(p[1], ROWS, CLASSES, DType.FLOAT32).sliceRows(0, 8);
             net.trainStep(x0, t0, sgd);                     // the 16-bit copies of W and b exist from here on
             for (int i = 0; i < sizes.length; i++) {
-                Tensor x = backend.fromArray(p[0], ROWS, FEATURES, DType.FLOAT32).sliceRows(0, sizes[i]);
+                Tensor x = backend.fromArray(p[0], ROWS, FEATURES, inputType).sliceRows(0, sizes[i]);
                 Tensor t = backend.fromArray(p[1], ROWS, CLASSES, DType.FLOAT32).sliceRows(0, sizes[i]);
                 long before = backend.stats().tensorBytesAllocated();
                 net.trainStep(x, t, sgd);
@@ -300,7 +300,7 @@ public abstract class MixedPrecisionContract {
         long outputFloat32 = 3L * CLASSES * 4;               // Z(L) (the logits), A(L), δ(L)
         long measuredFloat32;
         try (Network net = classifier(DType.FLOAT32).build(backend)) {
-            measuredFloat32 = bytesPerRow(net, p);
+            measuredFloat32 = bytesPerRow(net, p, DType.FLOAT32);
         }
         assertEquals(hiddenFloat32 + outputFloat32, measuredFloat32, label("bytes per row of a step",
                 DType.FLOAT32));
@@ -312,9 +312,47 @@ public abstract class MixedPrecisionContract {
                 // else FLOAT32, plus the 16-bit copies Ã(l) and δ̃(l) the GEMMs read: 2 + 2 bytes per unit
                 long hiddenHalf = halves ? hiddenFloat32 / 2 : hiddenFloat32 + hiddenFloat32 / 2;
                 long copies = 2L * FEATURES + 2L * CLASSES;  // X̃ and δ̃(L)
-                long measured = bytesPerRow(net, p);
+                long measured = bytesPerRow(net, p, DType.FLOAT32);
                 assertEquals(hiddenHalf + outputFloat32 + copies, measured, label("bytes per row of a step (float32: "
                         + measuredFloat32 + ")", half));
+                // fed 16-bit inputs, the first gemm reads them as they are: no X̃
+                long fromHalfInputs = bytesPerRow(net, p, half);
+                assertEquals(hiddenHalf + outputFloat32 + 2L * CLASSES, fromHalfInputs, label("bytes per row of a "
+                        + "step from " + half + " inputs", half));
+                System.out.println("bytes per row of a step [" + backend.name() + "]: FLOAT32 " + measuredFloat32
+                        + ", " + half + " " + measured + ", from " + half + " inputs " + fromHalfInputs);
+            }
+        }
+    }
+
+    /**
+     * A mixed-precision network takes inputs of its own 16-bit type: the first gemm reads them as they are, which is
+     * what it reads of a FLOAT32 input after the cast (both round to nearest even), so the loss and the gradients are
+     * the same bit for bit. Another 16-bit type is refused by name.
+     */
+    @Test
+    void halfInputsGiveTheGradientsOfTheirFloat32Values() {
+        if (!trainsInHalves()) {
+            return;
+        }
+        double[][] p = problem();
+        for (DType half : new DType[]{DType.BFLOAT16, DType.FLOAT16}) {
+            try (Scope s = backend.scope(); Network net = classifier(half).build(backend)) {
+                Tensor t = backend.fromArray(p[1], ROWS, CLASSES, DType.FLOAT32);
+                dev.nabla.nn.Gradients fromFloat = net.gradients(backend.fromArray(p[0], ROWS, FEATURES,
+                        DType.FLOAT32), t);
+                dev.nabla.nn.Gradients fromHalf = net.gradients(backend.fromArray(p[0], ROWS, FEATURES, half), t);
+                assertEquals(fromFloat.loss(), fromHalf.loss(), label("loss from 16-bit inputs", half));
+                for (int l = 0; l < 3; l++) {
+                    assertArrayEquals(fromFloat.dW(l), fromHalf.dW(l), label("dW" + l + " from 16-bit inputs", half));
+                    assertArrayEquals(fromFloat.db(l), fromHalf.db(l), label("db" + l + " from 16-bit inputs", half));
+                }
+                DType other = half == DType.BFLOAT16 ? DType.FLOAT16 : DType.BFLOAT16;
+                Tensor wrong = backend.fromArray(p[0], ROWS, FEATURES, other);
+                dev.nabla.DTypeMismatchException e = assertThrows(dev.nabla.DTypeMismatchException.class,
+                        () -> net.trainStep(wrong, t, Optimizers.sgd(0.1)));
+                assertEquals("trainStep: input " + ROWS + "×" + FEATURES + " is " + other + " but the network is "
+                        + "FLOAT32 (inputs may be " + half + ", its precision) [" + backend.name() + "]", e.getMessage());
             }
         }
     }
