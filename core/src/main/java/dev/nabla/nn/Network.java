@@ -737,7 +737,8 @@ public final class Network implements AutoCloseable {
                 workspaces[1] = null;
             }
             // may fail (out of device memory): the cache is then [newest, null], still consistent
-            ws = new Workspace(backend, dtype, layers, batch, loss.fromLogits(), mixed == null ? null : mixed.storage());
+            ws = new Workspace(backend, dtype, layers, batch, loss.fromLogits(),
+                    mixed == null ? null : mixed.storage());
             workspaces[1] = workspaces[0];
         }
         workspaces[0] = ws;

@@ -352,7 +352,8 @@ public abstract class MixedPrecisionContract {
                 dev.nabla.DTypeMismatchException e = assertThrows(dev.nabla.DTypeMismatchException.class,
                         () -> net.trainStep(wrong, t, Optimizers.sgd(0.1)));
                 assertEquals("trainStep: input " + ROWS + "×" + FEATURES + " is " + other + " but the network is "
-                        + "FLOAT32 (inputs may be " + half + ", its precision) [" + backend.name() + "]", e.getMessage());
+                        + "FLOAT32 (inputs may be " + half + ", its precision) [" + backend.name() + "]",
+                        e.getMessage());
             }
         }
     }
