@@ -60,6 +60,10 @@ public final class Backend implements AutoCloseable {
     private final AtomicLong tensorsCreated = new AtomicLong();
     private final AtomicLong hostToDeviceBytes = new AtomicLong();
     private final AtomicLong deviceToHostBytes = new AtomicLong();
+    /** Element bytes of tensors: every one created, the live ones, and the most that were live at once. */
+    private final AtomicLong tensorBytesAllocated = new AtomicLong();
+    private final AtomicLong liveTensorBytes = new AtomicLong();
+    private final AtomicLong peakLiveTensorBytes = new AtomicLong();
     private volatile boolean closed;
     /** The user's call that the code running on this thread serves ({@link #asCall}), or null. */
     private final ThreadLocal<String> userCall = new ThreadLocal<>();
@@ -532,7 +536,7 @@ public final class Backend implements AutoCloseable {
      */
     public BackendStats stats() {
         return new BackendStats(live.size(), tensorsCreated.get(), hostToDeviceBytes.get(), deviceToHostBytes.get(),
-                compute.counters());
+                compute.counters(), tensorBytesAllocated.get(), liveTensorBytes.get(), peakLiveTensorBytes.get());
     }
 
     /** Waits until every operation enqueued on this backend has finished. */
@@ -682,9 +686,12 @@ public final class Backend implements AutoCloseable {
         }
         String label = shape + " " + dtype + " [" + name() + "]";
         long sequence = tensorsCreated.getAndIncrement();
+        long bytes = shape.size() * dtype.bytes();
         TensorState state = new TensorState(this, buffer, label, sequence,
-                leakDetection ? CreationSite.capture() : null);
+                leakDetection ? CreationSite.capture() : null, bytes);
         live.add(state);
+        tensorBytesAllocated.addAndGet(bytes);
+        peakLiveTensorBytes.accumulateAndGet(liveTensorBytes.addAndGet(bytes), Math::max);
         Tensor t = new Tensor(this, shape, dtype, state, CLEANER);
         adoptIntoScope(t);
         return t;
@@ -699,7 +706,9 @@ public final class Backend implements AutoCloseable {
     }
 
     void releaseTensorBuffer(TensorState state, TensorState.Release how) {
-        live.remove(state);
+        if (live.remove(state)) {
+            liveTensorBytes.addAndGet(-state.bytes);
+        }
         if (how == TensorState.Release.COLLECTED && leakDetection) {
             if (pendingLeaks.incrementAndGet() <= MAX_PENDING_LEAKS) {
                 collectedUnclosed.add(leak(state, LeakReport.Kind.COLLECTED_UNCLOSED));

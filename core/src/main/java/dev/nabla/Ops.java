@@ -235,7 +235,8 @@ public final class Ops {
     // ---- reductions ----------------------------------------------------------------------------------------------------
 
     /**
-     * out (1 × cols) = column sums of x: 1ᵀ·x. out must not be x.
+     * out (1 × cols) = column sums of x: 1ᵀ·x. out must not be x. x may be BFLOAT16 or FLOAT16 where the backend sums
+     * them ({@link ComputeBackend#sumColumnsOnHalves()}): the sums accumulate in float32 and out is FLOAT32.
      *
      * @param x the input, rows × cols
      * @param out the output, 1 × cols
@@ -245,8 +246,16 @@ public final class Ops {
     }
 
     void sumColumns(String op, Tensor x, Tensor out) {
-        checkFloat(op, x, out);
-        sameDType(op, x, out);
+        if (x != null && x.dtype().isHalf() && be.sumColumnsOnHalves()) {
+            check(op, x, out);
+            if (out.dtype() != DType.FLOAT32) {
+                throw new DTypeMismatchException(op + ": " + x.dtype() + " input " + x.shape() + " sums into a FLOAT32 "
+                        + "output, got " + out.shape() + " " + out.dtype() + tag());
+            }
+        } else {
+            checkFloat(op, x, out);
+            sameDType(op, x, out);
+        }
         expectShape(op, x, out, new Shape(1, x.cols()));
         noAlias(op, 1, "out,x", out, x);
         try (Staging st = stage(op)) {

@@ -1104,13 +1104,17 @@ public final class Tensor implements AutoCloseable {
     // ---- reductions ----------------------------------------------------------------------------------------------------
 
     /**
-     * 1 × cols column sums, 1ᵀ·this: the bias gradient form.
+     * 1 × cols column sums, 1ᵀ·this: the bias gradient form. A BFLOAT16 or FLOAT16 tensor sums, in float32, into a
+     * FLOAT32 result where its backend has that kernel; elsewhere it is refused by name.
      *
      * @return a new 1 × cols tensor
      */
     public Tensor sumColumns() {
         backend.ops().check("sumColumns", this);
-        return output("sumColumns", new Shape(1, cols()), out -> backend.ops().sumColumns("sumColumns", this, out));
+        // 16-bit storage sums into float32 where the backend has the kernel (else Ops refuses the half type by name)
+        DType outType = dtype.isHalf() && backend.compute().sumColumnsOnHalves() ? DType.FLOAT32 : dtype;
+        return output("sumColumns", new Shape(1, cols()), outType,
+                out -> backend.ops().sumColumns("sumColumns", this, out));
     }
 
     /**

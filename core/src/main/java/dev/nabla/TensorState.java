@@ -32,9 +32,13 @@ final class TensorState implements Runnable {
     final String label;
     /** The backend's count of tensors created before this one: orders leak reports by creation. */
     final long sequence;
+    /** Elements × element bytes of the tensor (not of what the allocator rounded the buffer up to). */
+    final long bytes;
 
-    TensorState(Backend backend, DeviceBuffer buffer, String label, long sequence, CreationSite creationSite) {
+    TensorState(Backend backend, DeviceBuffer buffer, String label, long sequence, CreationSite creationSite,
+                long bytes) {
         this.backend = backend;
+        this.bytes = bytes;
         this.sequence = sequence;
         this.buffer = buffer;
         this.label = label;

@@ -66,11 +66,19 @@ public final class Dense implements AutoCloseable {
 
     /** out (N × outputs) = g(x·w + 1·b) with w this layer's W or a 16-bit copy of it (then x is 16-bit too). */
     void forwardWith(Ops ops, Tensor x, Tensor w, Tensor out) {
+        forwardWithBias(ops, x, w, bias, out);
+    }
+
+    /**
+     * out = g(x·w + 1·b) with w, b this layer's W and b or 16-bit copies of them: with a 16-bit out (and b, an
+     * elementwise g) the gemm rounds x·w to out's type once and the fused bias + activation reads and writes it.
+     */
+    void forwardWithBias(Ops ops, Tensor x, Tensor w, Tensor b, Tensor out) {
         ops.gemm(false, false, 1.0, x, w, 0.0, out);
         if (activation.isElementwise()) {
-            ops.biasActivation(activation.forwardOp(), out, bias, out);
+            ops.biasActivation(activation.forwardOp(), out, b, out);
         } else {
-            ops.binary(BinaryOp.ADD, out, bias, Broadcast.ROW, out);
+            ops.binary(BinaryOp.ADD, out, b, Broadcast.ROW, out);
             ops.softmaxRows(out, out);
         }
     }

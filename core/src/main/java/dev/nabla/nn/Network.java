@@ -105,6 +105,21 @@ public final class Network implements AutoCloseable {
     }
 
     /**
+     * The dtype each layer's activations A(l) and errors δ(l) are stored in during a step, input side first: the
+     * network's dtype at precision FLOAT32; with mixed precision the 16-bit type for the hidden layers with an
+     * elementwise activation where the backend has the ops that read them (fused activations and sumColumns on
+     * 16-bit storage), FLOAT32 for the others and for the output layer (softmax and loss).
+     *
+     * @return one dtype per layer, unmodifiable
+     */
+    public List<DType> activationStorage() {
+        if (mixed == null) {
+            return java.util.Collections.nCopies(layers.size(), dtype);
+        }
+        return List.of(mixed.storage());
+    }
+
+    /**
      * The loss it trains with.
      *
      * @return the loss
@@ -204,20 +219,29 @@ public final class Network implements AutoCloseable {
         }
     }
 
-    /** {@link #forward(Workspace, Tensor)} with 16-bit GEMM inputs, float32 everything else ({@link MixedPrecision}). */
+    /**
+     * {@link #forward(Workspace, Tensor)} with 16-bit GEMM inputs; the hidden layers {@link MixedPrecision} stores in
+     * 16 bits write their A there (gemm rounded once, fused bias + activation on it), the others and the output layer
+     * compute in float32.
+     */
     private void forwardMixed(Workspace ws, Tensor x) {
         Ops ops = backend.ops();
         mixed.beginForward(x);
         int last = layers.size() - 1;
         for (int l = 0; l < last; l++) {
-            layers.get(l).forwardWith(ops, mixed.inputOf(l), mixed.weights(l), ws.activations[l]);
-            mixed.keepActivation(l, ws.activations[l]);
+            Dense d = layers.get(l);
+            if (mixed.halfStored(l)) {
+                d.forwardWithBias(ops, mixed.inputOf(l, ws), mixed.weights(l), mixed.bias(l), ws.activations[l]);
+            } else {
+                d.forwardWith(ops, mixed.inputOf(l, ws), mixed.weights(l), ws.activations[l]);
+                mixed.keepActivation(l, ws.activations[l]);
+            }
         }
         if (ws.logits != null) {
-            layers.get(last).forwardWith(ops, mixed.inputOf(last), mixed.weights(last), ws.logits,
+            layers.get(last).forwardWith(ops, mixed.inputOf(last, ws), mixed.weights(last), ws.logits,
                     ws.activations[last]);
         } else {
-            layers.get(last).forwardWith(ops, mixed.inputOf(last), mixed.weights(last), ws.activations[last]);
+            layers.get(last).forwardWith(ops, mixed.inputOf(last, ws), mixed.weights(last), ws.activations[last]);
         }
     }
 
@@ -402,18 +426,20 @@ public final class Network implements AutoCloseable {
     }
 
     /**
-     * {@link #backward} with 16-bit GEMM inputs and float32 gradients; at FLOAT16 the gradients come out multiplied
-     * by the loss scale ({@link MixedPrecision#unscale} divides them).
+     * {@link #backward} with 16-bit GEMM inputs and float32 gradients; δ(l−1) = (δ̃(l)·W̃(l)ᵀ) ⊙ g'(A(l−1)) is formed
+     * in the storage type of layer l−1 (16 bits: the gemm rounds once into it, g' is applied in place, and it is
+     * δ̃(l−1) itself). At FLOAT16 the gradients come out multiplied by the loss scale ({@link MixedPrecision#unscale}
+     * divides them).
      */
     private void backwardMixed(Workspace ws, Tensor t) {
         Ops ops = backend.ops();
         backwardOutput(ws, t);
         mixed.scaleOutputDelta(ws.deltas[layers.size() - 1]);
         for (int l = layers.size() - 1; l >= 0; l--) {
-            Tensor deltaHalf = mixed.halfDelta(l, ws.deltas[l]);
-            ops.gemm(true, false, 1.0, mixed.inputOf(l), deltaHalf, 0.0, ws.weightGrads[l]);    // dW = Ãᵀ·δ̃
-            ops.sumColumns(ws.deltas[l], ws.biasGrads[l]);                                     // db = 1ᵀ·δ
-            if (l > 0) {                                               // δ(l−1) = (δ̃·W̃ᵀ) ⊙ g'(A(l−1)), in float32
+            Tensor deltaHalf = mixed.halfDelta(l, ws);
+            ops.gemm(true, false, 1.0, mixed.inputOf(l, ws), deltaHalf, 0.0, ws.weightGrads[l]);   // dW = Ãᵀ·δ̃
+            ops.sumColumns(ws.deltas[l], ws.biasGrads[l]);                // db = 1ᵀ·δ, float32 sums of 16-bit δ too
+            if (l > 0) {                                                  // δ(l−1) = (δ̃·W̃ᵀ) ⊙ g'(A(l−1))
                 ops.gemm(false, true, 1.0, deltaHalf, mixed.weights(l), 0.0, ws.deltas[l - 1]);
                 ops.activationBackward(layers.get(l - 1).activation().gradFromOutputOp(), ws.activations[l - 1],
                         ws.deltas[l - 1], ws.deltas[l - 1]);
@@ -771,7 +797,8 @@ public final class Network implements AutoCloseable {
                 workspaces[1] = null;
             }
             // may fail (out of device memory): the cache is then [newest, null], still consistent
-            ws = new Workspace(backend, dtype, layers, batch, loss.fromLogits());
+            ws = new Workspace(backend, dtype, layers, batch, loss.fromLogits(),
+                    mixed == null ? null : mixed.storage());
             workspaces[1] = workspaces[0];
         }
         workspaces[0] = ws;
@@ -821,7 +848,7 @@ public final class Network implements AutoCloseable {
 
     private void checkInput(String op, Tensor x) {
         checkOpen(op);
-        checkTensor(op, "input", x);
+        checkTensor(op, "input", x, true);
         if (x.cols() != inputSize()) {
             throw new ShapeMismatchException(op + ": input " + x.shape() + " does not fit the network's " + inputSize()
                     + " inputs (need N×" + inputSize() + ") [" + backend.name() + "]");
@@ -840,6 +867,14 @@ public final class Network implements AutoCloseable {
     }
 
     private void checkTensor(String op, String what, Tensor x) {
+        checkTensor(op, what, x, false);
+    }
+
+    /**
+     * {@code halfInput}: x may also be of the network's 16-bit precision (the first gemm reads it as it is, no copy
+     * X̃ is made).
+     */
+    private void checkTensor(String op, String what, Tensor x, boolean halfInput) {
         if (x == null) {
             throw new InvalidArgumentException(op + ": " + what + " is null" + tag());
         }
@@ -850,9 +885,13 @@ public final class Network implements AutoCloseable {
             throw new BackendMismatchException(op + ": " + what + " " + x.shape() + " lives on " + x.backend().name()
                     + " but the network lives on " + backend.name() + "; move it with tensor.to(backend)");
         }
+        if (halfInput && mixed != null && x.dtype() == mixed.half()) {
+            return;
+        }
         if (x.dtype() != dtype) {
             throw new DTypeMismatchException(op + ": " + what + " " + x.shape() + " is " + x.dtype()
-                    + " but the network is " + dtype + " [" + backend.name() + "]");
+                    + " but the network is " + dtype + (halfInput && mixed != null ? " (inputs may be " + mixed.half()
+                    + ", its precision)" : "") + " [" + backend.name() + "]");
         }
     }
 }

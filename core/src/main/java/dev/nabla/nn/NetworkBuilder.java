@@ -100,7 +100,10 @@ public final class NetworkBuilder {
      * Mixed-precision training: FLOAT32 (default: everything in the network's dtype, as without this call), or
      * BFLOAT16/FLOAT16. With a 16-bit type the weights, biases, gradients and optimizer state stay FLOAT32 (the master
      * copy); every forward pass casts the weights and the input to that type, and the forward and backward GEMMs read
-     * those 16-bit copies with float32 accumulation, while bias, activations, loss and δ stay float32. FLOAT16 adds
+     * those 16-bit copies with float32 accumulation. The hidden layers' activations and errors δ are stored in the
+     * 16-bit type where the backend has the ops that read them ({@link Network#activationStorage()}; each op computes
+     * in float32 and rounds once), the output layer, the loss and every gradient stay float32. Inputs may be FLOAT32
+     * or of the 16-bit type itself (then no 16-bit copy of them is made). FLOAT16 adds
      * dynamic loss scaling (PyTorch's GradScaler: scale 65536, halved and the step skipped when a gradient is ∞ or
      * NaN, doubled after 2000 clean steps); {@link Network#precisionStats()} reports it. Needs dtype FLOAT32 and a
      * backend whose gemm takes 16-bit inputs.

@@ -26,6 +26,15 @@ final class Workspace implements AutoCloseable {
 
     /** Allocates every tensor, or none: if one allocation fails, those made before it are closed and it rethrows. */
     Workspace(Backend backend, DType dtype, List<Dense> layers, int batch, boolean keepLogits) {
+        this(backend, dtype, layers, batch, keepLogits, null);
+    }
+
+    /**
+     * As above, with A(l) and δ(l) of layer l stored in {@code storage[l]} (a mixed-precision network keeps its hidden
+     * layers' in 16 bits, see {@link MixedPrecision}); null: every one in {@code dtype}. Gradients, the loss and the
+     * logits are always {@code dtype}.
+     */
+    Workspace(Backend backend, DType dtype, List<Dense> layers, int batch, boolean keepLogits, DType[] storage) {
         this.batch = batch;
         int n = layers.size();
         activations = new Tensor[n];
@@ -38,8 +47,9 @@ final class Workspace implements AutoCloseable {
         try {
             for (int l = 0; l < n; l++) {
                 Dense d = layers.get(l);
-                activations[l] = backend.empty(batch, d.outputs(), dtype).detach();
-                deltas[l] = backend.empty(batch, d.outputs(), dtype).detach();
+                DType stored = storage == null ? dtype : storage[l];
+                activations[l] = backend.empty(batch, d.outputs(), stored).detach();
+                deltas[l] = backend.empty(batch, d.outputs(), stored).detach();
                 weightGrads[l] = backend.empty(d.inputs(), d.outputs(), dtype).detach();
                 biasGrads[l] = backend.empty(1, d.outputs(), dtype).detach();
                 params.add(new Parameter("W" + l, d.weights(), weightGrads[l], true));

@@ -277,6 +277,10 @@ public interface ComputeBackend extends AutoCloseable {
      * out (1 × cols) = 1ᵀ·x: the column sums of a rows × cols x, the bias gradient 1ᵀδ.
      * Aliasing: out must not be x (the Vector API path clears out before it adds the rows into it).
      *
+     * <p>Dtypes: x and out are both FLOAT32 or both FLOAT64; or, where {@link #sumColumnsOnHalves()} says so, x is
+     * BFLOAT16 or FLOAT16 and out is FLOAT32: each element decodes exactly to a float and the sums accumulate in
+     * float32 or wider (the bias gradient 1ᵀδ̃ of a network whose errors are stored in 16 bits).
+     *
      * @param x the input, rows × cols
      * @param rows the rows of the matrix
      * @param cols the columns of the matrix
@@ -407,6 +411,17 @@ public interface ComputeBackend extends AutoCloseable {
      * @return true when this backend has those two kernels on 16-bit storage
      */
     default boolean fusedActivationsOnHalves() {
+        return false;
+    }
+
+    /**
+     * Whether {@link #sumColumns} takes a BFLOAT16 or FLOAT16 x into a FLOAT32 out, accumulating in float32 or wider
+     * on the exact stored values. False by default: core then refuses 16-bit operands of sumColumns by name, and a
+     * mixed-precision network keeps its errors δ in FLOAT32 on this backend.
+     *
+     * @return true when this backend's sumColumns reads 16-bit input
+     */
+    default boolean sumColumnsOnHalves() {
         return false;
     }
 

@@ -164,7 +164,8 @@ public abstract class BadInputContract {
             "Backend.stats", "Backend.isClosed", "Backend.leakDetection", "Backend.close",
             "Backend.liveTensorDescriptions", "Backend.leakReports", "Backend.toString",
             "Network.builder", "Network.backend", "Network.dtype", "Network.layers", "Network.inputSize",
-            "Network.outputSize", "Network.precision", "Network.precisionStats", "Network.isClosed", "Network.close", "Network.toString", "NetworkBuilder.seed",
+            "Network.outputSize", "Network.precision", "Network.precisionStats", "Network.activationStorage",
+            "Network.isClosed", "Network.close", "Network.toString", "NetworkBuilder.seed",
             // an optimizer's step is called by Network with the network's own parameters
             "Sgd.learningRate", "Sgd.step", "Sgd.close", "Sgd.toString",
             "Adam.steps", "Adam.step", "Adam.close", "Adam.toString",

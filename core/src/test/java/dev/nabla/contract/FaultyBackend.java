@@ -108,6 +108,7 @@ public final class FaultyBackend implements ComputeBackend {
     @Override public void write(DeviceBuffer dst, short[] src) { operation(); inner.write(dst, src); }
     @Override public boolean fusedActivationsOnHalves() { return inner.fusedActivationsOnHalves(); }
     @Override public boolean gemmOnHalves() { return inner.gemmOnHalves(); }
+    @Override public boolean sumColumnsOnHalves() { return inner.sumColumnsOnHalves(); }
     @Override public void read(DeviceBuffer src, short[] dst) { operation(); inner.read(src, dst); }
     @Override public void cast(DeviceBuffer src, DeviceBuffer dst, long n) { operation(); inner.cast(src, dst, n); }
 

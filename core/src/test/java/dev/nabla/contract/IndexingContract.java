@@ -501,6 +501,82 @@ public abstract class IndexingContract {
     }
 
     /**
+     * sumColumns of 16-bit storage into FLOAT32, where the backend says it has it: x holds values of the 16-bit type,
+     * so the float64 reference sums exactly what the backend stored, and the backend's float32 (or wider)
+     * accumulation is judged by the reduction form of {@link Tolerance} with float32's unit roundoff, K = rows,
+     * Σ|terms| = 1ᵀ·|x| (on the reference). Views at odd offsets, shapes 0, 1, primes, more columns than the cpu's
+     * 2048-column tile and more rows than a cpu chunk; ±∞ and NaN columns give the IEEE sum; for BFLOAT16 (float32's
+     * range) a column [3e38, 3e38, −3e38] is 3e38 although a float32 running sum overflows. Tensor.sumColumns() on a
+     * 16-bit tensor gives that FLOAT32 result. Where the backend says it has it not, both refuse the half type by
+     * name; everywhere a 16-bit out is refused by name.
+     */
+    @ParameterizedTest
+    @MethodSource("halfTypes")
+    @Covers({"sumColumnsOnHalves", "sumColumns"})
+    void sumColumnsOnHalfStorageAccumulatesInFloat32OrIsRefused(DType half) {
+        require(half);
+        if (!backend.compute().sumColumnsOnHalves()) {
+            try (Scope s = backend.scope()) {
+                Tensor x = backend.fromArray(new double[]{1, 2, 3, 4, 5, 6}, 2, 3, half);
+                UnsupportedDTypeException e = assertThrows(UnsupportedDTypeException.class,
+                        () -> backend.ops().sumColumns(x, backend.zeros(1, 3)));
+                assertTrue(e.getMessage().startsWith("sumColumns: tensor 2×3 is " + half)
+                        && e.getMessage().endsWith("[" + backend.name() + "]"), e.getMessage());
+                assertThrows(UnsupportedDTypeException.class, x::sumColumns);
+            }
+            return;
+        }
+        long live = backend.stats().liveTensors();
+        try (Scope s = backend.scope()) {
+            Tensor x = backend.fromArray(new double[]{1, 2, 3, 4, 5, 6}, 2, 3, half);
+            Tensor o = backend.zeros(1, 3).cast(half);
+            DTypeMismatchException e = assertThrows(DTypeMismatchException.class,
+                    () -> backend.ops().sumColumns(x, o));
+            assertEquals("sumColumns: " + half + " input 2×3 sums into a FLOAT32 output, got 1×3 " + half + " ["
+                    + backend.name() + "]", e.getMessage());
+        }
+        int[][] shapes = {{0, 3}, {3, 0}, {1, 1}, {3, 5}, {31, 37}, {2, 2053}, {5000, 3}, {97, 4099}};
+        for (int[] rc : shapes) {
+            int r = rc[0], c = rc[1];
+            String what = "sumColumns " + r + "×" + c;
+            double[] x = values(r * 13L + c, (r + 1) * c, half, -3, 3);
+            double[][] ref = new double[2][];                   // [Σ, Σ|terms|]
+            try (Scope s = reference.scope()) {
+                Tensor xx = reference.fromArray(x, r + 1, c, half).sliceRows(1, r + 1);
+                Tensor out = reference.zeros(1, c);
+                reference.ops().sumColumns(xx, out);
+                ref[0] = out.toDoubleArray();
+                ref[1] = xx.cast(DType.FLOAT64).abs().sumColumns().toDoubleArray();
+            }
+            try (Scope s = backend.scope()) {
+                Tensor xx = backend.fromArray(x, r + 1, c, half).sliceRows(1, r + 1);   // a view at an offset
+                Tensor out = backend.empty(1, c, DType.FLOAT32);
+                backend.ops().sumColumns(xx, out);
+                double[] got = out.toDoubleArray();
+                Tolerance.of(DType.FLOAT32, r).assertReduction(label(what, half), ref[0], got, ref[1], c);
+                Tensor viaTensor = xx.sumColumns();
+                assertEquals(DType.FLOAT32, viaTensor.dtype(), label(what + ": Tensor.sumColumns' dtype", half));
+                assertArrayEquals(got, viaTensor.toDoubleArray(), label(what + ": Tensor.sumColumns", half));
+            }
+        }
+        double big = half == DType.BFLOAT16 ? 3e38 : 6e4;
+        double[] special = {Double.POSITIVE_INFINITY, 1, Double.NaN, big, -1,
+                            1, Double.NEGATIVE_INFINITY, 2, big, 2,
+                            2, 3, 4, -big, 3};
+        double[] want = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, big, 4};
+        try (Scope s = backend.scope()) {
+            double[] got = backend.fromArray(special, 3, 5, half).sumColumns().toDoubleArray();
+            for (int j = 0; j < want.length; j++) {
+                double w = HalfFloats.round(half, want[j]);
+                assertTrue(Double.compare(w, got[j]) == 0 || (Double.isNaN(w) && Double.isNaN(got[j])),
+                        label("sumColumns of ±∞, NaN and [big, big, −big]: column " + j + " expected " + w + ", got "
+                                + got[j], half));
+            }
+        }
+        assertEquals(live, backend.stats().liveTensors(), label("sumColumns on halves leaves nothing allocated", half));
+    }
+
+    /**
      * gemm on 16-bit inputs, where the backend says it has it: A and B hold values of the 16-bit type, so the float64
      * reference computes on exactly what the backend stored; the backend accumulates in float32. A FLOAT32 C is
      * judged by the reduction form of {@link Tolerance} with float32's unit roundoff, Σ|terms| = |α|·|op(A)|·|op(B)|
@@ -621,10 +697,13 @@ public abstract class IndexingContract {
         try (Scope s = backend.scope()) {
             Tensor h = backend.fromArray(new double[]{1, 2, 3, 4, 5, 6}, 2, 3, half);
             List<Runnable> refused = new ArrayList<>(List.of(h::sigmoid, () -> h.add(h), h::sum,
-                    h::softmaxRows, h::argmaxRows, () -> h.gt(h), () -> h.scale(2), h::sumColumns, h::maxRows,
+                    h::softmaxRows, h::argmaxRows, () -> h.gt(h), () -> h.scale(2), h::maxRows,
                     () -> Tensor.where(h.cast(DType.INT32), h, h), () -> h.addRowVector(h.sliceRows(0, 1))));
             if (!backend.compute().gemmOnHalves()) {
                 refused.add(() -> h.matmulTransB(h));
+            }
+            if (!backend.compute().sumColumnsOnHalves()) {
+                refused.add(h::sumColumns);
             }
             for (int i = 0; i < refused.size(); i++) {
                 UnsupportedDTypeException e = assertThrows(UnsupportedDTypeException.class, refused.get(i)::run,

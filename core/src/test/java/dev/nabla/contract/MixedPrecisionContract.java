@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -185,6 +187,174 @@ public abstract class MixedPrecisionContract {
             net.trainStep(x, t, sgd);
             assertEquals(new PrecisionStats(DType.FLOAT16, 131072, 2000, 0), net.precisionStats(),
                     label("2000 clean steps double the scale", DType.FLOAT16));
+        }
+    }
+
+    /** The normwise bound of a 16-bit network's gradients, in units of the 16-bit type's u (see the test). */
+    static final double GRADIENT_BOUND_IN_U = 16;
+
+    /**
+     * GradientCheck-style parity: the gradients of a BFLOAT16 and a FLOAT16 network (16-bit GEMM inputs, 16-bit
+     * hidden activations and errors) against the float64 network with the same weights on the reference, judged
+     * normwise per tensor: max|g − g₆₄| ≤ {@value #GRADIENT_BOUND_IN_U}·u·max|g₆₄|, u of the 16-bit type. Why 16:
+     * each of X̃, W̃, b̃, Z, A, δ and δ̃ is rounded once to the 16-bit type (relative error ≤ u), and a layer's
+     * gradient sums the errors of the forward values it depends on and the backward values through the layers above;
+     * across this 3-layer network that is at most about a dozen roundings of one sign, and errors of random sign
+     * partly cancel (measured: see docs/precision.md).
+     */
+    @Test
+    void halfGradientsMatchTheFloat64ReferenceWithinTheBound() {
+        if (!trainsInHalves()) {
+            return;
+        }
+        double[][] p = problem();
+        for (DType half : new DType[]{DType.BFLOAT16, DType.FLOAT16}) {
+            try (Backend ref = Backend.wrap(new ReferenceBackend());
+                 Network exact = Network.builder().input(FEATURES).dense(16, Activation.TANH)
+                         .dense(16, Activation.RELU).dense(CLASSES, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY)
+                         .dtype(DType.FLOAT64).build(ref);
+                 Network net = classifier(half).build(backend);
+                 Scope s = backend.scope()) {
+                for (int l = 0; l < 3; l++) {
+                    exact.setWeights(l, net.weights(l));
+                    exact.setBiases(l, net.biases(l));
+                }
+                dev.nabla.nn.Gradients g64;
+                try (Scope rs = ref.scope()) {
+                    g64 = exact.gradients(ref.fromArray(p[0], ROWS, FEATURES, DType.FLOAT64),
+                            ref.fromArray(p[1], ROWS, CLASSES, DType.FLOAT64));
+                }
+                dev.nabla.nn.Gradients g = net.gradients(backend.fromArray(p[0], ROWS, FEATURES, DType.FLOAT32),
+                        backend.fromArray(p[1], ROWS, CLASSES, DType.FLOAT32));
+                double u = half.unitRoundoff();
+                for (int l = 0; l < 3; l++) {
+                    for (int which = 0; which < 2; which++) {
+                        double[] want = which == 0 ? g64.dW(l) : g64.db(l);
+                        double[] got = which == 0 ? g.dW(l) : g.db(l);
+                        double scale = 0, diff = 0;
+                        for (int i = 0; i < want.length; i++) {
+                            scale = Math.max(scale, Math.abs(want[i]));
+                            diff = Math.max(diff, Math.abs(got[i] - want[i]));
+                        }
+                        String what = (which == 0 ? "dW" : "db") + l + ": max|g − g64| " + diff + " = "
+                                + String.format("%.2f", diff / (u * scale)) + "·u·max|g64| (max|g64| " + scale + ")";
+                        System.out.println("gradient parity " + half + " [" + backend.name() + "] " + what);
+                        assertTrue(diff <= GRADIENT_BOUND_IN_U * u * scale, label(what + ", allowed "
+                                + GRADIENT_BOUND_IN_U + "·u·max|g64|", half));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The element bytes a training step's workspace holds per row of the batch, counted by {@code backend.stats()}:
+     * {@code tensorBytesAllocated} of the first step at a batch size (workspace, per-batch 16-bit copies, and the
+     * step's own temporaries) minus that of the next step at that size (the temporaries alone), at two batch sizes;
+     * their difference over the difference of the sizes leaves the per-row bytes (gradients and the 16-bit W̃, b̃
+     * do not depend on N).
+     */
+    private long bytesPerRow(Network net, double[][] p, DType inputType) {
+        long[] workspace = new long[2];
+        int[] sizes = {48, 24};
+        try (Scope s = backend.scope()) {
+            var sgd = Optimizers.sgd(0.01);
+            Tensor x0 = backend.fromArray(p[0], ROWS, FEATURES, DType.FLOAT32).sliceRows(0, 8);
+            Tensor t0 = backend.fromArray(p[1], ROWS, CLASSES, DType.FLOAT32).sliceRows(0, 8);
+            net.trainStep(x0, t0, sgd);                     // the 16-bit copies of W and b exist from here on
+            for (int i = 0; i < sizes.length; i++) {
+                Tensor x = backend.fromArray(p[0], ROWS, FEATURES, inputType).sliceRows(0, sizes[i]);
+                Tensor t = backend.fromArray(p[1], ROWS, CLASSES, DType.FLOAT32).sliceRows(0, sizes[i]);
+                long before = backend.stats().tensorBytesAllocated();
+                net.trainStep(x, t, sgd);
+                long first = backend.stats().tensorBytesAllocated() - before;
+                before = backend.stats().tensorBytesAllocated();
+                net.trainStep(x, t, sgd);
+                long again = backend.stats().tensorBytesAllocated() - before;
+                workspace[i] = first - again;
+            }
+        }
+        long diff = workspace[0] - workspace[1];
+        assertEquals(0, diff % (sizes[0] - sizes[1]), label("the workspace grows linearly in N: " + workspace[0]
+                + " bytes at N = " + sizes[0] + ", " + workspace[1] + " at N = " + sizes[1], net.precision()));
+        return diff / (sizes[0] - sizes[1]);
+    }
+
+    /**
+     * The issue's check: a BFLOAT16 step keeps the hidden layers' activations A and errors δ in 2 bytes an element,
+     * so they take half the device bytes of a FLOAT32 step's; the output layer (Z, A, δ in FLOAT32 for the softmax and
+     * the loss, plus the 16-bit copy δ̃ the GEMMs read) and the 16-bit copy X̃ of the input come on top. Counted by
+     * {@code backend.stats().tensorBytesAllocated()} per row of the batch, for the classifier 12 → 16 → 16 → 3.
+     */
+    @Test
+    void bfloat16StepStoresTheHiddenActivationsInHalfTheBytes() {
+        if (!trainsInHalves()) {
+            return;
+        }
+        double[][] p = problem();
+        int[] hidden = {16, 16};
+        long hiddenFloat32 = 0;
+        for (int n : hidden) {
+            hiddenFloat32 += 2L * n * 4;                     // A(l) and δ(l), FLOAT32
+        }
+        long outputFloat32 = 3L * CLASSES * 4;               // Z(L) (the logits), A(L), δ(L)
+        long measuredFloat32;
+        try (Network net = classifier(DType.FLOAT32).build(backend)) {
+            measuredFloat32 = bytesPerRow(net, p, DType.FLOAT32);
+        }
+        assertEquals(hiddenFloat32 + outputFloat32, measuredFloat32, label("bytes per row of a step",
+                DType.FLOAT32));
+        boolean halves = backend.compute().fusedActivationsOnHalves() && backend.compute().sumColumnsOnHalves();
+        for (DType half : new DType[]{DType.BFLOAT16, DType.FLOAT16}) {
+            try (Network net = classifier(half).build(backend)) {
+                assertEquals(halves ? List.of(half, half, DType.FLOAT32) : List.of(DType.FLOAT32, DType.FLOAT32,
+                        DType.FLOAT32), net.activationStorage(), label("activationStorage", half));
+                // else FLOAT32, plus the 16-bit copies Ã(l) and δ̃(l) the GEMMs read: 2 + 2 bytes per unit
+                long hiddenHalf = halves ? hiddenFloat32 / 2 : hiddenFloat32 + hiddenFloat32 / 2;
+                long copies = 2L * FEATURES + 2L * CLASSES;  // X̃ and δ̃(L)
+                long measured = bytesPerRow(net, p, DType.FLOAT32);
+                assertEquals(hiddenHalf + outputFloat32 + copies, measured, label("bytes per row of a step (float32: "
+                        + measuredFloat32 + ")", half));
+                // fed 16-bit inputs, the first gemm reads them as they are: no X̃
+                long fromHalfInputs = bytesPerRow(net, p, half);
+                assertEquals(hiddenHalf + outputFloat32 + 2L * CLASSES, fromHalfInputs, label("bytes per row of a "
+                        + "step from " + half + " inputs", half));
+                System.out.println("bytes per row of a step [" + backend.name() + "]: FLOAT32 " + measuredFloat32
+                        + ", " + half + " " + measured + ", from " + half + " inputs " + fromHalfInputs);
+            }
+        }
+    }
+
+    /**
+     * A mixed-precision network takes inputs of its own 16-bit type: the first gemm reads them as they are, which is
+     * what it reads of a FLOAT32 input after the cast (both round to nearest even), so the loss and the gradients are
+     * the same bit for bit. Another 16-bit type is refused by name.
+     */
+    @Test
+    void halfInputsGiveTheGradientsOfTheirFloat32Values() {
+        if (!trainsInHalves()) {
+            return;
+        }
+        double[][] p = problem();
+        for (DType half : new DType[]{DType.BFLOAT16, DType.FLOAT16}) {
+            try (Scope s = backend.scope(); Network net = classifier(half).build(backend)) {
+                Tensor t = backend.fromArray(p[1], ROWS, CLASSES, DType.FLOAT32);
+                dev.nabla.nn.Gradients fromFloat = net.gradients(backend.fromArray(p[0], ROWS, FEATURES,
+                        DType.FLOAT32), t);
+                dev.nabla.nn.Gradients fromHalf = net.gradients(backend.fromArray(p[0], ROWS, FEATURES, half), t);
+                assertEquals(fromFloat.loss(), fromHalf.loss(), label("loss from 16-bit inputs", half));
+                for (int l = 0; l < 3; l++) {
+                    assertArrayEquals(fromFloat.dW(l), fromHalf.dW(l), label("dW" + l + " from 16-bit inputs", half));
+                    assertArrayEquals(fromFloat.db(l), fromHalf.db(l), label("db" + l + " from 16-bit inputs", half));
+                }
+                DType other = half == DType.BFLOAT16 ? DType.FLOAT16 : DType.BFLOAT16;
+                Tensor wrong = backend.fromArray(p[0], ROWS, FEATURES, other);
+                dev.nabla.DTypeMismatchException e = assertThrows(dev.nabla.DTypeMismatchException.class,
+                        () -> net.trainStep(wrong, t, Optimizers.sgd(0.1)));
+                assertEquals("trainStep: input " + ROWS + "×" + FEATURES + " is " + other + " but the network is "
+                        + "FLOAT32 (inputs may be " + half + ", its precision) [" + backend.name() + "]",
+                        e.getMessage());
+            }
         }
     }
 

@@ -152,6 +152,15 @@ public final class ReferenceBackend implements ComputeBackend {
         return true;
     }
 
+    /**
+     * sumColumns of 16-bit storage: the same compensated float64 sums over the exact stored values; the FLOAT32 out
+     * keeps the unrounded sum (every reference buffer holds doubles).
+     */
+    @Override
+    public boolean sumColumnsOnHalves() {
+        return true;
+    }
+
     /** A quiet double NaN whose low 16 bits carry a 16-bit NaN pattern, so that copies keep its payload. */
     private static final long NAN_CARRIER = 0x7ff8dead00000000L;
 

@@ -352,6 +352,10 @@ public final class CpuBackend implements ComputeBackend {
     @Override
     public void sumColumns(DeviceBuffer x, int rows, int cols, DeviceBuffer out) {
         int colChunk = Math.max(64, (int) Math.min(Integer.MAX_VALUE, (long) MIN_CHUNK / Math.max(1, rows)));
+        if (x.dtype().isHalf()) {
+            sumColumnsHalves((CpuBuffer) x, rows, cols, f(out), colChunk);
+            return;
+        }
         if (isFloat(x)) {
             float[] xs = f(x), os = f(out);
             parallel.forRange(cols, colChunk, (c0, c1) -> fk.sumColumns(xs, rows, cols, os, c0, c1));
@@ -359,6 +363,45 @@ public final class CpuBackend implements ComputeBackend {
             double[] xs = d(x), os = d(out);
             parallel.forRange(cols, colChunk, (c0, c1) -> dk.sumColumns(xs, rows, cols, os, c0, c1));
         }
+    }
+
+    /**
+     * out (FLOAT32, 1 × cols) = 1ᵀ·x for a 16-bit x: per chunk of at most {@link #HALF_TILE} columns, each row's
+     * segment is decoded into a float tile ({@link HalfCodec}: Vector API lanes on the VECTOR path) and added to a
+     * float32 accumulator row (the float kernels' axpy with α = 1, so each addition rounds once, row after row). A
+     * column whose float32 sum is not finite (it overflowed, or x holds ±∞ or NaN) is summed again in double, which
+     * gives the IEEE result of the exact sum, as the float Vector API kernel does.
+     */
+    private void sumColumnsHalves(CpuBuffer x, int rows, int cols, float[] out, int colChunk) {
+        DType dtype = x.dtype();
+        parallel.forRange(cols, colChunk, (from, to) -> {
+            float[] acc = new float[Math.min(HALF_TILE, to - from)];
+            float[] tile = new float[acc.length];
+            for (int c0 = from; c0 < to; c0 += HALF_TILE) {
+                int width = Math.min(HALF_TILE, to - c0);
+                java.util.Arrays.fill(acc, 0, width, 0f);
+                for (int r = 0; r < rows; r++) {
+                    hc.decode(dtype, x.h, r * cols + c0, tile, 0, width);
+                    fk.axpy(1f, tile, acc, 0, width);
+                }
+                for (int j = 0; j < width; j++) {
+                    if (!Float.isFinite(acc[j])) {      // rare: only columns that overflowed or hold ∞/NaN
+                        double s = 0;
+                        for (int r = 0; r < rows; r++) {
+                            s += HalfFloats.toFloat(dtype, x.h[r * cols + c0 + j]);
+                        }
+                        acc[j] = (float) s;
+                    }
+                }
+                System.arraycopy(acc, 0, out, c0, width);
+            }
+        });
+    }
+
+    /** sumColumns of BFLOAT16/FLOAT16 into FLOAT32, decoded tile by tile, float32 accumulation. */
+    @Override
+    public boolean sumColumnsOnHalves() {
+        return true;
     }
 
     @Override

@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
 final class KernelSources {
     /** The kernel files of the one program, in order; prelude.cl first. */
     static final String[] FILES = {"prelude.cl", "elementwise.cl", "reduce.cl", "fused.cl", "gemm.cl", "indexing.cl",
-            "mask.cl", "cast.cl", "halfcast.cl", "halffused.cl", "halfgemm.cl"};
+            "mask.cl", "cast.cl", "halfcast.cl", "halffused.cl", "halfreduce.cl", "halfgemm.cl"};
 
     private KernelSources() {
     }

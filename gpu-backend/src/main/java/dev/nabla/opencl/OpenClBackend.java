@@ -52,13 +52,14 @@ public final class OpenClBackend implements ComputeBackend {
             "cast_real_to_int", "cast_int_to_real");
     /**
      * Kernels of the FLOAT32 program only: the bit copies for every dtype, INT32 comparisons, and the casts between
-     * the 16-bit types and FLOAT32 or INT32 (halfcast.cl), and the fused activations on them (halffused.cl).
+     * the 16-bit types and FLOAT32 or INT32 (halfcast.cl), and the fused activations and column sums on them
+     * (halffused.cl, halfreduce.cl).
      */
     static final List<String> FLOAT_PROGRAM_KERNELS = List.of("copy_strided_u16", "copy_strided_u32",
             "copy_strided_u64", "gather_rows_u16", "gather_rows_u32", "gather_rows_u64", "compare_int",
             "cast_f16_to_float", "cast_bf16_to_float", "cast_float_to_f16", "cast_float_to_bf16", "cast_int_to_f16",
             "cast_int_to_bf16", "cast_f16_to_int", "cast_bf16_to_int", "cast_f16_to_bf16", "cast_bf16_to_f16",
-            "bias_activation_h", "activation_backward_h", "gemm_h", "gemm_scale_h");
+            "bias_activation_h", "activation_backward_h", "sum_columns_h", "gemm_h", "gemm_scale_h");
     /**
      * Kernels of the FLOAT64 program only: the casts between FLOAT32 and FLOAT64, and between FLOAT64 and the 16-bit
      * types, which need double.
@@ -523,6 +524,12 @@ public final class OpenClBackend implements ComputeBackend {
             return;
         }
         int ry = Math.max(1, Math.min(8, group / COLS_PER_GROUP));
+        if (x.dtype().isHalf()) {                          // 16-bit x into a FLOAT32 out (halfreduce.cl)
+            Launch l = launch("sum_columns_h", DType.FLOAT32).i32(x.dtype() == DType.BFLOAT16 ? 1 : 0).mem(b(x))
+                    .i32(rows).i32(cols).mem(b(out)).local((long) COLS_PER_GROUP * ry, accBytes(DType.FLOAT32));
+            run("sumColumns", l, new long[]{roundUp(cols, COLS_PER_GROUP), ry}, new long[]{COLS_PER_GROUP, ry});
+            return;
+        }
         Launch l = launch("sum_columns", x.dtype()).mem(b(x)).i32(rows).i32(cols).mem(b(out))
                 .local((long) COLS_PER_GROUP * ry, accBytes(x.dtype()));
         run("sumColumns", l, new long[]{roundUp(cols, COLS_PER_GROUP), ry}, new long[]{COLS_PER_GROUP, ry});
@@ -751,6 +758,12 @@ public final class OpenClBackend implements ComputeBackend {
     /** biasActivation and activationBackward on BFLOAT16/FLOAT16 buffers, float32 inside (halffused.cl). */
     @Override
     public boolean fusedActivationsOnHalves() {
+        return true;
+    }
+
+    /** sumColumns of BFLOAT16/FLOAT16 into FLOAT32, sum_columns' layout and accumulator (halfreduce.cl). */
+    @Override
+    public boolean sumColumnsOnHalves() {
         return true;
     }
 
