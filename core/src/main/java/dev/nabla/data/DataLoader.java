@@ -58,7 +58,7 @@ public final class DataLoader implements AutoCloseable {
     /**
      * A loader over device-resident features and INT32 labels, in dataset order until {@link #shuffle} is called.
      *
-     * @param features N × F, FLOAT32 or FLOAT64
+     * @param features N × F, FLOAT32 or FLOAT64, or BFLOAT16/FLOAT16 for a mixed-precision network of that type
      * @param labels INT32, N of them (1 × N or N × 1), on the features' backend
      * @param batchSize rows per batch, ≥ 1
      * @return a new loader
@@ -71,9 +71,9 @@ public final class DataLoader implements AutoCloseable {
         if (features.isClosed() || labels.isClosed()) {
             throw new InvalidArgumentException("DataLoader.of: features or labels is closed" + tag);
         }
-        if (!features.dtype().isFloating()) {
-            throw new DTypeMismatchException("DataLoader.of: features " + features.shape() + " must be FLOAT32 or "
-                    + "FLOAT64, got " + features.dtype() + tag);
+        if (!features.dtype().isFloating() && !features.dtype().isHalf()) {
+            throw new DTypeMismatchException("DataLoader.of: features " + features.shape() + " must be FLOAT32, "
+                    + "FLOAT64, BFLOAT16 or FLOAT16, got " + features.dtype() + tag);
         }
         if (labels.dtype() != DType.INT32) {
             throw new DTypeMismatchException("DataLoader.of: labels " + labels.shape() + " must be INT32, got "
@@ -162,12 +162,22 @@ public final class DataLoader implements AutoCloseable {
     }
 
     /**
-     * The dtype of the features (and of the one-hot targets).
+     * The dtype of the features.
      *
-     * @return FLOAT32 or FLOAT64
+     * @return FLOAT32, FLOAT64, BFLOAT16 or FLOAT16
      */
     public DType dtype() {
         return features.dtype();
+    }
+
+    /**
+     * The dtype of the one-hot targets: the features' dtype, or FLOAT32 for 16-bit features (a mixed-precision
+     * network computes its loss in float32).
+     *
+     * @return FLOAT32 or FLOAT64
+     */
+    public DType targetDType() {
+        return features.dtype().isHalf() ? DType.FLOAT32 : features.dtype();
     }
 
     /**
@@ -274,7 +284,7 @@ public final class DataLoader implements AutoCloseable {
             Tensor t = null;
             try {
                 l = backend.zeros(rows, 1, DType.INT32).detach();
-                t = classes > 0 ? backend.empty(rows, classes, features.dtype()).detach() : null;
+                t = classes > 0 ? backend.empty(rows, classes, targetDType()).detach() : null;
             } catch (RuntimeException | Error e) {
                 x.close();
                 if (l != null) {

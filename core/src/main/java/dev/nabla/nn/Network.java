@@ -292,9 +292,10 @@ public final class Network implements AutoCloseable {
             throw new dev.nabla.ShapeMismatchException("evaluate: the loader's rows have " + loader.columns()
                     + " features, the network has " + inputSize() + " inputs" + tag());
         }
-        if (loader.dtype() != dtype) {
+        if (loader.dtype() != dtype && (mixed == null || loader.dtype() != mixed.half())) {
             throw new dev.nabla.DTypeMismatchException("evaluate: the loader's features are " + loader.dtype()
-                    + " but the network is " + dtype + tag());
+                    + " but the network is " + dtype + (mixed == null ? "" : " (or " + mixed.half()
+                    + ", its precision)") + tag());
         }
         if (loader.classCount() != 0 && loader.classCount() != outputSize()) {
             throw new dev.nabla.ShapeMismatchException("evaluate: the loader makes " + loader.classCount()

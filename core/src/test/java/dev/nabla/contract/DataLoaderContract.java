@@ -148,6 +148,75 @@ public abstract class DataLoaderContract {
         }
     }
 
+    /**
+     * 16-bit features (a dataset stored at half the bytes) batch as they are: the batches are the FLOAT32 loader's,
+     * rounded once, bit for bit; the one-hot targets are FLOAT32. A mixed-precision network of that type trains and
+     * evaluates on them exactly as on the FLOAT32 features, which it rounds to the same 16-bit values itself; a
+     * FLOAT32 network refuses them by name.
+     */
+    @Test
+    void sixteenBitFeaturesBatchAsTheyAreAndFeedAMixedPrecisionNetwork() {
+        int n = 60, f = 7, classes = 3;
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = (i * 5) % classes;
+        }
+        for (DType half : List.of(DType.BFLOAT16, DType.FLOAT16)) {
+            try (Scope s = backend.scope()) {
+                Tensor x32 = backend.fromArray(HostData.uniform(9, n * f, -2, 2), n, f, DType.FLOAT32);
+                Tensor x16 = x32.cast(half);
+                Tensor tl = backend.fromArray(labels, n, 1);
+                try (DataLoader wide = DataLoader.of(x32, tl, 16).classes(classes).shuffle(4);
+                     DataLoader narrow = DataLoader.of(x16, tl, 16).classes(classes).shuffle(4)) {
+                    assertEquals(half, narrow.dtype());
+                    assertEquals(DType.FLOAT32, narrow.targetDType());
+                    var a = wide.epoch(0).iterator();
+                    for (Batch b : narrow.epoch(0)) {
+                        Batch w = a.next();
+                        assertEquals(half, b.features().dtype());
+                        assertArrayEquals(w.features().cast(half).toFloatArray(), b.features().toFloatArray(),
+                                half + " batch = the FLOAT32 batch rounded once");
+                        assertArrayEquals(w.targets().toFloatArray(), b.targets().toFloatArray());
+                        assertEquals(DType.FLOAT32, b.targets().dtype());
+                    }
+                    var builder = Network.builder().input(f).dense(8, Activation.RELU)
+                            .dense(classes, Activation.SOFTMAX).loss(Loss.CROSS_ENTROPY).precision(half).seed(5);
+                    Network mixed;
+                    try {
+                        mixed = builder.build(backend);
+                    } catch (dev.nabla.NablaException refused) {     // a backend without 16-bit GEMM inputs
+                        assertTrue(refused.getMessage().startsWith("network: precision " + half + " needs gemm"),
+                                refused.getMessage());
+                        continue;
+                    }
+                    try (Network fromWide = mixed; Network fromNarrow = builder.build(backend);
+                         Optimizer o1 = Optimizers.sgd(0.1); Optimizer o2 = Optimizers.sgd(0.1)) {
+                        for (int e = 0; e < 2; e++) {
+                            var it = wide.epoch(e).iterator();
+                            for (Batch b : narrow.epoch(e)) {
+                                Batch w = it.next();
+                                fromWide.trainStepWithoutLoss(w.features(), w.targets(), o1);
+                                fromNarrow.trainStepWithoutLoss(b.features(), b.targets(), o2);
+                            }
+                        }
+                        assertArrayEquals(fromWide.weights(0), fromNarrow.weights(0), "the same steps");
+                        Evaluation ew = fromWide.evaluate(wide);
+                        Evaluation en = fromNarrow.evaluate(narrow);
+                        assertEquals(ew.loss(), en.loss(), 0, "evaluate on " + half + " features");
+                        assertEquals(ew.accuracy(), en.accuracy(), 0);
+                    }
+                    try (Network plain = Network.builder().input(f).dense(classes, Activation.SOFTMAX)
+                            .loss(Loss.CROSS_ENTROPY).seed(5).build(backend)) {
+                        DTypeMismatchException e = assertThrows(DTypeMismatchException.class,
+                                () -> plain.evaluate(narrow));
+                        assertTrue(e.getMessage().startsWith("evaluate: the loader's features are " + half
+                                + " but the network is FLOAT32 ["), e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
     /** The sum of the backend's own counters that count transfers between host and device (0 when it has none). */
     private static long transfers(BackendStats stats) {
         long sum = 0;
