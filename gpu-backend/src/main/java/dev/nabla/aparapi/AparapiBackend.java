@@ -6,7 +6,6 @@ import com.aparapi.device.JavaDevice;
 import com.aparapi.device.OpenCLDevice;
 import dev.nabla.BackendUnavailableException;
 import dev.nabla.DType;
-import dev.nabla.DeviceOutOfMemoryException;
 import dev.nabla.HalfFloats;
 import dev.nabla.DeviceException;
 import dev.nabla.NablaException;
@@ -280,7 +279,7 @@ public final class AparapiBackend implements ComputeBackend {
     private void castHalves(DeviceBuffer src, DeviceBuffer dst, int count) {
         DType from = src.dtype();
         DType to = dst.dtype();
-        if (from.isHalf() && to != DType.FLOAT64 || from == DType.FLOAT32) {
+        if ((from.isHalf() && to != DType.FLOAT64) || from == DType.FLOAT32) {
             if (!floats.castHalves(buf(src), buf(dst), count)) {
                 return;
             }

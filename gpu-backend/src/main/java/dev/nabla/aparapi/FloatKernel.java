@@ -72,7 +72,11 @@ final class FloatKernel extends Kernel {
      * has no get/put of short[]. A placeholder until the first 16-bit tensor.
      */
     char[] halves = new char[Geometry.ALIGN];
-    /** twos[i] = 2^(i − 70): every entry a normal number, so that products of two of them are exact. */
+    /**
+     * twos[i] = 2^(i − 70): every entry a normal number, so that products of two of them are exact. Small, but the
+     * host array is the truth (the device never writes it), so a GC move that makes Aparapi re-create its buffer is
+     * harmless (HostMirrorSafety).
+     */
     float[] twos = new float[141];
     /** argmaxRows: the column of the value in {@link #red} at the same place. */
     @Local final int[] redIdx = new int[Geometry.WG];

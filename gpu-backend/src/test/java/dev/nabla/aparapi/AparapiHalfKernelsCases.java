@@ -319,6 +319,132 @@ abstract class AparapiHalfKernelsCases {
         }
     }
 
+    /** Equal patterns, or adjacent ones of one sign (one rounding apart). */
+    private static void assertAdjacent(String what, short[] expected, short[] actual) {
+        for (int i = 0; i < actual.length; i++) {
+            boolean adjacent = ((expected[i] ^ actual[i]) & 0x8000) == 0
+                    && Math.abs((expected[i] & 0x7fff) - (actual[i] & 0x7fff)) <= 1;
+            assertTrue(adjacent, what + ", element " + i + ": " + String.format("0x%04X", actual[i] & 0xffff)
+                    + " against " + String.format("0x%04X", expected[i] & 0xffff));
+        }
+    }
+
+    /**
+     * The fused activations on 16-bit storage against the backend's own composition: cast the operands to FLOAT32
+     * (exact), run the FLOAT32 kernel, cast the result back (one rounding). Both compute g(z + b) and δ·g'(a) with the
+     * same float code, so the patterns are equal, or adjacent where a compiler contracts differently in the two
+     * branches. Every activation, a row longer than a work-group, random values.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"BFLOAT16", "FLOAT16"})
+    void fusedActivationsEqualTheirFloatCompositionRoundedOnce(DType dtype) {
+        int rows = 37;
+        int cols = 301;
+        int n = rows * cols;
+        Random r = new Random(3);
+        double[] z = new double[n];
+        double[] d = new double[n];
+        double[] bias = new double[cols];
+        for (double[] v : new double[][]{z, d, bias}) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = 3 * r.nextGaussian();
+            }
+        }
+        DeviceBuffer zh = halves(dtype, bits(dtype, z));
+        DeviceBuffer dh = halves(dtype, bits(dtype, d));
+        DeviceBuffer bh = halves(dtype, bits(dtype, bias));
+        DeviceBuffer zf = alloc(DType.FLOAT32, n);
+        DeviceBuffer df = alloc(DType.FLOAT32, n);
+        DeviceBuffer bf = alloc(DType.FLOAT32, cols);
+        aparapi().cast(zh, zf, n);
+        aparapi().cast(dh, df, n);
+        aparapi().cast(bh, bf, cols);
+        DeviceBuffer outF = alloc(DType.FLOAT32, n);
+        DeviceBuffer want = alloc(dtype, n);
+        DeviceBuffer got = alloc(dtype, n);
+        UnaryOp[] acts = {UnaryOp.SIGMOID, UnaryOp.TANH, UnaryOp.RELU, UnaryOp.IDENTITY};
+        UnaryOp[] grads = {UnaryOp.SIGMOID_GRAD_FROM_OUTPUT, UnaryOp.TANH_GRAD_FROM_OUTPUT,
+                UnaryOp.RELU_GRAD_FROM_OUTPUT, UnaryOp.IDENTITY_GRAD_FROM_OUTPUT};
+        for (int k = 0; k < acts.length; k++) {
+            aparapi().biasActivation(acts[k], zf, bf, outF, rows, cols);
+            aparapi().cast(outF, want, n);
+            aparapi().biasActivation(acts[k], zh, bh, got, rows, cols);
+            assertAdjacent("biasActivation(" + acts[k] + ") on " + dtype + " against FLOAT32 cast once",
+                    readHalves(want, n), readHalves(got, n));
+            aparapi().activationBackward(grads[k], zf, df, outF, rows, cols);
+            aparapi().cast(outF, want, n);
+            aparapi().activationBackward(grads[k], zh, dh, got, rows, cols);
+            assertAdjacent("activationBackward(" + grads[k] + ") on " + dtype + " against FLOAT32 cast once",
+                    readHalves(want, n), readHalves(got, n));
+        }
+    }
+
+    /**
+     * gemm on 16-bit inputs with β ≠ 0 against the backend's own composition: the kernel forms α·Σ + β·C in float from
+     * the same Σ as a β = 0 gemm, so gemm(β = 0) into T, S ← β·C (SCALE), T + S (ADD) is the same float, up to the
+     * one rounding an OpenCL compiler may save by contracting α·Σ + β·C into an fma (allowed: 2⁻²²·(|T| + |S|)); into
+     * a 16-bit C the composition runs on C cast to FLOAT32 and is cast back (one rounding, as the kernel's), so the
+     * patterns are equal or, after such a contraction, adjacent. Random 16-bit values, every transpose pair, sizes
+     * across the 32 × 32 tiles.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"BFLOAT16", "FLOAT16"})
+    void gemmWithBetaEqualsItsCompositionBitForBit(DType dtype) {
+        Random r = new Random(5);
+        for (int[] mnk : new int[][]{{1, 1, 1}, {33, 65, 17}, {70, 3, 129}}) {
+            int m = mnk[0];
+            int n = mnk[1];
+            int k = mnk[2];
+            double[] av = new double[m * k];
+            double[] bv = new double[k * n];
+            double[] cv = new double[m * n];
+            for (double[] v : new double[][]{av, bv, cv}) {
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = r.nextGaussian();
+                }
+            }
+            for (int t = 0; t < 4; t++) {
+                boolean transA = (t & 1) != 0;
+                boolean transB = (t & 2) != 0;
+                double alpha = 0.75;
+                double beta = -1.5;
+                String what = "gemm" + (transA ? "ᵀ" : "") + (transB ? "ᵀ" : "") + " " + m + "×" + n + "×" + k + " α "
+                        + alpha + " β " + beta + " on " + dtype;
+                DeviceBuffer a = halves(dtype, bits(dtype, stored(av, m, k, transA)));
+                DeviceBuffer b = halves(dtype, bits(dtype, stored(bv, k, n, transB)));
+                DeviceBuffer ch = halves(dtype, bits(dtype, cv));
+                DeviceBuffer cf = alloc(DType.FLOAT32, m * n);
+                aparapi().cast(ch, cf, m * n);
+                DeviceBuffer product = alloc(DType.FLOAT32, m * n);
+                DeviceBuffer scaled = alloc(DType.FLOAT32, m * n);
+                DeviceBuffer composed = alloc(DType.FLOAT32, m * n);
+                aparapi().gemm(transA, transB, m, n, k, alpha, a, b, 0, product);
+                aparapi().unary(UnaryOp.SCALE, beta, cf, scaled, m * n);
+                aparapi().binary(dev.nabla.spi.BinaryOp.ADD, product, scaled, dev.nabla.spi.Broadcast.NONE, composed,
+                        m, n);
+                float[] p = new float[m * n];
+                float[] sc = new float[m * n];
+                float[] want = new float[m * n];
+                aparapi().read(product, p);
+                aparapi().read(scaled, sc);
+                aparapi().read(composed, want);
+                aparapi().gemm(transA, transB, m, n, k, alpha, a, b, beta, cf);
+                float[] got = new float[m * n];
+                aparapi().read(cf, got);
+                for (int i = 0; i < got.length; i++) {
+                    double allowed = 0x1p-22 * (Math.abs(p[i]) + Math.abs(sc[i]));
+                    assertTrue(Math.abs(got[i] - want[i]) <= allowed, what + " into FLOAT32, element " + i + ": "
+                            + got[i] + " against the composition's " + want[i] + ", allowed |diff| " + allowed);
+                }
+                DeviceBuffer wantH = alloc(dtype, m * n);
+                aparapi().cast(composed, wantH, m * n);
+                aparapi().gemm(transA, transB, m, n, k, alpha, a, b, beta, ch);
+                assertAdjacent(what + " into " + dtype + " against the composition cast once", readHalves(wantH, m * n),
+                        readHalves(ch, m * n));
+            }
+        }
+    }
+
     /** v (rows × cols) as stored for a gemm operand: itself, or its transpose when {@code trans}. */
     private static double[] stored(double[] v, int rows, int cols, boolean trans) {
         if (!trans) {
