@@ -389,7 +389,7 @@ abstract class AparapiHalfKernelsCases {
      */
     @ParameterizedTest
     @EnumSource(value = DType.class, names = {"BFLOAT16", "FLOAT16"})
-    void gemmWithBetaEqualsItsCompositionBitForBit(DType dtype) {
+    void gemmWithBetaEqualsItsComposition(DType dtype) {
         Random r = new Random(5);
         for (int[] mnk : new int[][]{{1, 1, 1}, {33, 65, 17}, {70, 3, 129}}) {
             int m = mnk[0];
