@@ -22,6 +22,7 @@ APA=gpu-backend/src/main/java/dev/nabla/aparapi/FloatKernel.java
 CPU=cpu-backend/src/main/java/dev/nabla/cpu
 OCL_TESTS=OpenClContractTest,OpenClNetworkTest
 APA_TESTS=AparapiContractTest,AparapiNetworkTest
+APA_HALF_TESTS=AparapiHalfKernelsTest,AparapiIndexingTest,AparapiMixedPrecisionTest
 CPU_VEC_TESTS=CpuVectorContractTest,CpuVectorNetworkTest,CpuParityTest
 CPU_SCALAR_TESTS=CpuScalarContractTest,CpuScalarNetworkTest,CpuScalarParityTest
 
@@ -54,6 +55,11 @@ BUGS=(
   "apa-adam-no-bias-correction|$APA|arena[offA + i] = w - p0 * ((mm * p5) / (sqrt(vv * p6) + p3));|arena[offA + i] = w - p0 * (mm / (sqrt(vv) + p3));|gpu-backend|$APA_TESTS|Adam without bias correction"
   "apa-tanh-grad|$APA|y = 1f - x * x;|y = 1f - x;|gpu-backend|$APA_TESTS|tanh' as 1 − a"
   "apa-sigmoid-negative|$APA|return x >= 0f ? 1f / (1f + e) : e / (1f + e);|return 1f / (1f + e);|gpu-backend|$APA_TESTS|σ(x) for x < 0 computed as σ(−x)"
+  # ---- aparapi, 16-bit kernels (issue 16: FloatKernel decodes and encodes without bit casts) ----
+  "apa-half-encode-truncates|$APA|int r = (int) rint(scaleByTwo(a, fracBits - lo));|int r = (int) (scaleByTwo(a, fracBits - lo));|gpu-backend|$APA_HALF_TESTS|16-bit rounding truncates instead of rounding to nearest even"
+  "apa-half-subnormal-decode|$APA|mag = scaleByTwo(q, (e == 0 ? 1 : e) - bias);|mag = scaleByTwo(q, e - bias);|gpu-backend|$APA_HALF_TESTS|16-bit subnormals decoded at half their value (exponent field 0 read as 0, not 1)"
+  "apa-half-gemm-beta-dropped|$APA|v = k == 0 ? beta * c : v + beta * c;|v = k == 0 ? beta * c : v + c;|gpu-backend|$APA_HALF_TESTS|gemm on 16-bit inputs adds C instead of β·C"
+  "apa-half-bias-wrong-index|$APA|float z = halfAt(offA + i) + halfAt(offB + i % cols);|float z = halfAt(offA + i) + halfAt(offB + (i + 1) % cols);|gpu-backend|$APA_HALF_TESTS|biasActivation on 16-bit storage adds the neighbouring column's bias"
   # ---- issue 18, item 1: what the norm-wise rule let through (cpu) ----
   "cpu-sumall-drops-chunk-end|$CPU/CpuBackend.java|partial[c] = isF ? fk.sum(xf, from, to) : dk.sum(xd, from, to);|partial[c] = isF ? fk.sum(xf, from, to - 1) : dk.sum(xd, from, to);|cpu-backend|CpuVectorContractTest,CpuScalarContractTest|float32 sumAll drops the last element of every 32,768-element chunk"
   "cpu-loss-2.5pct|$CPU/CpuBackend.java|f(loss)[0] = (float) (total * invN);|f(loss)[0] = (float) (total * invN * 1.025);|cpu-backend|$CPU_VEC_TESTS,$CPU_SCALAR_TESTS|a float32 loss 2.5% too large"

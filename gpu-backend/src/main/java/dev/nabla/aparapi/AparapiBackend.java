@@ -6,7 +6,6 @@ import com.aparapi.device.JavaDevice;
 import com.aparapi.device.OpenCLDevice;
 import dev.nabla.BackendUnavailableException;
 import dev.nabla.DType;
-import dev.nabla.DeviceOutOfMemoryException;
 import dev.nabla.HalfFloats;
 import dev.nabla.DeviceException;
 import dev.nabla.NablaException;
@@ -40,6 +39,10 @@ import java.util.Map;
  *   <li>INT32 always: every INT32 tensor lives in the INT32 arena of the FLOAT32 kernel, which FLOAT32 ops read and
  *       write in the same launch. A FLOAT64 op that reads or writes INT32 moves those INT32 operands through the
  *       host ({@link IntBridge}), the only ops here that do; so does a cast between FLOAT32 and FLOAT64.</li>
+ *   <li>BFLOAT16 and FLOAT16 as storage types: every 16-bit tensor lives in the 16-bit arena of the FLOAT32 kernel
+ *       (2 bytes per element); gemm with 16-bit inputs (float32 accumulation, C FLOAT32 or 16-bit) and the fused
+ *       activations on them decode, compute in float and round once inside that kernel, as do copies, gathers and
+ *       the casts between them, FLOAT32 and INT32 (see {@link #cast} for the ones that go through the host).</li>
  * </ul>
  */
 public final class AparapiBackend implements ComputeBackend {
@@ -151,7 +154,7 @@ public final class AparapiBackend implements ComputeBackend {
     @Override
     public long maxElements(DType dtype) {
         if (dtype.isHalf()) {
-            return Integer.MAX_VALUE - 8;                  // a Java short[] on the host (HostHalfBuffer)
+            return floats.maxHalfElements();
         }
         if (dtype == DType.FLOAT32) {
             return floats.maxElements();
@@ -207,12 +210,7 @@ public final class AparapiBackend implements ComputeBackend {
     @Override
     public DeviceBuffer allocate(DType dtype, long length) {
         if (dtype.isHalf()) {
-            try {
-                return new HostHalfBuffer(dtype, Math.toIntExact(length));
-            } catch (OutOfMemoryError e) {
-                throw new DeviceOutOfMemoryException("the Java heap cannot hold another " + length * 2 + " bytes of "
-                        + dtype + " [" + name + "]", e);
-            }
+            return floats.allocateHalves(dtype, Math.toIntExact(length));
         }
         if (dtype == DType.INT32) {
             return floats.allocateInts(Math.toIntExact(length));
@@ -222,9 +220,6 @@ public final class AparapiBackend implements ComputeBackend {
 
     @Override
     public void release(DeviceBuffer buffer) {
-        if (buffer instanceof HostHalfBuffer) {
-            return;                                         // a Java array: the garbage collector takes it back
-        }
         of(buffer).release(buf(buffer));
     }
 
@@ -250,88 +245,88 @@ public final class AparapiBackend implements ComputeBackend {
 
     @Override
     public void copy(DeviceBuffer src, DeviceBuffer dst, long n) {
-        if (dst instanceof HostHalfBuffer h) {
-            System.arraycopy(((HostHalfBuffer) src).bits, 0, h.bits, 0, (int) n);
-            return;
-        }
         of(dst).copy(buf(src), buf(dst), (int) n);
     }
 
     @Override
     public void fill(DeviceBuffer dst, long n, double value) {
-        if (dst instanceof HostHalfBuffer h) {
-            java.util.Arrays.fill(h.bits, 0, (int) n, HalfFloats.fromDouble(h.dtype, value));
+        if (buf(dst).halves) {
+            floats.fillHalves(buf(dst), (int) n, HalfFloats.fromDouble(dst.dtype(), value));
             return;
         }
         of(dst).fill(buf(dst), (int) n, value);
     }
 
-    // ---- BFLOAT16 and FLOAT16: host short[] (HostHalfBuffer) --------------------------------------------------------
+    // ---- BFLOAT16 and FLOAT16: the 16-bit arena of the FLOAT32 kernel ------------------------------------------------
 
     @Override
     public void write(DeviceBuffer dst, short[] src) {
-        System.arraycopy(src, 0, ((HostHalfBuffer) dst).bits, 0, src.length);
+        floats.writeHalves(buf(dst), src);
     }
 
     @Override
     public void read(DeviceBuffer src, short[] dst) {
-        System.arraycopy(((HostHalfBuffer) src).bits, 0, dst, 0, dst.length);
+        floats.readHalves(buf(src), dst);
     }
 
     /**
-     * A cast from or to a 16-bit type: through the host, with {@link HalfFloats}' rounding (once, from the exact
-     * source value: doubles and ints directly, never through float).
+     * A cast from or to a 16-bit type. On the device (one launch of the FLOAT32 kernel) between the 16-bit types,
+     * from them to FLOAT32 and INT32, and from FLOAT32 to them; a FLOAT32 source that holds a NaN is cast to FLOAT16
+     * again on the host, where {@link HalfFloats} keeps each NaN's sign (the kernel cannot read it). Through the host
+     * with {@link HalfFloats}' rounding (once, from the exact value: never through float) from FLOAT64 and INT32 and
+     * to FLOAT64, whose tensors the FLOAT32 kernel cannot read; each such move counted as a transfer.
      */
     private void castHalves(DeviceBuffer src, DeviceBuffer dst, int count) {
         DType from = src.dtype();
         DType to = dst.dtype();
-        if (src instanceof HostHalfBuffer s) {
-            short[] in = s.bits;
-            if (dst instanceof HostHalfBuffer d) {
-                for (int i = 0; i < count; i++) {
-                    d.bits[i] = HalfFloats.fromFloat(to, HalfFloats.toFloat(from, in[i]));
-                }
-            } else if (to == DType.FLOAT32) {
-                float[] out = new float[count];
-                for (int i = 0; i < count; i++) {
-                    out[i] = HalfFloats.toFloat(from, in[i]);
-                }
-                write(dst, out);
-            } else if (to == DType.FLOAT64) {
-                double[] out = new double[count];
-                for (int i = 0; i < count; i++) {
-                    out[i] = HalfFloats.toFloat(from, in[i]);
-                }
-                write(dst, out);
-            } else {
-                int[] out = new int[count];
-                for (int i = 0; i < count; i++) {
-                    out[i] = (int) HalfFloats.toFloat(from, in[i]);
-                }
-                write(dst, out);
+        if ((from.isHalf() && to != DType.FLOAT64) || from == DType.FLOAT32) {
+            if (!floats.castHalves(buf(src), buf(dst), count)) {
+                return;
             }
-            return;
-        }
-        short[] out = ((HostHalfBuffer) dst).bits;
-        if (from == DType.FLOAT32) {
-            float[] in = new float[count];
+            float[] in = new float[count];                     // FLOAT32 → FLOAT16 with a NaN: on the host
             read(src, in);
+            short[] out = new short[count];
             for (int i = 0; i < count; i++) {
                 out[i] = HalfFloats.fromFloat(to, in[i]);
             }
-        } else if (from == DType.FLOAT64) {
+            write(dst, out);
+        } else if (from.isHalf()) {                            // → FLOAT64
+            short[] in = new short[count];
+            read(src, in);
+            double[] out = new double[count];
+            for (int i = 0; i < count; i++) {
+                out[i] = HalfFloats.toFloat(from, in[i]);
+            }
+            write(dst, out);
+        } else {                                               // FLOAT64 or INT32 →
             double[] in = new double[count];
-            read(src, in);
+            if (from == DType.FLOAT64) {
+                read(src, in);
+            } else {
+                int[] ints = new int[count];
+                read(src, ints);
+                for (int i = 0; i < count; i++) {
+                    in[i] = ints[i];
+                }
+            }
+            short[] out = new short[count];
             for (int i = 0; i < count; i++) {
                 out[i] = HalfFloats.fromDouble(to, in[i]);
             }
-        } else {
-            int[] in = new int[count];
-            read(src, in);
-            for (int i = 0; i < count; i++) {
-                out[i] = HalfFloats.fromDouble(to, in[i]);
-            }
+            write(dst, out);
         }
+    }
+
+    /** gemm on BFLOAT16/FLOAT16 inputs with float32 accumulation, in the FLOAT32 kernel (FloatKernel.gemmHalves). */
+    @Override
+    public boolean gemmOnHalves() {
+        return true;
+    }
+
+    /** biasActivation and activationBackward on BFLOAT16/FLOAT16 buffers, float32 inside, in the FLOAT32 kernel. */
+    @Override
+    public boolean fusedActivationsOnHalves() {
+        return true;
     }
 
     /** Nothing to wait for: every Aparapi launch returns when the device has finished it. */
@@ -344,6 +339,10 @@ public final class AparapiBackend implements ComputeBackend {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, DeviceBuffer a, DeviceBuffer b,
                      double beta, DeviceBuffer c) {
+        if (a.dtype().isHalf()) {
+            floats.gemmHalves(transA, transB, m, n, k, alpha, buf(a), buf(b), beta, buf(c));
+            return;
+        }
         of(c).gemm(transA, transB, m, n, k, alpha, buf(a), buf(b), beta, buf(c), -1, null);
     }
 
@@ -489,16 +488,6 @@ public final class AparapiBackend implements ComputeBackend {
     @Override
     public void copyStrided(DeviceBuffer src, long srcOffset, long srcRowStride, long srcColStride,
                             DeviceBuffer dst, long dstOffset, long dstRowStride, int rows, int cols) {
-        if (dst instanceof HostHalfBuffer d) {
-            short[] s = ((HostHalfBuffer) src).bits;
-            for (int i = 0; i < rows; i++) {
-                for (int j = 0; j < cols; j++) {
-                    d.bits[(int) (dstOffset + i * dstRowStride + j)] = s[(int) (srcOffset + i * srcRowStride
-                            + j * srcColStride)];
-                }
-            }
-            return;
-        }
         // every addressed element lies inside its buffer (core checks), and a buffer is an int range of an arena
         of(dst).copyStrided(buf(src), (int) srcOffset, (int) srcRowStride, (int) srcColStride, buf(dst),
                 (int) dstOffset, (int) dstRowStride, rows, cols);
@@ -556,17 +545,6 @@ public final class AparapiBackend implements ComputeBackend {
 
     @Override
     public void gatherRows(DeviceBuffer src, int srcRows, int cols, DeviceBuffer indices, int n, DeviceBuffer dst) {
-        if (dst instanceof HostHalfBuffer d) {
-            int[] idx = new int[n];
-            read(indices, idx);
-            short[] s = ((HostHalfBuffer) src).bits;
-            for (int i = 0; i < n; i++) {
-                if (idx[i] >= 0 && idx[i] < srcRows) {       // core has checked; never read outside src
-                    System.arraycopy(s, idx[i] * cols, d.bits, i * cols, cols);
-                }
-            }
-            return;
-        }
         Launcher l = of(dst);
         AparapiBuffer idx = IntBridge.readableOn(l, buf(indices), n);
         try {

@@ -20,6 +20,10 @@ import dev.nabla.spi.BinaryOp;
  *   ints    the INT32 arena: every INT32 tensor (indices, labels, masks) of this launcher, at offsets chosen by a
  *           second {@link Arena}; ops that mix dtypes read and write it beside {@link #arena} in one launch
  *   istageT the INT32 transfer windows, tier for tier as stageT (I_FROM_STAGE, I_TO_STAGE)
+ *   halves  the 16-bit arena: every BFLOAT16 and FLOAT16 tensor of this launcher as raw bit patterns, 2 bytes per
+ *           element, at offsets chosen by a third {@link Arena}; its host transfers go through the INT32 windows,
+ *           two patterns per int, low half first (H_FROM_STAGE, H_TO_STAGE)
+ *   twos    twos[i] = 2^(i − 70), i in [0, 140]: the powers of two with which the 16-bit ops decode and encode
  *   tileA   local TK × TS: tileA[p·TS + i] = op(A)[row0 + i][k0 + p]
  *   tileB   local TK × TS: tileB[p·TS + j] = op(B)[k0 + p][col0 + j]
  *   red     local WG: one value per work-item for tree reductions
@@ -36,7 +40,9 @@ import dev.nabla.spi.BinaryOp;
  *
  * <h2>Rules Aparapi imposes on this code</h2>
  * Only this class's fields, its own private methods and Kernel's math methods; no objects, no exceptions, no
- * {@code array.length}; locals declared where first assigned; NaN and ±∞ come in as fields or arithmetic (a float
+ * {@code array.length}; no bit casts (Float.floatToRawIntBits is not a Kernel method, so the 16-bit ops decode and
+ * encode with integer bit fields, exact multiplications by powers of two and rint); locals declared where first
+ * assigned; NaN and ±∞ come in as fields or arithmetic (a float
  * literal ∞ would be written into the OpenCL source as text). Barriers sit only in code every work-item of a group
  * reaches the same number of times (the op code and the loop bounds are uniform per launch). Float literals carry
  * the f suffix and inexact constants are casts of double constants, so the derived double kernel is exact too.
@@ -61,6 +67,17 @@ final class FloatKernel extends Kernel {
     int[] istage1;
     int[] istage2;
     int[] istage3;
+    /**
+     * The 16-bit arena (see the layout), as char (unsigned 16 bits): Aparapi moves char[] to and from the device but
+     * has no get/put of short[]. A placeholder until the first 16-bit tensor.
+     */
+    char[] halves = new char[Geometry.ALIGN];
+    /**
+     * twos[i] = 2^(i − 70): every entry a normal number, so that products of two of them are exact. Small, but the
+     * host array is the truth (the device never writes it), so a GC move that makes Aparapi re-create its buffer is
+     * harmless (HostMirrorSafety).
+     */
+    float[] twos = new float[141];
     /** argmaxRows: the column of the value in {@link #red} at the same place. */
     @Local final int[] redIdx = new int[Geometry.WG];
     /**
@@ -110,6 +127,10 @@ final class FloatKernel extends Kernel {
     int dstRowStride;
     /** −∞, the identity of max (passed in, see the class comment). */
     float negInf;
+    /** The 16-bit type of this launch's 16-bit operands: Op.HALF_BF16 or Op.HALF_F16. (Not "half": that is an OpenCL type name.) */
+    int halfType;
+    /** 1 when this launch writes a 16-bit result (gemm's C). */
+    int halfOut;
 
     /** stages and intStages hold the four windows of each kind, smallest first (Geometry.STAGE_TIERS). */
     FloatKernel(float[] arena, float[][] stages, int[] ints, int[][] intStages, float negInf) {
@@ -124,6 +145,9 @@ final class FloatKernel extends Kernel {
         this.istage2 = intStages[2];
         this.istage3 = intStages[3];
         this.negInf = negInf;
+        for (int i = 0; i < 141; i++) {
+            twos[i] = (float) Math.scalb(1.0, i - 70);
+        }
     }
 
     /**
@@ -201,6 +225,26 @@ final class FloatKernel extends Kernel {
             compareInts();
         } else if (op == Op.WHERE) {
             where();
+        } else if (op == Op.H_FILL) {
+            fillHalves();
+        } else if (op == Op.H_COPY) {
+            copyHalves();
+        } else if (op == Op.H_TO_STAGE) {
+            toStageHalves();
+        } else if (op == Op.H_FROM_STAGE) {
+            fromStageHalves();
+        } else if (op == Op.H_COPY_STRIDED) {
+            copyStridedHalves();
+        } else if (op == Op.H_GATHER_ROWS) {
+            gatherRowsHalves();
+        } else if (op == Op.H_CAST) {
+            castHalves();
+        } else if (op == Op.H_GEMM) {
+            gemmHalves();
+        } else if (op == Op.H_BIAS_ACTIVATION) {
+            biasActivationHalves();
+        } else if (op == Op.H_ACTIVATION_BACKWARD) {
+            activationBackwardHalves();
         }
     }
 
@@ -1022,6 +1066,278 @@ final class FloatKernel extends Kernel {
             } else {
                 arena[offC + i] = arena[offB + i];
             }
+        }
+    }
+
+    // ---- BFLOAT16 and FLOAT16 (issue 16): halves is the 16-bit arena; the arithmetic is float -----------------------
+
+    /**
+     * v·2^s for s in [−140, 140]: two multiplications by normal table entries, so the result is exact whenever v·2^s
+     * is representable (v·2^(s/2) stays normal for the values the 16-bit ops pass).
+     */
+    private float scaleByTwo(float v, int s) {
+        int h = s >> 1;
+        return v * twos[h + 70] * twos[s - h + 70];
+    }
+
+    /**
+     * The exact value of the 16-bit pattern {@code bits} (0 … 65535) of type {@code kind}: ±(2^f + frac)·2^(e − bias − f)
+     * for a normal (f fraction bits: 7 BFLOAT16, 10 FLOAT16), ±frac·2^(1 − bias − f) for a subnormal, ±∞, or NaN (its
+     * payload is not kept: no arithmetic can write one).
+     */
+    private float decodeHalf(int kind, int bits) {
+        int fracBits = kind == Op.HALF_BF16 ? 7 : 10;
+        int top = kind == Op.HALF_BF16 ? 255 : 31;
+        int bias = kind == Op.HALF_BF16 ? 127 : 15;
+        int e = (bits & 0x7fff) >> fracBits;
+        int frac = bits & ((1 << fracBits) - 1);
+        float mag = negInf - negInf;                                         // NaN
+        if (e == top && frac == 0) {
+            mag = -negInf;
+        } else if (e < top) {
+            float q = (float) ((e == 0 ? 0 : 1 << fracBits) + frac) * (kind == Op.HALF_BF16 ? 0.0078125f : 0.0009765625f);
+            mag = scaleByTwo(q, (e == 0 ? 1 : e) - bias);
+        }
+        return (bits & 0x8000) != 0 ? -mag : mag;
+    }
+
+    /**
+     * The pattern of x rounded once to nearest even in 16-bit type {@code kind}, bit for bit as dev.nabla.HalfFloats,
+     * except that every NaN becomes the positive quiet NaN (0x7FC0 for BFLOAT16, as HalfFloats; 0x7E00 for FLOAT16,
+     * where HalfFloats keeps the NaN's sign, which no arithmetic can read). |x| = q·2^e with q in [1, 2), e found by
+     * bisection and never below the type's smallest normal exponent 1 − bias; r = rint(|x|·2^(f − e)) is the rounded
+     * significand (below 2^f for a subnormal) and ((e + bias) &lt;&lt; f) + r − 2^f the pattern: a carry of r to 2^(f+1)
+     * moves into the exponent, up to ∞ for BFLOAT16; FLOAT16 is ∞ from 65520 (the tie above 65504) on.
+     */
+    private int encodeHalf(int kind, float x) {
+        int fracBits = kind == Op.HALF_BF16 ? 7 : 10;
+        int bias = kind == Op.HALF_BF16 ? 127 : 15;
+        int sign = (x < 0f || (x == 0f && 1f / x < 0f)) ? 0x8000 : 0;
+        float a = abs(x);
+        int bits = kind == Op.HALF_BF16 ? 0x7fc0 : 0x7e00;                  // NaN
+        if (x == x) {
+            if (a >= (kind == Op.HALF_BF16 ? -negInf : 65520f)) {
+                bits = sign | (kind == Op.HALF_BF16 ? 0x7f80 : 0x7c00);
+            } else {
+                int lo = 1 - bias;
+                int hi = bias;
+                for (int step = 0; step < 8; step++) {                     // 2⁸ ≥ the 254 exponents of BFLOAT16
+                    int mid = (lo + hi + 1) >> 1;
+                    if (lo < hi) {
+                        if (a >= scaleByTwo(1f, mid)) {
+                            lo = mid;
+                        } else {
+                            hi = mid - 1;
+                        }
+                    }
+                }
+                int r = (int) rint(scaleByTwo(a, fracBits - lo));
+                bits = sign | (((lo + bias) << fracBits) + r - (1 << fracBits));
+            }
+        }
+        return bits;
+    }
+
+    /** The value of 16-bit element {@code at} of the arena, of this launch's 16-bit type. */
+    private float halfAt(int at) {
+        return decodeHalf(halfType, halves[at] & 0xffff);
+    }
+
+    /** halves[offA + i] = ip0 (a 16-bit pattern, rounded on the host) */
+    private void fillHalves() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            halves[offA + i] = (char) ip0;
+        }
+    }
+
+    /** halves[offB + i] = halves[offA + i] */
+    private void copyHalves() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            halves[offB + i] = halves[offA + i];
+        }
+    }
+
+    /** istage[p] = halves[offA + 2p] | halves[offA + 2p + 1] &lt;&lt; 16 (0 past n) for the tier in {@link #stage}. */
+    private void toStageHalves() {
+        if (stage == 0) {
+            packHalves(istage0);
+        }
+        if (stage == 1) {
+            packHalves(istage1);
+        }
+        if (stage == 2) {
+            packHalves(istage2);
+        }
+        if (stage == 3) {
+            packHalves(istage3);
+        }
+    }
+
+    private void packHalves(int[] window) {
+        for (int p = getGlobalId(); 2 * p < n; p += getGlobalSize()) {
+            int low = halves[offA + 2 * p] & 0xffff;
+            int high = 2 * p + 1 < n ? halves[offA + 2 * p + 1] & 0xffff : 0;
+            window[p] = low | (high << 16);
+        }
+    }
+
+    /** halves[offA + i] = half i of the packed istage (low half first) for the tier in {@link #stage}. */
+    private void fromStageHalves() {
+        if (stage == 0) {
+            unpackHalves(istage0);
+        }
+        if (stage == 1) {
+            unpackHalves(istage1);
+        }
+        if (stage == 2) {
+            unpackHalves(istage2);
+        }
+        if (stage == 3) {
+            unpackHalves(istage3);
+        }
+    }
+
+    private void unpackHalves(int[] window) {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            halves[offA + i] = (char) ((window[i >> 1] >> ((i & 1) * 16)) & 0xffff);
+        }
+    }
+
+    /** {@link #copyStrided} in the 16-bit arena: the patterns move untouched. */
+    private void copyStridedHalves() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            int r = i / cols;
+            int c = i - r * cols;
+            halves[offB + r * dstRowStride + c] = halves[offA + r * srcRowStride + c * srcColStride];
+        }
+    }
+
+    /** {@link #gatherRows} of a 16-bit src (at offA) into a 16-bit dst (at offC), indices in the INT32 arena. */
+    private void gatherRowsHalves() {
+        for (int e = getGlobalId(); e < n; e += getGlobalSize()) {
+            int i = e / cols;
+            int row = ints[offB + i];
+            if (row >= 0 && row < rows) {
+                halves[offC + e] = halves[offA + row * cols + (e - i * cols)];
+            }
+        }
+    }
+
+    /**
+     * Casts on the 16-bit arena, by {@link #code}: HC_TO_REAL arena[offB + i] = the value of halves[offA + i];
+     * HC_FROM_REAL halves[offB + i] = arena[offA + i] rounded, and arena[0] = 1 when some element is NaN (the
+     * launcher redoes a FLOAT16 cast with NaN on the host, which keeps their signs); HC_TO_HALF to the 16-bit type in
+     * {@link #code2}, a NaN staying a NaN of its sign; HC_TO_INT ints[offB + i] = Java's (int) of the value.
+     */
+    private void castHalves() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            if (code == Op.HC_TO_REAL) {
+                arena[offB + i] = halfAt(offA + i);
+            } else if (code == Op.HC_FROM_REAL) {
+                float x = arena[offA + i];
+                if (x != x) {
+                    arena[0] = 1f;
+                }
+                halves[offB + i] = (char) encodeHalf(halfType, x);
+            } else if (code == Op.HC_TO_HALF) {
+                int bits = halves[offA + i] & 0xffff;
+                float v = decodeHalf(halfType, bits);
+                int nan = code2 == Op.HALF_BF16 ? 0x7fc0 : (bits & 0x8000) | 0x7e00;
+                halves[offB + i] = (char) (v != v ? nan : encodeHalf(code2, v));
+            } else {
+                ints[offB + i] = saturatedInt(halfAt(offA + i));
+            }
+        }
+    }
+
+    /**
+     * {@link #gemm} on 16-bit A and B (of type {@link #halfType}): the same tiles, each element decoded as it is loaded,
+     * the products and sums in float. C is float (halfOut = 0) or of the 16-bit type (halfOut = 1: read exactly,
+     * α·Σ + β·C formed in float and rounded once). k = 0 stands for "A and B not read" (also α = 0): C = β·C.
+     */
+    private void gemmHalves() {
+        int tx = getLocalId(0);
+        int ty = getLocalId(1);
+        int lid = ty * Geometry.GEMM_LOCAL + tx;
+        int row0 = getGroupId(1) * Geometry.TS;
+        int col0 = getGroupId(0) * Geometry.TS;
+        float c00 = 0f;
+        float c01 = 0f;
+        float c10 = 0f;
+        float c11 = 0f;
+        int steps = (k + Geometry.TK - 1) / Geometry.TK;
+        for (int s = 0; s < steps; s++) {
+            int k0 = s * Geometry.TK;
+            for (int q = 0; q < 2; q++) {
+                int l = lid + q * (Geometry.GEMM_LOCAL * Geometry.GEMM_LOCAL);
+                int ai = transA == 0 ? l / Geometry.TK : l % Geometry.TS;
+                int ap = transA == 0 ? l % Geometry.TK : l / Geometry.TS;
+                int gi = row0 + ai;
+                int gp = k0 + ap;
+                float av = 0f;
+                if (gi < m && gp < k) {
+                    av = halfAt(offA + (transA == 0 ? gi * k + gp : gp * m + gi));
+                }
+                tileA[ap * Geometry.TS + ai] = av;
+                int bj = transB == 0 ? l % Geometry.TS : l / Geometry.TK;
+                int bp = transB == 0 ? l / Geometry.TS : l % Geometry.TK;
+                int gj = col0 + bj;
+                int gq = k0 + bp;
+                float bv = 0f;
+                if (gj < cols && gq < k) {
+                    bv = halfAt(offB + (transB == 0 ? gq * cols + gj : gj * k + gq));
+                }
+                tileB[bp * Geometry.TS + bj] = bv;
+            }
+            localBarrier();
+            for (int p = 0; p < Geometry.TK; p++) {
+                float a0 = tileA[p * Geometry.TS + ty];
+                float a1 = tileA[p * Geometry.TS + ty + Geometry.GEMM_LOCAL];
+                float b0 = tileB[p * Geometry.TS + tx];
+                float b1 = tileB[p * Geometry.TS + tx + Geometry.GEMM_LOCAL];
+                c00 += a0 * b0;
+                c01 += a0 * b1;
+                c10 += a1 * b0;
+                c11 += a1 * b1;
+            }
+            localBarrier();
+        }
+        gemmStoreHalves(row0 + ty, col0 + tx, c00);
+        gemmStoreHalves(row0 + ty, col0 + tx + Geometry.GEMM_LOCAL, c01);
+        gemmStoreHalves(row0 + ty + Geometry.GEMM_LOCAL, col0 + tx, c10);
+        gemmStoreHalves(row0 + ty + Geometry.GEMM_LOCAL, col0 + tx + Geometry.GEMM_LOCAL, c11);
+    }
+
+    /** C[i][j] = α·acc + β·C[i][j] (C unread when β = 0; β·C alone when k = 0), in float, rounded once to a 16-bit C. */
+    private void gemmStoreHalves(int i, int j, float acc) {
+        if (i < m && j < cols) {
+            int at = i * cols + j;
+            float v = k == 0 ? 0f : alpha * acc;
+            if (beta != 0f) {
+                float c = halfOut != 0 ? halfAt(offC + at) : arena[offC + at];
+                v = k == 0 ? beta * c : v + beta * c;
+            }
+            if (halfOut != 0) {
+                halves[offC + at] = (char) encodeHalf(halfType, v);
+            } else {
+                arena[offC + at] = v;
+            }
+        }
+    }
+
+    /** out[i] = g(z[i] + b[i mod cols]) in float, rounded once: z, b, out at A, B, C of the 16-bit arena. */
+    private void biasActivationHalves() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            float z = halfAt(offA + i) + halfAt(offB + i % cols);
+            halves[offC + i] = (char) encodeHalf(halfType, applyUnary(code, z, 0f));
+        }
+    }
+
+    /** out[i] = d[i]·g'(a[i]) in float, rounded once: a, d, out at A, B, C of the 16-bit arena. */
+    private void activationBackwardHalves() {
+        for (int i = getGlobalId(); i < n; i += getGlobalSize()) {
+            float g = applyUnary(code, halfAt(offA + i), 0f);
+            halves[offC + i] = (char) encodeHalf(halfType, halfAt(offB + i) * g);
         }
     }
 }

@@ -24,11 +24,17 @@ import java.util.function.Supplier;
  * or read floats and write ints (compare, argmaxRows, casts). The INT32 arena starts as a placeholder of
  * {@link Geometry#ALIGN} elements and is grown to the minimum arena size by the first INT32 allocation: a program
  * without INT32 tensors pays nothing, and the array is never small while it holds a tensor (see HostMirrorSafety).
+ *
+ * <p>BFLOAT16 and FLOAT16 tensors live in a third arena, the kernel's char array {@code halves} (16-bit patterns, 2
+ * bytes each), grown the same way, and move to and from the host through the INT32 windows, two patterns per int.
+ * Only the FLOAT32 launcher holds them (gemm and the fused activations read them beside the float arena in one
+ * launch); the derived double launcher keeps the placeholder.
  */
 @SuppressWarnings("cast") // the casts to float are redundant in the derived double twin, not here
 final class FloatLauncher implements Launcher {
     private static final int BYTES = Float.BYTES;
     private static final int INT_BYTES = Integer.BYTES;
+    private static final int HALF_BYTES = Character.BYTES;
 
     private final DType dtype;
     private final ExecutionGuard guard;
@@ -44,6 +50,10 @@ final class FloatLauncher implements Launcher {
     private final int maxIntCapacity;
     /** The INT32 arena's size once it holds a tensor: the minimum arena size, so the GC never moves it. */
     private final int minIntCapacity;
+    /** The 16-bit arena's allocator (no reserved scratch), its largest and its smallest size once it holds a tensor. */
+    private final Arena halfArena;
+    private final int maxHalfCapacity;
+    private final int minHalfCapacity;
     private boolean closed;
 
     /** Compiles the kernel on the guard's device (or throws), allocates the arena and binds every buffer. */
@@ -68,6 +78,10 @@ final class FloatLauncher implements Launcher {
                 * Geometry.ALIGN);
         this.minIntCapacity = (int) Math.min(maxIntCapacity,
                 (minArenaBytes / INT_BYTES + Geometry.ALIGN - 1) / Geometry.ALIGN * Geometry.ALIGN);
+        this.maxHalfCapacity = (int) (Math.min(maxBufferBytes / HALF_BYTES, Geometry.MAX_ARRAY) / Geometry.ALIGN
+                * Geometry.ALIGN);
+        this.minHalfCapacity = (int) Math.min(maxHalfCapacity,
+                (minArenaBytes / HALF_BYTES + Geometry.ALIGN - 1) / Geometry.ALIGN * Geometry.ALIGN);
         this.intStages = new int[Geometry.STAGE_TIERS.length][];
         for (int t = 0; t < intStages.length; t++) {
             intStages[t] = new int[Geometry.STAGE_TIERS[t]];
@@ -78,7 +92,9 @@ final class FloatLauncher implements Launcher {
         guard.prepare(kernel);
         this.arena = new Arena(initial, Geometry.SCRATCH, Geometry.ALIGN);
         this.intArena = new Arena(Geometry.ALIGN, 0, Geometry.ALIGN);
-        long bound = (long) initial * BYTES + (long) Geometry.ALIGN * INT_BYTES;
+        this.halfArena = new Arena(Geometry.ALIGN, 0, Geometry.ALIGN);
+        long bound = (long) initial * BYTES + (long) Geometry.ALIGN * INT_BYTES + (long) Geometry.ALIGN * HALF_BYTES
+                + 141L * BYTES;
         for (int t = 0; t < stages.length; t++) {
             bound += (long) stages[t].length * BYTES + (long) intStages[t].length * INT_BYTES;
         }
@@ -89,7 +105,7 @@ final class FloatLauncher implements Launcher {
             guard.release(kernel);
             throw e;
         }
-        countCreatedBytes(2 + stages.length + intStages.length, bound);
+        countCreatedBytes(4 + stages.length + intStages.length, bound);
     }
 
     @Override
@@ -209,12 +225,64 @@ final class FloatLauncher implements Launcher {
         counters.arenaGrowths.incrementAndGet();
     }
 
+    /** The most elements one BFLOAT16 or FLOAT16 tensor may have here. */
+    long maxHalfElements() {
+        return maxHalfCapacity;
+    }
+
+    /** A BFLOAT16 or FLOAT16 tensor range of {@code length} ≥ 0 elements in the 16-bit arena, growing it if needed. */
+    synchronized AparapiBuffer allocateHalves(DType half, int length) {
+        ensureOpen("allocate");
+        if (length == 0) {
+            return new AparapiBuffer(this, half, 0, 0);
+        }
+        int at = halfArena.capacity() < minHalfCapacity ? -1 : halfArena.allocate(length);
+        if (at < 0) {
+            growHalves(length);
+            at = halfArena.allocate(length);
+        }
+        if (at < 0) {
+            throw new DeviceOutOfMemoryException("allocate: " + length + " " + half + " elements do not fit in the "
+                    + "16-bit arena of " + halfArena.capacity() + " elements (" + halfArena.used() + " in use, largest "
+                    + "free range " + halfArena.largestFree() + ", device limit " + maxHalfCapacity + ") on "
+                    + guard.label() + " [aparapi]");
+        }
+        return new AparapiBuffer(this, half, at, length);
+    }
+
+    /** Enlarges the 16-bit arena as {@link #growInts} does the INT32 one. */
+    private void growHalves(int length) {
+        int old = halfArena.capacity();
+        long wanted = Math.max(minHalfCapacity, Math.max(2L * old, old + halfArena.footprint(length)));
+        int target = (int) Math.min(maxHalfCapacity, wanted);
+        if (target <= old) {
+            return;
+        }
+        char[] bigger;
+        try {
+            bigger = new char[target];
+        } catch (OutOfMemoryError e) {
+            throw new DeviceOutOfMemoryException("allocate: no Java heap for the host side of a " + target
+                    + "-element 16-bit arena (Aparapi needs a Java array as large as every device buffer) [aparapi]", e);
+        }
+        kernel.get(kernel.halves);
+        if (guard.onOpenCL()) {
+            counters.deviceToHostBytes.addAndGet((long) old * HALF_BYTES);
+        }
+        System.arraycopy(kernel.halves, 0, bigger, 0, old);
+        kernel.halves = bigger;
+        nothing("bind a " + target + "-element 16-bit arena");
+        halfArena.grow(target);
+        countCreatedBytes(1, (long) target * HALF_BYTES);
+        counters.arenaGrowths.incrementAndGet();
+    }
+
     @Override
     public synchronized void release(AparapiBuffer buffer) {
         if (closed || buffer.size() == 0) {
             return;
         }
-        (buffer.ints ? intArena : arena).free(buffer.offset, buffer.size());
+        (buffer.ints ? intArena : buffer.halves ? halfArena : arena).free(buffer.offset, buffer.size());
     }
 
     /** dst ← src through the staging windows: one put and one launch per window. */
@@ -303,6 +371,57 @@ final class FloatLauncher implements Launcher {
         }
     }
 
+    /**
+     * 16-bit dst ← the patterns src through the INT32 staging windows, two per int (low half first): one put and one
+     * launch per window.
+     */
+    synchronized void writeHalves(AparapiBuffer dst, short[] src) {
+        ensureOpen("write");
+        int len = src.length;
+        for (int done = 0; done < len; ) {
+            int t = tier((len - done + 1) / 2);
+            int chunk = Math.min(len - done, 2 * Geometry.STAGE_TIERS[t]);
+            int[] window = intStages[t];
+            for (int p = 0; 2 * p < chunk; p++) {
+                int low = src[done + 2 * p] & 0xffff;
+                int high = 2 * p + 1 < chunk ? src[done + 2 * p + 1] & 0xffff : 0;
+                window[p] = low | high << 16;
+            }
+            kernel.put(window);
+            if (guard.onOpenCL()) {
+                counters.hostToDeviceBytes.addAndGet((long) window.length * INT_BYTES);
+            }
+            set(Op.H_FROM_STAGE, chunk);
+            kernel.stage = t;
+            kernel.offA = dst.offset + done;
+            launch1D(chunk, () -> "write: " + len + " " + dst.dtype() + " elements from the host");
+            done += chunk;
+        }
+    }
+
+    /** The patterns dst ← 16-bit src through the INT32 staging windows, two per int: one launch and one get each. */
+    synchronized void readHalves(AparapiBuffer src, short[] dst) {
+        ensureOpen("read");
+        int len = dst.length;
+        for (int done = 0; done < len; ) {
+            int t = tier((len - done + 1) / 2);
+            int chunk = Math.min(len - done, 2 * Geometry.STAGE_TIERS[t]);
+            int[] window = intStages[t];
+            set(Op.H_TO_STAGE, chunk);
+            kernel.stage = t;
+            kernel.offA = src.offset + done;
+            launch1D((chunk + 1) / 2, () -> "read: " + len + " " + src.dtype() + " elements to the host");
+            kernel.get(window);
+            if (guard.onOpenCL()) {
+                counters.deviceToHostBytes.addAndGet((long) window.length * INT_BYTES);
+            }
+            for (int i = 0; i < chunk; i++) {
+                dst[done + i] = (short) (window[i >> 1] >>> ((i & 1) * 16));
+            }
+            done += chunk;
+        }
+    }
+
     /** The smallest staging tier holding {@code remaining} elements, else the largest. */
     private static int tier(int remaining) {
         for (int t = 0; t < Geometry.STAGE_TIERS.length; t++) {
@@ -318,7 +437,7 @@ final class FloatLauncher implements Launcher {
         if (n == 0) {
             return;
         }
-        set(dst.ints ? Op.I_COPY : Op.COPY, n);
+        set(dst.ints ? Op.I_COPY : dst.halves ? Op.H_COPY : Op.COPY, n);
         kernel.offA = src.offset;
         kernel.offB = dst.offset;
         launch1D(n, () -> "copy: " + n + " " + dst.dtype() + " elements");
@@ -329,10 +448,11 @@ final class FloatLauncher implements Launcher {
         if (n == 0) {
             return;
         }
-        set(dst.ints ? Op.I_FILL : Op.FILL, n);
+        set(dst.ints ? Op.I_FILL : dst.halves ? Op.H_FILL : Op.FILL, n);
         kernel.offA = dst.offset;
         kernel.p0 = (float) value;
-        kernel.ip0 = (int) value;                    // INT32: core passes only integers in the int range
+        kernel.ip0 = (int) value;                    // INT32: core passes only integers in the int range; 16-bit:
+                                                     // the pattern (fillHalves)
         launch1D(n, () -> "fill: " + n + " " + dst.dtype() + " elements with " + value);
     }
 
@@ -474,13 +594,14 @@ final class FloatLauncher implements Launcher {
         if (n == 0) {
             return;
         }
-        set(Op.BIAS_ACTIVATION, n);
+        set(out.halves ? Op.H_BIAS_ACTIVATION : Op.BIAS_ACTIVATION, n);
+        kernel.halfType = halfCode(out);
         kernel.code = code;
         kernel.cols = cols;
         kernel.offA = z.offset;
         kernel.offB = bias.offset;
         kernel.offC = out.offset;
-        launch1D(n, () -> "biasActivation(" + Op.unaryName(code) + "): " + rows + "×" + cols + " " + dtype);
+        launch1D(n, () -> "biasActivation(" + Op.unaryName(code) + "): " + rows + "×" + cols + " " + out.dtype());
     }
 
     @Override
@@ -503,12 +624,14 @@ final class FloatLauncher implements Launcher {
         if (n == 0) {
             return;
         }
-        set(Op.ACTIVATION_BACKWARD, n);
+        set(out.halves ? Op.H_ACTIVATION_BACKWARD : Op.ACTIVATION_BACKWARD, n);
+        kernel.halfType = halfCode(out);
         kernel.code = gradCode;
         kernel.offA = a.offset;
         kernel.offB = d.offset;
         kernel.offC = out.offset;
-        launch1D(n, () -> "activationBackward(" + Op.unaryName(gradCode) + "): " + rows + "×" + cols + " " + dtype);
+        launch1D(n, () -> "activationBackward(" + Op.unaryName(gradCode) + "): " + rows + "×" + cols + " "
+                + out.dtype());
     }
 
     @Override
@@ -575,7 +698,7 @@ final class FloatLauncher implements Launcher {
         if (n == 0) {
             return;
         }
-        set(dst.ints ? Op.I_COPY_STRIDED : Op.COPY_STRIDED, n);
+        set(dst.ints ? Op.I_COPY_STRIDED : dst.halves ? Op.H_COPY_STRIDED : Op.COPY_STRIDED, n);
         kernel.cols = cols;
         kernel.offA = src.offset + srcOffset;
         kernel.offB = dst.offset + dstOffset;
@@ -616,7 +739,7 @@ final class FloatLauncher implements Launcher {
         if (total == 0) {
             return;
         }
-        set(dst.ints ? Op.I_GATHER_ROWS : Op.GATHER_ROWS, total);
+        set(dst.ints ? Op.I_GATHER_ROWS : dst.halves ? Op.H_GATHER_ROWS : Op.GATHER_ROWS, total);
         kernel.rows = srcRows;
         kernel.cols = cols;
         kernel.offA = src.offset;
@@ -698,6 +821,89 @@ final class FloatLauncher implements Launcher {
         launch1D(n, () -> "where: " + n + " " + dtype + " elements");
     }
 
+    // ---- BFLOAT16 and FLOAT16 (issue 16) -----------------------------------------------------------------------------
+
+    /** The kernel's code (Op.HALF_BF16, Op.HALF_F16) of a 16-bit buffer's type; 0 for any other. */
+    private static int halfCode(AparapiBuffer b) {
+        return !b.halves ? 0 : b.dtype() == DType.BFLOAT16 ? Op.HALF_BF16 : Op.HALF_F16;
+    }
+
+    /** 16-bit dst[0, n) ← {@code bits}, a pattern of dst's type. */
+    synchronized void fillHalves(AparapiBuffer dst, int n, short bits) {
+        if (n == 0) {
+            return;
+        }
+        set(Op.H_FILL, n);
+        kernel.offA = dst.offset;
+        kernel.ip0 = bits & 0xffff;
+        launch1D(n, () -> "fill: " + n + " " + dst.dtype() + " elements with the pattern " + (bits & 0xffff));
+    }
+
+    /**
+     * C = α·op(A)·op(B) + β·C with 16-bit A and B (one type) in one launch: float products and sums, C in this
+     * launcher's arena or (16-bit, A's type) in the 16-bit arena, rounded once there. α = 0 or k = 0: β·C, A and B
+     * unread.
+     */
+    synchronized void gemmHalves(boolean transA, boolean transB, int m, int n, int k, double alpha, AparapiBuffer a,
+                                 AparapiBuffer b, double beta, AparapiBuffer c) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        set(Op.H_GEMM, 0);
+        kernel.halfType = halfCode(a);
+        kernel.halfOut = c.halves ? 1 : 0;
+        kernel.transA = transA ? 1 : 0;
+        kernel.transB = transB ? 1 : 0;
+        kernel.m = m;
+        kernel.cols = n;
+        kernel.k = alpha == 0 ? 0 : k;
+        kernel.offA = a.offset;
+        kernel.offB = b.offset;
+        kernel.offC = c.offset;
+        kernel.alpha = (float) alpha;
+        kernel.beta = (float) beta;
+        Range r = guard.range2D(groups(n, Geometry.TS) * Geometry.GEMM_LOCAL, groups(m, Geometry.TS) * Geometry.GEMM_LOCAL,
+                Geometry.GEMM_LOCAL, Geometry.GEMM_LOCAL);
+        guard.launch(kernel, r, () -> "gemm: " + (transA ? "(" + k + "×" + m + ")ᵀ" : "(" + m + "×" + k + ")") + " · "
+                + (transB ? "(" + n + "×" + k + ")ᵀ" : "(" + k + "×" + n + ")") + " → " + m + "×" + n + " " + c.dtype()
+                + ", α=" + alpha + ", β=" + beta + ", " + a.dtype() + " inputs");
+    }
+
+    /**
+     * dst[0, n) ← src[0, n) where one side is 16-bit and the other this launcher's dtype, INT32 or the other 16-bit
+     * type: decoding is exact, encoding rounds once (ties to even), a cast to INT32 is Java's (int) of the exact
+     * value. Returns whether the source held a NaN in a cast to FLOAT16 from this launcher's dtype, the one case in
+     * which the kernel cannot match dev.nabla.HalfFloats (it keeps a NaN's sign, which no arithmetic reads): the
+     * caller then redoes the cast on the host. One launch, plus for that case a 1-element reset and read of the flag.
+     */
+    synchronized boolean castHalves(AparapiBuffer src, AparapiBuffer dst, int n) {
+        if (n == 0) {
+            return false;
+        }
+        boolean flagged = !src.halves && dst.dtype() == DType.FLOAT16;
+        AparapiBuffer flag = new AparapiBuffer(this, false, 0, 1);          // arena[0]: reduction scratch, free here
+        if (flagged) {
+            set(Op.FILL, 1);
+            kernel.offA = 0;
+            kernel.p0 = 0f;
+            launch1D(1, () -> "cast: reset the NaN flag");
+        }
+        set(Op.H_CAST, n);
+        kernel.code = !src.halves ? Op.HC_FROM_REAL : dst.halves ? Op.HC_TO_HALF : dst.ints ? Op.HC_TO_INT
+                : Op.HC_TO_REAL;
+        kernel.halfType = src.halves ? halfCode(src) : halfCode(dst);
+        kernel.code2 = halfCode(dst);
+        kernel.offA = src.offset;
+        kernel.offB = dst.offset;
+        launch1D(n, () -> "cast: " + n + " " + src.dtype() + " elements to " + dst.dtype());
+        if (!flagged) {
+            return false;
+        }
+        float[] seen = new float[1];
+        read(flag, seen);
+        return seen[0] != 0f;
+    }
+
     // ---- launching -------------------------------------------------------------------------------------------------------
 
     private void set(int op, int n) {
@@ -750,12 +956,14 @@ final class FloatLauncher implements Launcher {
         return dtype + " arena " + arena.capacity() + " elements (" + ((long) arena.capacity() * BYTES >> 20) + " MiB, "
                 + arena.used() + " in use)" + (intArena.capacity() < minIntCapacity ? ""
                 : " and its INT32 arena " + intArena.capacity() + " elements (" + ((long) intArena.capacity()
-                * INT_BYTES >> 20) + " MiB, " + intArena.used() + " in use)");
+                * INT_BYTES >> 20) + " MiB, " + intArena.used() + " in use)") + (halfArena.capacity() < minHalfCapacity
+                ? "" : " and its 16-bit arena " + halfArena.capacity() + " elements (" + ((long) halfArena.capacity()
+                * HALF_BYTES >> 20) + " MiB, " + halfArena.used() + " in use)");
     }
 
     @Override
     public synchronized long arenaElementsInUse() {
-        return arena.used() + intArena.used();
+        return arena.used() + intArena.used() + halfArena.used();
     }
 
     @Override
@@ -768,5 +976,6 @@ final class FloatLauncher implements Launcher {
         guard.release(kernel);
         kernel.arena = null;
         kernel.ints = null;
+        kernel.halves = null;
     }
 }

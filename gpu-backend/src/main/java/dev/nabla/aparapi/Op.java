@@ -55,6 +55,31 @@ final class Op {
     static final int COMPARE = 32;
     static final int I_COMPARE = 33;
     static final int WHERE = 34;
+    // BFLOAT16 and FLOAT16 (issue 16); an H_ prefix: the op reads or writes the 16-bit arena (field halves)
+    static final int H_FILL = 35;
+    static final int H_COPY = 36;
+    static final int H_TO_STAGE = 37;
+    static final int H_FROM_STAGE = 38;
+    static final int H_COPY_STRIDED = 39;
+    static final int H_GATHER_ROWS = 40;
+    static final int H_CAST = 41;
+    static final int H_GEMM = 42;
+    static final int H_BIAS_ACTIVATION = 43;
+    static final int H_ACTIVATION_BACKWARD = 44;
+
+    // ---- the 16-bit type of a launch's 16-bit operands (field half) ---------------------------------------------------
+    static final int HALF_BF16 = 1;
+    static final int HALF_F16 = 2;
+
+    // ---- casts on the 16-bit arena (field code of H_CAST) ----------------------------------------------------------
+    /** 16-bit (field half) → this launcher's dtype, exactly. */
+    static final int HC_TO_REAL = 0;
+    /** This launcher's dtype → 16-bit (field half), rounded once to nearest even. */
+    static final int HC_FROM_REAL = 1;
+    /** 16-bit (field half) → the other 16-bit type (field code2), rounded once. */
+    static final int HC_TO_HALF = 2;
+    /** 16-bit (field half) → INT32: toward zero, saturating (Java's (int) cast of the exact value). */
+    static final int HC_TO_INT = 3;
 
     // ---- elementwise unary functions (field code): UnaryOp, one for one ---------------------------------------------
     static final int U_IDENTITY = 0;

@@ -3,6 +3,7 @@ package dev.nabla.aparapi;
 import dev.nabla.Backend;
 import dev.nabla.DType;
 import dev.nabla.DeviceException;
+import dev.nabla.HalfFloats;
 import dev.nabla.Scope;
 import dev.nabla.Tensor;
 import dev.nabla.contract.NoSkipOnCi;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.Map;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -154,8 +156,8 @@ class AparapiBackendTest {
     void theArenaGrowsAndKeepsEveryTensor() {
         try (Backend own = AparapiTestBackends.fresh(); Scope s = own.scope()) {
             Map<String, Long> c0 = own.stats().backendCounters();
-            assertEquals(10, c0.get("deviceBuffersCreated"),
-                    "per dtype: an arena, an INT32 placeholder arena and four staging windows of each: " + c0);
+            assertEquals(12, c0.get("deviceBuffersCreated"), "per dtype: an arena, an INT32 and a 16-bit placeholder "
+                    + "arena, the powers-of-two table and four staging windows of each: " + c0);
             float[] small = random(7, 1000);
             Tensor a = own.fromArray(small, 10, 100);
             int n = 9 << 20;                                          // more than the 8M-element initial arena
@@ -166,7 +168,7 @@ class AparapiBackendTest {
             Tensor b = own.fromArray(big, 9, 1 << 20);
             Map<String, Long> c1 = own.stats().backendCounters();
             assertEquals(1, c1.get("arenaGrowths"), "the arena grew once: " + c1);
-            assertEquals(11, c1.get("deviceBuffersCreated"), "the larger arena is one new device buffer");
+            assertEquals(13, c1.get("deviceBuffersCreated"), "the larger arena is one new device buffer");
             assertTrue(own.compute().maxElements(DType.FLOAT32) >= 1 << 24);
             assertEquals(java.util.Arrays.toString(small), java.util.Arrays.toString(a.toFloatArray()),
                     "a tensor from before the growth kept its values");
@@ -181,6 +183,40 @@ class AparapiBackendTest {
         }
     }
 
+    /**
+     * The 16-bit arena grows as the others do: the first 16-bit tensor replaces the placeholder (one growth), one past
+     * the minimum arena doubles it (a second), and every pattern of the tensors from before is still there.
+     */
+    @Test
+    void theSixteenBitArenaGrowsAndKeepsEveryTensor() {
+        try (Backend own = AparapiTestBackends.fresh(); Scope s = own.scope()) {
+            long g0 = own.stats().backendCounters().get("arenaGrowths");
+            short[] all = new short[65536];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = (short) i;
+            }
+            Tensor a = own.fromHalfBits(all, 256, 256, DType.BFLOAT16);
+            assertEquals(g0 + 1, own.stats().backendCounters().get("arenaGrowths"), "the placeholder was replaced");
+            int n = 17 << 20;                                         // more than the 16M-element (32 MiB) arena
+            short[] big = new short[n];
+            for (int i = 0; i < n; i += 4099) {
+                big[i] = (short) (i * 31);
+            }
+            Tensor b = own.fromHalfBits(big, 17, 1 << 20, DType.FLOAT16);
+            assertEquals(g0 + 2, own.stats().backendCounters().get("arenaGrowths"), "and it grew once more");
+            assertArrayEquals(all, a.toHalfBits(), "a 16-bit tensor from before the growth kept its patterns");
+            short[] back = b.toHalfBits();
+            for (int i = 0; i < n; i += 4099) {
+                assertEquals(big[i], back[i], "element " + i + " of the tensor that made the 16-bit arena grow");
+            }
+            short[] roundTrip = new short[all.length];                // NaN comes back as the canonical 0x7FC0
+            for (int i = 0; i < all.length; i++) {
+                roundTrip[i] = HalfFloats.fromFloat(DType.BFLOAT16, HalfFloats.toFloat(DType.BFLOAT16, all[i]));
+            }
+            assertArrayEquals(roundTrip, a.cast(DType.FLOAT32).cast(DType.BFLOAT16).toHalfBits(), "ops still run");
+        }
+    }
+
     @Test
     void float64HasItsOwnKernelAndArena() {
         try (Backend own = AparapiTestBackends.fresh(); Scope s = own.scope()) {
@@ -188,7 +224,8 @@ class AparapiBackendTest {
                     "no FLOAT64 on this device: " + own.description());
             Tensor d = own.fromArray(new double[]{1e-300, Math.PI}, 1, 2);
             assertEquals(Math.PI, d.toDoubleArray()[1], "FLOAT64 keeps every bit");
-            assertEquals(20, own.stats().counter("deviceBuffersCreated"), "a FLOAT64 kernel's arenas and windows");
+            // the FLOAT64 kernel is the FLOAT32 one's derived twin: it binds a 16-bit placeholder and table it never uses
+            assertEquals(24, own.stats().counter("deviceBuffersCreated"), "a FLOAT64 kernel's arenas and windows");
             assertTrue(own.description().contains("FLOAT64 too"), own.description());
         }
     }
