@@ -56,6 +56,8 @@ class LocalStepsAveragingTest {
         GlobalBatches local = new GlobalBatches(n, 32, 72 ^ (1 * 0xC2B2AE3D27D4EB4FL));   // partition 0's stream
         try (Network ref = spec.build(cpu, 72); Optimizer adam = SyncTrainer.optimizer("adam", 0.02);
              Scope scope = cpu.scope()) {
+            assertEquals(precision.equals("bf16") ? DType.BFLOAT16 : DType.FLOAT32, ref.precision(),
+                    "the reference's precision");
             Tensor xs = cpu.fromArray(x, n, 4);
             Tensor ts = cpu.fromArray(t, n, 3);
             for (int step = 0; step < 20; step++) {
