@@ -87,7 +87,7 @@ final class Checkpoints {
         p.put("stepSize", Double.toString(config.stepSize()));
         p.put("seed", Long.toString(config.seed()));
         p.put("blockSize", Integer.toString(config.blockSize()));
-        p.put("precision", "float32");
+        p.put("precision", NetworkSpec.precisionName(spec.precision()));
         return p;
     }
 

@@ -33,7 +33,7 @@ final class ModelWriter extends MLWriter {
         Path tmp = null;
         try {
             tmp = Files.createTempFile("nabla-model-", ".safetensors");
-            try (Network net = model.spec.build(Backends.get("cpu"), 0)) {
+            try (Network net = model.spec.buildFloat32(Backends.get("cpu"), 0)) {
                 TrainedWeights.set(net, model.weights);
                 Safetensors.save(net, tmp);
             }

@@ -52,7 +52,10 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
     public final Param<String> loss;
     /** The optimizer: adam or sgd. */
     public final Param<String> optimizer;
-    /** The precision of weights and data: float32. */
+    /**
+     * The training precision: float32, or bf16/bfloat16 for mixed precision (float32 master weights and optimizer
+     * state on the driver, BFLOAT16 GEMM inputs and activations on the executors); fp16 is refused.
+     */
     public final Param<String> precision;
     /** The backend of every executor (and of the driver's update): best, cpu, opencl, aparapi. */
     public final Param<String> backend;
@@ -82,7 +85,8 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
         activation = new Param<>(this, "activation", "hidden activation: relu, sigmoid, tanh, identity");
         loss = new Param<>(this, "loss", "loss: cross_entropy, mse, binary_cross_entropy");
         optimizer = new Param<>(this, "optimizer", "optimizer: adam, sgd");
-        precision = new Param<>(this, "precision", "precision: float32");
+        precision = new Param<>(this, "precision", "training precision: float32, bf16 (bfloat16) "
+                + "mixed precision");
         backend = new Param<>(this, "backend", "executor backend: best, cpu, opencl, aparapi");
         localSteps = new IntParam(this, "localSteps",
                 "1: exact synchronous data parallelism; k > 1: k local steps per partition, then averaging");
@@ -207,7 +211,7 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
     public E setLoss(String v) { set(loss, v); return self(); }
     /** @param v adam or sgd @return this */
     public E setOptimizer(String v) { set(optimizer, v); return self(); }
-    /** @param v float32 @return this */
+    /** @param v float32, bf16 or bfloat16 (case-insensitive) @return this */
     public E setPrecision(String v) { set(precision, v); return self(); }
     /** @param v best, cpu, opencl or aparapi @return this */
     public E setBackend(String v) { set(backend, v); return self(); }
@@ -267,8 +271,7 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
     @Override
     public M fit(Dataset<?> dataset) {
         transformSchema(dataset.schema());
-        NetworkSpec spec = spec("fit");
-        NetworkSpec.precision("fit", getPrecision());
+        NetworkSpec spec = spec("fit").withPrecision(NetworkSpec.precision("fit", getPrecision()));
         if (getMaxIter() < 1 || getBlockSize() < 1 || getLocalSteps() < 1 || !(getStepSize() > 0)
                 || Double.isInfinite(getStepSize())) {
             throw new InvalidArgumentException("fit: maxIter (" + getMaxIter() + "), blockSize (" + getBlockSize()
@@ -291,6 +294,7 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
         SyncTrainer.Result result = SyncTrainer.fit(rows.javaRDD(), spec, targets(spec), getFeaturesCol(),
                 getLabelCol(), config);
         M model = copyValues(newModel(spec, result.weights()), ParamMap.empty());
+        model.setTrainedPrecision(spec.precision());
         model.setTrainingLosses(result.losses());
         return model.setParent(this);
     }

@@ -1,5 +1,6 @@
 package dev.nabla.spark;
 
+import dev.nabla.DType;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
@@ -32,6 +33,11 @@ public abstract class NablaModel<M extends NablaModel<M>> extends Model<M> imple
     public final Param<String> predictionCol;
     /** The backend transform runs on in each executor: best, cpu, opencl, aparapi. */
     public final Param<String> backend;
+    /**
+     * The precision the network was trained in: float32 or bfloat16 (saved with the model). Either way the model's
+     * weights are the float32 master weights and transform runs in float32.
+     */
+    public final Param<String> precision;
 
     NablaModel(String uid, NetworkSpec spec, float[][] weights) {
         this.uid = uid;
@@ -42,7 +48,10 @@ public abstract class NablaModel<M extends NablaModel<M>> extends Model<M> imple
         backend = new Param<>(this, "backend", "executor backend: best, cpu, opencl, aparapi");
         setDefault(featuresCol, "features");
         setDefault(predictionCol, "prediction");
+        precision = new Param<>(this, "precision", "the training precision: float32 or bfloat16; transform runs in "
+                + "float32 from the float32 master weights");
         setDefault(backend, ExecutorBackends.BEST);
+        setDefault(precision, "float32");                    // also what a model saved before this param was
     }
 
     @Override
@@ -67,6 +76,10 @@ public abstract class NablaModel<M extends NablaModel<M>> extends Model<M> imple
     public String getPredictionCol() { return getOrDefault(predictionCol); }
     /** @return the backend */
     public String getBackend() { return getOrDefault(backend); }
+    /** @return the param */
+    public Param<String> precision() { return precision; }
+    /** @return the precision the network was trained in: float32 or bfloat16 */
+    public String getPrecision() { return getOrDefault(precision); }
     /** @param v the features column @return this */
     public M setFeaturesCol(String v) { set(featuresCol, v); return self(); }
     /** @param v the prediction column @return this */
@@ -114,6 +127,11 @@ public abstract class NablaModel<M extends NablaModel<M>> extends Model<M> imple
 
     void setTrainingLosses(double[] losses) {
         trainingLosses = losses.clone();
+    }
+
+    /** Records the precision {@code fit} trained in, by its canonical name (not as the estimator's param spells it). */
+    void setTrainedPrecision(DType p) {
+        set(precision, NetworkSpec.precisionName(p));
     }
 
     /**
@@ -178,6 +196,7 @@ public abstract class NablaModel<M extends NablaModel<M>> extends Model<M> imple
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "(uid=" + uid + ", " + spec + ")";
+        return getClass().getSimpleName() + "(uid=" + uid + ", " + spec.withPrecision(DType.FLOAT32) + ", trained in "
+                + getPrecision() + ")";
     }
 }

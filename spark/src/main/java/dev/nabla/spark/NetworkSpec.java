@@ -3,6 +3,7 @@ package dev.nabla.spark;
 import dev.nabla.Backend;
 import dev.nabla.DType;
 import dev.nabla.InvalidArgumentException;
+import dev.nabla.UnsupportedDTypeException;
 import dev.nabla.nn.Activation;
 import dev.nabla.nn.Loss;
 import dev.nabla.nn.Network;
@@ -14,15 +15,28 @@ import java.util.Locale;
 
 /**
  * What a fit trains, in a form that travels to executors: the layer widths {@code layers = [inputs, h1, …, outputs]},
- * the hidden layers' activation, the output activation and the loss. Every executor and the driver build the same
- * {@link Network} from it; the weights travel separately.
+ * the hidden layers' activation, the output activation, the loss and the training precision. Every executor and the
+ * driver build the same {@link Network} from it; the weights travel separately.
  *
  * @param layers the widths, inputs first, outputs last (at least two)
  * @param hidden the activation of every layer but the last
  * @param output the activation of the last layer
  * @param loss the loss
+ * @param precision FLOAT32, or BFLOAT16 for mixed-precision training ({@link NetworkBuilder#precision}: float32
+ *                  master weights, 16-bit GEMM inputs and activations)
  */
-record NetworkSpec(int[] layers, Activation hidden, Activation output, Loss loss) implements Serializable {
+record NetworkSpec(int[] layers, Activation hidden, Activation output, Loss loss, DType precision)
+        implements Serializable {
+
+    /** A FLOAT32 network. */
+    NetworkSpec(int[] layers, Activation hidden, Activation output, Loss loss) {
+        this(layers, hidden, output, loss, DType.FLOAT32);
+    }
+
+    /** This architecture trained at {@code p}. */
+    NetworkSpec withPrecision(DType p) {
+        return new NetworkSpec(layers, hidden, output, loss, p);
+    }
 
     /** The classifier's network: softmax output over {@code layers[last]} classes. */
     static NetworkSpec classifier(String call, int[] layers, String activation, String loss) {
@@ -91,13 +105,32 @@ record NetworkSpec(int[] layers, Activation hidden, Activation output, Loss loss
         }
     }
 
-    /** The only precision trained today. */
+    /**
+     * The {@code precision} param: "float32" (FLOAT32), "bf16" or "bfloat16" (BFLOAT16), case-insensitive. FLOAT16
+     * ("fp16", "float16") is refused: its dynamic loss scale must decide skip/halve/double from the whole global
+     * gradient, and core's {@link Network} keeps each network's scale to itself (no way for the driver to set the
+     * executors' replicas' scale), so executors would scale their partial gradients by scales the driver cannot
+     * control.
+     */
     static DType precision(String call, String name) {
-        if (!"float32".equalsIgnoreCase(name)) {
-            throw new InvalidArgumentException(call + ": precision '" + name + "' is not supported; nabla-spark trains"
-                    + " in float32 only for now");
+        String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
+        switch (n) {
+            case "float32": return DType.FLOAT32;
+            case "bf16", "bfloat16": return DType.BFLOAT16;
+            case "fp16", "float16":
+                throw new UnsupportedDTypeException(call + ": precision '" + name + "' (FLOAT16) is not supported by"
+                        + " nabla-spark: FLOAT16 needs a dynamic loss scale whose skip/halve decision sees the whole"
+                        + " global gradient, and a Network's loss scale cannot be set from the driver; use 'bf16'"
+                        + " (BFLOAT16 has float32's exponent range and needs no loss scaling)");
+            default:
+                throw new InvalidArgumentException(call + ": precision '" + name + "' is not one of float32, bf16,"
+                        + " bfloat16 (case-insensitive)");
         }
-        return DType.FLOAT32;
+    }
+
+    /** The canonical name of a precision, as models and checkpoints record it: float32 or bfloat16. */
+    static String precisionName(DType p) {
+        return p.name().toLowerCase(Locale.ROOT);
     }
 
     int inputs() {
@@ -118,28 +151,41 @@ record NetworkSpec(int[] layers, Activation hidden, Activation output, Loss loss
         return Arrays.stream(layers).max().orElse(1);
     }
 
-    /** A FLOAT32 network of this architecture with seeded initial weights on {@code backend}. */
+    /** The training network: this architecture at {@link #precision()} with seeded initial weights on {@code backend}. */
     Network build(Backend backend, long seed) {
+        return builder().precision(precision).seed(seed).build(backend);
+    }
+
+    /**
+     * A FLOAT32 network of this architecture, whatever the training precision: what transform and save run on (the
+     * float32 master weights are the model's weights; inference reads them as they are).
+     */
+    Network buildFloat32(Backend backend, long seed) {
+        return builder().seed(seed).build(backend);
+    }
+
+    private NetworkBuilder builder() {
         NetworkBuilder b = Network.builder().input(layers[0]);
         for (int l = 1; l < layers.length; l++) {
             b.dense(layers[l], l == layers.length - 1 ? output : hidden);
         }
-        return b.loss(loss).seed(seed).build(backend);
+        return b.loss(loss);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof NetworkSpec s && Arrays.equals(layers, s.layers) && hidden == s.hidden
-                && output == s.output && loss == s.loss;
+                && output == s.output && loss == s.loss && precision == s.precision;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(layers) * 31 + hidden.hashCode() * 7 + output.hashCode() + loss.hashCode();
+        return Arrays.hashCode(layers) * 31 + hidden.hashCode() * 7 + output.hashCode() + loss.hashCode() * 3 + precision.hashCode();
     }
 
     @Override
     public String toString() {
-        return Arrays.toString(layers) + " " + hidden + "/" + output + " " + loss;
+        return Arrays.toString(layers) + " " + hidden + "/" + output + " " + loss
+                + (precision == DType.FLOAT32 ? "" : " " + precision);
     }
 }

@@ -53,7 +53,7 @@ final class Predictor implements Serializable {
 
     Iterator<Row> run(Iterator<Row> rows) {
         Backend b = ExecutorBackends.resolve("transform", backend);
-        Network net = spec.build(b, 0);
+        Network net = spec.buildFloat32(b, 0);      // float32 inference from the master weights
         TaskContext ctx = TaskContext.get();
         if (ctx != null) {
             ctx.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) c -> net.close());

@@ -12,6 +12,8 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 
@@ -25,18 +27,21 @@ class LocalStepsAveragingTest {
 
     /**
      * With one non-empty partition the average is that partition's weights, so 5 rounds of 4 local steps are 20 steps
-     * of single-machine training on the partition's own batches (its optimizer's state kept across rounds).
+     * of single-machine training on the partition's own batches (its optimizer's state kept across rounds); at
+     * precision bf16 the replica and the reference are BFLOAT16 mixed-precision networks taking the same steps.
      */
-    @Test
-    void onOnePartitionItIsPlainTrainingOnThePartitionsBatches() {
+    @ParameterizedTest
+    @ValueSource(strings = {"float32", "bf16"})
+    void onOnePartitionItIsPlainTrainingOnThePartitionsBatches(String precision) {
         List<Row> rows = LocalSpark.rows(90, 4, 3, 71);
         Dataset<Row> df = LocalSpark.frame(rows, 1, 1);
         NablaClassifier clf = new NablaClassifier().setLayers(new int[]{4, 8, 3}).setOptimizer("adam")
-                .setStepSize(0.02).setMaxIter(5).setLocalSteps(4).setBlockSize(32).setSeed(72).setBackend("cpu");
+                .setStepSize(0.02).setMaxIter(5).setLocalSteps(4).setBlockSize(32).setSeed(72).setBackend("cpu")
+                .setPrecision(precision);
         NablaClassificationModel model = clf.fit(df);
         assertEquals(5, model.trainingLosses().length, "one loss per round");
 
-        NetworkSpec spec = clf.spec("test");
+        NetworkSpec spec = clf.spec("test").withPrecision(NetworkSpec.precision("test", precision));
         Backend cpu = Backends.get("cpu");
         int n = rows.size();
         float[] x = new float[n * 4];
@@ -51,6 +56,8 @@ class LocalStepsAveragingTest {
         GlobalBatches local = new GlobalBatches(n, 32, 72 ^ (1 * 0xC2B2AE3D27D4EB4FL));   // partition 0's stream
         try (Network ref = spec.build(cpu, 72); Optimizer adam = SyncTrainer.optimizer("adam", 0.02);
              Scope scope = cpu.scope()) {
+            assertEquals(precision.equals("bf16") ? DType.BFLOAT16 : DType.FLOAT32, ref.precision(),
+                    "the reference's precision");
             Tensor xs = cpu.fromArray(x, n, 4);
             Tensor ts = cpu.fromArray(t, n, 3);
             for (int step = 0; step < 20; step++) {
@@ -60,9 +67,9 @@ class LocalStepsAveragingTest {
             }
             Tolerance tol = Tolerance.of(DType.FLOAT32, spec.longestReduction());
             for (int l = 0; l < spec.depth(); l++) {
-                tol.assertCloseNormwise("W" + l + " after 5 rounds of 4 local steps on one partition", ref.weights(l),
+                tol.assertCloseNormwise(precision + ": W" + l + " after 5 rounds of 4 local steps on one partition", ref.weights(l),
                         SyncParityTest.widen(model.weights(l)), spec.layers()[l + 1]);
-                tol.assertCloseNormwise("b" + l, ref.biases(l), SyncParityTest.widen(model.biases(l)), 0);
+                tol.assertCloseNormwise(precision + ": b" + l, ref.biases(l), SyncParityTest.widen(model.biases(l)), 0);
             }
         }
     }
