@@ -12,6 +12,7 @@ import dev.nabla.spi.RowReduction;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Core's indexing and layout ops ({@link Ops}) judged against values written in the test, not against the reference
@@ -137,6 +138,41 @@ class OpsDirectFormulasTest {
             intoAViewAsIntoItsOwn("compare GT", 3, 4, DType.INT32,
                     o -> be.ops().compare(CompareOp.GT, x, y, Broadcast.NONE, o));
             intoAViewAsIntoItsOwn("where", 3, 4, DType.FLOAT64, o -> be.ops().where(x.gt(y), x, y, o));
+        }
+    }
+
+    /**
+     * An INT32 tensor remembers the range of its values so that an index check need not read it back; every op that
+     * overwrites one must update that range. Here each op writes 2s (or 1s) over a tensor known to hold 0s, and the
+     * result, used as row indices into a source with fewer rows, must be refused: a stale range would let it through.
+     */
+    @Test
+    void opsThatOverwriteIntsUpdateTheRangeIndexChecksTrust() {
+        try (Scope s = be.scope()) {
+            Tensor oneRow = be.fromArray(new double[]{1, 2}, 1, 2);
+            Tensor twoRows = be.fromArray(new double[]{1, 2, 3, 4}, 2, 2);
+            Tensor filled = be.fromInts(0, 0, 0);
+            be.ops().fill(filled, 2);
+            assertThrows(IndexOutOfRangeException.class, () -> twoRows.gatherRows(filled), "after fill");
+            Tensor copied = be.fromInts(0, 0, 0);
+            be.ops().copy(be.fromInts(2, 2, 2), copied);
+            assertThrows(IndexOutOfRangeException.class, () -> twoRows.gatherRows(copied), "after copy");
+            Tensor cast = be.fromInts(0, 0, 0);
+            be.ops().cast(be.fromArray(new double[]{2, 2, 2}, 1, 3), cast);
+            assertThrows(IndexOutOfRangeException.class, () -> twoRows.gatherRows(cast), "after cast");
+            Tensor compared = be.fromArray(new int[]{0, 0}, 2, 1);
+            be.ops().compare(CompareOp.GT, be.fromArray(new double[]{1, 1}, 2, 1),
+                    be.fromArray(new double[]{0, 0}, 2, 1), Broadcast.NONE, compared);
+            assertThrows(IndexOutOfRangeException.class, () -> oneRow.gatherRows(compared), "after compare");
+            Tensor argmax = be.fromArray(new int[]{0, 0}, 2, 1);
+            be.ops().argmaxRows(be.fromArray(new double[]{0, 1, 0, 1}, 2, 2), argmax);
+            assertThrows(IndexOutOfRangeException.class, () -> oneRow.gatherRows(argmax), "after argmaxRows");
+            Tensor gathered = be.fromArray(new int[]{0, 0}, 2, 1);
+            be.ops().gatherRows(be.fromArray(new int[]{2, 2}, 2, 1), be.fromInts(0, 1), gathered);
+            assertThrows(IndexOutOfRangeException.class, () -> twoRows.gatherRows(gathered), "after gatherRows");
+            Tensor transposed = be.fromArray(new int[]{0, 0}, 2, 1);
+            be.ops().transpose(be.fromArray(new int[]{2, 2}, 1, 2), transposed);
+            assertThrows(IndexOutOfRangeException.class, () -> twoRows.gatherRows(transposed), "after transpose");
         }
     }
 }
