@@ -3,9 +3,10 @@
 # of scripts/test.sh or the default `mvn verify`: it runs the chosen tests once per mutant, on one thread.
 #
 #   scripts/mutation.sh              every package, one after the other
-#   scripts/mutation.sh spi cpu      the named ones: dev (dev.nabla), nn (dev.nabla.nn), spi (dev.nabla.spi),
-#                                    cpu, cpu-math, cpu-index, cpu-backend (dev.nabla.cpu in four parts)
-#   PIT_THREADS=2 scripts/mutation.sh cpu
+#   scripts/mutation.sh spi cpu-gemm the named ones: dev-ops, dev-tensor (core's dev.nabla in two parts), nn
+#                                    (dev.nabla.nn), spi (dev.nabla.spi), cpu-kernels, cpu-gemm, cpu-math,
+#                                    cpu-index, cpu-backend, cpu-halves (dev.nabla.cpu in six parts)
+#   PIT_THREADS=2 scripts/mutation.sh cpu-gemm
 #
 # Each package has its own mutated classes and the tests that judge them (below). Reports: MODULE/target/pit-reports/
 # PACKAGE/index.html and mutations.xml; the score of each is printed at the end.
@@ -15,15 +16,23 @@ THREADS="${PIT_THREADS:-1}"
 
 # name | module | classes to mutate | classes not to mutate | tests
 PACKAGES=(
-  "dev|core|dev.nabla.*|dev.nabla.io.*,dev.nabla.nn.*,dev.nabla.spi.*|dev.nabla.TensorApiTest,dev.nabla.ErrorsTest,dev.nabla.ScopeTest,dev.nabla.BackendsTest,dev.nabla.LeakDetectionTest,dev.nabla.SharedBackendLeakTest,dev.nabla.BackendReportOrderTest,dev.nabla.contract.ReferenceBackendContractTest,dev.nabla.contract.ReferenceBadInputTest,dev.nabla.contract.ReferenceAliasTest"
+  # core's own dev.nabla classes (not its sub-packages), in two parts: argument checks and dispatch (Ops and the
+  # small value types it uses), then Tensor, Backend, Scope and the rest
+  "dev-ops|core|dev.nabla.Ops*,dev.nabla.Shape*,dev.nabla.IntRange*,dev.nabla.HostArrays*||dev.nabla.ErrorsTest,dev.nabla.TensorApiTest,dev.nabla.TensorViewsAndPrintingTest,dev.nabla.contract.ReferenceBadInputTest,dev.nabla.contract.ReferenceBackendContractTest,dev.nabla.contract.ReferenceIndexingTest,dev.nabla.contract.ReferenceMixedPrecisionTest,dev.nabla.OpsDirectFormulasTest"
+  "dev-tensor|core|dev.nabla.*|dev.nabla.*.*,dev.nabla.Ops*,dev.nabla.Shape*,dev.nabla.IntRange*,dev.nabla.HostArrays*|dev.nabla.TensorApiTest,dev.nabla.TensorViewsAndPrintingTest,dev.nabla.ErrorsTest,dev.nabla.ScopeTest,dev.nabla.BackendsTest,dev.nabla.HalfFloatsTest,dev.nabla.LeakDetectionTest,dev.nabla.SharedBackendLeakTest,dev.nabla.BackendReportOrderTest,dev.nabla.contract.ReferenceBackendContractTest,dev.nabla.contract.ReferenceAliasTest"
   "nn|core|dev.nabla.nn.*||dev.nabla.nn.*Test,dev.nabla.contract.ReferenceNetworkContractTest,dev.nabla.contract.ReferenceBadInputTest,dev.nabla.contract.ReferenceDataLoaderTest,dev.nabla.contract.ReferenceDeviceFaultTest,dev.nabla.io.SafetensorsNetworkTest"
   "spi|core|dev.nabla.spi.*||dev.nabla.contract.ReferenceFusedFormulasTest,dev.nabla.contract.ReferenceBackendContractTest,dev.nabla.contract.ReferenceBadInputTest,dev.nabla.BackendsTest"
-  # dev.nabla.cpu in four parts, each with its own report (a part takes 15–60 minutes on 2 cores): the Vector and
-  # plain kernels and the gemm; the float and double math; the indexing kernels; CpuBackend and its helpers
-  "cpu|cpu-backend|dev.nabla.cpu.*Kernels,dev.nabla.cpu.*Gemm|dev.nabla.cpu.*IndexKernels|dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuScalarContractTest,dev.nabla.cpu.FloatMathTest,dev.nabla.cpu.CpuBackendTest,dev.nabla.cpu.CpuBadInputTest"
+  # dev.nabla.cpu in six parts, each with its own report (a part takes 10–60 minutes on 2 cores): the Vector and
+  # plain kernels; the gemm; the float and double math; the indexing kernels; CpuBackend and its helpers; the halves
+  "cpu-kernels|cpu-backend|dev.nabla.cpu.*Kernels|dev.nabla.cpu.*IndexKernels|dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuScalarContractTest,dev.nabla.cpu.FloatMathTest,dev.nabla.cpu.CpuBackendTest,dev.nabla.cpu.CpuBadInputTest"
+  # the gemm alone, with the tests that reach it (only the VECTOR path runs FloatGemm/DoubleGemm)
+  "cpu-gemm|cpu-backend|dev.nabla.cpu.FloatGemm,dev.nabla.cpu.DoubleGemm||dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuBadInputTest,dev.nabla.cpu.GemmThreadGridTest"
   "cpu-math|cpu-backend|dev.nabla.cpu.*Math||dev.nabla.cpu.FloatMathTest,dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuScalarContractTest,dev.nabla.cpu.CpuBadInputTest"
   "cpu-index|cpu-backend|dev.nabla.cpu.*IndexKernels,dev.nabla.cpu.RowCopies,dev.nabla.cpu.Casts||dev.nabla.cpu.CpuIndexingKernelsTest,dev.nabla.cpu.CpuVectorIndexingTest,dev.nabla.cpu.CpuScalarIndexingTest"
-  "cpu-backend|cpu-backend|dev.nabla.cpu.*|dev.nabla.cpu.*Kernels,dev.nabla.cpu.*Gemm,dev.nabla.cpu.*Math,dev.nabla.cpu.RowCopies,dev.nabla.cpu.Casts,dev.nabla.cpu.VectorModuleWarning*|dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuScalarContractTest,dev.nabla.cpu.CpuBackendTest,dev.nabla.cpu.CpuBadInputTest,dev.nabla.cpu.CpuScalarBadInputTest,dev.nabla.cpu.CpuIndexingKernelsTest,dev.nabla.cpu.CpuVectorIndexingTest"
+  # CpuBackend's dispatch, the thread pool and the buffers, without the slow bad-input suites (their checks are in
+  # core's Ops); the half-precision codecs and gemm apart, with their own tests
+  "cpu-backend|cpu-backend|dev.nabla.cpu.CpuBackend*,dev.nabla.cpu.Parallel*,dev.nabla.cpu.CpuBuffer*,dev.nabla.cpu.CpuPath*,dev.nabla.cpu.CpuProvider*,dev.nabla.cpu.FloatLanes*,dev.nabla.cpu.DoubleLanes*||dev.nabla.cpu.CpuBackendTest,dev.nabla.cpu.CpuBufferPoolTest,dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuScalarContractTest,dev.nabla.cpu.CpuVectorIndexingTest,dev.nabla.cpu.CpuMixedPrecisionTest"
+  "cpu-halves|cpu-backend|dev.nabla.cpu.*HalfCodec*,dev.nabla.cpu.*HalfGemm*,dev.nabla.cpu.HalfInputGemm*||dev.nabla.cpu.HalfCodecTest,dev.nabla.cpu.CpuMixedPrecisionTest"
 )
 
 selected=("$@")
