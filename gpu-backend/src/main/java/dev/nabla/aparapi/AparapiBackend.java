@@ -446,6 +446,7 @@ public final class AparapiBackend implements ComputeBackend {
         if (d != null) {
             d.close();
         }
+        guard.close();
     }
 
     /**

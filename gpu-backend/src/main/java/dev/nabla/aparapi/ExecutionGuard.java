@@ -35,14 +35,16 @@ import java.util.function.Supplier;
  *       Aparapi logged, and the guard refuses every later launch (the device copy of the data is no longer
  *       trustworthy).</li>
  * </ol>
- * The expected device is the Java thread pool only when the user opted into it.
+ * The expected device is the Java thread pool only when the user opted into it. Then the guard runs the kernels'
+ * Java bytecode itself, on {@link JavaWorkGroups} (one live thread per work-item of a group), not through Aparapi's
+ * thread pool, whose barriers can wait forever.
  *
  * <p>Aparapi keeps device preferences, failures and profiles per Kernel CLASS, and its {@code put}/{@code get} act
  * only while the class's preferred device is an OpenCL one. Two open backends whose kernels of one class want
  * different devices would therefore undo each other; the guard refuses the second ({@link #prepare}) until the first
  * is closed ({@link #release}). Backends on the same device share the class without trouble.
  */
-final class ExecutionGuard {
+final class ExecutionGuard implements AutoCloseable {
     /** Kernel class → the device its open backends use, and how many kernels of it are open. */
     private static final Map<Class<?>, Binding> BINDINGS = new HashMap<>();
 
@@ -52,12 +54,23 @@ final class ExecutionGuard {
     private final Device device;
     private final String backendName;
     private final TransferCounters counters;
+    /** The work-item threads of the Java thread pool backend; null on OpenCL. */
+    private final JavaWorkGroups javaItems;
     private volatile AparapiFallbackException broken;
 
     ExecutionGuard(Device device, String backendName, TransferCounters counters) {
         this.device = device;
         this.backendName = backendName;
         this.counters = counters;
+        this.javaItems = device instanceof OpenCLDevice ? null : new JavaWorkGroups(backendName);
+    }
+
+    /** Ends the Java work-item threads (none on OpenCL). */
+    @Override
+    public void close() {
+        if (javaItems != null) {
+            javaItems.close();
+        }
     }
 
     boolean onOpenCL() {
@@ -138,12 +151,16 @@ final class ExecutionGuard {
         AparapiLogging.beginCapture();
         Throwable thrown = null;
         try {
-            kernel.execute(range);
+            if (javaItems != null) {
+                javaItems.execute(kernel, range);
+            } else {
+                kernel.execute(range);
+            }
         } catch (RuntimeException | AssertionError e) { // AssertionError: Aparapi's answer to a failed bound device
             thrown = e;
         }
         List<String> said = AparapiLogging.endCapture();
-        String ranOn = ranOn(kernel);
+        String ranOn = javaItems != null ? null : ranOn(kernel);
         if (thrown == null && ranOn == null) {
             counters.kernelLaunches.incrementAndGet();
             return;
