@@ -329,6 +329,12 @@ public final class AparapiBackend implements ComputeBackend {
         return true;
     }
 
+    /** sumColumns of BFLOAT16/FLOAT16 into FLOAT32 in the FLOAT32 kernel (FloatKernel.sumColumns with halfIn). */
+    @Override
+    public boolean sumColumnsOnHalves() {
+        return true;
+    }
+
     /** Nothing to wait for: every Aparapi launch returns when the device has finished it. */
     @Override
     public void synchronize() {

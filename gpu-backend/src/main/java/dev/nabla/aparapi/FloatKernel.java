@@ -131,6 +131,8 @@ final class FloatKernel extends Kernel {
     int halfType;
     /** 1 when this launch writes a 16-bit result (gemm's C). */
     int halfOut;
+    /** 1 when this launch reads a 16-bit input (sumColumns' x, in the 16-bit arena). */
+    int halfIn;
 
     /** stages and intStages hold the four windows of each kind, smallest first (Geometry.STAGE_TIERS). */
     FloatKernel(float[] arena, float[][] stages, int[] ints, int[][] intStages, float negInf) {
@@ -615,6 +617,8 @@ final class FloatKernel extends Kernel {
     /**
      * out (1 × cols, at offB) = column sums of x (rows × cols, at offA). Group = 16 columns × 16 row lanes: lane ly
      * sums rows ly, ly + 16, … of column c (split, see the class comment); the 16 lanes are then added in a tree.
+     * When halfIn = 1, x is 16-bit (of halfType, in the 16-bit arena), each element decoded exactly, the sums in float
+     * as for a float x; out is float.
      */
     private void sumColumns() {
         int lx = getLocalId(0);
@@ -625,7 +629,7 @@ final class FloatKernel extends Kernel {
         float big = 0f;
         if (c < cols) {
             for (int r = ly; r < rows; r += lanes) {
-                float v = arena[offA + r * cols + c];
+                float v = halfIn != 0 ? halfAt(offA + r * cols + c) : arena[offA + r * cols + c];
                 if (v >= SPLIT || v <= -SPLIT) {                     // |v| ≥ 2⁶⁴, ±∞ (not NaN)
                     big += v * INV_SPLIT;
                 } else {

@@ -545,13 +545,15 @@ final class FloatLauncher implements Launcher {
             return;
         }
         set(Op.SUM_COLUMNS, 0);
+        kernel.halfIn = x.halves ? 1 : 0;               // a 16-bit x (in the 16-bit arena) sums into a float out
+        kernel.halfType = x.halves ? halfCode(x) : 0;
         kernel.rows = rows;
         kernel.cols = cols;
         kernel.offA = x.offset;
         kernel.offB = out.offset;
         int lanes = Geometry.WG / Geometry.COL_GROUP;
         Range r = guard.range2D(groups(cols, Geometry.COL_GROUP) * Geometry.COL_GROUP, lanes, Geometry.COL_GROUP, lanes);
-        guard.launch(kernel, r, () -> "sumColumns: " + rows + "×" + cols + " " + dtype);
+        guard.launch(kernel, r, () -> "sumColumns: " + rows + "×" + cols + " " + x.dtype() + " into " + dtype);
     }
 
     @Override
