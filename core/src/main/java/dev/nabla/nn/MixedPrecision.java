@@ -210,6 +210,16 @@ final class MixedPrecision implements AutoCloseable {
         return true;
     }
 
+    /**
+     * S ← scale, the growth count restarted (FLOAT16 only: the caller checked that scale is a finite power of two
+     * > 0). For data-parallel training, where one scaler (the master's) decides from the combined gradients and every
+     * replica scales its δ(L) by that S.
+     */
+    void setScale(double scale) {
+        this.scale = scale;
+        this.cleanSteps = 0;
+    }
+
     /** Records a step: a clean one may grow S, a skipped one halves it. */
     void afterStep(boolean applied) {
         steps++;

@@ -105,6 +105,36 @@ public final class Network implements AutoCloseable {
     }
 
     /**
+     * Sets the loss scale S of a FLOAT16 network ({@link NetworkBuilder#precision}), as {@link PrecisionStats#lossScale}
+     * reports it, and restarts the count of clean steps after which S doubles. For data-parallel training: replicas
+     * compute their gradients with the master's S ({@code DataParallel} and nabla-spark set it every step), and the
+     * master's {@link #applyGradients} decides from the combined gradients whether to skip the step and halve S.
+     * S must be a power of two (scaling δ by it is then exact), finite and &gt; 0. Networks of another precision
+     * have S = 1 and refuse any other value.
+     *
+     * @param scale the new loss scale, a power of two
+     */
+    public void setLossScale(double scale) {
+        backend.asCall("setLossScale", () -> {
+            checkOpen("setLossScale");
+            boolean powerOfTwo = scale > 0 && Double.isFinite(scale) && scale == Math.scalb(1.0, Math.getExponent(scale));
+            if (!powerOfTwo) {
+                throw new InvalidArgumentException("setLossScale: the loss scale must be a finite power of two > 0, got "
+                        + scale + tag());
+            }
+            if (precision() != DType.FLOAT16) {
+                if (scale != 1) {
+                    throw new InvalidArgumentException("setLossScale: a " + precision() + " network is not loss-scaled"
+                            + " (S = 1); only FLOAT16 networks take a loss scale, got " + scale + tag());
+                }
+                return null;
+            }
+            mixed.setScale(scale);
+            return null;
+        });
+    }
+
+    /**
      * The dtype each layer's activations A(l) and errors δ(l) are stored in during a step, input side first: the
      * network's dtype at precision FLOAT32; with mixed precision the 16-bit type for the hidden layers with an
      * elementwise activation where the backend has the ops that read them (fused activations and sumColumns on
@@ -554,6 +584,11 @@ public final class Network implements AutoCloseable {
      * as in {@link #trainStep} (same binding, same state). Every gradient is uploaded before the optimizer runs, so a
      * failed upload changes no parameter and no optimizer state.
      *
+     * <p>With mixed precision the step is counted in {@link #precisionStats}, and a FLOAT16 network treats {@code g}
+     * as {@link #trainStep} treats its own unscaled gradients: when any value is ∞ or NaN the update is skipped (no
+     * parameter and no optimizer state changes), counted, and the loss scale halved; clean steps grow it. So the
+     * master of a data-parallel run keeps PyTorch GradScaler's schedule over the combined gradients.
+     *
      * @param g one dW and db per layer, of this network's shapes
      * @param optimizer the optimizer that updates the parameters
      */
@@ -581,9 +616,31 @@ public final class Network implements AutoCloseable {
                 replace("applyGradients", ws.weightGrads[l], g.dW(l));
                 replace("applyGradients", ws.biasGrads[l], g.db(l));
             }
-            optimizer.step(ws.parameters);
+            if (mixed == null) {
+                optimizer.step(ws.parameters);
+                return null;
+            }
+            // as trainStep: a FLOAT16 step whose gradients hold ∞ or NaN (an overflow at this S) is skipped and halves S
+            boolean finite = mixed.half() != DType.FLOAT16 || allFinite(g);
+            if (finite) {
+                optimizer.step(ws.parameters);
+            }
+            mixed.afterStep(finite);
             return null;
         });
+    }
+
+    private static boolean allFinite(Gradients g) {
+        for (int l = 0; l < g.layers(); l++) {
+            for (double[] v : new double[][]{g.dW(l), g.db(l)}) {
+                for (double x : v) {
+                    if (!Double.isFinite(x)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     /**

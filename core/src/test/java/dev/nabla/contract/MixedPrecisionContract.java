@@ -2,6 +2,7 @@ package dev.nabla.contract;
 
 import dev.nabla.Backend;
 import dev.nabla.DType;
+import dev.nabla.InvalidArgumentException;
 import dev.nabla.Scope;
 import dev.nabla.Tensor;
 import dev.nabla.UnsupportedDTypeException;
@@ -167,6 +168,85 @@ public abstract class MixedPrecisionContract {
             assertEquals(65536 * Math.pow(0.5, skipped), st.lossScale(), label("scale", DType.FLOAT16));
             assertEquals(1, adam.steps(), label("then a step applied", DType.FLOAT16));
             assertNotEquals(w1[0], net.weights(1)[0], label("the applied step moved W1", DType.FLOAT16));
+        }
+    }
+
+    /**
+     * The route of a data-parallel master (DataParallel, nabla-spark): gradients computed with the network's S, then
+     * applyGradients, which must skip a step whose gradients overflowed and halve S exactly as trainStep does. Two
+     * identical FLOAT16 networks, one on each route, skip the same steps, keep the same scale and step counts, and
+     * their parameters agree to float32 rounding. (Not bit for bit everywhere: the reference keeps FLOAT32 gradients
+     * unrounded on the device, while gradients() hands them over rounded to float32.)
+     */
+    @Test
+    void float16ApplyGradientsSkipsOverflowsAsTrainStepDoes() {
+        if (!trainsInHalves()) {
+            return;
+        }
+        try (Scope s = backend.scope();
+             Network viaStep = Network.builder().input(2).dense(3, Activation.TANH).dense(1, Activation.IDENTITY)
+                     .loss(Loss.MSE).seed(3).precision(DType.FLOAT16).build(backend);
+             Network viaGradients = Network.builder().input(2).dense(3, Activation.TANH)
+                     .dense(1, Activation.IDENTITY).loss(Loss.MSE).seed(3).precision(DType.FLOAT16).build(backend);
+             Adam a1 = Optimizers.adam(0.01); Adam a2 = Optimizers.adam(0.01)) {
+            Tensor x = backend.fromArray(new double[]{0.5, -0.25}, 1, 2, DType.FLOAT32);
+            Tensor t = backend.fromArray(new double[]{1000}, 1, 1, DType.FLOAT32);
+            for (int step = 0; step < 14; step++) {
+                viaStep.trainStep(x, t, a1);
+                viaGradients.applyGradients(viaGradients.gradients(x, t), a2);
+                String at = "after step " + (step + 1);
+                assertEquals(viaStep.precisionStats(), viaGradients.precisionStats(), label(at, DType.FLOAT16));
+                assertEquals(a1.steps(), a2.steps(), label(at + ": optimizer steps", DType.FLOAT16));
+                for (int l = 0; l < 2; l++) {
+                    assertClose(viaStep.weights(l), viaGradients.weights(l), label(at + ": W" + l, DType.FLOAT16));
+                    assertClose(viaStep.biases(l), viaGradients.biases(l), label(at + ": b" + l, DType.FLOAT16));
+                }
+            }
+            long skipped = viaGradients.precisionStats().skippedSteps();
+            assertTrue(skipped >= 9 && skipped <= 11 && a2.steps() == 14 - skipped, label("skipped " + skipped
+                    + " of 14 steps, applied " + a2.steps(), DType.FLOAT16));
+        }
+    }
+
+    /** |a − b| ≤ 1e-5·max(1, |a|) elementwise: a few float32 roundings apart after a dozen Adam steps. */
+    private static void assertClose(double[] a, double[] b, String what) {
+        assertEquals(a.length, b.length, what);
+        for (int i = 0; i < a.length; i++) {
+            assertTrue(Math.abs(a[i] - b[i]) <= 1e-5 * Math.max(1, Math.abs(a[i])), what + " [" + i + "]: " + a[i]
+                    + " vs " + b[i]);
+        }
+    }
+
+    /** setLossScale: what replicas are given; FLOAT16 only, a finite power of two. */
+    @Test
+    void setLossScaleTakesAPowerOfTwoOnFloat16Only() {
+        if (!trainsInHalves()) {
+            return;
+        }
+        try (Scope s = backend.scope();
+             Network fp16 = Network.builder().input(2).dense(1, Activation.IDENTITY).loss(Loss.MSE).seed(3)
+                     .precision(DType.FLOAT16).build(backend);
+             Network bf16 = Network.builder().input(2).dense(1, Activation.IDENTITY).loss(Loss.MSE).seed(3)
+                     .precision(DType.BFLOAT16).build(backend)) {
+            fp16.setLossScale(1024);
+            assertEquals(new PrecisionStats(DType.FLOAT16, 1024, 0, 0), fp16.precisionStats());
+            // δ(L) = 2·(f − t) ≈ −2000 at N = 1: times 1024 it overflows FLOAT16, so the step is skipped, S halves
+            Tensor x = backend.fromArray(new double[]{0.5, -0.25}, 1, 2, DType.FLOAT32);
+            Tensor t = backend.fromArray(new double[]{1000}, 1, 1, DType.FLOAT32);
+            fp16.trainStep(x, t, Optimizers.sgd(0.01));
+            assertEquals(new PrecisionStats(DType.FLOAT16, 512, 1, 1), fp16.precisionStats(),
+                    label("the set scale is the one the step used", DType.FLOAT16));
+            fp16.setLossScale(Math.scalb(1.0, -3));
+            assertEquals(0.125, fp16.precisionStats().lossScale());
+            for (double bad : new double[]{3, 0, -2, 0.75, Double.NaN, Double.POSITIVE_INFINITY}) {
+                InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> fp16.setLossScale(bad),
+                        "loss scale " + bad);
+                assertTrue(e.getMessage().startsWith("setLossScale: "), e.getMessage());
+            }
+            bf16.setLossScale(1);
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> bf16.setLossScale(2));
+            assertTrue(e.getMessage().contains("BFLOAT16"), e.getMessage());
+            assertEquals(1, bf16.precisionStats().lossScale());
         }
     }
 
