@@ -216,8 +216,18 @@ final class MixedPrecision implements AutoCloseable {
      * replica scales its δ(L) by that S.
      */
     void setScale(double scale) {
+        setScale(scale, 0);
+    }
+
+    /** S ← scale and the count of clean steps since S last changed ← cleanSteps (a saved scaler, resumed). */
+    void setScale(double scale, int cleanSteps) {
         this.scale = scale;
-        this.cleanSteps = 0;
+        this.cleanSteps = cleanSteps;
+    }
+
+    /** Clean steps since S last changed (GradScaler's growth tracker); S doubles when it reaches GROWTH_INTERVAL. */
+    int cleanSteps() {
+        return cleanSteps;
     }
 
     /** Records a step: a clean one may grow S, a skipped one halves it. */

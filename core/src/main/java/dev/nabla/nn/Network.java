@@ -117,11 +117,7 @@ public final class Network implements AutoCloseable {
     public void setLossScale(double scale) {
         backend.asCall("setLossScale", () -> {
             checkOpen("setLossScale");
-            boolean powerOfTwo = scale > 0 && Double.isFinite(scale) && scale == Math.scalb(1.0, Math.getExponent(scale));
-            if (!powerOfTwo) {
-                throw new InvalidArgumentException("setLossScale: the loss scale must be a finite power of two > 0, got "
-                        + scale + tag());
-            }
+            requirePowerOfTwo("setLossScale", scale);
             if (precision() != DType.FLOAT16) {
                 if (scale != 1) {
                     throw new InvalidArgumentException("setLossScale: a " + precision() + " network is not loss-scaled"
@@ -132,6 +128,68 @@ public final class Network implements AutoCloseable {
             mixed.setScale(scale);
             return null;
         });
+    }
+
+    /**
+     * The dynamic loss scaler's state, named as in PyTorch's {@code GradScaler.state_dict()}: {@code scale} (S) and
+     * {@code growth_tracker} (clean steps since S last changed; S doubles when it reaches 2000). With the weights and
+     * {@link #optimizerState}, it is what resuming FLOAT16 training bit for bit needs ({@link #loadLossScalerState}).
+     * Networks of another precision report S = 1 and 0.
+     *
+     * @return a new map with the keys scale and growth_tracker, in that order
+     */
+    public Map<String, Double> lossScalerState() {
+        return backend.asCall("lossScalerState", () -> {
+            checkOpen("lossScalerState");
+            Map<String, Double> state = new java.util.LinkedHashMap<>();
+            boolean scaled = mixed != null && mixed.half() == DType.FLOAT16;
+            state.put("scale", scaled ? mixed.stats().lossScale() : 1.0);
+            state.put("growth_tracker", scaled ? (double) mixed.cleanSteps() : 0.0);
+            return state;
+        });
+    }
+
+    /**
+     * Restores a state from {@link #lossScalerState}: scale must be a finite power of two &gt; 0 and growth_tracker a
+     * whole number in [0, 2000). A network of another precision takes only scale 1 and growth_tracker 0.
+     *
+     * @param state the keys scale and growth_tracker
+     */
+    public void loadLossScalerState(Map<String, Double> state) {
+        backend.asCall("loadLossScalerState", () -> {
+            checkOpen("loadLossScalerState");
+            if (state == null || !state.keySet().equals(java.util.Set.of("scale", "growth_tracker"))) {
+                throw new InvalidArgumentException("loadLossScalerState: the state must hold exactly scale and "
+                        + "growth_tracker, got " + (state == null ? "null" : state.keySet()) + tag());
+            }
+            if (state.get("scale") == null || state.get("growth_tracker") == null) {
+                throw new InvalidArgumentException("loadLossScalerState: a value is null: " + state + tag());
+            }
+            double scale = state.get("scale");
+            double tracker = state.get("growth_tracker");
+            requirePowerOfTwo("loadLossScalerState", scale);
+            if (!(tracker >= 0 && tracker < MixedPrecision.GROWTH_INTERVAL && tracker == Math.rint(tracker))) {
+                throw new InvalidArgumentException("loadLossScalerState: growth_tracker must be a whole number in [0, "
+                        + MixedPrecision.GROWTH_INTERVAL + "), got " + tracker + tag());
+            }
+            if (precision() != DType.FLOAT16) {
+                if (scale != 1 || tracker != 0) {
+                    throw new InvalidArgumentException("loadLossScalerState: a " + precision() + " network is not "
+                            + "loss-scaled (scale 1, growth_tracker 0), got " + state + tag());
+                }
+                return null;
+            }
+            mixed.setScale(scale, (int) tracker);
+            return null;
+        });
+    }
+
+    private void requirePowerOfTwo(String op, double scale) {
+        boolean powerOfTwo = scale > 0 && Double.isFinite(scale) && scale == Math.scalb(1.0, Math.getExponent(scale));
+        if (!powerOfTwo) {
+            throw new InvalidArgumentException(op + ": the loss scale must be a finite power of two > 0, got " + scale
+                    + tag());
+        }
     }
 
     /**

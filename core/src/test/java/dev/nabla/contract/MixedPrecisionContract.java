@@ -208,6 +208,56 @@ public abstract class MixedPrecisionContract {
         }
     }
 
+    /** The scaler's state (GradScaler's scale and growth tracker) read, restored into another network, validated. */
+    @Test
+    void lossScalerStateRoundTripsAndIsValidated() {
+        if (!trainsInHalves()) {
+            return;
+        }
+        try (Scope s = backend.scope();
+             Network net = Network.builder().input(2).dense(3, Activation.TANH).dense(1, Activation.IDENTITY)
+                     .loss(Loss.MSE).seed(3).precision(DType.FLOAT16).build(backend);
+             Network other = Network.builder().input(2).dense(3, Activation.TANH).dense(1, Activation.IDENTITY)
+                     .loss(Loss.MSE).seed(4).precision(DType.FLOAT16).build(backend);
+             Network bf16 = Network.builder().input(2).dense(1, Activation.IDENTITY).loss(Loss.MSE).seed(3)
+                     .precision(DType.BFLOAT16).build(backend)) {
+            Tensor x = backend.fromArray(new double[]{0.5, -0.25}, 1, 2, DType.FLOAT32);
+            Tensor t = backend.fromArray(new double[]{1000}, 1, 1, DType.FLOAT32);
+            var sgd = Optimizers.sgd(1e-6);
+            for (int i = 0; i < 16; i++) {
+                net.trainStep(x, t, sgd);
+            }
+            PrecisionStats st = net.precisionStats();
+            assertTrue(st.skippedSteps() > 0 && st.skippedSteps() < 16, label("some skipped: " + st, DType.FLOAT16));
+            // every skip came first (the scale then fits), so the clean steps since S last changed are the others
+            java.util.Map<String, Double> state = net.lossScalerState();
+            assertEquals(java.util.List.of("scale", "growth_tracker"), java.util.List.copyOf(state.keySet()));
+            assertEquals(st.lossScale(), state.get("scale"));
+            assertEquals((double) (16 - st.skippedSteps()), state.get("growth_tracker"));
+            other.loadLossScalerState(state);
+            assertEquals(state, other.lossScalerState());
+            assertEquals(st.lossScale(), other.precisionStats().lossScale());
+            assertEquals(java.util.Map.of("scale", 1.0, "growth_tracker", 0.0), bf16.lossScalerState());
+            bf16.loadLossScalerState(java.util.Map.of("scale", 1.0, "growth_tracker", 0.0));
+            java.util.List<java.util.Map<String, Double>> bad = new java.util.ArrayList<>(java.util.List.of(
+                    java.util.Map.of("scale", 3.0, "growth_tracker", 0.0),
+                    java.util.Map.of("scale", 1024.0, "growth_tracker", -1.0),
+                    java.util.Map.of("scale", 1024.0, "growth_tracker", 2000.0),
+                    java.util.Map.of("scale", 1024.0, "growth_tracker", 1.5),
+                    java.util.Map.of("scale", 1024.0),
+                    java.util.Map.of("scale", 1024.0, "growth_tracker", 0.0, "extra", 1.0)));
+            bad.add(null);
+            for (java.util.Map<String, Double> b : bad) {
+                InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                        () -> other.loadLossScalerState(b), "state " + b);
+                assertTrue(e.getMessage().startsWith("loadLossScalerState: "), e.getMessage());
+            }
+            assertEquals(state, other.lossScalerState(), "a refused state changes nothing");
+            assertThrows(InvalidArgumentException.class,
+                    () -> bf16.loadLossScalerState(java.util.Map.of("scale", 2.0, "growth_tracker", 0.0)));
+        }
+    }
+
     /** |a − b| ≤ 1e-5·max(1, |a|) elementwise: a few float32 roundings apart after a dozen Adam steps. */
     private static void assertClose(double[] a, double[] b, String what) {
         assertEquals(a.length, b.length, what);
