@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  * dense.L.weight      F32 [inputs, outputs]   W(L) after {@code iteration} steps (the model's layout)
  * dense.L.bias        F32 [outputs]           b(L)
  * optimizer.&lt;key&gt;     the driver optimizer's state, Network.optimizerState's keys (Adam's moments and step count)
+ * loss_scaler.scale, loss_scaler.growth_tracker   F64 [1] each, precision float16 only: the driver network's loss
+ *                     scaler (Network.lossScalerState)
  * training_losses     F64 [iteration]          the global batch's loss before each step so far
  * __metadata__        nabla.checkpoint.format, .iteration, .partitionRows (the rows of each partition), and
  *                     param.&lt;name&gt; for every param a resume must share (layers, activation, output, loss,
@@ -48,6 +50,7 @@ final class Checkpoints {
     static final String FORMAT = "nabla-spark-checkpoint-v1";
     private static final Pattern NAME = Pattern.compile("checkpoint-(\\d{10})\\.safetensors");
     private static final String OPTIMIZER = "optimizer.";
+    private static final String LOSS_SCALER = "loss_scaler.";
     private static final String LOSSES = "training_losses";
     private static final String PARAM = "param.";
 
@@ -55,9 +58,13 @@ final class Checkpoints {
     private final Path dir;
     private final FileSystem fs;
 
-    /** A checkpoint's content; {@code path} is where it was read from (null before it is written). */
+    /**
+     * A checkpoint's content; {@code lossScaler} is the driver network's loss scaler state at precision float16, else
+     * null; {@code path} is where it was read from (null before it is written).
+     */
     record Checkpoint(long iteration, Map<String, String> params, long[] partitionRows, float[][] weights,
-                      Map<String, HostTensor> optimizer, double[] losses, String path) {
+                      Map<String, HostTensor> optimizer, Map<String, Double> lossScaler, double[] losses,
+                      String path) {
     }
 
     /**
@@ -188,13 +195,21 @@ final class Checkpoints {
                     + iteration + "); it has " + tensors.keySet(), null);
         }
         Map<String, HostTensor> optimizer = new LinkedHashMap<>();
+        Map<String, Double> lossScaler = null;
         for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
             if (e.getKey().startsWith(OPTIMIZER)) {
                 optimizer.put(e.getKey().substring(OPTIMIZER.length()), e.getValue());
+            } else if (e.getKey().startsWith(LOSS_SCALER)) {
+                HostTensor v = e.getValue();
+                if (v.dtype() != DType.FLOAT64 || v.size() != 1) {
+                    throw corrupt(file, e.getKey() + " must be one F64 value", null);
+                }
+                lossScaler = lossScaler == null ? new LinkedHashMap<>() : lossScaler;
+                lossScaler.put(e.getKey().substring(LOSS_SCALER.length()), v.doubles()[0]);
             }
         }
         return new Checkpoint(iteration, params, partitionRows, weights.toArray(new float[0][]), optimizer,
-                losses.doubles(), file.toString());
+                lossScaler, losses.doubles(), file.toString());
     }
 
     /**
@@ -232,9 +247,16 @@ final class Checkpoints {
             throw corrupt(file, "it holds " + c.weights().length / 2 + " layers of weights but its layers param has "
                     + net.layers().size(), null);
         }
+        if ((net.precision() == DType.FLOAT16) != (c.lossScaler() != null)) {
+            throw corrupt(file, net.precision() == DType.FLOAT16 ? "it has no loss_scaler.* state, which a float16 "
+                    + "fit resumes from" : "it has a loss_scaler.* state, but the fit's precision is not float16", null);
+        }
         try {
             TrainedWeights.set(net, c.weights());
             net.loadOptimizerState(optimizer, c.optimizer());
+            if (c.lossScaler() != null) {
+                net.loadLossScalerState(c.lossScaler());
+            }
         } catch (NablaException e) {
             throw corrupt(file, e.getMessage(), e);
         }
@@ -268,6 +290,11 @@ final class Checkpoints {
         }
         for (Map.Entry<String, HostTensor> e : c.optimizer().entrySet()) {
             tensors.put(OPTIMIZER + e.getKey(), e.getValue());
+        }
+        if (c.lossScaler() != null) {
+            for (Map.Entry<String, Double> e : c.lossScaler().entrySet()) {
+                tensors.put(LOSS_SCALER + e.getKey(), HostTensor.of(new double[]{e.getValue()}, 1));
+            }
         }
         tensors.put(LOSSES, HostTensor.of(c.losses(), c.losses().length));
         Map<String, String> meta = new LinkedHashMap<>();

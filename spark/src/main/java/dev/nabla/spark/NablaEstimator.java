@@ -53,8 +53,9 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
     /** The optimizer: adam or sgd. */
     public final Param<String> optimizer;
     /**
-     * The training precision: float32, or bf16/bfloat16 for mixed precision (float32 master weights and optimizer
-     * state on the driver, BFLOAT16 GEMM inputs and activations on the executors); fp16 is refused.
+     * The training precision: float32, or bf16/bfloat16 or fp16/float16 for mixed precision (float32 master weights
+     * and optimizer state on the driver, 16-bit GEMM inputs and activations on the executors). At fp16 the driver
+     * keeps the dynamic loss scale: executors scale by it, and a step whose summed gradient overflowed is skipped.
      */
     public final Param<String> precision;
     /** The backend of every executor (and of the driver's update): best, cpu, opencl, aparapi. */
@@ -85,8 +86,8 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
         activation = new Param<>(this, "activation", "hidden activation: relu, sigmoid, tanh, identity");
         loss = new Param<>(this, "loss", "loss: cross_entropy, mse, binary_cross_entropy");
         optimizer = new Param<>(this, "optimizer", "optimizer: adam, sgd");
-        precision = new Param<>(this, "precision", "training precision: float32, bf16 (bfloat16) "
-                + "mixed precision");
+        precision = new Param<>(this, "precision", "training precision: float32, bf16 (bfloat16) or fp16 "
+                + "(float16) mixed precision");
         backend = new Param<>(this, "backend", "executor backend: best, cpu, opencl, aparapi");
         localSteps = new IntParam(this, "localSteps",
                 "1: exact synchronous data parallelism; k > 1: k local steps per partition, then averaging");
@@ -211,7 +212,7 @@ public abstract class NablaEstimator<M extends NablaModel<M>, E extends NablaEst
     public E setLoss(String v) { set(loss, v); return self(); }
     /** @param v adam or sgd @return this */
     public E setOptimizer(String v) { set(optimizer, v); return self(); }
-    /** @param v float32, bf16 or bfloat16 (case-insensitive) @return this */
+    /** @param v float32, bf16, bfloat16, fp16 or float16 (case-insensitive) @return this */
     public E setPrecision(String v) { set(precision, v); return self(); }
     /** @param v best, cpu, opencl or aparapi @return this */
     public E setBackend(String v) { set(backend, v); return self(); }

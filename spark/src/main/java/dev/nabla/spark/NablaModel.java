@@ -34,7 +34,7 @@ public abstract class NablaModel<M extends NablaModel<M>> extends Model<M> imple
     /** The backend transform runs on in each executor: best, cpu, opencl, aparapi. */
     public final Param<String> backend;
     /**
-     * The precision the network was trained in: float32 or bfloat16 (saved with the model). Either way the model's
+     * The precision the network was trained in: float32, bfloat16 or float16 (saved with the model). Either way the model's
      * weights are the float32 master weights and transform runs in float32.
      */
     public final Param<String> precision;
@@ -48,7 +48,7 @@ public abstract class NablaModel<M extends NablaModel<M>> extends Model<M> imple
         backend = new Param<>(this, "backend", "executor backend: best, cpu, opencl, aparapi");
         setDefault(featuresCol, "features");
         setDefault(predictionCol, "prediction");
-        precision = new Param<>(this, "precision", "the training precision: float32 or bfloat16; transform runs in "
+        precision = new Param<>(this, "precision", "the training precision: float32, bfloat16 or float16; transform runs in "
                 + "float32 from the float32 master weights");
         setDefault(backend, ExecutorBackends.BEST);
         setDefault(precision, "float32");                    // also what a model saved before this param was
@@ -78,7 +78,7 @@ public abstract class NablaModel<M extends NablaModel<M>> extends Model<M> imple
     public String getBackend() { return getOrDefault(backend); }
     /** @return the param */
     public Param<String> precision() { return precision; }
-    /** @return the precision the network was trained in: float32 or bfloat16 */
+    /** @return the precision the network was trained in: float32, bfloat16 or float16 */
     public String getPrecision() { return getOrDefault(precision); }
     /** @param v the features column @return this */
     public M setFeaturesCol(String v) { set(featuresCol, v); return self(); }

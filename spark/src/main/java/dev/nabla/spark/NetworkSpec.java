@@ -3,7 +3,6 @@ package dev.nabla.spark;
 import dev.nabla.Backend;
 import dev.nabla.DType;
 import dev.nabla.InvalidArgumentException;
-import dev.nabla.UnsupportedDTypeException;
 import dev.nabla.nn.Activation;
 import dev.nabla.nn.Loss;
 import dev.nabla.nn.Network;
@@ -106,29 +105,25 @@ record NetworkSpec(int[] layers, Activation hidden, Activation output, Loss loss
     }
 
     /**
-     * The {@code precision} param: "float32" (FLOAT32), "bf16" or "bfloat16" (BFLOAT16), case-insensitive. FLOAT16
-     * ("fp16", "float16") is refused: its dynamic loss scale must decide skip/halve/double from the whole global
-     * gradient, and core's {@link Network} keeps each network's scale to itself (no way for the driver to set the
-     * executors' replicas' scale), so executors would scale their partial gradients by scales the driver cannot
-     * control.
+     * The {@code precision} param, case-insensitive: "float32" (FLOAT32), "bf16" or "bfloat16" (BFLOAT16), "fp16" or
+     * "float16" (FLOAT16). At FLOAT16 the driver's network holds the dynamic loss scale S: every replica computes its
+     * gradients with that S ({@link dev.nabla.nn.Network#setLossScale}), and the driver's
+     * {@link dev.nabla.nn.Network#applyGradients} skips a step whose summed gradient overflowed and halves S, as
+     * PyTorch's GradScaler does over the whole global batch.
      */
     static DType precision(String call, String name) {
         String n = name == null ? "" : name.toLowerCase(Locale.ROOT);
         switch (n) {
             case "float32": return DType.FLOAT32;
             case "bf16", "bfloat16": return DType.BFLOAT16;
-            case "fp16", "float16":
-                throw new UnsupportedDTypeException(call + ": precision '" + name + "' (FLOAT16) is not supported by"
-                        + " nabla-spark: FLOAT16 needs a dynamic loss scale whose skip/halve decision sees the whole"
-                        + " global gradient, and a Network's loss scale cannot be set from the driver; use 'bf16'"
-                        + " (BFLOAT16 has float32's exponent range and needs no loss scaling)");
+            case "fp16", "float16": return DType.FLOAT16;
             default:
                 throw new InvalidArgumentException(call + ": precision '" + name + "' is not one of float32, bf16,"
-                        + " bfloat16 (case-insensitive)");
+                        + " bfloat16, fp16, float16 (case-insensitive)");
         }
     }
 
-    /** The canonical name of a precision, as models and checkpoints record it: float32 or bfloat16. */
+    /** The canonical name of a precision, as models and checkpoints record it: float32, bfloat16 or float16. */
     static String precisionName(DType p) {
         return p.name().toLowerCase(Locale.ROOT);
     }

@@ -20,9 +20,12 @@ final class PartitionStep {
      * @param partition this partition
      * @param rows its rows (read only when this JVM has no block for it yet)
      * @param weights W(0), b(0), W(1), b(1), … as broadcast by the driver
+     * @param lossScale the driver network's loss scale S (float16; 1 otherwise): the replica's δ(L) is scaled by it, so
+     *                  an overflow anywhere makes the summed gradient non-finite and the driver skips the step
      * @param local the batch's rows within this partition
      */
-    static GradientSum run(FitPlan plan, int partition, Iterator<Row> rows, float[][] weights, int[] local) {
+    static GradientSum run(FitPlan plan, int partition, Iterator<Row> rows, float[][] weights, double lossScale,
+                           int[] local) {
         PartitionBlock block = BlockCache.get(plan, partition, rows);
         GradientSum sum = GradientSum.zero();
         if (local.length == 0) {
@@ -33,6 +36,7 @@ final class PartitionStep {
                 block.replica.setWeights(l, weights[2 * l]);
                 block.replica.setBiases(l, weights[2 * l + 1]);
             }
+            block.replica.setLossScale(lossScale);
             Gradients g;
             try (Scope scope = block.backend.scope()) {
                 Tensor idx = block.backend.fromArray(local, local.length, 1);

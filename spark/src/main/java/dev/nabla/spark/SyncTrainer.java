@@ -1,6 +1,7 @@
 package dev.nabla.spark;
 
 import dev.nabla.Backend;
+import dev.nabla.DType;
 import dev.nabla.InvalidArgumentException;
 import dev.nabla.Shape;
 import dev.nabla.nn.Gradients;
@@ -181,10 +182,11 @@ final class SyncTrainer {
             for (int t = start; t < config.maxIter(); t++) {
                 int[][] local = GlobalBatches.split(batches.batch(t), offsets);
                 Broadcast<float[][]> bw = jsc.broadcast(weights);
+                double scale = net.precisionStats().lossScale();   // float16: every replica scales δ(L) by the driver's S
                 GradientSum sum;
                 try {
                     sum = rows.mapPartitionsWithIndex((p, it) -> Collections.singletonList(
-                                    PartitionStep.run(plan, p, it, bw.value(), local[p])).iterator(), true)
+                                    PartitionStep.run(plan, p, it, bw.value(), scale, local[p])).iterator(), true)
                             .treeAggregate(GradientSum.zero(), GradientSum::add, GradientSum::add);
                 } finally {
                     bw.destroy();
@@ -196,7 +198,9 @@ final class SyncTrainer {
                 if (checkpoints != null && every > 0 && (t + 1) % every == 0) {
                     String path = checkpoints.write(new Checkpoints.Checkpoint(t + 1,
                             Checkpoints.params(spec, config), Checkpoints.partitionRows(offsets), weights,
-                            net.optimizerState(optimizer), java.util.Arrays.copyOf(losses, t + 1), null));
+                            net.optimizerState(optimizer),
+                            spec.precision() == DType.FLOAT16 ? net.lossScalerState() : null,
+                            java.util.Arrays.copyOf(losses, t + 1), null));
                     LOG.info("fit: checkpoint {} written after iteration {} of {}", path, t + 1, config.maxIter());
                 }
             }

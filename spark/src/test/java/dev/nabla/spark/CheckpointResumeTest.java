@@ -90,7 +90,7 @@ class CheckpointResumeTest {
         double[] marked = c.losses().clone();
         marked[0] = 1234.5;
         checkpoints(dir).write(new Checkpoints.Checkpoint(c.iteration(), c.params(), c.partitionRows(), c.weights(),
-                c.optimizer(), marked, null));
+                c.optimizer(), c.lossScaler(), marked, null));
 
         NablaClassificationModel resumed = fit(classifier(10).setCheckpointInterval(3).setCheckpointDir(uri), df);
         assertEquals(List.of("checkpoint-0000000009.safetensors"), files(dir), "the latest checkpoint only");
