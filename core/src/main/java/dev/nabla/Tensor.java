@@ -294,6 +294,94 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
+     * dst ← the elements of this FLOAT32 tensor, row-major: {@link #toFloatArray()} into an array the caller owns and
+     * reuses, so that a loop reading the same tensor every step allocates nothing on the host (DataParallel's
+     * gradients and broadcasts). Only FLOAT32: another dtype would need a conversion array, which
+     * {@link #toFloatArray()} makes. Waits for pending work.
+     *
+     * @param dst receives the rows·cols values; its length must be exactly rows·cols
+     */
+    public void readInto(float[] dst) {
+        String op = "readInto";
+        hostArrayCheck(op, DType.FLOAT32, dst == null ? -1 : dst.length, "float[]");
+        try (Staging st = new Staging(backend, backend.call(op))) {
+            backend.compute().read(st.read(this), dst);
+        }
+        backend.countDownload(size() * 4L);
+    }
+
+    /**
+     * dst ← the elements of this FLOAT64 tensor, row-major: {@link #toDoubleArray()} into an array the caller owns and
+     * reuses. Only FLOAT64 ({@link #readInto(float[])} reads FLOAT32). Waits for pending work.
+     *
+     * @param dst receives the rows·cols values; its length must be exactly rows·cols
+     */
+    public void readInto(double[] dst) {
+        String op = "readInto";
+        hostArrayCheck(op, DType.FLOAT64, dst == null ? -1 : dst.length, "double[]");
+        try (Staging st = new Staging(backend, backend.call(op))) {
+            backend.compute().read(st.read(this), dst);
+        }
+        backend.countDownload(size() * 8L);
+    }
+
+    /**
+     * this ← src, row-major (host to device), for a FLOAT32 tensor: overwrites the elements in place (through a view
+     * too) from an array the caller owns and may change again once this returns, so that a loop writing the same
+     * tensor every step allocates nothing on the host. Only FLOAT32: {@link Backend#fromArray(double[], int, int,
+     * DType)} rounds other values.
+     *
+     * @param src the rows·cols new values; its length must be exactly rows·cols
+     * @return this tensor
+     */
+    public Tensor writeFrom(float[] src) {
+        String op = "writeFrom";
+        hostArrayCheck(op, DType.FLOAT32, src == null ? -1 : src.length, "float[]");
+        try (Staging st = new Staging(backend, backend.call(op))) {
+            backend.compute().write(st.write(this), src);   // every backend copies src before write returns
+            st.commit();
+        }
+        backend.countUpload(size() * 4L);
+        return this;
+    }
+
+    /**
+     * this ← src, row-major (host to device), for a FLOAT64 tensor; see {@link #writeFrom(float[])}.
+     *
+     * @param src the rows·cols new values; its length must be exactly rows·cols
+     * @return this tensor
+     */
+    public Tensor writeFrom(double[] src) {
+        String op = "writeFrom";
+        hostArrayCheck(op, DType.FLOAT64, src == null ? -1 : src.length, "double[]");
+        try (Staging st = new Staging(backend, backend.call(op))) {
+            backend.compute().write(st.write(this), src);
+            st.commit();
+        }
+        backend.countUpload(size() * 8L);
+        return this;
+    }
+
+    /** The checks of readInto/writeFrom: open, of {@code need}'s dtype, and an array of exactly size() elements. */
+    private void hostArrayCheck(String op, DType need, int length, String array) {
+        backend.ops().check(op, this);
+        if (dtype != need) {
+            throw new DTypeMismatchException(op + ": tensor " + shape + " is " + dtype + " but a " + array
+                    + " holds " + need + " values; use " + (need == DType.FLOAT32 ? "double[]" : "float[]")
+                    + " for " + (need == DType.FLOAT32 ? "FLOAT64" : "FLOAT32") + ", or toDoubleArray()/fromArray for "
+                    + "other dtypes [" + backend.name() + "]");
+        }
+        if (length < 0) {
+            throw new InvalidArgumentException(op + ": the " + array + " is null (tensor " + shape + " " + dtype
+                    + ") [" + backend.name() + "]");
+        }
+        if (length != size()) {
+            throw new ShapeMismatchException(op + ": tensor " + shape + " has " + size() + " elements but the "
+                    + array + " holds " + length + "; it must hold exactly " + size() + " [" + backend.name() + "]");
+        }
+    }
+
+    /**
      * The single value of a 1 × 1 tensor. Waits for pending work.
      *
      * @return the value

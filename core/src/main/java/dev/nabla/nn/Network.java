@@ -42,6 +42,12 @@ public final class Network implements AutoCloseable {
     /** The two most recently used workspaces, newest first (a last, smaller batch must not evict the main one). */
     private final Workspace[] workspaces = new Workspace[2];
     private boolean closed;
+    /**
+     * Float32 host copies of each layer's W and b shapes ([2·l] for W(l), [2·l + 1] for b(l)), made on the first
+     * host transfer of a FLOAT32 parameter or gradient and reused after: reading or writing parameters every step
+     * (DataParallel) then allocates nothing on the host. Null entries until used; dropped by close().
+     */
+    private float[][] hostStaging;
     /** The 16-bit copies and loss scale of mixed-precision training; null at precision FLOAT32. */
     private final MixedPrecision mixed;
 
@@ -567,6 +573,59 @@ public final class Network implements AutoCloseable {
     }
 
     /**
+     * {@link #gradients(Tensor, Tensor)} into arrays the caller owns and reuses: {@code dW[l]} ← ∂L/∂W(l)
+     * (inputs·outputs, row-major) and {@code db[l]} ← ∂L/∂b(l) (outputs), widened exactly to float64, the same values
+     * {@link #gradients} gives. For a FLOAT32 or FLOAT64 network a call allocates nothing on the host once the
+     * network has read its parameters' shapes once (it keeps one float32 host array per parameter for that, freed by
+     * {@link #close()}); DataParallel reads its replicas' gradients this way every step.
+     *
+     * @param x the batch, N × inputs
+     * @param t the targets, N × outputs
+     * @param dW one array per layer, of exactly inputs·outputs elements; overwritten
+     * @param db one array per layer, of exactly outputs elements; overwritten
+     * @return the loss L of the batch
+     */
+    public double gradientsInto(Tensor x, Tensor t, double[][] dW, double[][] db) {
+        return backend.asCall("gradientsInto", () -> {
+            checkOpen("gradientsInto");
+            checkHostGradients("gradientsInto", dW, db);
+            checkBatch("gradientsInto", x, t);
+            Workspace ws = workspace(x.rows());
+            forward(ws, x);
+            backward(ws, x, t);
+            if (mixed != null) {
+                mixed.unscale(ws);      // not finite: the ∞/NaN gradients are what the caller gets
+            }
+            for (int l = 0; l < layers.size(); l++) {
+                readHost(ws.weightGrads[l], 2 * l, dW[l]);
+                readHost(ws.biasGrads[l], 2 * l + 1, db[l]);
+            }
+            return ws.loss.item();
+        });
+    }
+
+    /** One array per layer of exactly the sizes of dW(l) and db(l): what the host-array methods take. */
+    private void checkHostGradients(String op, double[][] dW, double[][] db) {
+        if (dW == null || db == null) {
+            throw new InvalidArgumentException(op + ": the " + (dW == null ? "dW" : "db") + " arrays are null" + tag());
+        }
+        if (dW.length != layers.size() || db.length != layers.size()) {
+            throw new ShapeMismatchException(op + ": " + dW.length + " dW and " + db.length + " db arrays for a network "
+                    + "of " + layers.size() + " layer" + (layers.size() == 1 ? "" : "s") + tag());
+        }
+        for (int l = 0; l < layers.size(); l++) {
+            Dense d = layers.get(l);
+            long w = (long) d.inputs() * d.outputs();
+            if (dW[l] == null || dW[l].length != w || db[l] == null || db[l].length != d.outputs()) {
+                throw new ShapeMismatchException(op + ": layer " + l + " has W " + d.inputs() + "×" + d.outputs()
+                        + " and needs " + w + " dW and " + d.outputs() + " db values, got "
+                        + (dW[l] == null ? "no dW" : dW[l].length + " dW") + " and "
+                        + (db[l] == null ? "no db" : db[l].length + " db") + tag());
+            }
+        }
+    }
+
+    /**
      * Forward, backward and one optimizer update; returns the batch's loss (before the update), read back.
      *
      * @param x the batch, N × inputs
@@ -670,31 +729,70 @@ public final class Network implements AutoCloseable {
             }
             // any workspace holds gradient tensors of the right shapes; the newest one is usually the last step's
             Workspace ws = workspaces[0] != null ? workspaces[0] : workspace(1);
+            double[][] dW = new double[layers.size()][];
+            double[][] db = new double[layers.size()][];
             for (int l = 0; l < layers.size(); l++) {
-                replace("applyGradients", ws.weightGrads[l], g.dW(l));
-                replace("applyGradients", ws.biasGrads[l], g.db(l));
+                dW[l] = g.dW(l);
+                db[l] = g.db(l);
+                writeHost("applyGradients", ws.weightGrads[l], 2 * l, dW[l]);
+                writeHost("applyGradients", ws.biasGrads[l], 2 * l + 1, db[l]);
             }
-            if (mixed == null) {
-                optimizer.step(ws.parameters);
-                return null;
-            }
-            // as trainStep: a FLOAT16 step whose gradients hold ∞ or NaN (an overflow at this S) is skipped and halves S
-            boolean finite = mixed.half() != DType.FLOAT16 || allFinite(g);
-            if (finite) {
-                optimizer.step(ws.parameters);
-            }
-            mixed.afterStep(finite);
+            stepWithUploaded(ws, optimizer, dW, db);
             return null;
         });
     }
 
-    private static boolean allFinite(Gradients g) {
-        for (int l = 0; l < g.layers(); l++) {
-            for (double[] v : new double[][]{g.dW(l), g.db(l)}) {
-                for (double x : v) {
-                    if (!Double.isFinite(x)) {
-                        return false;
-                    }
+    /**
+     * {@link #applyGradients(Gradients, Optimizer)} from float64 arrays the caller owns and reuses (no copy of them is
+     * made): {@code dW[l]} and {@code db[l]} are rounded to this network's dtype, uploaded into the gradient tensors a
+     * step uses, and {@code optimizer} steps this network's parameters with them. Every gradient is uploaded before
+     * the optimizer runs, so a failed upload changes no parameter and no optimizer state. For a FLOAT32 or FLOAT64
+     * network it allocates nothing on the host (see {@link #gradientsInto}). Mixed precision as in the other
+     * overload: a FLOAT16 network skips a step whose gradients hold ∞ or NaN and halves its loss scale.
+     *
+     * @param dW ∂L/∂W of every layer, inputs·outputs values row-major
+     * @param db ∂L/∂b of every layer, outputs values
+     * @param optimizer the optimizer that updates the parameters
+     */
+    public void applyGradients(double[][] dW, double[][] db, Optimizer optimizer) {
+        backend.asCall("applyGradients", () -> {
+            checkOpen("applyGradients");
+            if (optimizer == null) {
+                throw new InvalidArgumentException("applyGradients: the optimizer is null" + tag());
+            }
+            checkHostGradients("applyGradients", dW, db);
+            Workspace ws = workspaces[0] != null ? workspaces[0] : workspace(1);
+            for (int l = 0; l < layers.size(); l++) {
+                writeHost("applyGradients", ws.weightGrads[l], 2 * l, dW[l]);
+                writeHost("applyGradients", ws.biasGrads[l], 2 * l + 1, db[l]);
+            }
+            stepWithUploaded(ws, optimizer, dW, db);
+            return null;
+        });
+    }
+
+    /**
+     * The optimizer step of both applyGradients, after the upload. As in trainStep: a FLOAT16 step whose gradients hold
+     * ∞ or NaN (an overflow at the loss scale they were computed with) changes nothing and halves S; with mixed
+     * precision every step is counted.
+     */
+    private void stepWithUploaded(Workspace ws, Optimizer optimizer, double[][] dW, double[][] db) {
+        if (mixed == null) {
+            optimizer.step(ws.parameters);
+            return;
+        }
+        boolean finite = mixed.half() != DType.FLOAT16 || (allFinite(dW) && allFinite(db));
+        if (finite) {
+            optimizer.step(ws.parameters);
+        }
+        mixed.afterStep(finite);
+    }
+
+    private static boolean allFinite(double[][] arrays) {
+        for (double[] v : arrays) {
+            for (double x : v) {
+                if (!Double.isFinite(x)) {
+                    return false;
                 }
             }
         }
@@ -782,13 +880,48 @@ public final class Network implements AutoCloseable {
     }
 
     /**
-     * Replaces W of layer {@code layer}; {@code values} is inputs × outputs, row-major.
+     * {@link #weights(int)} into an array the caller owns and reuses: {@code into} ← W of layer {@code layer}
+     * (inputs × outputs, row-major) as float64. Allocates nothing on the host for a FLOAT32 or FLOAT64 network (see
+     * {@link #gradientsInto}); DataParallel broadcasts replica 0's weights this way every step.
+     *
+     * @param layer the layer, 0-based
+     * @param into exactly inputs·outputs elements; overwritten
+     */
+    public void weightsInto(int layer, double[] into) {
+        backend.asCall("weightsInto", () -> {
+            Tensor w = dense("weightsInto", layer).weights();
+            checkLength("weightsInto", w, into);
+            readHost(w, 2 * layer, into);
+            return null;
+        });
+    }
+
+    /**
+     * {@link #biases(int)} into an array the caller owns and reuses: {@code into} ← b of layer {@code layer} as
+     * float64; see {@link #weightsInto}.
+     *
+     * @param layer the layer, 0-based
+     * @param into exactly outputs elements; overwritten
+     */
+    public void biasesInto(int layer, double[] into) {
+        backend.asCall("biasesInto", () -> {
+            Tensor b = dense("biasesInto", layer).bias();
+            checkLength("biasesInto", b, into);
+            readHost(b, 2 * layer + 1, into);
+            return null;
+        });
+    }
+
+    /**
+     * Replaces W of layer {@code layer}; {@code values} is inputs × outputs, row-major. For a FLOAT32 or FLOAT64
+     * network it allocates nothing on the host once the layer was written once (see {@link #gradientsInto}).
      *
      * @param layer the layer, 0-based
      * @param values the new weights
      */
     public void setWeights(int layer, double[] values) {
-        backend.asCall("setWeights", () -> replace("setWeights", dense("setWeights", layer).weights(), values));
+        backend.asCall("setWeights", () -> writeHost("setWeights", dense("setWeights", layer).weights(), 2 * layer,
+                values));
     }
 
     /**
@@ -798,7 +931,8 @@ public final class Network implements AutoCloseable {
      * @param values the new biases
      */
     public void setBiases(int layer, double[] values) {
-        backend.asCall("setBiases", () -> replace("setBiases", dense("setBiases", layer).bias(), values));
+        backend.asCall("setBiases", () -> writeHost("setBiases", dense("setBiases", layer).bias(), 2 * layer + 1,
+                values));
     }
 
     /**
@@ -874,6 +1008,7 @@ public final class Network implements AutoCloseable {
             return;
         }
         closed = true;
+        hostStaging = null;
         for (int i = 0; i < workspaces.length; i++) {
             if (workspaces[i] != null) {
                 workspaces[i].close();
@@ -930,15 +1065,68 @@ public final class Network implements AutoCloseable {
         return layers.get(layer);
     }
 
-    private Void replace(String op, Tensor target, double[] values) {
+    /**
+     * target ← values rounded to target's dtype, as {@code backend.fromArray(values, …, dtype)} rounds them; target is
+     * parameter {@code slot}'s shape (W(l): 2·l, b(l): 2·l + 1) and the float32 rounding goes through that slot's
+     * reused host array, so a FLOAT32 or FLOAT64 write allocates nothing on the host. A 16-bit target still goes
+     * through a temporary tensor.
+     */
+    private Void writeHost(String op, Tensor target, int slot, double[] values) {
         if (values == null || values.length != target.size()) {
             throw new InvalidArgumentException(op + ": the parameter is " + target.shape() + " and needs "
                     + target.size() + " values, got " + (values == null ? "null" : values.length) + tag());
         }
-        try (Tensor src = backend.fromArray(values, target.rows(), target.cols(), dtype).detach()) {
-            backend.ops().copy(src, target);
+        switch (target.dtype()) {
+            case FLOAT64 -> target.writeFrom(values);
+            case FLOAT32 -> {
+                float[] f = hostArray(slot, values.length);
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = (float) values[i];
+                }
+                target.writeFrom(f);
+            }
+            default -> {
+                try (Tensor src = backend.fromArray(values, target.rows(), target.cols(), target.dtype()).detach()) {
+                    backend.ops().copy(src, target);
+                }
+            }
         }
         return null;
+    }
+
+    /** into ← src widened exactly to float64, through slot's reused host array (see {@link #writeHost}). */
+    private void readHost(Tensor src, int slot, double[] into) {
+        switch (src.dtype()) {
+            case FLOAT64 -> src.readInto(into);
+            case FLOAT32 -> {
+                float[] f = hostArray(slot, into.length);
+                src.readInto(f);
+                for (int i = 0; i < f.length; i++) {
+                    into[i] = f[i];
+                }
+            }
+            default -> System.arraycopy(src.toDoubleArray(), 0, into, 0, into.length);
+        }
+    }
+
+    /** Slot's float32 host array of n elements, made on first use. */
+    private float[] hostArray(int slot, int n) {
+        if (hostStaging == null) {
+            hostStaging = new float[2 * layers.size()][];
+        }
+        float[] f = hostStaging[slot];
+        if (f == null || f.length != n) {
+            f = new float[n];
+            hostStaging[slot] = f;
+        }
+        return f;
+    }
+
+    private void checkLength(String op, Tensor parameter, double[] into) {
+        if (into == null || into.length != parameter.size()) {
+            throw new InvalidArgumentException(op + ": the parameter is " + parameter.shape() + " and needs an array of "
+                    + parameter.size() + " values, got " + (into == null ? "null" : into.length) + tag());
+        }
     }
 
     private static double[] widen(float[] values) {

@@ -11,6 +11,7 @@ import dev.nabla.ShapeMismatchException;
 import dev.nabla.Tensor;
 import dev.nabla.TensorClosedException;
 import dev.nabla.UnsupportedDTypeException;
+import dev.nabla.nn.Dense;
 import dev.nabla.nn.Gradients;
 import dev.nabla.nn.Network;
 import dev.nabla.nn.Optimizer;
@@ -49,6 +50,11 @@ import java.util.List;
  * changes nothing: the weights of every replica and the optimizer's state are as before the call, and nothing stays
  * allocated. See the exception for failures during the update and the broadcast.
  *
+ * <p>Host memory: the host arrays a step needs (every replica's gradients, their float64 sums, the weights sent to the
+ * replicas, the float32 staging of the shards copied to other backends) are made on the first step and reused by
+ * every later one, so that a step allocates no array on the host that grows with the network or the batch (about
+ * (k + 2)·|θ| doubles are kept, |θ| the number of parameters; {@link #close()} drops them).
+ *
  * <p>The same backend may appear more than once (several networks on one backend may run at once). Like a
  * {@link Network}, a DataParallel is not safe for use from two threads at once; the replicas' threads are its own.
  */
@@ -57,6 +63,13 @@ public final class DataParallel implements AutoCloseable {
     private final List<Network> replicas;
     private final List<Backend> backends;
     private final ReplicaPool pool;
+    /** Each replica's host arrays for its shard copies (slot 0: x, 1: t), used by that replica's thread only. */
+    private final HostStaging[] staging;
+    /** The replicas' gradients and their sum, on the host; made by the first step, reused after. */
+    private GradientSum sums;
+    /** Replica 0's weights and biases on their way to the other replicas; made by the first broadcast. */
+    private double[][] sendW;
+    private double[][] sendB;
     /** The replicas 1 … k−1 may not hold replica 0's weights (a failed update or broadcast): send them first. */
     private boolean stale;
     private boolean closed;
@@ -70,6 +83,10 @@ public final class DataParallel implements AutoCloseable {
             names[i] = backends.get(i).name();
         }
         this.pool = new ReplicaPool(names);
+        this.staging = new HostStaging[names.length];
+        for (int i = 0; i < names.length; i++) {
+            staging[i] = new HostStaging(2);
+        }
     }
 
     /**
@@ -171,10 +188,11 @@ public final class DataParallel implements AutoCloseable {
             throw new InvalidArgumentException(call + ": the optimizer is null" + tags());
         }
         syncIfStale(call);
-        Gradients g = combinedGradients(call, x, t);
+        double loss = combinedGradients(call, x, t);
+        GradientSum g = sums;
         try {
             master.backend().asCall(call, () -> {
-                master.applyGradients(g, optimizer);
+                master.applyGradients(g.sumW, g.sumB, optimizer);
                 return null;
             });
         } catch (InvalidArgumentException e) {             // the optimizer refused these parameters: nothing changed
@@ -185,7 +203,7 @@ public final class DataParallel implements AutoCloseable {
                     ReplicaFailedException.Stage.UPDATE, e);
         }
         broadcast(call);
-        return g.loss();
+        return loss;
     }
 
     /**
@@ -201,11 +219,16 @@ public final class DataParallel implements AutoCloseable {
         String call = "DataParallel.gradients";
         checkBatch(call, x, t);
         syncIfStale(call);
-        return combinedGradients(call, x, t);
+        double loss = combinedGradients(call, x, t);      // makes sums on the first call
+        return sums.toGradients(loss);
     }
 
-    private Gradients combinedGradients(String call, Tensor x, Tensor t) {
+    /** Fills {@link #sums} (its sumW, sumB) with the global batch's gradients; returns its loss. */
+    private double combinedGradients(String call, Tensor x, Tensor t) {
         int k = replicas.size();
+        if (sums == null) {
+            sums = new GradientSum(k, master);
+        }
         int[] bounds = Shards.bounds(x.rows(), k);
         Tensor[] xs = new Tensor[k];
         Tensor[] ts = new Tensor[k];
@@ -215,9 +238,8 @@ public final class DataParallel implements AutoCloseable {
                 xs[i] = k == 1 ? x : x.sliceRows(bounds[i], bounds[i + 1]).detach();
                 ts[i] = k == 1 ? t : t.sliceRows(bounds[i], bounds[i + 1]).detach();
             }
-            List<Gradients> parts = pool.run(call, ReplicaFailedException.Stage.GRADIENTS, 0,
-                    i -> shardGradients(call, i, xs[i], ts[i]));
-            return GradientSum.combine(parts.toArray(new Gradients[0]), bounds);
+            pool.run(call, ReplicaFailedException.Stage.GRADIENTS, 0, i -> shardGradients(call, i, xs[i], ts[i]));
+            return sums.combine(bounds);
         } finally {
             if (k > 1) {
                 for (int i = 0; i < k; i++) {
@@ -228,21 +250,27 @@ public final class DataParallel implements AutoCloseable {
         }
     }
 
-    /** Replica i's loss and gradients on its shard; the shard is copied to its backend when it lives elsewhere. */
-    private Gradients shardGradients(String call, int i, Tensor xs, Tensor ts) {
+    /**
+     * Replica i's loss and gradients on its shard, into sums' arrays of replica i; the shard is copied to its backend
+     * (through the replica's host staging) when it lives elsewhere.
+     */
+    private Void shardGradients(String call, int i, Tensor xs, Tensor ts) {
         Backend b = backends.get(i);
         Network net = replicas.get(i);
+        GradientSum g = sums;
         return b.asCall(call, () -> {
             if (xs.backend() == b) {
-                return net.gradients(xs, ts);
+                g.losses[i] = net.gradientsInto(xs, ts, g.dW[i], g.db[i]);
+                return null;
             }
             Tensor xc = null;
             Tensor tc = null;
             try {
-                xc = xs.backend().asCall(call, () -> xs.to(b)).detach();
+                xc = xs.backend().asCall(call, () -> staging[i].copy(0, xs, b));
                 Tensor xcf = xc;
-                tc = ts.backend().asCall(call, () -> ts.to(b)).detach();
-                return net.gradients(xcf, tc);
+                tc = ts.backend().asCall(call, () -> staging[i].copy(1, ts, b));
+                g.losses[i] = net.gradientsInto(xcf, tc, g.dW[i], g.db[i]);
+                return null;
             } finally {
                 closeQuietly(xc);
                 closeQuietly(tc);
@@ -258,13 +286,23 @@ public final class DataParallel implements AutoCloseable {
         }
         stale = true;
         int layers = master.layers().size();
-        double[][] w = new double[layers][];
-        double[][] b = new double[layers][];
+        if (sendW == null) {
+            sendW = new double[layers][];
+            sendB = new double[layers][];
+            for (int l = 0; l < layers; l++) {
+                Dense d = master.layers().get(l);
+                sendW[l] = new double[Math.multiplyExact(d.inputs(), d.outputs())];
+                sendB[l] = new double[d.outputs()];
+            }
+        }
+        double[][] w = sendW;
+        double[][] b = sendB;
+        double scale = master.precisionStats().lossScale();    // FLOAT16: the replicas scale by the master's S
         try {
             master.backend().asCall(call, () -> {
                 for (int l = 0; l < layers; l++) {
-                    w[l] = master.weights(l);
-                    b[l] = master.biases(l);
+                    master.weightsInto(l, w[l]);
+                    master.biasesInto(l, b[l]);
                 }
                 return null;
             });
@@ -278,6 +316,7 @@ public final class DataParallel implements AutoCloseable {
                 net.setWeights(l, w[l]);
                 net.setBiases(l, b[l]);
             }
+            net.setLossScale(scale);
             return null;
         }));
         stale = false;
@@ -317,6 +356,12 @@ public final class DataParallel implements AutoCloseable {
             return;
         }
         closed = true;
+        sums = null;                                        // the host arrays go to the collector
+        sendW = null;
+        sendB = null;
+        for (HostStaging h : staging) {
+            h.clear();
+        }
         try {
             for (int i = 1; i < replicas.size(); i++) {
                 replicas.get(i).close();

@@ -3,7 +3,6 @@ package dev.nabla.parallel;
 import dev.nabla.Backend;
 import dev.nabla.BackendClosedException;
 import dev.nabla.BackendMismatchException;
-import dev.nabla.DType;
 import dev.nabla.InvalidArgumentException;
 import dev.nabla.NablaException;
 import dev.nabla.ReplicaFailedException;
@@ -48,6 +47,11 @@ import java.util.Map;
  * while the replicas compute (stage GRADIENTS) changes no parameter and no optimizer state (replica 0's gradients are
  * then those of its own shard). After a failed update or broadcast the replicas are re-synchronised before the next
  * step. Not safe for use from two threads at once.
+ *
+ * <p>Host memory: the host arrays a step needs (every replica's gradients, their float64 sums, the parameters sent to
+ * the replicas, the float32 staging of each transfer) are made on the first step and reused by every later one
+ * (again only when a size changes); {@link #close()} drops them. The autograd graph of a step still allocates its own
+ * tensors.
  */
 public final class ModuleDataParallel implements AutoCloseable {
     /** The loss of a replica's shard: a 1 × 1 mean over the shard's rows, e.g. {@code out.mse(targets)}. */
@@ -67,6 +71,16 @@ public final class ModuleDataParallel implements AutoCloseable {
     private final List<Backend> backends;
     private final List<String> names;
     private final ReplicaPool pool;
+    /** Each replica's host staging: slot p for parameter p (its gradient and value), then the shard's x and t. */
+    private final HostStaging[] staging;
+    /** grads[i][p]: replica i's gradient of parameter p, float64, when present[i][p]; reused from step to step. */
+    private final double[][][] grads;
+    private final boolean[][] present;
+    /** sum[p] = Σ_i (n_i/N)·grads[i][p] over the replicas that have one (any[p]). */
+    private final double[][] sum;
+    private final boolean[] any;
+    /** Replica 0's parameter values on their way to the other replicas. */
+    private final double[][] values;
     private boolean stale;
     private boolean closed;
 
@@ -79,6 +93,17 @@ public final class ModuleDataParallel implements AutoCloseable {
             bn[i] = backends.get(i).name();
         }
         this.pool = new ReplicaPool(bn);
+        int k = bn.length;
+        int n = names.size();
+        this.staging = new HostStaging[k];
+        for (int i = 0; i < k; i++) {
+            staging[i] = new HostStaging(n + 2);
+        }
+        this.grads = new double[k][n][];
+        this.present = new boolean[k][n];
+        this.sum = new double[n][];
+        this.any = new boolean[n];
+        this.values = new double[n][];
     }
 
     /**
@@ -173,23 +198,26 @@ public final class ModuleDataParallel implements AutoCloseable {
         }
         int k = replicas.size();
         int[] bounds = Shards.bounds(x.rows(), k);
-        Shard[] parts = shards(call, x, t, bounds, loss);
+        double[] losses = shards(call, x, t, bounds, loss);
         double rows = bounds[k];
         double total = 0;
-        double[][] sum = new double[names.size()][];
+        java.util.Arrays.fill(any, false);
         for (int i = 0; i < k; i++) {                       // replica order: the same sum whoever finished first
             double w = (bounds[i + 1] - bounds[i]) / rows;
-            total += w * parts[i].loss;
+            total += w * losses[i];
             for (int p = 0; p < sum.length; p++) {
-                double[] g = parts[i].grads[p];
-                if (g == null) {
+                if (!present[i][p]) {
                     continue;
                 }
-                if (sum[p] == null) {
-                    sum[p] = new double[g.length];
+                double[] g = grads[i][p];
+                if (!any[p]) {                              // from zero, as a new array would start
+                    sum[p] = sized(sum[p], g.length);
+                    java.util.Arrays.fill(sum[p], 0.0);
+                    any[p] = true;
                 }
+                double[] s = sum[p];
                 for (int e = 0; e < g.length; e++) {
-                    sum[p][e] += w * g[e];
+                    s[e] += w * g[e];
                 }
             }
         }
@@ -200,13 +228,10 @@ public final class ModuleDataParallel implements AutoCloseable {
                 Map<String, Var> params = master.parameters();
                 for (int p = 0; p < sum.length; p++) {
                     Var v = params.get(names.get(p));
-                    if (sum[p] == null || v.grad() == null) {
+                    if (!any[p] || v.grad() == null) {
                         continue;
                     }
-                    Tensor g = v.grad();
-                    try (Tensor h = home.fromArray(sum[p], g.rows(), g.cols(), g.dtype())) {
-                        g.copyFrom(h);
-                    }
+                    staging[0].write(p, sum[p], v.grad());
                 }
                 optimizer.step();
                 return null;
@@ -221,11 +246,11 @@ public final class ModuleDataParallel implements AutoCloseable {
         return total;
     }
 
-    /** A shard's mean loss and its parameters' gradients (null where a parameter got none), on the host. */
-    private record Shard(double loss, double[][] grads) {
-    }
-
-    private Shard[] shards(String call, Tensor x, Tensor t, int[] bounds, LossFunction loss) {
+    /**
+     * Every replica's shard loss, in replica order; replica i's gradients land in grads[i] (present[i][p] says which
+     * parameters got one).
+     */
+    private double[] shards(String call, Tensor x, Tensor t, int[] bounds, LossFunction loss) {
         int k = replicas.size();
         Tensor[] xs = new Tensor[k];
         Tensor[] ts = new Tensor[k];
@@ -234,8 +259,13 @@ public final class ModuleDataParallel implements AutoCloseable {
                 xs[i] = k == 1 ? x : x.sliceRows(bounds[i], bounds[i + 1]).detach();
                 ts[i] = k == 1 ? t : t.sliceRows(bounds[i], bounds[i + 1]).detach();
             }
-            return pool.run(call, ReplicaFailedException.Stage.GRADIENTS, 0, i -> shard(call, i, xs[i], ts[i], loss))
-                    .toArray(new Shard[0]);
+            List<Double> losses = pool.run(call, ReplicaFailedException.Stage.GRADIENTS, 0,
+                    i -> shard(call, i, xs[i], ts[i], loss));
+            double[] out = new double[k];
+            for (int i = 0; i < k; i++) {
+                out[i] = losses.get(i);
+            }
+            return out;
         } finally {
             if (k > 1) {
                 for (int i = 0; i < k; i++) {
@@ -247,7 +277,7 @@ public final class ModuleDataParallel implements AutoCloseable {
     }
 
     /** Replica i on its shard (copied to its backend when it lives elsewhere), on the replica's thread. */
-    private Shard shard(String call, int i, Tensor xs, Tensor ts, LossFunction loss) {
+    private double shard(String call, int i, Tensor xs, Tensor ts, LossFunction loss) {
         Backend b = backends.get(i);
         Module m = replicas.get(i);
         return b.asCall(call, () -> {
@@ -255,8 +285,9 @@ public final class ModuleDataParallel implements AutoCloseable {
             Tensor tc = null;
             try {
                 if (xs.backend() != b) {
-                    xc = xs.backend().asCall(call, () -> xs.to(b)).detach();
-                    tc = ts.backend().asCall(call, () -> ts.to(b)).detach();
+                    int slot = names.size();
+                    xc = xs.backend().asCall(call, () -> staging[i].copy(slot, xs, b));
+                    tc = ts.backend().asCall(call, () -> staging[i].copy(slot + 1, ts, b));
                 }
                 Tensor xin = xc != null ? xc : xs;
                 Tensor tin = tc != null ? tc : ts;
@@ -273,12 +304,15 @@ public final class ModuleDataParallel implements AutoCloseable {
                     l.backward();
                 }
                 Map<String, Var> params = m.parameters();
-                double[][] grads = new double[names.size()][];
-                for (int p = 0; p < grads.length; p++) {
+                for (int p = 0; p < names.size(); p++) {
                     Tensor g = params.get(names.get(p)).grad();
-                    grads[p] = g == null ? null : g.toDoubleArray();
+                    present[i][p] = g != null;
+                    if (g != null) {
+                        grads[i][p] = sized(grads[i][p], g.size());
+                        staging[i].read(p, g, grads[i][p]);
+                    }
                 }
-                return new Shard(value, grads);
+                return value;
             } finally {
                 closeQuietly(xc);
                 closeQuietly(tc);
@@ -294,11 +328,12 @@ public final class ModuleDataParallel implements AutoCloseable {
         }
         stale = true;
         Map<String, Var> master = replicas.get(0).parameters();
-        double[][] values = new double[names.size()][];
         try {
             backends.get(0).asCall(call, () -> {
                 for (int p = 0; p < values.length; p++) {
-                    values[p] = master.get(names.get(p)).value().toDoubleArray();
+                    Tensor v = master.get(names.get(p)).value();
+                    values[p] = sized(values[p], v.size());
+                    staging[0].read(p, v, values[p]);
                 }
                 return null;
             });
@@ -309,11 +344,7 @@ public final class ModuleDataParallel implements AutoCloseable {
         pool.run(call, ReplicaFailedException.Stage.BROADCAST, 1, i -> backends.get(i).asCall(call, () -> {
             Map<String, Var> params = replicas.get(i).parameters();
             for (int p = 0; p < values.length; p++) {
-                Tensor dst = params.get(names.get(p)).value();
-                DType dtype = dst.dtype();
-                try (Tensor h = backends.get(i).fromArray(values[p], dst.rows(), dst.cols(), dtype)) {
-                    dst.copyFrom(h);
-                }
+                staging[i].write(p, values[p], params.get(names.get(p)).value());
             }
             return null;
         }));
@@ -333,6 +364,12 @@ public final class ModuleDataParallel implements AutoCloseable {
             return;
         }
         closed = true;
+        for (int i = 0; i < staging.length; i++) {        // the host arrays go to the collector
+            staging[i].clear();
+            java.util.Arrays.fill(grads[i], null);
+        }
+        java.util.Arrays.fill(sum, null);
+        java.util.Arrays.fill(values, null);
         try {
             for (int i = 1; i < replicas.size(); i++) {
                 replicas.get(i).close();
@@ -384,6 +421,11 @@ public final class ModuleDataParallel implements AutoCloseable {
                     + " cannot be split over " + replicas.size() + " replicas (every shard needs at least one row)"
                     + tags());
         }
+    }
+
+    /** {@code a} when it holds exactly n elements, else a new array of n. */
+    private static double[] sized(double[] a, long n) {
+        return a != null && a.length == n ? a : new double[Math.toIntExact(n)];
     }
 
     /** {@code " [cpu, cpu, opencl]"}: the replicas' backends. */

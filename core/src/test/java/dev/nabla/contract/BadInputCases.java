@@ -597,6 +597,16 @@ public final class BadInputCases {
                         + "8589934588 elements, more than one buffer of {be} can hold");
     }
 
+    /** One zeroed array per layer of n, of the size of its dW (or db when {@code bias}): what gradientsInto fills. */
+    private static double[][] hostArrays(Network n, boolean bias) {
+        double[][] a = new double[n.layers().size()][];
+        for (int l = 0; l < a.length; l++) {
+            var d = n.layers().get(l);
+            a[l] = new double[bias ? d.outputs() : d.inputs() * d.outputs()];
+        }
+        return a;
+    }
+
     /** The network calls that take a batch: each gets the same bad batches. */
     private interface BatchCall {
         void run(Network net, Tensor x, Tensor t, Optimizer opt);
@@ -608,6 +618,7 @@ public final class BadInputCases {
         calls.put("trainStepWithoutLoss", (n, x, t, o) -> n.trainStepWithoutLoss(x, t, o));
         calls.put("gradients", (n, x, t, o) -> n.gradients(x, t));
         calls.put("loss", (n, x, t, o) -> n.loss(x, t));
+        calls.put("gradientsInto", (n, x, t, o) -> n.gradientsInto(x, t, hostArrays(n, false), hostArrays(n, true)));
         calls.forEach((name, call) -> {
             String o = "Network." + name;
             add(o, SHAPE, ShapeMismatchException.class, f -> call.run(f.net(), f.t(8, 5), f.labels(8, 2), Optimizers.sgd(0.1)),
@@ -660,6 +671,58 @@ public final class BadInputCases {
                         List.of(new double[3], new double[2]), List.of(new Shape(4, 3), new Shape(3, 2))),
                         Optimizers.sgd(0.1)),
                 "applyGradients: the network is closed [{be}]");
+        // the host-array twins DataParallel steps through (issue 17: no per-step host allocation)
+        add("Network.gradientsInto", SHAPE, ShapeMismatchException.class,
+                f -> f.net().gradientsInto(f.t(8, 4), f.labels(8, 2), new double[][]{new double[12]},
+                        new double[][]{new double[3]}),
+                "gradientsInto: 1 dW and 1 db arrays for a network of 2 layers [{be}]");
+        add("Network.gradientsInto", NULL, InvalidArgumentException.class,
+                f -> f.net().gradientsInto(f.t(8, 4), f.labels(8, 2), new double[][]{new double[12], new double[6]},
+                        null),
+                "gradientsInto: the db arrays are null [{be}]");
+        add("Network.applyGradients", SHAPE, ShapeMismatchException.class,
+                f -> f.net().applyGradients(new double[][]{new double[12], new double[5]},
+                        new double[][]{new double[3], new double[2]}, Optimizers.sgd(0.1)),
+                "applyGradients: layer 1 has W 3×2 and needs 6 dW and 2 db values, got 5 dW and 2 db [{be}]");
+        add("Network.applyGradients", NULL, InvalidArgumentException.class,
+                f -> f.net().applyGradients(new double[][]{new double[12], new double[6]},
+                        new double[][]{new double[3], new double[2]}, null),
+                "applyGradients: the optimizer is null [{be}]");
+        add("Network.applyGradients", CLOSED_NET, NablaException.class,
+                f -> f.closedNet().applyGradients(new double[][]{new double[12], new double[6]},
+                        new double[][]{new double[3], new double[2]}, Optimizers.sgd(0.1)),
+                "applyGradients: the network is closed [{be}]");
+        add("Network.weightsInto", SHAPE, InvalidArgumentException.class, f -> f.net().weightsInto(0, new double[11]),
+                "weightsInto: the parameter is 4×3 and needs an array of 12 values, got 11 [{be}]");
+        add("Network.weightsInto", ARGUMENT, InvalidArgumentException.class, f -> f.net().weightsInto(2, new double[6]),
+                "weightsInto: layer 2 does not exist; the network has layers 0..1 [{be}]");
+        add("Network.weightsInto", CLOSED_NET, NablaException.class, f -> f.closedNet().weightsInto(0, new double[12]),
+                "weightsInto: the network is closed [{be}]");
+        add("Network.biasesInto", NULL, InvalidArgumentException.class, f -> f.net().biasesInto(1, null),
+                "biasesInto: the parameter is 1×2 and needs an array of 2 values, got null [{be}]");
+        add("Network.biasesInto", ARGUMENT, InvalidArgumentException.class, f -> f.net().biasesInto(-1, new double[3]),
+                "biasesInto: layer -1 does not exist; the network has layers 0..1 [{be}]");
+        // the loss scaler (FLOAT16 mixed precision; replicas and resumes set it)
+        add("Network.setLossScale", HYPER, InvalidArgumentException.class, f -> f.net().setLossScale(3),
+                "setLossScale: the loss scale must be a finite power of two > 0, got 3.0 [{be}]");
+        add("Network.setLossScale", HYPER, InvalidArgumentException.class, f -> f.net().setLossScale(Double.NaN),
+                "setLossScale: the loss scale must be a finite power of two > 0, got NaN [{be}]");
+        add("Network.setLossScale", ARGUMENT, InvalidArgumentException.class, f -> f.net().setLossScale(2),
+                "setLossScale: a FLOAT32 network is not loss-scaled (S = 1); only FLOAT16 networks take a loss scale, "
+                        + "got 2.0 [{be}]");
+        add("Network.setLossScale", CLOSED_NET, NablaException.class, f -> f.closedNet().setLossScale(1),
+                "setLossScale: the network is closed [{be}]");
+        add("Network.lossScalerState", CLOSED_NET, NablaException.class, f -> f.closedNet().lossScalerState(),
+                "lossScalerState: the network is closed [{be}]");
+        add("Network.loadLossScalerState", NULL, InvalidArgumentException.class,
+                f -> f.net().loadLossScalerState(null),
+                "loadLossScalerState: the state must hold exactly scale and growth_tracker, got null [{be}]");
+        add("Network.loadLossScalerState", ARGUMENT, InvalidArgumentException.class,
+                f -> f.net().loadLossScalerState(java.util.Map.of("scale", 1.0, "growth_tracker", 2.5)),
+                "loadLossScalerState: growth_tracker must be a whole number in [0, 2000), got 2.5 [{be}]");
+        add("Network.loadLossScalerState", CLOSED_NET, NablaException.class,
+                f -> f.closedNet().loadLossScalerState(java.util.Map.of("scale", 1.0, "growth_tracker", 0.0)),
+                "loadLossScalerState: the network is closed [{be}]");
         // optimizer state for exact resume (issue 17: checkpoints)
         add("Network.optimizerState", NULL, InvalidArgumentException.class, f -> f.net().optimizerState(null),
                 "optimizerState: the optimizer is null [{be}]");
@@ -1137,6 +1200,25 @@ public final class BadInputCases {
             t.close();
             t.toIntArray();
         }, "toIntArray: tensor 1×2 INT32 [{be}] is closed");
+        // host arrays the caller reuses (issue 17: DataParallel without per-step host allocation)
+        add("Tensor.readInto", DTYPE, DTypeMismatchException.class, f -> f.t(3, 4).readInto(new double[12]),
+                "readInto: tensor 3×4 is FLOAT32 but a double[] holds FLOAT64 values", "[{be}]");
+        add("Tensor.readInto", DTYPE, DTypeMismatchException.class, f -> f.d(3, 4).readInto(new float[12]),
+                "readInto: tensor 3×4 is FLOAT64 but a float[] holds FLOAT32 values", "[{be}]");
+        add("Tensor.readInto", SHAPE, ShapeMismatchException.class, f -> f.t(3, 4).readInto(new float[11]),
+                "readInto: tensor 3×4 has 12 elements but the float[] holds 11; it must hold exactly 12 [{be}]");
+        add("Tensor.readInto", NULL, InvalidArgumentException.class, f -> f.d(3, 4).readInto((double[]) null),
+                "readInto: the double[] is null (tensor 3×4 FLOAT64) [{be}]");
+        add("Tensor.readInto", CLOSED, TensorClosedException.class, f -> f.closed(3, 4).readInto(new float[12]),
+                "readInto: tensor 3×4 FLOAT32 [{be}] is closed");
+        add("Tensor.writeFrom", DTYPE, DTypeMismatchException.class, f -> f.d(3, 4).writeFrom(new float[12]),
+                "writeFrom: tensor 3×4 is FLOAT64 but a float[] holds FLOAT32 values", "[{be}]");
+        add("Tensor.writeFrom", SHAPE, ShapeMismatchException.class, f -> f.d(3, 4).writeFrom(new double[13]),
+                "writeFrom: tensor 3×4 has 12 elements but the double[] holds 13; it must hold exactly 12 [{be}]");
+        add("Tensor.writeFrom", NULL, InvalidArgumentException.class, f -> f.t(3, 4).writeFrom((float[]) null),
+                "writeFrom: the float[] is null (tensor 3×4 FLOAT32) [{be}]");
+        add("Tensor.writeFrom", CLOSED, TensorClosedException.class, f -> f.closed(3, 4).writeFrom(new float[12]),
+                "writeFrom: tensor 3×4 FLOAT32 [{be}] is closed");
 
         // views: sliceRows, reshape, and writes through them
         add("Tensor.sliceRows", SHAPE, InvalidShapeException.class, f -> f.t(3, 4).sliceRows(2, 1),

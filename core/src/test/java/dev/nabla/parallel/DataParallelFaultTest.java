@@ -201,7 +201,9 @@ class DataParallelFaultTest {
             assertTrue(seen.keySet().containsAll(List.of(ReplicaFailedException.Stage.values())),
                     "every stage reached by some operation fault: " + seen);
         }
-        assertTrue(cases > 20, cases + " cases");
+        // a step allocates on the device only for the shards copied to replicas 1, 2 and the views staged on replica
+        // 0 (11 allocations); the update and the broadcast write into the tensors they change, allocating nothing
+        assertTrue(cases > (allocations ? 10 : 20), cases + " cases");
         System.out.println("DataParallel " + (allocations ? "allocation" : "operation") + " faults: " + cases
                 + " cases, by stage " + seen);
     }
