@@ -10,9 +10,11 @@ import dev.nabla.contract.Tolerance;
 import dev.nabla.nn.Gradients;
 import dev.nabla.nn.Network;
 import dev.nabla.nn.Optimizer;
+import dev.nabla.nn.PrecisionStats;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +97,40 @@ class MixedPrecisionFitTest {
                 "bf16 and float32 fits gave the same W0");
     }
 
+    /**
+     * {@code precision = fp16} on a regression whose labels lie near 1000: δ(L)·S overflows FLOAT16 at the first
+     * scales, so the first steps must be skipped and S halved until it fits. The driver decides on the summed
+     * gradient and the executors scale by its S: the fit equals the distributed algorithm written out on one machine
+     * (one FLOAT16 network whose gradients of each share are summed, then applyGradients), which skipped steps too.
+     * Executors that kept their own S (65536) would overflow on every step and leave the weights where they started.
+     */
+    @Test
+    void fp16FitSkipsOverflowedStepsAsTheDriverDecides() {
+        List<Row> rows = new ArrayList<>();
+        for (Row r : LocalSpark.rows(ROWS, 5, 3, 17)) {
+            rows.add(RowFactory.create(r.get(0), 1000 + r.getDouble(1)));
+        }
+        Dataset<Row> df = LocalSpark.frame(rows, 3, 1);
+        NablaRegressor reg = new NablaRegressor().setLayers(new int[]{5, 12, 1}).setActivation("tanh")
+                .setOptimizer("adam").setStepSize(0.05).setMaxIter(STEPS).setBlockSize(BLOCK).setSeed(21)
+                .setBackend("cpu").setPrecision("FP16");
+        NablaRegressionModel model = reg.fit(df);
+        assertEquals("float16", model.getPrecision());
+        NetworkSpec spec = reg.spec("test").withPrecision(DType.FLOAT16);
+        Optimizer[] opts = {SyncTrainer.optimizer("adam", 0.05), SyncTrainer.optimizer("adam", 0.05)};
+        Reference r = reference(df, spec, Targets.value(), opts, 21);
+        assertTrue(r.sharedStats.skippedSteps() > 0 && r.sharedStats.skippedSteps() < STEPS,
+                "the reference skipped some steps and took others: " + r.sharedStats);
+        String who = spec + " over 3 partitions and an empty one, " + STEPS + " steps";
+        Tolerance tol = Tolerance.of(DType.FLOAT32, spec.longestReduction());
+        tol.assertCloseNormwise(who + ": loss per step", r.sharedLosses, model.trainingLosses(), 0);
+        for (int l = 0; l < spec.depth(); l++) {
+            tol.assertCloseNormwise(who + ": W" + l, r.shared[2 * l], SyncParityTest.widen(model.weights(l)),
+                    spec.layers()[l + 1]);
+            tol.assertCloseNormwise(who + ": b" + l, r.shared[2 * l + 1], SyncParityTest.widen(model.biases(l)), 0);
+        }
+    }
+
     @Test
     void theModelSavesAndLoadsItsPrecisionAndPredictsInFloat32() throws Exception {
         Dataset<Row> df = LocalSpark.frame(LocalSpark.rows(120, 5, 3, 31), 2, 0);
@@ -172,8 +208,9 @@ class MixedPrecisionFitTest {
         System.out.printf("%s: max |diff| %.3g of allowed %.3g%n", what, worst, allowed);
     }
 
-    /** The two references' weights (W0, b0, W1, …) and losses per step. */
-    record Reference(double[][] shared, double[] sharedLosses, double[][] whole, double[] wholeLosses) {
+    /** The two references' weights (W0, b0, W1, …) and losses per step, and the shared one's mixed-precision stats. */
+    record Reference(double[][] shared, double[] sharedLosses, double[][] whole, double[] wholeLosses,
+                     PrecisionStats sharedStats) {
     }
 
     private static Reference reference(Dataset<Row> df, NetworkSpec spec, Targets targets, Optimizer[] opts,
@@ -207,7 +244,7 @@ class MixedPrecisionFitTest {
         double[] wholeLosses = new double[STEPS];
         try (Network shared = spec.build(cpu, seed); Network whole = spec.build(cpu, seed);
              Optimizer o1 = opts[0]; Optimizer o2 = opts[1]; Scope scope = cpu.scope()) {
-            assertEquals(DType.BFLOAT16, shared.precision());
+            assertEquals(spec.precision(), shared.precision());
             Tensor xs = cpu.fromArray(x, n, inputs);
             Tensor ts = cpu.fromArray(t, n, width);
             for (int step = 0; step < STEPS; step++) {
@@ -251,7 +288,7 @@ class MixedPrecisionFitTest {
                 ww[2 * l] = whole.weights(l);
                 ww[2 * l + 1] = whole.biases(l);
             }
-            return new Reference(sw, sharedLosses, ww, wholeLosses);
+            return new Reference(sw, sharedLosses, ww, wholeLosses, shared.precisionStats());
         }
     }
 
