@@ -554,13 +554,7 @@ public final class Network implements AutoCloseable {
     }
 
     private Gradients gradientsCall(Tensor x, Tensor t) {
-        checkBatch("gradients", x, t);
-        Workspace ws = workspace(x.rows());
-        forward(ws, x);
-        backward(ws, x, t);
-        if (mixed != null) {
-            mixed.unscale(ws);          // not finite: the ∞/NaN gradients are what the caller gets
-        }
+        Workspace ws = gradientsOf("gradients", x, t);
         List<double[]> dW = new ArrayList<>();
         List<double[]> db = new ArrayList<>();
         List<Shape> shapes = new ArrayList<>();
@@ -570,6 +564,18 @@ public final class Network implements AutoCloseable {
             shapes.add(layers.get(l).weights().shape());
         }
         return new Gradients(ws.loss.item(), List.copyOf(dW), List.copyOf(db), List.copyOf(shapes));
+    }
+
+    /** The workspace after forward, backward and (FLOAT16) unscaling on (x, t): the loss and dW, db of the batch. */
+    private Workspace gradientsOf(String op, Tensor x, Tensor t) {
+        checkBatch(op, x, t);
+        Workspace ws = workspace(x.rows());
+        forward(ws, x);
+        backward(ws, x, t);
+        if (mixed != null) {
+            mixed.unscale(ws);          // not finite: the ∞/NaN gradients are what the caller gets
+        }
+        return ws;
     }
 
     /**
@@ -589,13 +595,7 @@ public final class Network implements AutoCloseable {
         return backend.asCall("gradientsInto", () -> {
             checkOpen("gradientsInto");
             checkHostGradients("gradientsInto", dW, db);
-            checkBatch("gradientsInto", x, t);
-            Workspace ws = workspace(x.rows());
-            forward(ws, x);
-            backward(ws, x, t);
-            if (mixed != null) {
-                mixed.unscale(ws);      // not finite: the ∞/NaN gradients are what the caller gets
-            }
+            Workspace ws = gradientsOf("gradientsInto", x, t);
             for (int l = 0; l < layers.size(); l++) {
                 readHost(ws.weightGrads[l], 2 * l, dW[l]);
                 readHost(ws.biasGrads[l], 2 * l + 1, db[l]);
