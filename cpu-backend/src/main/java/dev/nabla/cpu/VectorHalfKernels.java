@@ -8,6 +8,10 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
 import static dev.nabla.cpu.VectorHalfCodec.bfloat16Evens;
 import static dev.nabla.cpu.VectorHalfCodec.bfloat16High;
 import static dev.nabla.cpu.VectorHalfCodec.bfloat16Odds;
@@ -62,6 +66,42 @@ final class VectorHalfKernels implements HalfKernels {
         this.tiled = tiled;
     }
 
+    // ---- calling a loop --------------------------------------------------------------------------------------------
+    // Each loop is compiled on its own, and must stay so: inlined into a caller that also inlines another loop (a call
+    // site that has seen two activations, or the row body and the remainder of the same op), the caller's graph passes
+    // C2's node limit, and then it boxes a vector per step; which happens depended on the order the ops first ran in.
+    // A MethodHandle that is not a compile-time constant is a call C2 never inlines, so the loops are called through
+    // one; they take and return no vectors, so the call costs only the call, once per row or range.
+
+    /** The handle of {@code type} that calls {@code owner}'s {@code run} on {@code loop}. */
+    private static MethodHandle bound(Object loop, Class<?> owner, MethodType type) {
+        try {
+            return MethodHandles.lookup().findVirtual(owner, "run", type).bindTo(loop);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cpu: cannot find " + owner.getSimpleName() + ".run", e);
+        }
+    }
+
+    private static void call(MethodHandle run, short[] z, int iz, short[] b, int ib, short[] out, int o, int len) {
+        try {
+            run.invokeExact(z, iz, b, ib, out, o, len);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);         // run declares no checked exception
+        }
+    }
+
+    private static void call(MethodHandle run, short[] a, short[] d, short[] out, int i, int end) {
+        try {
+            run.invokeExact(a, d, out, i, end);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     // ---- bias + activation ---------------------------------------------------------------------------------------
 
     /** out[o..o+len) = g(z[iz..] + b[ib..]) on BFLOAT16 patterns, len a multiple of STEP; one class per activation. */
@@ -82,6 +122,10 @@ final class VectorHalfKernels implements HalfKernels {
             } } };
 
         abstract void run(short[] z, int iz, short[] b, int ib, short[] out, int o, int len);
+
+        /** {@link #run} on this constant, called through a handle that C2 does not inline (see {@link #call}). */
+        final MethodHandle run = bound(this, BiasLoop.class, MethodType.methodType(void.class, short[].class,
+                int.class, short[].class, int.class, short[].class, int.class, int.class));
 
         /** The in-register loop, or null for the tiled route; as VectorFloatKernels, other activations are identity. */
         static BiasLoop of(DType dtype, UnaryOp act) {
@@ -112,10 +156,10 @@ final class VectorHalfKernels implements HalfKernels {
         }
         for (int r = rowFrom; r < rowTo; r++) {
             int base = r * cols;
-            loop.run(z, base, bias, 0, out, base, len);
+            call(loop.run, z, base, bias, 0, out, base, len);
             if (n > 0) {
                 System.arraycopy(z, base + len, s.a, 0, n);
-                loop.run(s.a, 0, s.b, 0, s.out, 0, STEP);
+                call(loop.run, s.a, 0, s.b, 0, s.out, 0, STEP);
                 System.arraycopy(s.out, 0, out, base + len, n);
             }
         }
@@ -163,6 +207,10 @@ final class VectorHalfKernels implements HalfKernels {
 
         abstract void run(short[] a, short[] d, short[] out, int i, int end);
 
+        /** {@link #run} on this constant, called through a handle that C2 does not inline (see {@link #call}). */
+        final MethodHandle run = bound(this, BackwardLoop.class, MethodType.methodType(void.class, short[].class,
+                short[].class, short[].class, int.class, int.class));
+
         /** The in-register loop, or null for the tiled route (as VectorFloatKernels: others are the identity's). */
         static BackwardLoop of(DType dtype, UnaryOp gradFromOutput) {
             if (dtype != DType.BFLOAT16) {
@@ -186,13 +234,13 @@ final class VectorHalfKernels implements HalfKernels {
             return;
         }
         int upper = to - (to - from) % STEP;
-        loop.run(a, d, out, from, upper);
+        call(loop.run, a, d, out, from, upper);
         int n = to - upper;
         if (n > 0) {
             Scratch s = SCRATCH.get();
             System.arraycopy(a, upper, s.a, 0, n);
             System.arraycopy(d, upper, s.b, 0, n);
-            loop.run(s.a, s.b, s.out, 0, STEP);
+            call(loop.run, s.a, s.b, s.out, 0, STEP);
             System.arraycopy(s.out, 0, out, upper, n);
         }
     }
