@@ -455,9 +455,9 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     /**
-     * out = g(z + 1·b) on 16-bit storage ({@link HalfKernels}: decode, float32 formula, encode, in registers on the
-     * VECTOR path and through per-thread float tiles on the SCALAR one; no allocation per call). out may be z, or b
-     * when rows = 1.
+     * out = g(z + 1·b) on 16-bit storage ({@link HalfKernels}: decode, float32 formula, encode; in registers where
+     * the VECTOR path can, see {@link VectorHalfKernels}, else through per-thread float tiles; no allocation per
+     * call). out may be z, or b when rows = 1.
      */
     private void biasActivationHalves(UnaryOp activation, CpuBuffer z, CpuBuffer bias, CpuBuffer out, int rows,
                                       int cols) {
