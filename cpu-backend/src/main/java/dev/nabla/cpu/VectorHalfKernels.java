@@ -22,22 +22,21 @@ import static dev.nabla.cpu.VectorHalfCodec.storeBFloat16Pairs;
 import static dev.nabla.cpu.VectorHalfCodec.widen;
 
 /**
- * {@link HalfKernels} on the Vector API path: in registers where C2 keeps the fused loop in registers, else through
- * per-thread float tiles ({@link TiledHalfKernels} on the Vector API codec and float kernels). Either way no call
- * allocates, and the results are the bits of decode → float kernel → encode (CpuHalfKernelsTest checks every op on
- * every 16-bit pattern against the tiled route).
+ * {@link HalfKernels} on the Vector API path: BFLOAT16 in registers, FLOAT16 through per-thread float tiles
+ * ({@link TiledHalfKernels} on the Vector API codec and float kernels). Either way no call allocates, and the results
+ * are the bits of decode → float kernel → encode (CpuHalfKernelsTest checks every op on every 16-bit pattern against
+ * the tiled route).
  *
- * <p>In registers (BFLOAT16: δ ⊙ g′(a) for every g, and z + b and relu(z + b)): each step loads 2L patterns as L
- * ints ({@link VectorHalfCodec#pairs}: the even patterns in the low halves, the odd ones in the high halves), decodes
- * the evens and the odds into two FloatVectors (a shift, an and), runs the same lane formulas as
- * {@link VectorFloatKernels}, rounds both (integer lane arithmetic) and stores them interleaved again; memory is read
- * and written once, at 2 bytes an element, and nothing passes through a tile.
+ * <p>BFLOAT16: each step loads 2L patterns as L ints ({@link VectorHalfCodec#pairs}: the even patterns in the low
+ * halves, the odd ones in the high halves), decodes the evens and the odds into two FloatVectors (a shift, an and),
+ * runs the same lane formulas as {@link VectorFloatKernels}, rounds both (integer lane arithmetic) and stores them
+ * interleaved again. δ ⊙ g′(a), z + b and relu(z + b) do it in one loop, reading and writing memory once at 2 bytes
+ * an element; σ(z + b) and tanh(z + b) in three over an 8 KiB float tile (see {@link #sumPairs}).
  *
- * <p>Through tiles (σ(z + b) and tanh(z + b) on BFLOAT16, and every FLOAT16 op): C2 gives up inlining inside a
- * method once its graph passes a node count, and then boxes a vector per step (tens of KiB per call, measured with
- * the allocation counter on JDK 17): σ's and tanh's polynomial with a codec on both sides, or the FLOAT16 codec's
- * blends on 2L patterns, pass it. Split into a decode loop, the float kernel's loop and an encode loop, each stays
- * under it.
+ * <p>Why the split, the handles and FLOAT16's tiles: C2 gives up inlining inside a compilation once its graph passes
+ * a node count, and then boxes a vector per step (tens of KiB per call, measured with the allocation counter on
+ * JDK 17). σ's or tanh's polynomial with a codec on both sides passes it; so does the FLOAT16 codec's blends on 2L
+ * patterns; so does a caller that inlines two loops (see {@link #call}).
  *
  * <p>The in-register loops follow {@link VectorFloatKernels}' pattern: one class per op (the enums), and the
  * remaining entries of a row or range (fewer than 2L) copied into per-thread scratch and run through the SAME loop
@@ -59,9 +58,22 @@ final class VectorHalfKernels implements HalfKernels {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private final HalfKernels tiled;
+    /** Floats per {@link #TILE} (σ/tanh(z + b) on BFLOAT16): 8 KiB, in L1; a multiple of STEP. */
+    private static final int TILE_LENGTH = 2048;
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[TILE_LENGTH]);
 
-    /** {@code tiled}: the ops C2 does not keep in registers (see the class comment). */
+    private final HalfKernels tiled;
+    /** sumPairs and storePairs, in instance fields: not constants, so C2 does not inline through them. */
+    private final MethodHandle sumPairsCall = staticHandle("sumPairs", MethodType.methodType(void.class, short[].class,
+            int.class, short[].class, int.class, float[].class, int.class));
+    private final MethodHandle storePairsCall = staticHandle("storePairs", MethodType.methodType(void.class,
+            float[].class, short[].class, int.class, int.class));
+    private final MethodHandle sigmoidTileCall = staticHandle("sigmoidTile", MethodType.methodType(void.class,
+            float[].class, int.class));
+    private final MethodHandle tanhTileCall = staticHandle("tanhTile", MethodType.methodType(void.class,
+            float[].class, int.class));
+
+    /** {@code tiled}: runs the FLOAT16 ops (see the class comment). */
     VectorHalfKernels(HalfKernels tiled) {
         this.tiled = tiled;
     }
@@ -82,6 +94,15 @@ final class VectorHalfKernels implements HalfKernels {
         }
     }
 
+    /** The handle of {@code type} that calls this class's static method {@code name}. */
+    private static MethodHandle staticHandle(String name, MethodType type) {
+        try {
+            return MethodHandles.lookup().findStatic(VectorHalfKernels.class, name, type);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cpu: cannot find VectorHalfKernels." + name, e);
+        }
+    }
+
     private static void call(MethodHandle run, short[] z, int iz, short[] b, int ib, short[] out, int o, int len) {
         try {
             run.invokeExact(z, iz, b, ib, out, o, len);
@@ -89,6 +110,36 @@ final class VectorHalfKernels implements HalfKernels {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException(e);         // run declares no checked exception
+        }
+    }
+
+    private static void call(MethodHandle run, short[] z, int iz, short[] b, int ib, float[] t, int len) {
+        try {
+            run.invokeExact(z, iz, b, ib, t, len);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void call(MethodHandle run, float[] t, short[] out, int o, int len) {
+        try {
+            run.invokeExact(t, out, o, len);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void call(MethodHandle run, float[] t, int len) {
+        try {
+            run.invokeExact(t, len);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -140,9 +191,80 @@ final class VectorHalfKernels implements HalfKernels {
         }
     }
 
+    /**
+     * The two in-register halves of σ/tanh(z + b) on BFLOAT16, whose polynomial and codec together pass C2's node
+     * limit in one loop: sumPairs writes z + b of one STEP after another into a float tile (per step the L even sums,
+     * then the L odd ones), sigmoidTile or tanhTile runs σ or tanh on the tile in place (the float kernels' lane
+     * formula: the same bits), and storePairs rounds the tile and writes the patterns back interleaved. The tile holds
+     * the pairs' order, which an elementwise op does not mind. Each is called through a handle C2 does not inline
+     * (not VectorFloatKernels#unary, whose call site, once it has seen σ and tanh, inlines both loops and boxes).
+     */
+    private static void sumPairs(short[] z, int iz, short[] b, int ib, float[] t, int len) {
+        for (int j = 0; j < len; j += STEP) {             // t = z + b, len a multiple of STEP
+            IntVector zp = pairs(z, iz + j);
+            IntVector bp = pairs(b, ib + j);
+            bfloat16Evens(zp).add(bfloat16Evens(bp)).intoArray(t, j);
+            bfloat16Odds(zp).add(bfloat16Odds(bp)).intoArray(t, j + L);
+        }
+    }
+
+    /** t = σ(t) in place, len a multiple of L: VectorFloatKernels' lane formula, here so that C2 compiles it alone. */
+    private static void sigmoidTile(float[] t, int len) {
+        for (int j = 0; j < len; j += L) {
+            VectorFloatMath.sigmoid(FloatVector.fromArray(F, t, j)).intoArray(t, j);
+        }
+    }
+
+    /** t = tanh(t) in place, len a multiple of L. */
+    private static void tanhTile(float[] t, int len) {
+        for (int j = 0; j < len; j += L) {
+            VectorFloatMath.tanh(FloatVector.fromArray(F, t, j)).intoArray(t, j);
+        }
+    }
+
+    private static void storePairs(float[] t, short[] out, int o, int len) {
+        for (int j = 0; j < len; j += STEP) {             // out = t rounded, len a multiple of STEP
+            storeBFloat16Pairs(bfloat16High(FloatVector.fromArray(F, t, j)),
+                    bfloat16High(FloatVector.fromArray(F, t, j + L)), out, o + j);
+        }
+    }
+
+    /** σ/tanh(z + b) on BFLOAT16 rows, through the float tile of {@link #sumPairs}. */
+    private void biasSigmoidOrTanh(UnaryOp act, short[] z, short[] bias, short[] out, int cols, int rowFrom,
+                                   int rowTo) {
+        float[] t = TILE.get();
+        MethodHandle activate = act == UnaryOp.SIGMOID ? sigmoidTileCall : tanhTileCall;
+        int len = cols - cols % STEP;
+        int n = cols - len;
+        Scratch s = SCRATCH.get();
+        if (n > 0) {                                    // before out, which may be bias, is written
+            System.arraycopy(bias, len, s.b, 0, n);
+        }
+        for (int r = rowFrom; r < rowTo; r++) {
+            int base = r * cols;
+            for (int c0 = 0; c0 < len; c0 += TILE_LENGTH) {
+                int w = Math.min(TILE_LENGTH, len - c0);
+                call(sumPairsCall, z, base + c0, bias, c0, t, w);
+                call(activate, t, w);
+                call(storePairsCall, t, out, base + c0, w);
+            }
+            if (n > 0) {
+                System.arraycopy(z, base + len, s.a, 0, n);
+                call(sumPairsCall, s.a, 0, s.b, 0, t, STEP);
+                call(activate, t, STEP);
+                call(storePairsCall, t, s.out, 0, STEP);
+                System.arraycopy(s.out, 0, out, base + len, n);
+            }
+        }
+    }
+
     @Override
     public void biasActivation(DType dtype, UnaryOp act, short[] z, short[] bias, short[] out, int cols, int rowFrom,
                                int rowTo) {
+        if (dtype == DType.BFLOAT16 && (act == UnaryOp.SIGMOID || act == UnaryOp.TANH)) {
+            biasSigmoidOrTanh(act, z, bias, out, cols, rowFrom, rowTo);
+            return;
+        }
         BiasLoop loop = BiasLoop.of(dtype, act);
         if (loop == null) {
             tiled.biasActivation(dtype, act, z, bias, out, cols, rowFrom, rowTo);

@@ -18,9 +18,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the Vector API codec and float kernels (decode a tile, run the float kernel, encode), bit for bit. The inputs are
  * every one of the 65,536 16-bit patterns (NaNs, ±∞, subnormals, ±0 included) in shuffled order, at widths that leave
  * remainders, in aliased and separate outputs, so every lane of the in-register codec (BFLOAT16 pairs), the formulas,
- * the remainder path and the in-place column sums is compared with the old route. (The ops VectorHalfKernels hands
- * to the tiled route, FLOAT16 and σ/tanh(z + b) on BFLOAT16, are compared with themselves: this checks only that
- * hand-over, and the contract suites check them against float64.)
+ * the float tile of σ/tanh(z + b), the remainder path and the in-place column sums is compared with the old route.
+ * (FLOAT16's fused ops, which VectorHalfKernels hands to the tiled route, are compared with themselves: this checks
+ * only that hand-over; the contract suites check them against float64.)
  */
 class CpuHalfKernelsTest {
     private static final int PATTERNS = 1 << 16;
