@@ -32,6 +32,9 @@ public final class CpuBackend implements ComputeBackend {
     private final DoubleKernels dk;
     private final HalfCodec hc;
     private final HalfInputGemm hg;
+    private final HalfKernels hk;
+    /** The float32 C of a gemm with 16-bit C, per calling thread (gemmOnHalves). */
+    private static final FloatScratch HALF_C = new FloatScratch();
     /** Buffers allocated and not yet released (the garbage collector frees the arrays; this counts the SPI's calls). */
     private final AtomicLong liveBuffers = new AtomicLong();
     /**
@@ -93,11 +96,18 @@ public final class CpuBackend implements ComputeBackend {
                 throw new IllegalStateException("cpu: cannot start the Vector API half codec", e);
             }
             this.hg = instantiate("dev.nabla.cpu.VectorHalfGemm");
+            try {
+                this.hk = (HalfKernels) Class.forName("dev.nabla.cpu.VectorHalfKernels")
+                        .getDeclaredConstructor(HalfKernels.class).newInstance(new TiledHalfKernels(hc, fk));
+            } catch (ReflectiveOperationException | LinkageError e) {
+                throw new IllegalStateException("cpu: cannot start the Vector API half kernels", e);
+            }
         } else {
             this.fk = new ScalarFloatKernels(parallel);
             this.dk = new ScalarDoubleKernels(parallel);
             this.hc = new ScalarHalfCodec();
             this.hg = new ScalarHalfGemm(fk);
+            this.hk = new TiledHalfKernels(hc, fk);
         }
     }
 
@@ -288,7 +298,8 @@ public final class CpuBackend implements ComputeBackend {
 
     /**
      * 16-bit A and B, float32 accumulation ({@link HalfInputGemm}); a 16-bit C is decoded into a float32 scratch C
-     * (only when β ≠ 0), computed there and rounded once into C.
+     * (only when β ≠ 0), computed there and rounded once into C. The scratch is the calling thread's
+     * ({@link FloatScratch}), kept between calls.
      */
     private void gemmOnHalves(boolean transA, boolean transB, int m, int n, int k, float alpha, CpuBuffer a,
                               CpuBuffer b, float beta, CpuBuffer c) {
@@ -297,7 +308,7 @@ public final class CpuBackend implements ComputeBackend {
             return;
         }
         int len = m * n;
-        float[] cf = new float[len];
+        float[] cf = HALF_C.atLeast(len);
         if (beta != 0) {
             hc.decode(c.dtype(), c.h, 0, cf, 0, len);
         }
@@ -366,36 +377,14 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     /**
-     * out (FLOAT32, 1 × cols) = 1ᵀ·x for a 16-bit x: per chunk of at most {@link #HALF_TILE} columns, each row's
-     * segment is decoded into a float tile ({@link HalfCodec}: Vector API lanes on the VECTOR path) and added to a
-     * float32 accumulator row (the float kernels' axpy with α = 1, so each addition rounds once, row after row). A
-     * column whose float32 sum is not finite (it overflowed, or x holds ±∞ or NaN) is summed again in double, which
-     * gives the IEEE result of the exact sum, as the float Vector API kernel does.
+     * out (FLOAT32, 1 × cols) = 1ᵀ·x for a 16-bit x ({@link HalfKernels#sumColumns}): each row decoded and added to a
+     * float32 accumulator row, so each addition rounds once, row after row (in registers on the VECTOR path, through
+     * a per-thread float tile on the SCALAR one). A column whose float32 sum is not finite (it overflowed, or x holds
+     * ±∞ or NaN) is summed again in double, which gives the IEEE result of the exact sum, as the float kernels do.
      */
     private void sumColumnsHalves(CpuBuffer x, int rows, int cols, float[] out, int colChunk) {
         DType dtype = x.dtype();
-        parallel.forRange(cols, colChunk, (from, to) -> {
-            float[] acc = new float[Math.min(HALF_TILE, to - from)];
-            float[] tile = new float[acc.length];
-            for (int c0 = from; c0 < to; c0 += HALF_TILE) {
-                int width = Math.min(HALF_TILE, to - c0);
-                java.util.Arrays.fill(acc, 0, width, 0f);
-                for (int r = 0; r < rows; r++) {
-                    hc.decode(dtype, x.h, r * cols + c0, tile, 0, width);
-                    fk.axpy(1f, tile, acc, 0, width);
-                }
-                for (int j = 0; j < width; j++) {
-                    if (!Float.isFinite(acc[j])) {      // rare: only columns that overflowed or hold ∞/NaN
-                        double s = 0;
-                        for (int r = 0; r < rows; r++) {
-                            s += HalfFloats.toFloat(dtype, x.h[r * cols + c0 + j]);
-                        }
-                        acc[j] = (float) s;
-                    }
-                }
-                System.arraycopy(acc, 0, out, c0, width);
-            }
-        });
+        parallel.forRange(cols, colChunk, (c0, c1) -> hk.sumColumns(dtype, x.h, rows, cols, out, c0, c1));
     }
 
     /** sumColumns of BFLOAT16/FLOAT16 into FLOAT32, decoded tile by tile, float32 accumulation. */
@@ -459,9 +448,6 @@ public final class CpuBackend implements ComputeBackend {
 
     // ---- fused: one pass each ----------------------------------------------------------------------------------------
 
-    /** Columns (elements) of 16-bit storage converted per tile: a few KiB of floats, which stay in L1. */
-    static final int HALF_TILE = 2048;
-
     /** biasActivation and activationBackward read and write BFLOAT16/FLOAT16 tiles, computing in float32. */
     @Override
     public boolean fusedActivationsOnHalves() {
@@ -469,46 +455,24 @@ public final class CpuBackend implements ComputeBackend {
     }
 
     /**
-     * out = g(z + 1·b) on 16-bit storage: per column tile, the bias tile is decoded once, then each row's tile is
-     * decoded, run through the float kernel and encoded ({@link HalfCodec}; lanes on the VECTOR path). out may be z
-     * (a row tile is decoded before it is written) or b (then rows = 1 and b was decoded first).
+     * out = g(z + 1·b) on 16-bit storage ({@link HalfKernels}: decode, float32 formula, encode; in registers where
+     * the VECTOR path can, see {@link VectorHalfKernels}, else through per-thread float tiles; no allocation per
+     * call). out may be z, or b when rows = 1.
      */
     private void biasActivationHalves(UnaryOp activation, CpuBuffer z, CpuBuffer bias, CpuBuffer out, int rows,
                                       int cols) {
         DType dtype = z.dtype();
-        parallel.forRange(rows, rowsPerChunk(cols), (r0, r1) -> {
-            int width = Math.min(cols, HALF_TILE);
-            float[] b = new float[width];
-            float[] zt = new float[width];
-            float[] ot = new float[width];
-            for (int c0 = 0; c0 < cols; c0 += HALF_TILE) {
-                int len = Math.min(HALF_TILE, cols - c0);
-                hc.decode(dtype, bias.h, c0, b, 0, len);
-                for (int r = r0; r < r1; r++) {
-                    int at = r * cols + c0;
-                    hc.decode(dtype, z.h, at, zt, 0, len);
-                    fk.biasActivation(activation, zt, b, ot, len, 0, 1);
-                    hc.encode(dtype, ot, 0, out.h, at, len);
-                }
-            }
-        });
+        short[] zs = z.h, bs = bias.h, os = out.h;
+        parallel.forRange(rows, rowsPerChunk(cols), (r0, r1) -> hk.biasActivation(dtype, activation, zs, bs, os, cols,
+                r0, r1));
     }
 
-    /** out = d ⊙ g′(a) on 16-bit storage, tile by tile as {@link #biasActivationHalves}; out may be a or d. */
+    /** out = d ⊙ g′(a) on 16-bit storage, as {@link #biasActivationHalves}; out may be a or d. */
     private void activationBackwardHalves(UnaryOp gradFromOutput, CpuBuffer a, CpuBuffer d, CpuBuffer out, int n) {
         DType dtype = a.dtype();
-        parallel.forRange(n, MIN_CHUNK, (from, to) -> {
-            float[] at = new float[HALF_TILE];
-            float[] dt = new float[HALF_TILE];
-            float[] ot = new float[HALF_TILE];
-            for (int i = from; i < to; i += HALF_TILE) {
-                int len = Math.min(HALF_TILE, to - i);
-                hc.decode(dtype, a.h, i, at, 0, len);
-                hc.decode(dtype, d.h, i, dt, 0, len);
-                fk.activationBackward(gradFromOutput, at, dt, ot, 0, len);
-                hc.encode(dtype, ot, 0, out.h, i, len);
-            }
-        });
+        short[] as = a.h, ds = d.h, os = out.h;
+        parallel.forRange(n, MIN_CHUNK, (from, to) -> hk.activationBackward(dtype, gradFromOutput, as, ds, os, from,
+                to));
     }
 
     @Override

@@ -22,7 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       exactly as FLOAT16 does, and the fraction bits are the subnormal; |x| ≥ 65536 and ∞ become ∞, NaN sign |
  *       0x7E00. (65520 ≤ |x| &lt; 65536 carries into ∞ on the normal path.)</li>
  * </ul>
- * The remainders ({@code len} not a multiple of L) go through {@link ScalarHalfCodec}.
+ * The remainders ({@code len} not a multiple of L) go through {@link ScalarHalfCodec}. The bit formulas
+ * ({@link #bfloat16ToFloat} ...) are what the array loops run on widened lanes, and what {@link VectorHalfKernels}
+ * runs in registers on {@link #pairs}.
  */
 final class VectorHalfCodec implements HalfCodec {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -31,7 +33,8 @@ final class VectorHalfCodec implements HalfCodec {
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     private static final ScalarHalfCodec TAIL = new ScalarHalfCodec();
 
-    private static IntVector widen(short[] src, int at) {
+    /** src[at..at+L) widened to L int lanes (S2I: the pattern in the low half, sign-extended). */
+    static IntVector widen(short[] src, int at) {
         return (IntVector) ShortVector.fromArray(S, src, at).convertShape(VectorOperators.S2I, I, 0);
     }
 
@@ -39,23 +42,103 @@ final class VectorHalfCodec implements HalfCodec {
         ((ShortVector) bits.convertShape(VectorOperators.I2S, S, 0)).intoArray(dst, at);
     }
 
+    // ---- the bit formulas, on int lanes holding 16-bit patterns in their low half ---------------------------------
+
+    /** Floats from BFLOAT16 patterns in the low 16 bits of each lane: bits &lt;&lt; 16. */
+    static FloatVector bfloat16ToFloat(IntVector x) {
+        return x.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** Floats from FLOAT16 patterns in the low 16 bits of each lane (exact; see the class comment). */
+    static FloatVector float16ToFloat(IntVector x) {
+        IntVector sign = x.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+        IntVector shifted = x.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
+        IntVector finite = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        VectorMask<Integer> special = shifted.compare(VectorOperators.GE, 0x7c00 << 13);
+        return finite.blend(shifted.or(0x7f800000), special).or(sign).reinterpretAsFloats();
+    }
+
+    /** v rounded to BFLOAT16, the pattern in the low 16 bits of each lane (nearest even; NaN lanes 0x7FC0). */
+    static IntVector floatToBFloat16(FloatVector v) {
+        IntVector x = v.reinterpretAsInts();
+        VectorMask<Integer> nan = x.and(0x7fffffff).compare(VectorOperators.GT, 0x7f800000);
+        IntVector lsb = x.lanewise(VectorOperators.LSHR, 16).and(1);
+        IntVector r = x.add(0x7fff).add(lsb).lanewise(VectorOperators.LSHR, 16);
+        return r.blend(0x7fc0, nan);
+    }
+
+    /** v rounded to FLOAT16, the pattern in the low 16 bits of each lane (nearest even, subnormals, ±∞, NaN). */
+    static IntVector floatToFloat16(FloatVector v) {
+        IntVector x = v.reinterpretAsInts();
+        IntVector sign = x.lanewise(VectorOperators.LSHR, 16).and(0x8000);
+        IntVector a = x.and(0x7fffffff);
+        IntVector lsb = a.lanewise(VectorOperators.LSHR, 13).and(1);
+        IntVector normal = a.add(((15 - 127) << 23) + 0xfff).add(lsb).lanewise(VectorOperators.LSHR, 13);
+        IntVector subnormal = a.reinterpretAsFloats().add(0.5f).reinterpretAsInts().sub(126 << 23);
+        IntVector r = normal.blend(subnormal, a.compare(VectorOperators.LT, 113 << 23));
+        r = r.blend(0x7c00, a.compare(VectorOperators.GE, (127 + 16) << 23));
+        r = r.blend(0x7e00, a.compare(VectorOperators.GT, 0x7f800000));
+        return r.or(sign);
+    }
+
+    // ---- 2L patterns as two int vectors, without a lane conversion -------------------------------------------------
+    // A vector-sized load of 2L shorts reinterpreted as L ints (the Vector API reinterprets in little-endian lane
+    // order) holds pattern 2i in the low half of int lane i and pattern 2i + 1 in the high half. The fused kernels
+    // decode the even and the odd patterns into two FloatVectors, compute, and store the two results interleaved
+    // again: an elementwise formula does not care which lane an element sits in. BFLOAT16 only, with the formulas
+    // above written on constant vectors (static finals) instead of scalar operands: C2 gives up inlining inside a
+    // method once its graph passes a node count, each scalar operand expands into a broadcast, and the S2I/I2S
+    // conversions of widen/narrow cost far more. Within that budget a fused loop keeps its vectors in registers;
+    // past it, it boxes one per step (see VectorHalfKernels).
+
+    /** Shorts per {@link #pairs} load: 2L. */
+    static final int PAIR_LENGTH = 2 * L;
+    private static final VectorSpecies<Short> P = VectorSpecies.of(short.class, F.vectorShape());
+    private static final IntVector HIGH16 = IntVector.broadcast(I, 0xffff0000);
+    private static final IntVector ONE = IntVector.broadcast(I, 1);
+    private static final IntVector ABS = IntVector.broadcast(I, 0x7fffffff);
+    private static final IntVector INF_BITS = IntVector.broadcast(I, 0x7f800000);
+    private static final IntVector BF16_ROUND = IntVector.broadcast(I, 0x7fff);
+    private static final IntVector BF16_NAN_HIGH = IntVector.broadcast(I, 0x7fc00000);
+
+    /** src[at..at+2L) as L ints: lane i = src[at+2i] (low half) | src[at+2i+1] &lt;&lt; 16. */
+    static IntVector pairs(short[] src, int at) {
+        return ShortVector.fromArray(P, src, at).reinterpretAsInts();
+    }
+
+    /** The even BFLOAT16 patterns of {@link #pairs} as floats. */
+    static FloatVector bfloat16Evens(IntVector pairs) {
+        return pairs.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** The odd BFLOAT16 patterns of {@link #pairs} as floats. */
+    static FloatVector bfloat16Odds(IntVector pairs) {
+        return pairs.and(HIGH16).reinterpretAsFloats();
+    }
+
+    /** v rounded to BFLOAT16 as {@link #floatToBFloat16}, the pattern in the HIGH half of each lane (low half 0). */
+    static IntVector bfloat16High(FloatVector v) {
+        IntVector x = v.reinterpretAsInts();
+        IntVector lsb = x.lanewise(VectorOperators.LSHR, 16).and(ONE);
+        IntVector r = x.add(BF16_ROUND).add(lsb).and(HIGH16);
+        return r.blend(BF16_NAN_HIGH, x.and(ABS).compare(VectorOperators.GT, INF_BITS));
+    }
+
+    /** dst[at..at+2L) = the patterns of {@link #bfloat16High} even and odd, interleaved (the inverse of pairs). */
+    static void storeBFloat16Pairs(IntVector evenHigh, IntVector oddHigh, short[] dst, int at) {
+        evenHigh.lanewise(VectorOperators.LSHR, 16).or(oddHigh).reinterpretAsShorts().intoArray(dst, at);
+    }
+
     @Override
     public void decode(DType dtype, short[] src, int srcFrom, float[] dst, int dstFrom, int len) {
         int body = len - len % L;
         if (dtype == DType.BFLOAT16) {
             for (int k = 0; k < body; k += L) {
-                widen(src, srcFrom + k).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats()
-                        .intoArray(dst, dstFrom + k);
+                bfloat16ToFloat(widen(src, srcFrom + k)).intoArray(dst, dstFrom + k);
             }
         } else {
             for (int k = 0; k < body; k += L) {
-                IntVector x = widen(src, srcFrom + k);
-                IntVector sign = x.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-                IntVector shifted = x.and(0x7fff).lanewise(VectorOperators.LSHL, 13);
-                IntVector finite = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-                VectorMask<Integer> special = shifted.compare(VectorOperators.GE, 0x7c00 << 13);
-                finite.blend(shifted.or(0x7f800000), special).or(sign).reinterpretAsFloats()
-                        .intoArray(dst, dstFrom + k);
+                float16ToFloat(widen(src, srcFrom + k)).intoArray(dst, dstFrom + k);
             }
         }
         TAIL.decode(dtype, src, srcFrom + body, dst, dstFrom + body, len - body);
@@ -66,24 +149,11 @@ final class VectorHalfCodec implements HalfCodec {
         int body = len - len % L;
         if (dtype == DType.BFLOAT16) {
             for (int k = 0; k < body; k += L) {
-                IntVector x = FloatVector.fromArray(F, src, srcFrom + k).reinterpretAsInts();
-                VectorMask<Integer> nan = x.and(0x7fffffff).compare(VectorOperators.GT, 0x7f800000);
-                IntVector lsb = x.lanewise(VectorOperators.LSHR, 16).and(1);
-                IntVector r = x.add(0x7fff).add(lsb).lanewise(VectorOperators.LSHR, 16);
-                narrow(r.blend(0x7fc0, nan), dst, dstFrom + k);
+                narrow(floatToBFloat16(FloatVector.fromArray(F, src, srcFrom + k)), dst, dstFrom + k);
             }
         } else {
             for (int k = 0; k < body; k += L) {
-                IntVector x = FloatVector.fromArray(F, src, srcFrom + k).reinterpretAsInts();
-                IntVector sign = x.lanewise(VectorOperators.LSHR, 16).and(0x8000);
-                IntVector a = x.and(0x7fffffff);
-                IntVector lsb = a.lanewise(VectorOperators.LSHR, 13).and(1);
-                IntVector normal = a.add(((15 - 127) << 23) + 0xfff).add(lsb).lanewise(VectorOperators.LSHR, 13);
-                IntVector subnormal = a.reinterpretAsFloats().add(0.5f).reinterpretAsInts().sub(126 << 23);
-                IntVector r = normal.blend(subnormal, a.compare(VectorOperators.LT, 113 << 23));
-                r = r.blend(0x7c00, a.compare(VectorOperators.GE, (127 + 16) << 23));
-                r = r.blend(0x7e00, a.compare(VectorOperators.GT, 0x7f800000));
-                narrow(r.or(sign), dst, dstFrom + k);
+                narrow(floatToFloat16(FloatVector.fromArray(F, src, srcFrom + k)), dst, dstFrom + k);
             }
         }
         TAIL.encode(dtype, src, srcFrom + body, dst, dstFrom + body, len - body);
