@@ -318,6 +318,55 @@ class OpsFusedArgumentsTest {
     }
 
     /**
+     * An output that is exactly its input is in-place work, which Staging allows; these ops forbid it (their result
+     * has another meaning than the input), and only their own alias check says so. Shapes where the two coincide.
+     */
+    @Test
+    void reductionsAndLossesRefuseTheirInputAsTheirOutput() {
+        Tensor one = t(1, 1);
+        refused(InvalidArgumentException.class, "sumAll", () -> ops().sumAll(one, one), one);
+        Tensor col = t(3, 1);
+        refused(InvalidArgumentException.class, "reduceRows(SUM)", () -> ops().reduceRows(RowReduction.SUM, col, col),
+                col);
+        Tensor row = t(1, 3);
+        refused(InvalidArgumentException.class, "sumColumns", () -> ops().sumColumns(row, row), row);
+        Tensor f = t(1, 1);
+        Tensor y = t(1, 1);
+        Tensor z = t(1, 1);
+        refused(InvalidArgumentException.class, "lossAndDelta(" + BinaryOp.HALF_SQUARED_ERROR + ")",
+                () -> ops().lossAndDelta(BinaryOp.HALF_SQUARED_ERROR, GRAD, f, y, t(1, 1), f), f, y);
+        refused(InvalidArgumentException.class, "logitLossAndDelta(" + BinaryOp.BINARY_CROSS_ENTROPY + ")",
+                () -> ops().logitLossAndDelta(BinaryOp.BINARY_CROSS_ENTROPY, z, f, y, t(1, 1), z), z, f, y);
+    }
+
+    /**
+     * The 16-bit operands take their own path through the checks (the backend computes on them): a closed one, one
+     * of another backend and a null one are refused there too.
+     */
+    @Test
+    void sixteenBitOperandsAreCheckedOnTheirOwnPath() {
+        DType h = DType.BFLOAT16;
+        Tensor a = t(2, 3, h);
+        Tensor b = t(3, 2, h);
+        Tensor closedHalf = t(2, 3, h);
+        closedHalf.close();
+        Tensor foreignHalf = other.fromArray(new double[]{1, 2, 3, 4, 5, 6}, 3, 2, h);
+        refused(TensorClosedException.class, "gemm", () -> ops().gemm(false, false, 1, closedHalf, b, 0, t(2, 2)), b);
+        refused(BackendMismatchException.class, "gemm", () -> ops().gemm(false, false, 1, a, foreignHalf, 0, t(2, 2)),
+                a);
+        Tensor c = t(2, 2);
+        c.close();
+        refused(TensorClosedException.class, "gemm", () -> ops().gemm(false, false, 1, a, b, 0, c), a, b);
+        refused(TensorClosedException.class, "sumColumns", () -> ops().sumColumns(closedHalf, t(1, 3)));
+        refused(BackendMismatchException.class, "sumColumns", () -> ops().sumColumns(a, other.zeros(1, 3)), a);
+        refused(InvalidArgumentException.class, "sumColumns", () -> ops().sumColumns(a, null), a);
+        refused(TensorClosedException.class, "biasActivation(SIGMOID)",
+                () -> ops().biasActivation(UnaryOp.SIGMOID, closedHalf, t(1, 3, h), t(2, 3, h)));
+        refused(BackendMismatchException.class, "activationBackward(" + GRAD + ")",
+                () -> ops().activationBackward(GRAD, a, a, other.fromArray(new double[6], 2, 3, h)), a);
+    }
+
+    /**
      * The op run into rows 1..r of (r + 2)-row parents, one per operand it updates, gives what it gives on tensors of
      * their own, and leaves the parents' other rows as they were.
      */
