@@ -96,9 +96,9 @@ final class JavaWorkGroups implements AutoCloseable {
                             state.setGroupId(2, g2);
                             state.setGlobalId(2, g2 * local2 + l2);
                         }
-                        long before = barrier.passedHere();
+                        long before = barrier.generation();
                         item.run();
-                        if (barrier.passedHere() != before) {
+                        if (barrier.generation() != before) {     // it met the others at a barrier
                             // it shares local memory, which is the next group's too: every item leaves this group first
                             barrier.block();
                         }
@@ -156,17 +156,16 @@ final class JavaWorkGroups implements AutoCloseable {
 
         private final int width;
         private int arrived;
+        /** Barriers completed by the group so far; OpenCL requires every item of a group to reach the same ones. */
         private long generation;
         private boolean broken;
-        /** Barriers the calling item has passed; OpenCL requires every item of a group to reach the same ones. */
-        private final ThreadLocal<long[]> passed = ThreadLocal.withInitial(() -> new long[1]);
 
         ItemBarrier(int width) {
             this.width = width;
         }
 
-        long passedHere() {
-            return passed.get()[0];
+        synchronized long generation() {
+            return generation;
         }
 
         @Override
@@ -195,7 +194,6 @@ final class JavaWorkGroups implements AutoCloseable {
                     }
                 }
             }
-            passed.get()[0]++;
             return true;
         }
 
