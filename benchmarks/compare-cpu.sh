@@ -9,6 +9,9 @@
 #               export them, which halves OpenBLAS on AVX-512: its AVX2 Haswell kernels at 243 instead of 450 GFLOP/s)
 #   ISA=avx2    the AVX2 case on any x86 machine: Nabla's JMH forks run with -XX:UseAVX=2 (256-bit vectors, 16
 #               registers) and OpenBLAS is forced to its Haswell (AVX2) kernels with OPENBLAS_CORETYPE=Haswell
+#   PARTS="gemm bandwidth step small"  (default: all four) the groups to run: square/MLP/double GEMMs, elementwise ops
+#               against copy bandwidth, the 784-1024-1024-10 training step, and the small-batch regime of
+#               `nabla train` (784-256-10 at batch 64 and 256: one step, and an epoch of a DataLoader loop)
 # The reference prints, and the table names, the OpenBLAS version and the core type it actually ran.
 # Installs what the references need when it runs as root and they are missing (python3-numpy, python3-torch,
 # libopenblas0-pthread), nothing else; otherwise says which reference is missing and prints Nabla's numbers alone.
@@ -54,19 +57,35 @@ reference() {   # output name, groups
   "${blas_env[@]}" OMP_WAIT_POLICY=PASSIVE "$py" "$root/benchmarks/cpu_reference.py" "$out/reference-$name.json" "$@" \
       >&2 || true
 }
+parts=" ${PARTS:-gemm bandwidth step small} "
 rm -f "$out"/reference*.json "$out"/jmh-*.json
-echo "compare-cpu: GEMM: numpy, Nabla's JMH rows, numpy again" >&2
-reference gemm-before gemm
-jmh sgemm '\.GemmBenchmark\.' -p n=256,512,1024,2048 -p transpose=NN -p dtype=FLOAT32
-jmh dgemm '\.GemmBenchmark\.' -p n=1024 -p transpose=NN -p dtype=FLOAT64
-jmh mlp 'MlpGemmBenchmark'
-reference gemm-after gemm
-echo "compare-cpu: elementwise ops against System.arraycopy (both in JMH)" >&2
-jmh bandwidth 'BandwidthBenchmark' -p elements=16777216
-echo "compare-cpu: training step: numpy and PyTorch, Nabla's JMH rows, numpy and PyTorch again" >&2
-reference step-before step
+if [[ "$parts" == *" gemm "* ]]; then
+  echo "compare-cpu: GEMM: numpy, Nabla's JMH rows, numpy again" >&2
+  reference gemm-before gemm
+  jmh sgemm '\.GemmBenchmark\.' -p n=256,512,1024,2048 -p transpose=NN -p dtype=FLOAT32
+  jmh dgemm '\.GemmBenchmark\.' -p n=1024 -p transpose=NN -p dtype=FLOAT64
+  jmh mlp 'MlpGemmBenchmark'
+  reference gemm-after gemm
+fi
+if [[ "$parts" == *" bandwidth "* ]]; then
+  echo "compare-cpu: elementwise ops against System.arraycopy (both in JMH)" >&2
+  jmh bandwidth 'BandwidthBenchmark' -p elements=16777216
+fi
 # A training step reaches steady state (every loop C2-compiled, allocation down to a few KB) only after ~100 steps.
+base_it=("${it[@]}")
 if [ -n "${QUICK:-}" ]; then it=(-f 1 -wi 8 -w 2 -i 3 -r 1); else it=(-f 1 -wi 12 -w 2 -i 5 -r 2); fi
-jmh step 'TrainingStepBenchmark.step$' -p batch=256 -p hidden=1024x1024 -p model=sigmoid-mse,relu-ce -p optimizer=sgd
-reference step-after step
+if [[ "$parts" == *" step "* ]]; then
+  echo "compare-cpu: training step: numpy and PyTorch, Nabla's JMH rows, numpy and PyTorch again" >&2
+  reference step-before step
+  jmh step 'TrainingStepBenchmark.step$' -p batch=256 -p hidden=1024x1024 -p model=sigmoid-mse,relu-ce -p optimizer=sgd
+  reference step-after step
+fi
+if [[ "$parts" == *" small "* ]]; then
+  echo "compare-cpu: small batches (784-256-10, momentum SGD): PyTorch, Nabla's step and epoch rows, PyTorch again" >&2
+  reference small-before small
+  jmh small 'TrainingStepBenchmark.step$' -p batch=64,256 -p hidden=256 -p model=relu-ce -p optimizer=momentum
+  jmh epoch 'DataPathBenchmark.epochOnDevice' -p rows=8192 -p batch=64,256
+  reference small-after small
+fi
+it=("${base_it[@]}")
 "$py" "$root/benchmarks/compare_cpu_table.py" "$out" | tee "$out/table.csv"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Joins compare-cpu.sh's JMH results and reference-*.json into the table: work, nabla, reference, ratio.
 Targets are issue 15's: GEMM >= 0.95 of OpenBLAS (DGEMM 0.90), elementwise >= 0.9 of copy bandwidth, the training
-step <= 0.85 of PyTorch's time and <= 0.90 of numpy's, under 4 KB allocated per step."""
+step <= 0.85 of PyTorch's time and <= 0.90 of numpy's, under 4 KB allocated per step; the small-batch regime (784-256-10 at batch 64 and 256) <= 1.0 of PyTorch's time."""
 import json
 import os
 import sys
@@ -112,6 +112,26 @@ for model in ("sigmoid-mse", "relu-ce"):
          f"numpy/{blas_name} {npy['seconds'] * 1e3:.1f} ms" if npy else "numpy missing",
          f"{ms / (npy['seconds'] * 1e3):.2f}" if ms and npy else "-", "target <= 0.90")
     line(f"allocation per step {model}", f"{alloc(r):.0f} B/op" if r else "missing", "-", "-", "target < 4096")
+small, epochs = jmh("small"), jmh("epoch")
+for batch in (64, 256):
+    s, r = score(small, "step", batch=str(batch), hidden="256")
+    t = ref.get(f"small step b{batch} torch")
+    us = s * 1e6 if s else None
+    line(f"step 784-256-10 b{batch} relu-ce momentum vs PyTorch", f"{us:.0f} us" if us else "missing",
+         f"torch {t['seconds'] * 1e6:.0f} us ({t['threads']} thr)" if t else "torch missing",
+         f"{us / (t['seconds'] * 1e6):.2f}" if us and t else "-", "target <= 1.0")
+    line(f"allocation per step 784-256-10 b{batch}", f"{alloc(r):.0f} B/op" if r else "missing", "-", "-",
+         "target < 4096")
+    s, r = score(epochs, "epochOnDevice", batch=str(batch))
+    t = ref.get(f"small epoch b{batch} torch")
+    if s and r:
+        rows = int(r["params"]["rows"])
+        eps = (rows // batch) * batch / s
+    else:
+        eps = None
+    line(f"epoch of 8192 rows b{batch} (DataLoader loop) vs PyTorch", f"{eps:.0f} examples/s" if eps else "missing",
+         f"torch {t['examples_per_second']:.0f} examples/s ({t['threads']} thr)" if t else "torch missing",
+         f"{t['examples_per_second'] / eps:.2f}" if eps and t else "-", "time ratio; target <= 1.0")
 for k, v in ref.items():
     if k.startswith("missing"):
         line(k, "-", "-", "-", v)

@@ -4,7 +4,9 @@
 numpy (its BLAS: OpenBLAS when libopenblas0-pthread is installed) for SGEMM at n = 256..2048, the MLP products and
 DGEMM 1024; the training step of the 784-1024-1024-10 MLP at batch 256 (sigmoid + MSE, and ReLU + softmax CE, plain
 SGD) written by hand in numpy and in PyTorch (CPU, the better of 1 and 2 threads). Medians after warm-up.
-Usage: cpu_reference.py OUT_JSON [gemm] [step]: the groups to measure (default both). Prints what it measured; a missing
+And the small-batch regime of `nabla train` (group small): 784-256-10 at batch 64 and 256 in PyTorch, one step and an
+epoch of a DataLoader loop. Usage: cpu_reference.py OUT_JSON [gemm] [step] [small]: the groups to measure (default
+gemm and step). Prints what it measured; a missing
 package is reported, not fatal.
 """
 import json
@@ -130,6 +132,49 @@ def torch_rows(out):
         out[f"step {model} torch"] = {"seconds": best[0], "threads": best[1], "torch": torch.__version__}
 
 
+def torch_small(out):
+    """The regime of `nabla train`: 784-256-10, ReLU + softmax cross-entropy, SGD lr 0.01 momentum 0.9, at batch 64
+    and 256. Two rows per batch: one step on a batch already in memory (TrainingStepBenchmark.step's twin), and an
+    epoch of a training loop over 8192 in-memory rows with a shuffling DataLoader and drop_last (DataPathBenchmark.
+    epochOnDevice's twin), reported as seconds per epoch and examples/s. The better of 1 and 2 threads."""
+    import torch
+    for batch in (64, 256):
+        best_step = best_epoch = None
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            torch.manual_seed(3)
+            net = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
+            opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+            loss_fn = torch.nn.CrossEntropyLoss()
+            x = torch.rand(batch, 784)
+            labels = torch.randint(0, 10, (batch,))
+
+            def step(xb=x, yb=labels):
+                opt.zero_grad(set_to_none=True)
+                loss_fn(net(xb), yb).backward()
+                opt.step()
+
+            s = median_seconds(step, min_time=2)
+            if best_step is None or s < best_step[0]:
+                best_step = (s, threads)
+            rows = 8192
+            data = torch.utils.data.TensorDataset(torch.rand(rows, 784), torch.randint(0, 10, (rows,)))
+            loader = torch.utils.data.DataLoader(data, batch_size=batch, shuffle=True, drop_last=True)
+
+            def epoch():
+                for xb, yb in loader:
+                    step(xb, yb)
+
+            s = median_seconds(epoch, min_time=3, min_reps=3)
+            if best_epoch is None or s < best_epoch[0]:
+                best_epoch = (s, threads)
+        out[f"small step b{batch} torch"] = {"seconds": best_step[0], "threads": best_step[1],
+                                             "torch": torch.__version__}
+        out[f"small epoch b{batch} torch"] = {"seconds": best_epoch[0], "threads": best_epoch[1], "rows": 8192,
+                                              "examples_per_second": (8192 // batch) * batch / best_epoch[0],
+                                              "torch": torch.__version__}
+
+
 def openblas_info():
     """Which OpenBLAS numpy (and Debian's PyTorch, through the same libblas) runs, asked from the library itself:
     openblas_get_config() (version, build options) and openblas_get_corename() (the kernels it chose for this CPU,
@@ -173,6 +218,8 @@ def main():
         work.append(("numpy", numpy_gemm))
     if "step" in groups:
         work += [("numpy", numpy_steps), ("torch", torch_rows)]
+    if "small" in groups:
+        work.append(("torch", torch_small))
     for name, fn in work:
         try:
             fn(out)
