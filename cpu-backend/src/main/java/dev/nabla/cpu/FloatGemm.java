@@ -262,9 +262,8 @@ final class FloatGemm {
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        for (int q = 0; q < kc; q++) {                 // indices linear in q: C2 hoists every range check
-            int ai = aOff + q * 4;
-            int bi = bOff + q * NR;
+        int bi = bOff;
+        for (int ai = aOff, aEnd = aOff + kc * 4; ai < aEnd; ai += 4, bi += NR) {   // see kernel6 on the indices
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector av = FloatVector.broadcast(S, ap[ai]);
@@ -300,9 +299,12 @@ final class FloatGemm {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int q = 0; q < kc; q++) {                 // indices linear in q: C2 hoists every range check
-            int ai = aOff + q * 6;
-            int bi = bOff + q * NR;
+        // The packed A index is the loop's own induction variable: C2 then removes the range checks on A (on JDK 25
+        // those on B too) and steps both indices with one add each. Written as q·6 and q·NR from a counter q, JDK 17
+        // kept two checks on A and recomputed both indices every k-step: 42 instructions for the 12 FMAs against 31
+        // (JDK 25, 4-row tile: 22 against 19). docs/performance.md has the loops.
+        int bi = bOff;
+        for (int ai = aOff, aEnd = aOff + kc * 6; ai < aEnd; ai += 6, bi += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector av = FloatVector.broadcast(S, ap[ai]);
