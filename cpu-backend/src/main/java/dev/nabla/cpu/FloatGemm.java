@@ -179,7 +179,9 @@ final class FloatGemm {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int base = ir * kc;
-            if (!transA) {                                      // A is m×k: row i of op(A) is contiguous
+            if (mr == MR) {
+                packFullPanel(transA, a, m, k, ic + ir, pc, kc, alpha, ap, base);
+            } else if (!transA) {                               // A is m×k: row i of op(A) is contiguous
                 for (int r = 0; r < mr; r++) {
                     int src = (ic + ir + r) * k + pc;
                     for (int q = 0; q < kc; q++) {
@@ -200,6 +202,56 @@ final class FloatGemm {
                     for (int r = mr; r < MR; r++) {
                         ap[base + q * MR + r] = 0;
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * One whole MR-row panel of {@link #packA}: op(A)[i0:i0+MR, pc:pc+kc] times α, element (q, r) at base + q·MR + r.
+     * The destination index is the loop's induction variable and the MR rows are written out, so each k-step is MR
+     * loads, multiplies and stores with no inner loop (the general loop above ran at 1.2 ns per element untransposed
+     * and 4.7 transposed, about a tenth of a 1024³ product's time).
+     */
+    private static void packFullPanel(boolean transA, float[] a, int m, int k, int i0, int pc, int kc, float alpha,
+                                      float[] ap, int base) {
+        int end = base + kc * MR;
+        if (!transA) {                                          // row i0 + r of A at (i0 + r)·k + pc + q
+            int s0 = i0 * k + pc;
+            if (MR == 4) {
+                for (int d = base, q = s0; d < end; d += 4, q++) {
+                    ap[d] = alpha * a[q];
+                    ap[d + 1] = alpha * a[q + k];
+                    ap[d + 2] = alpha * a[q + 2 * k];
+                    ap[d + 3] = alpha * a[q + 3 * k];
+                }
+            } else {
+                for (int d = base, q = s0; d < end; d += 6, q++) {
+                    ap[d] = alpha * a[q];
+                    ap[d + 1] = alpha * a[q + k];
+                    ap[d + 2] = alpha * a[q + 2 * k];
+                    ap[d + 3] = alpha * a[q + 3 * k];
+                    ap[d + 4] = alpha * a[q + 4 * k];
+                    ap[d + 5] = alpha * a[q + 5 * k];
+                }
+            }
+        } else {                                                // column q of op(A): A's row pc + q, from i0
+            int s = pc * m + i0;
+            if (MR == 4) {
+                for (int d = base; d < end; d += 4, s += m) {
+                    ap[d] = alpha * a[s];
+                    ap[d + 1] = alpha * a[s + 1];
+                    ap[d + 2] = alpha * a[s + 2];
+                    ap[d + 3] = alpha * a[s + 3];
+                }
+            } else {
+                for (int d = base; d < end; d += 6, s += m) {
+                    ap[d] = alpha * a[s];
+                    ap[d + 1] = alpha * a[s + 1];
+                    ap[d + 2] = alpha * a[s + 2];
+                    ap[d + 3] = alpha * a[s + 3];
+                    ap[d + 4] = alpha * a[s + 4];
+                    ap[d + 5] = alpha * a[s + 5];
                 }
             }
         }
