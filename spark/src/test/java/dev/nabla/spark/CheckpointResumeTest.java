@@ -108,6 +108,49 @@ class CheckpointResumeTest {
         assertArrayEquals(checkpoints(dir).latest().weights()[0], done.weights(0));
     }
 
+    /**
+     * FLOAT16 with overflows: labels near 1000 overflow the scaled gradients of the first steps, so the driver skips
+     * them and halves S. An interrupted fit resumes with the checkpoint's loss scale and growth tracker, and ends bit
+     * for bit where the uninterrupted fit ends: the same losses (skipped steps included), weights and scale.
+     */
+    @Test
+    void anInterruptedFloat16FitResumesWithItsLossScaleBitForBit() throws IOException {
+        List<Row> rows = new java.util.ArrayList<>();
+        for (Row r : LocalSpark.rows(ROWS, 5, 3, 17)) {
+            rows.add(org.apache.spark.sql.RowFactory.create(r.get(0), 1000 + r.getDouble(1)));
+        }
+        Dataset<Row> df = LocalSpark.frame(rows, 2, 1);
+        java.util.function.IntFunction<NablaRegressor> regressor = maxIter -> new NablaRegressor()
+                .setLayers(new int[]{5, 12, 1}).setActivation("tanh").setOptimizer("adam").setStepSize(0.05)
+                .setMaxIter(maxIter).setBlockSize(BLOCK).setSeed(21).setBackend("cpu").setPrecision("fp16");
+        NablaRegressionModel straight = regressor.apply(10).fit(df);
+
+        Path dir = tmp.resolve("fp16-checkpoints");
+        String uri = dir.toUri().toString();
+        regressor.apply(6).setCheckpointInterval(3).setCheckpointDir(uri).fit(df);
+        Checkpoints.Checkpoint c = checkpoints(dir).latest();
+        assertEquals(6, c.iteration());
+        double scale = c.lossScaler().get("scale");
+        assertTrue(scale < 65536, "the first steps overflowed and halved S from 65536: " + c.lossScaler());
+        assertEquals(java.util.Set.of("scale", "growth_tracker"), c.lossScaler().keySet());
+        int skipped = 0;
+        for (double loss : c.losses()) {
+            skipped += Double.isFinite(loss) ? 0 : 1;
+        }
+
+        NablaRegressionModel resumed = regressor.apply(10).setCheckpointInterval(3).setCheckpointDir(uri).fit(df);
+        assertArrayEquals(straight.trainingLosses(), resumed.trainingLosses(), "loss per step, bit for bit");
+        for (int l = 0; l < 2; l++) {
+            assertArrayEquals(straight.weights(l), resumed.weights(l), "W" + l + " after resuming, bit for bit");
+            assertArrayEquals(straight.biases(l), resumed.biases(l), "b" + l + " after resuming, bit for bit");
+        }
+        // the loss scaler after 9 iterations: the resumed fit's last checkpoint, and an uninterrupted fit's
+        Path straightDir = tmp.resolve("fp16-straight");
+        regressor.apply(9).setCheckpointInterval(9).setCheckpointDir(straightDir.toUri().toString()).fit(df);
+        assertEquals(checkpoints(straightDir).latest().lossScaler(), checkpoints(dir).latest().lossScaler(),
+                "the loss scaler after 9 steps, resumed or not (" + skipped + " non-finite losses before step 6)");
+    }
+
     @Test
     void aCheckpointThatDoesNotFitIsRefused() throws IOException {
         Dataset<Row> df = data(2);
