@@ -55,7 +55,10 @@ public final class CompareMllib {
      * Runs the comparison.
      *
      * @param args {@code --rows 60000 --test-rows 10000 --epochs 10 --cores 2 --hidden 128 --block 256 --step 2e-3
-     *             --activation relu --optimizer adam --seed 42 --backend best --data /usr/share/datasets/fashion-mnist}
+     *             --activation relu --optimizer adam --seed 42 --backend best --data /usr/share/datasets/fashion-mnist
+     *             --local-steps 1 --mllib-epochs true --mllib-iters 0}: local-steps k &gt; 1 runs Nabla's averaging
+     *             mode (each epoch a fresh fit); mllib-epochs false skips MLlib's per-epoch fits; mllib-iters N &gt; 0
+     *             adds one MLlib fit of maxIter N and when Nabla's curve reached its accuracy
      * @throws IOException when the data cannot be read
      */
     public static void main(String[] args) throws IOException {
@@ -72,6 +75,9 @@ public final class CompareMllib {
         o.put("seed", "42");
         o.put("backend", "best");
         o.put("data", "/usr/share/datasets/fashion-mnist");
+        o.put("local-steps", "1");
+        o.put("mllib-epochs", "true");
+        o.put("mllib-iters", "0");
         for (int i = 0; i < args.length; i++) {
             String k = args[i].startsWith("--") ? args[i].substring(2) : "";
             if (!o.containsKey(k) || i + 1 == args.length) {
@@ -90,6 +96,9 @@ public final class CompareMllib {
         long seed = Long.parseLong(o.get("seed"));
         Path dir = Path.of(o.get("data"));
         int[] layers = {784, hidden, 10};
+        int localSteps = Integer.parseInt(o.get("local-steps"));
+        boolean mllibEpochs = Boolean.parseBoolean(o.get("mllib-epochs"));
+        int mllibIters = Integer.parseInt(o.get("mllib-iters"));
 
         SparkSession spark = SparkSession.builder().master("local[" + cores + "]").appName("nabla vs mllib")
                 .config("spark.ui.enabled", "false").getOrCreate();
@@ -104,9 +113,13 @@ public final class CompareMllib {
             System.out.printf(Locale.ROOT, "Fashion-MNIST: %d training rows in %d partitions, %d test rows; layers "
                             + "%d-%d-%d; local[%d]%n", rows, train.javaRDD().getNumPartitions(), testRows, layers[0],
                     layers[1], layers[2], cores);
+            int roundsPerEpoch = (perEpoch + localSteps - 1) / localSteps;
             System.out.printf(Locale.ROOT, "nabla: %s, %s hidden, blockSize %d (%d steps per epoch), stepSize %s, "
-                            + "backend %s; time: sum of per-epoch fits, each resuming from the last checkpoint%n",
-                    o.get("optimizer"), o.get("activation"), block, perEpoch, o.get("step"), o.get("backend"));
+                            + "backend %s; %s%n", o.get("optimizer"), o.get("activation"), block, perEpoch,
+                    o.get("step"), o.get("backend"), localSteps == 1
+                            ? "synchronous steps; time: sum of per-epoch fits, each resuming from the last checkpoint"
+                            : "localSteps " + localSteps + " then averaging (" + roundsPerEpoch + " rounds per epoch);"
+                            + " time: one fresh fit of maxIter = epoch's rounds (this mode has no checkpoints)");
             System.out.println("mllib: MultilayerPerceptronClassifier, l-bfgs, sigmoid hidden; time: one fit of "
                     + "maxIter = epoch");
             // untimed warm-up of both (class loading, JIT, Spark's first jobs), so that epoch 1 is not charged for it
@@ -117,24 +130,65 @@ public final class CompareMllib {
             System.out.printf("%5s | %14s | %14s | %14s | %14s%n", "epoch", "nabla time s", "nabla acc %",
                     "mllib time s", "mllib acc %");
             double nablaTime = 0;
+            double[] nablaAccs = new double[epochs + 1];
+            double[] nablaTimes = new double[epochs + 1];
             for (int e = 1; e <= epochs; e++) {
                 NablaClassifier nabla = new NablaClassifier().setLayers(layers).setActivation(o.get("activation"))
                         .setOptimizer(o.get("optimizer")).setBlockSize(block).setStepSize(step).setSeed(seed)
-                        .setBackend(o.get("backend")).setMaxIter(e * perEpoch).setCheckpointInterval(perEpoch)
-                        .setCheckpointDir(checkpoints.toUri().toString());
+                        .setBackend(o.get("backend"));
+                if (localSteps == 1) {
+                    nabla.setMaxIter(e * perEpoch).setCheckpointInterval(perEpoch)
+                            .setCheckpointDir(checkpoints.toUri().toString());
+                } else {
+                    nabla.setLocalSteps(localSteps).setMaxIter(e * roundsPerEpoch);
+                }
                 long t0 = System.nanoTime();
                 NablaClassificationModel nm = nabla.fit(train);
-                nablaTime += (System.nanoTime() - t0) * 1e-9;
+                double fitTime = (System.nanoTime() - t0) * 1e-9;
+                nablaTime = localSteps == 1 ? nablaTime + fitTime : fitTime;
                 double nablaAcc = accuracy.evaluate(nm.transform(test));
+                nablaAccs[e] = nablaAcc;
+                nablaTimes[e] = nablaTime;
 
+                double mllibTime = Double.NaN;
+                double mllibAcc = Double.NaN;
+                if (mllibEpochs) {
+                    MultilayerPerceptronClassifier mllib = new MultilayerPerceptronClassifier().setLayers(layers)
+                            .setMaxIter(e).setSeed(seed);
+                    t0 = System.nanoTime();
+                    MultilayerPerceptronClassificationModel mm = mllib.fit(train);
+                    mllibTime = (System.nanoTime() - t0) * 1e-9;
+                    mllibAcc = accuracy.evaluate(mm.transform(test));
+                }
+                System.out.printf(Locale.ROOT, "%5d | %14.2f | %14.2f | %14.2f | %14.2f%n", e, nablaTime,
+                        100 * nablaAcc, mllibTime, 100 * mllibAcc);
+            }
+            if (mllibIters > 0) {
+                // MLlib at its own convergence (its default maxIter is 100), against the Nabla curve above
                 MultilayerPerceptronClassifier mllib = new MultilayerPerceptronClassifier().setLayers(layers)
-                        .setMaxIter(e).setSeed(seed);
-                t0 = System.nanoTime();
+                        .setMaxIter(mllibIters).setSeed(seed);
+                long t0 = System.nanoTime();
                 MultilayerPerceptronClassificationModel mm = mllib.fit(train);
                 double mllibTime = (System.nanoTime() - t0) * 1e-9;
                 double mllibAcc = accuracy.evaluate(mm.transform(test));
-                System.out.printf(Locale.ROOT, "%5d | %14.2f | %14.2f | %14.2f | %14.2f%n", e, nablaTime,
-                        100 * nablaAcc, mllibTime, 100 * mllibAcc);
+                System.out.printf(Locale.ROOT, "mllib maxIter %d: %.2f s, %.2f%% (%d iterations taken)%n", mllibIters,
+                        mllibTime, 100 * mllibAcc, mm.summary().totalIterations());
+                int reached = 0;
+                for (int e = 1; e <= epochs && reached == 0; e++) {
+                    reached = nablaAccs[e] >= mllibAcc ? e : 0;
+                }
+                System.out.println(reached == 0
+                        ? String.format(Locale.ROOT, "nabla: below %.2f%% after all %d epochs", 100 * mllibAcc, epochs)
+                        : String.format(Locale.ROOT, "nabla: %.2f%% at epoch %d, after %.2f s (%.2f× MLlib's time)",
+                        100 * nablaAccs[reached], reached, nablaTimes[reached], nablaTimes[reached] / mllibTime));
+                double atSameTime = Double.NaN;
+                for (int e = 1; e <= epochs; e++) {
+                    if (nablaTimes[e] <= mllibTime) {
+                        atSameTime = nablaAccs[e];
+                    }
+                }
+                System.out.printf(Locale.ROOT, "nabla's accuracy within MLlib's %.2f s: %.2f%%%n", mllibTime,
+                        100 * atSameTime);
             }
         } finally {
             try (var files = Files.walk(checkpoints)) {
