@@ -43,6 +43,11 @@ class CpuFloatAllocationTest {
     private static final UnaryOp[] GRADIENTS = {UnaryOp.SIGMOID_GRAD_FROM_OUTPUT, UnaryOp.TANH_GRAD_FROM_OUTPUT,
         UnaryOp.RELU_GRAD_FROM_OUTPUT, UnaryOp.IDENTITY_GRAD_FROM_OUTPUT};
 
+    private static final BinaryOp[] LOSS_TERMS = {BinaryOp.HALF_SQUARED_ERROR, BinaryOp.BINARY_CROSS_ENTROPY,
+        BinaryOp.CROSS_ENTROPY};
+    private static final UnaryOp[] OUTPUT_GRADIENTS = {UnaryOp.IDENTITY_GRAD_FROM_OUTPUT,
+        UnaryOp.SIGMOID_GRAD_FROM_OUTPUT};
+
     private static com.sun.management.ThreadMXBean threads() {
         java.lang.management.ThreadMXBean t = ManagementFactory.getThreadMXBean();
         assumeTrue(t instanceof com.sun.management.ThreadMXBean
@@ -99,7 +104,7 @@ class CpuFloatAllocationTest {
     static final class Workload {
         final CpuBackend be;
         final DType dtype;
-        final DeviceBuffer x, y, z, bias, a, d, out, rowBias, columnBias;
+        final DeviceBuffer x, y, z, bias, a, d, out, rowBias, columnBias, loss;
 
         Workload(CpuBackend be, DType dtype) {
             this.be = be;
@@ -115,6 +120,7 @@ class CpuFloatAllocationTest {
             out = filled(n, 0);
             rowBias = filled(widest, 0.125);
             columnBias = filled(ROWS, 0.125);
+            loss = filled(1, 0);
         }
 
         private DeviceBuffer filled(int n, double v) {
@@ -141,6 +147,17 @@ class CpuFloatAllocationTest {
                 be.binary(op, x, columnBias, Broadcast.COLUMN, out, ROWS, cols);
             }
             be.softmaxRows(x, out, ROWS, cols);
+            for (BinaryOp term : LOSS_TERMS) {
+                for (UnaryOp g : OUTPUT_GRADIENTS) {
+                    be.lossAndDelta(term, g, x, y, out, loss, ROWS, cols);
+                }
+            }
+        }
+
+        /** biasActivation with σ and with tanh at {@code cols} columns (any dtype, the 16-bit ones included). */
+        void biasSigmoidAndTanh(int cols) {
+            be.biasActivation(UnaryOp.SIGMOID, z, bias, out, ROWS, cols);
+            be.biasActivation(UnaryOp.TANH, z, bias, out, ROWS, cols);
         }
 
         /** σ and tanh alone (bias + activation, the activation, its derivative) at {@code cols} columns. */
@@ -192,6 +209,12 @@ class CpuFloatAllocationTest {
                     }
                 }
                 m.measure(dtype + " softmaxRows" + shape, () -> be.softmaxRows(x, out, ROWS, cols));
+                for (BinaryOp term : LOSS_TERMS) {
+                    for (UnaryOp g : OUTPUT_GRADIENTS) {
+                        m.measure(dtype + " lossAndDelta(" + term + ", " + g + ")" + shape,
+                                () -> be.lossAndDelta(term, g, x, y, out, loss, ROWS, cols));
+                    }
+                }
             }
         }
     }
@@ -215,7 +238,15 @@ class CpuFloatAllocationTest {
             Workload f32 = new Workload(be, DType.FLOAT32);
             Workload f64 = new Workload(be, DType.FLOAT64);
             Measurements m = new Measurements();
-            // first the profile of a network with σ and tanh layers: the call sites see two activations only
+            // first the 16-bit kernels' σ and tanh, which call VectorFloatMath's too (as CpuHalfKernelsTest does
+            // before these tests in a shared JVM): C2 may then compile sigmoid or tanh as methods of their own
+            Workload bf16 = new Workload(be, DType.BFLOAT16);
+            for (int round = 0; round < POLLUTION_ROUNDS; round++) {
+                for (int cols : WIDTHS) {
+                    bf16.biasSigmoidAndTanh(cols);
+                }
+            }
+            // then the profile of a network with σ and tanh layers: the call sites see two activations only
             for (int round = 0; round < POLLUTION_ROUNDS; round++) {
                 for (int cols : WIDTHS) {
                     f32.sigmoidAndTanh(cols);
