@@ -13,19 +13,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The float32 and float64 Vector API kernels allocate nothing per call, whatever the JIT's profile: first every
- * activation and elementwise op runs on both dtypes at several widths (with and without a remainder past the last
- * whole vector), {@value #POLLUTION_ROUNDS} times, so that C2 compiles the kernels with a profile like the one a JVM
- * running the whole suite (or a network with σ, tanh and ReLU layers) gives them: many ops seen at every call site,
- * σ and tanh among them. Then each op's bytes per call, over {@value #CALLS} calls, must stay under
- * {@value #BOUND_PER_CALL} bytes.
+ * The float32 and float64 Vector API kernels allocate nothing per call, whatever the JIT's profile. Three profiles, in
+ * one JVM, each measured: first the 16-bit kernels' σ and tanh (which call VectorFloatMath too), then σ and tanh
+ * alone on both dtypes (a network's profile: call sites that have seen two activations, the profile that made C2
+ * inline both loops into one call site), measured; then every activation, derivative, unary and binary op, the
+ * softmax and the fused loss on both dtypes at several widths (with and without a remainder past the last whole
+ * vector), {@value #POLLUTION_ROUNDS} times, as a JVM running the whole suite sees them, and every op measured. Each
+ * op's bytes per call, over {@value #CALLS} calls, must stay under {@value #BOUND_PER_CALL} bytes.
  *
  * <p>Why this is a test: in CI's shared JVM, VECTOR {@code biasActivation(σ)} on 2 × 2048 elements allocated 32,808
- * bytes per call (FloatVectors that C2 left boxed once a call site inlining σ's loop had also seen tanh's), where a
- * fresh JVM measured about 40. What remains per call is a few small objects (the lambda the backend splits the work
- * with), tens of bytes once compiled; a boxed vector per loop step is kilobytes at these widths. It runs in a JVM of
- * its own (the {@code allocation} surefire execution), so that its profile is the one it builds here.
- * (HotSpot's per-thread allocation counter; the test is skipped on a JVM without it.)
+ * bytes per call (a FloatVector boxed per loop step), where a fresh JVM measured about 40; on main's kernels this
+ * test measured up to 657 KB per call (float64 σ, tanh, log; the loss terms; the softmax). What remains per call is
+ * a few small objects (the lambda the backend splits the work with, lossAndDelta's partial sums), tens of bytes; a
+ * boxed vector per loop step is kilobytes at these widths. It runs in a JVM of its own (the {@code allocation}
+ * surefire execution), so that its profile is the one it builds here. (HotSpot's per-thread allocation counter;
+ * the test is skipped on a JVM without it.)
  */
 class CpuFloatAllocationTest {
     /** Times every op runs, on every width, before anything is measured: enough for C2 to compile them all. */
