@@ -56,7 +56,11 @@ final class VectorDoubleMath {
         r = k.fma(k.broadcast(-LN2_LO), r);
         DoubleVector e = expm1Reduced(r).add(1);
         LongVector k1 = k.fma(0.5, ROUND).reinterpretAsLongs().sub(ROUND_BITS);
-        return e.mul(pow2(k1)).mul(pow2(ki.sub(k1)));
+        // pow2 written out: a loop calling exp is near C2's NodeCountInliningCutoff by now, past which C2 stops
+        // inlining methods of ours, and a call taking or returning a vector boxes it (σ's loop did, 128 KiB a call)
+        DoubleVector p1 = k1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        DoubleVector p2 = ki.sub(k1).add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        return e.mul(p1).mul(p2);
     }
 
     /** eʳ − 1 for |r| ≤ ln2/2; see {@link DoubleMath#expm1Reduced}. */
@@ -85,10 +89,7 @@ final class VectorDoubleMath {
         VectorMask<Double> subnormal = x.compare(VectorOperators.LT, Double.MIN_NORMAL);
         DoubleVector xs = x.blend(x.mul(SUBNORMAL_SCALE), subnormal);
         LongVector ix = xs.reinterpretAsLongs().sub(SQRT_HALF_BITS);
-        // k = ix >> 52 without an arithmetic shift: for |ix| < 2⁶³, (ix + 2⁶²) >>> 52 is k + 1024 (unsigned);
-        // as a double: an integer |k| < 2⁵¹ plus ROUND has it in its low bits, so ROUND's bits + k, less ROUND, is k
-        DoubleVector k = ix.add(1L << 62).lanewise(VectorOperators.LSHR, 52).add(ROUND_BITS).reinterpretAsDoubles()
-                .sub(ROUND).sub(1024).add(x.broadcast(0).blend(-54, subnormal));
+        DoubleVector k = logExponent(ix, x, subnormal);
         DoubleVector f = ix.and(0x000fffffffffffffL).add(SQRT_HALF_BITS).reinterpretAsDoubles().sub(1);
         DoubleVector s = f.div(f.add(2));
         DoubleVector z = s.mul(s);
@@ -102,6 +103,18 @@ final class VectorDoubleMath {
         y = y.blend(x, x.compare(VectorOperators.EQ, Double.POSITIVE_INFINITY).or(x.compare(VectorOperators.NE, x)));
         y = y.blend(Double.NaN, x.compare(VectorOperators.LT, 0));
         return y.blend(Double.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0));
+    }
+
+    /**
+     * log's k, as a double, from ix = the bits of x (scaled if subnormal) less those of √½. A method of its own
+     * only so that log stays under C2's FreqInlineSize (325 bytecodes): a loop calling a log C2 does not inline
+     * boxes a vector per step.
+     */
+    private static DoubleVector logExponent(LongVector ix, DoubleVector x, VectorMask<Double> subnormal) {
+        // k = ix >> 52 without an arithmetic shift: for |ix| < 2⁶³, (ix + 2⁶²) >>> 52 is k + 1024 (unsigned);
+        // as a double: an integer |k| < 2⁵¹ plus ROUND has it in its low bits, so ROUND's bits + k, less ROUND, is k
+        return ix.add(1L << 62).lanewise(VectorOperators.LSHR, 52).add(ROUND_BITS).reinterpretAsDoubles()
+                .sub(ROUND).sub(1024).add(x.broadcast(0).blend(-54, subnormal));
     }
 
     /** tanh x lane-wise; see {@link DoubleMath#tanh}. */

@@ -8,12 +8,22 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
 /**
  * The Vector API path on float arrays.
  *
- * <p>One pattern throughout. Each op's loop is a method of its own class (the enums below), reached through a
- * megamorphic call, so that C2 compiles every loop separately — one method inlining all of them passed C2's node
- * limit and boxed its vectors (EXP ran 25× slower once SIGMOID had been used). A loop runs over whole vectors; the
+ * <p>One pattern throughout. Each op's loop is a method of its own (a constant of the enums below, or a static method),
+ * called through a {@link MethodHandle} that is not a compile-time constant, so that C2 compiles every loop as a
+ * root of its own and never inlines it into its caller (see {@link #call}): a caller inlining two loops passed C2's
+ * node limit and boxed its vectors (EXP ran 25× slower once SIGMOID had been used; biasActivation(σ) allocated 32 KB
+ * a call in CI's JVM, whose profile had seen σ and tanh). Inside a loop every method of ours that takes or returns a
+ * vector must be inlined, and C2 stops inlining them once a compilation passes NodeCountInliningCutoff: so no loop
+ * holds two logarithms (binary cross-entropy runs in two passes over a per-thread tile, {@link #bceFirstTerm}),
+ * and a loop's lane sum is stored to an array and summed there ({@link #laneSum}). CpuFloatAllocationTest holds
+ * every op to under 1 KiB per call after a JVM has run all of them. A loop runs over whole vectors; the
  * remaining entries are copied into a per-thread scratch vector and run through the SAME loop method, so every
  * element is computed by the same compiled code wherever it falls: results are the same bits for any chunking and
  * thread count. (Masked loads are not intrinsified on AVX2 in JDK 17; a masked remainder would run exp/log/tanh in
@@ -38,6 +48,10 @@ final class VectorFloatKernels implements FloatKernels {
         final float[] b = new float[L];
         final float[] c = new float[L];
         final float[] out = new float[L];
+        /** A vector's lanes, summed in lane order by {@link VectorFloatKernels#laneSum} (a vector handed to a method C2 did not inline boxes). */
+        final float[] lanes = new float[L];
+        /** Binary cross-entropy's first term over up to SUM_BLOCK elements (see {@link VectorFloatKernels#bceFirstTerm}). */
+        final float[] tile = new float[SUM_BLOCK];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -58,6 +72,145 @@ final class VectorFloatKernels implements FloatKernels {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, float[] b,
                      float beta, float[] c) {
         gemm.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+    }
+
+    // ---- calling a loop ----------------------------------------------------------------------------------------------
+    // Each loop is compiled on its own, and must stay so. A virtual call on the loop's enum constant is not enough: at
+    // a call site whose profile has seen one or two loops (or one dominant one) C2 inlines them, and a caller inlining
+    // two of σ's, tanh's or log's polynomials (two activations, or the body and the remainder of one op) passes C2's
+    // node limit; it then boxes a vector per step, kilobytes per call, depending on which ops the JVM ran first. A
+    // MethodHandle that is not a compile-time constant (an instance field, or an enum constant's field read through a
+    // variable) is a call C2 never inlines. The loops take and return no vectors, so the call costs only the call,
+    // once per row or range. (VectorHalfKernels does the same for the 16-bit loops.)
+
+    /** The handle of {@code type} that calls {@code owner}'s {@code run} on {@code loop}. */
+    private static MethodHandle bound(Object loop, Class<?> owner, MethodType type) {
+        try {
+            return MethodHandles.lookup().findVirtual(owner, "run", type).bindTo(loop);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cpu: cannot find " + owner.getSimpleName() + ".run", e);
+        }
+    }
+
+    /** The handle of {@code type} that calls this class's static method {@code name}. */
+    private static MethodHandle staticHandle(String name, MethodType type) {
+        try {
+            return MethodHandles.lookup().findStatic(VectorFloatKernels.class, name, type);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cpu: cannot find VectorFloatKernels." + name, e);
+        }
+    }
+
+    /** A unary loop: run(p, x, y, i, end). */
+    private static void call(MethodHandle run, float p, float[] x, float[] y, int i, int end) {
+        try {
+            run.invokeExact(p, x, y, i, end);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);         // run declares no checked exception
+        }
+    }
+
+    /** A binary or bias loop: run(a, ia, b, ib, out, o, len). */
+    private static void call(MethodHandle run, float[] a, int ia, float[] b, int ib, float[] out, int o, int len) {
+        try {
+            run.invokeExact(a, ia, b, ib, out, o, len);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A backward loop: run(a, d, out, i, end). */
+    private static void call(MethodHandle run, float[] a, float[] d, float[] out, int i, int end) {
+        try {
+            run.invokeExact(a, d, out, i, end);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #expShifted}: its Σ. */
+    private static float call(MethodHandle run, float[] x, int ix, float mx, float[] out, int o, int len,
+                              float[] lanes) {
+        try {
+            return (float) run.invokeExact(x, ix, mx, out, o, len, lanes);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #bceTerms}: run(f, if, t, it, u, out, o, len). */
+    private static void call(MethodHandle run, float[] f, int jf, float[] t, int jt, float[] u, float[] out, int o,
+                             int len) {
+        try {
+            run.invokeExact(f, jf, t, jt, u, out, o, len);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A loss-sum loop or {@link #bceSum}: its lane-ordered Σ. */
+    private static float call(MethodHandle run, float[] f, float[] t, float[] u, float[] lanes, int i, int end) {
+        try {
+            return (float) run.invokeExact(f, t, u, lanes, i, end);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #deltaBlock}. */
+    private static void call(MethodHandle run, UnaryOp outputGrad, float[] f, float[] t, float[] delta, float invN,
+                             int i, int end) {
+        try {
+            run.invokeExact(outputGrad, f, t, delta, invN, i, end);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The static loops, each called through its handle: an enum constant's final field, which C2 does not fold to a
+     * constant (a static final MethodHandle it would, and inline the loop into the caller).
+     */
+    private enum Pass {
+        EXP_SHIFTED("expShifted", MethodType.methodType(float.class, float[].class, int.class, float.class,
+                float[].class, int.class, int.class, float[].class)),
+        BCE_FIRST_TERM("bceFirstTerm", MethodType.methodType(void.class, float[].class, int.class, float[].class,
+                int.class, float[].class, int.class, int.class)),
+        BCE_TERMS("bceTerms", MethodType.methodType(void.class, float[].class, int.class, float[].class, int.class,
+                float[].class, float[].class, int.class, int.class)),
+        BCE_SUM("bceSum", MethodType.methodType(float.class, float[].class, float[].class, float[].class,
+                float[].class, int.class, int.class)),
+        DELTA("deltaBlock", MethodType.methodType(void.class, UnaryOp.class, float[].class, float[].class,
+                float[].class, float.class, int.class, int.class));
+
+        final MethodHandle run;
+
+        Pass(String name, MethodType type) {
+            run = staticHandle(name, type);
+        }
+    }
+
+    /** Σ lanes[0..L) in lane order: {@link FloatLanes#sum}'s bits, from a vector stored into {@code lanes}. */
+    private static float laneSum(float[] lanes) {
+        float s = 0;
+        for (int i = 0; i < L; i++) {
+            s += lanes[i];
+        }
+        return s;
     }
 
     // ---- the formulas ------------------------------------------------------------------------------------------------
@@ -90,17 +243,73 @@ final class VectorFloatKernels implements FloatKernels {
         return VectorFloatMath.log(p.max(EPS));
     }
 
-    /** The per-element loss terms on vectors (f, t). */
+    /**
+     * The per-element loss terms on vectors (f, t). The binary loops call each term's method directly: a loop inlining
+     * this switch would hold all three terms' logarithms (the switch on an enum constant is not folded) and could pass
+     * C2's node limit.
+     */
     private static FloatVector lossTerm(BinaryOp term, FloatVector f, FloatVector t) {
         return switch (term) {
-            case HALF_SQUARED_ERROR -> {
-                FloatVector d = f.sub(t);
-                yield d.mul((float) 0.5).mul(d);             // (½d)·d as BinaryOp: d² may overflow where ½d² does not
-            }
-            case BINARY_CROSS_ENTROPY -> t.mul(logAtLeastEps(f)).add(t.neg().add(1).mul(logAtLeastEps(f.neg().add(1))))
-                    .neg();
-            default -> t.mul(logAtLeastEps(f)).neg();                                             // CROSS_ENTROPY
+            case HALF_SQUARED_ERROR -> halfSquaredError(f, t);
+            case BINARY_CROSS_ENTROPY -> binaryCrossEntropy(f, t);
+            default -> crossEntropy(f, t);
         };
+    }
+
+    /** ½(f − t)², as (½d)·d as BinaryOp: d² may overflow where ½d² does not. */
+    private static FloatVector halfSquaredError(FloatVector f, FloatVector t) {
+        FloatVector d = f.sub(t);
+        return d.mul((float) 0.5).mul(d);
+    }
+
+    /** −(t·ln max(f, ε) + (1 − t)·ln max(1 − f, ε)); the loops use its two halves below instead. */
+    private static FloatVector binaryCrossEntropy(FloatVector f, FloatVector t) {
+        return binaryCrossEntropy(bceFirstTerm(f, t), f, t);
+    }
+
+    /** t·ln max(f, ε): binary cross-entropy's first term. */
+    private static FloatVector bceFirstTerm(FloatVector f, FloatVector t) {
+        return t.mul(logAtLeastEps(f));
+    }
+
+    /** −(u + (1 − t)·ln max(1 − f, ε)), u the first term: the rest of binary cross-entropy, in its order. */
+    private static FloatVector binaryCrossEntropy(FloatVector u, FloatVector f, FloatVector t) {
+        return u.add(t.neg().add(1).mul(logAtLeastEps(f.neg().add(1)))).neg();
+    }
+
+    /**
+     * u[o..o+len) = t·ln max(f, ε), len a multiple of the vector length. Binary cross-entropy runs as this loop and
+     * then {@link #bceTerms} or {@link #bceSum}, over a per-thread tile: one loop holding both logarithms passes C2's
+     * NodeCountInliningCutoff, after which C2 stops inlining our methods and boxes the vectors they take (64 KiB a
+     * call at 4096 floats). Stored and reloaded, u keeps its bits: the same result as one loop.
+     */
+    private static void bceFirstTerm(float[] f, int jf, float[] t, int jt, float[] u, int o, int len) {
+        for (int j = 0; j < len; j += L) {
+            bceFirstTerm(load(f, jf + j), load(t, jt + j)).intoArray(u, o + j);
+        }
+    }
+
+    /** out[o..o+len) = binary cross-entropy from u[0..len) = {@link #bceFirstTerm}; out may be f or t. */
+    private static void bceTerms(float[] f, int jf, float[] t, int jt, float[] u, float[] out, int o, int len) {
+        for (int j = 0; j < len; j += L) {
+            binaryCrossEntropy(load(u, j), load(f, jf + j), load(t, jt + j)).intoArray(out, o + j);
+        }
+    }
+
+    /** The lane-ordered Σ of binary cross-entropy over [i, end), u[0..end − i) = {@link #bceFirstTerm}. */
+    private static float bceSum(float[] f, float[] t, float[] u, float[] lanes, int i, int end) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; i < end; i += L, j += L) {
+            acc = acc.add(binaryCrossEntropy(load(u, j), load(f, i), load(t, i)));
+        }
+        acc.intoArray(lanes, 0);
+        return laneSum(lanes);
+    }
+
+
+    /** −t·ln max(f, ε). */
+    private static FloatVector crossEntropy(FloatVector f, FloatVector t) {
+        return t.mul(logAtLeastEps(f)).neg();
     }
 
     // ---- unary -------------------------------------------------------------------------------------------------------
@@ -148,6 +357,10 @@ final class VectorFloatKernels implements FloatKernels {
 
         abstract void run(float p, float[] x, float[] y, int i, int end);
 
+        /** {@link #run} on this constant, called through a handle that C2 does not inline (see {@link #call}). */
+        final MethodHandle run = bound(this, UnaryLoop.class, MethodType.methodType(void.class, float.class,
+                float[].class, float[].class, int.class, int.class));
+
         static UnaryLoop of(UnaryOp op) {
             return switch (op) {
                 case IDENTITY -> null;
@@ -180,19 +393,23 @@ final class VectorFloatKernels implements FloatKernels {
             }
             return;
         }
-        UnaryLoop loop = UnaryLoop.of(op);
+        MethodHandle loop = UnaryLoop.of(op).run;
         int upper = from + S.loopBound(to - from);
-        loop.run(p, x, y, from, upper);
+        call(loop, p, x, y, from, upper);
         int n = to - upper;
         if (n > 0) {
             Scratch s = SCRATCH.get();
             System.arraycopy(x, upper, s.a, 0, n);
-            loop.run(p, s.a, s.out, 0, L);
+            call(loop, p, s.a, s.out, 0, L);
             System.arraycopy(s.out, 0, y, upper, n);
         }
     }
 
     // ---- binary ------------------------------------------------------------------------------------------------------
+
+    /** The type of the binary and bias loops' run(a, ia, b, ib, out, o, len). */
+    private static final MethodType LOOP_TYPE = MethodType.methodType(void.class, float[].class, int.class,
+            float[].class, int.class, float[].class, int.class, int.class);
 
     /** out[o..o+len) = op(a[ia..], b[ib..]) element by element, len a multiple of the vector length. */
     private enum BinaryLoop {
@@ -210,35 +427,42 @@ final class VectorFloatKernels implements FloatKernels {
             for (int j = 0; j < len; j += L) { load(a, ia + j).min(load(b, ib + j)).intoArray(out, o + j); } } },
         HALF_SQUARED_ERROR { void run(float[] a, int ia, float[] b, int ib, float[] out, int o, int len) {
             for (int j = 0; j < len; j += L) {
-                lossTerm(BinaryOp.HALF_SQUARED_ERROR, load(a, ia + j), load(b, ib + j)).intoArray(out, o + j);
+                halfSquaredError(load(a, ia + j), load(b, ib + j)).intoArray(out, o + j);
             } } },
+        // two passes over a per-thread tile: one loop with both logarithms passes C2's node limit (see bceFirstTerm)
         BINARY_CROSS_ENTROPY { void run(float[] a, int ia, float[] b, int ib, float[] out, int o, int len) {
-            for (int j = 0; j < len; j += L) {
-                lossTerm(BinaryOp.BINARY_CROSS_ENTROPY, load(a, ia + j), load(b, ib + j)).intoArray(out, o + j);
+            float[] u = SCRATCH.get().tile;
+            for (int j = 0; j < len; j += SUM_BLOCK) {
+                int w = Math.min(SUM_BLOCK, len - j);
+                call(Pass.BCE_FIRST_TERM.run, a, ia + j, b, ib + j, u, 0, w);
+                call(Pass.BCE_TERMS.run, a, ia + j, b, ib + j, u, out, o + j, w);
             } } },
         CROSS_ENTROPY { void run(float[] a, int ia, float[] b, int ib, float[] out, int o, int len) {
             for (int j = 0; j < len; j += L) {
-                lossTerm(BinaryOp.CROSS_ENTROPY, load(a, ia + j), load(b, ib + j)).intoArray(out, o + j);
+                crossEntropy(load(a, ia + j), load(b, ib + j)).intoArray(out, o + j);
             } } };
 
         abstract void run(float[] a, int ia, float[] b, int ib, float[] out, int o, int len);
 
-        static BinaryLoop of(BinaryOp op) {
-            return valueOf(op.name());
+        /** {@link #run} on this constant, called through a handle that C2 does not inline (see {@link #call}). */
+        final MethodHandle run = bound(this, BinaryLoop.class, LOOP_TYPE);
+
+        static MethodHandle of(BinaryOp op) {
+            return valueOf(op.name()).run;
         }
     }
 
     @Override
     public void binary(BinaryOp op, float[] a, float[] b, float[] out, int from, int to) {
-        BinaryLoop loop = BinaryLoop.of(op);
+        MethodHandle loop = BinaryLoop.of(op);
         int len = S.loopBound(to - from);
-        loop.run(a, from, b, from, out, from, len);
+        call(loop, a, from, b, from, out, from, len);
         int n = to - from - len;
         if (n > 0) {
             Scratch s = SCRATCH.get();
             System.arraycopy(a, from + len, s.a, 0, n);
             System.arraycopy(b, from + len, s.b, 0, n);
-            loop.run(s.a, 0, s.b, 0, s.out, 0, L);
+            call(loop, s.a, 0, s.b, 0, s.out, 0, L);
             System.arraycopy(s.out, 0, out, from + len, n);
         }
     }
@@ -246,7 +470,7 @@ final class VectorFloatKernels implements FloatKernels {
     @Override
     public void binaryBroadcast(BinaryOp op, float[] a, float[] b, Broadcast broadcast, float[] out, int cols,
                                 int rowFrom, int rowTo) {
-        BinaryLoop loop = BinaryLoop.of(op);
+        MethodHandle loop = BinaryLoop.of(op);
         int len = S.loopBound(cols);
         int n = cols - len;
         Scratch s = SCRATCH.get();
@@ -256,20 +480,20 @@ final class VectorFloatKernels implements FloatKernels {
         for (int r = rowFrom; r < rowTo; r++) {
             int base = r * cols;
             if (broadcast == Broadcast.ROW) {                    // out[r][j] = op(a[r][j], b[j])
-                loop.run(a, base, b, 0, out, base, len);
+                call(loop, a, base, b, 0, out, base, len);
                 if (n > 0) {
                     System.arraycopy(b, len, s.b, 0, n);
                 }
             } else {                                             // out[r][j] = op(a[r][j], b[r]): b[r] in every lane
                 java.util.Arrays.fill(s.c, b[r]);
                 for (int j = 0; j < len; j += L) {
-                    loop.run(a, base + j, s.c, 0, out, base + j, L);
+                    call(loop, a, base + j, s.c, 0, out, base + j, L);
                 }
                 java.util.Arrays.fill(s.b, b[r]);
             }
             if (n > 0) {
                 System.arraycopy(a, base + len, s.a, 0, n);
-                loop.run(s.a, 0, s.b, 0, s.out, 0, L);
+                call(loop, s.a, 0, s.b, 0, s.out, 0, L);
                 System.arraycopy(s.out, 0, out, base + len, n);
             }
         }
@@ -420,15 +644,18 @@ final class VectorFloatKernels implements FloatKernels {
             for (int j = 0; j < len; j += L) { load(z, iz + j).add(load(b, ib + j)).max(0).intoArray(out, o + j); } } };
 
         abstract void run(float[] z, int iz, float[] b, int ib, float[] out, int o, int len);
+
+        /** {@link #run} on this constant, called through a handle that C2 does not inline (see {@link #call}). */
+        final MethodHandle run = bound(this, BiasLoop.class, LOOP_TYPE);
     }
 
     @Override
     public void biasActivation(UnaryOp act, float[] z, float[] bias, float[] out, int cols, int rowFrom, int rowTo) {
-        BiasLoop loop = switch (act) {
-            case SIGMOID -> BiasLoop.SIGMOID;
-            case TANH -> BiasLoop.TANH;
-            case RELU -> BiasLoop.RELU;
-            default -> BiasLoop.IDENTITY;
+        MethodHandle loop = switch (act) {
+            case SIGMOID -> BiasLoop.SIGMOID.run;
+            case TANH -> BiasLoop.TANH.run;
+            case RELU -> BiasLoop.RELU.run;
+            default -> BiasLoop.IDENTITY.run;
         };
         int len = S.loopBound(cols);
         int n = cols - len;
@@ -438,24 +665,26 @@ final class VectorFloatKernels implements FloatKernels {
         }
         for (int r = rowFrom; r < rowTo; r++) {
             int base = r * cols;
-            loop.run(z, base, bias, 0, out, base, len);
+            call(loop, z, base, bias, 0, out, base, len);
             if (n > 0) {
                 System.arraycopy(z, base + len, s.a, 0, n);
-                loop.run(s.a, 0, s.b, 0, s.out, 0, L);
+                call(loop, s.a, 0, s.b, 0, s.out, 0, L);
                 System.arraycopy(s.out, 0, out, base + len, n);
             }
         }
     }
 
+
     /** out[o..o+len) = e^(x[ix..] − mx), len a multiple of the vector length; returns Σ of what it wrote (lane order). */
-    private static float expShifted(float[] x, int ix, float mx, float[] out, int o, int len) {
+    private static float expShifted(float[] x, int ix, float mx, float[] out, int o, int len, float[] lanes) {
         FloatVector acc = FloatVector.zero(S);
         for (int j = 0; j < len; j += L) {
             FloatVector e = VectorFloatMath.exp(load(x, ix + j).sub(mx));
             e.intoArray(out, o + j);
             acc = acc.add(e);
         }
-        return FloatLanes.sum(acc);
+        acc.intoArray(lanes, 0);                                 // not FloatLanes.sum(acc): see Scratch.lanes
+        return laneSum(lanes);
     }
 
     @Override
@@ -466,11 +695,11 @@ final class VectorFloatKernels implements FloatKernels {
         for (int r = rowFrom; r < rowTo; r++) {
             int base = r * cols;
             float mx = rowMax(x, base, cols);
-            float sum = expShifted(x, base, mx, out, base, len);
+            float sum = call(Pass.EXP_SHIFTED.run, x, base, mx, out, base, len, s.lanes);
             if (n > 0) {
                 java.util.Arrays.fill(s.a, Float.NEGATIVE_INFINITY);       // unused lanes: e^−∞ = 0
                 System.arraycopy(x, base + len, s.a, 0, n);
-                sum += expShifted(s.a, 0, mx, s.out, 0, L);
+                sum += call(Pass.EXP_SHIFTED.run, s.a, 0, mx, s.out, 0, L, s.lanes);
                 System.arraycopy(s.out, 0, out, base + len, n);
             }
             float invSum = (float) (1.0 / sum);
@@ -496,14 +725,18 @@ final class VectorFloatKernels implements FloatKernels {
             for (; i < end; i += L) { zero.blend(load(d, i), load(a, i).compare(VectorOperators.GT, 0)).intoArray(out, i); } } };
 
         abstract void run(float[] a, float[] d, float[] out, int i, int end);
+
+        /** {@link #run} on this constant, called through a handle that C2 does not inline (see {@link #call}). */
+        final MethodHandle run = bound(this, BackwardLoop.class, MethodType.methodType(void.class, float[].class,
+                float[].class, float[].class, int.class, int.class));
     }
 
     @Override
     public void activationBackward(UnaryOp gradFromOutput, float[] a, float[] d, float[] out, int from, int to) {
-        BackwardLoop loop = switch (gradFromOutput) {
-            case SIGMOID_GRAD_FROM_OUTPUT -> BackwardLoop.SIGMOID;
-            case TANH_GRAD_FROM_OUTPUT -> BackwardLoop.TANH;
-            case RELU_GRAD_FROM_OUTPUT -> BackwardLoop.RELU;
+        MethodHandle loop = switch (gradFromOutput) {
+            case SIGMOID_GRAD_FROM_OUTPUT -> BackwardLoop.SIGMOID.run;
+            case TANH_GRAD_FROM_OUTPUT -> BackwardLoop.TANH.run;
+            case RELU_GRAD_FROM_OUTPUT -> BackwardLoop.RELU.run;
             default -> null;                                               // identity: out = d
         };
         if (loop == null) {
@@ -513,31 +746,53 @@ final class VectorFloatKernels implements FloatKernels {
             return;
         }
         int upper = from + S.loopBound(to - from);
-        loop.run(a, d, out, from, upper);
+        call(loop, a, d, out, from, upper);
         int n = to - upper;
         if (n > 0) {
             Scratch s = SCRATCH.get();
             System.arraycopy(a, upper, s.a, 0, n);
             System.arraycopy(d, upper, s.b, 0, n);
-            loop.run(s.a, s.b, s.out, 0, L);
+            call(loop, s.a, s.b, s.out, 0, L);
             System.arraycopy(s.out, 0, out, upper, n);
         }
     }
 
     /**
-     * The lane-ordered Σ of the loss terms over [i, end), end − i a multiple of the vector length; read-only, so that
-     * an overflowed block can be summed again before δ (which may alias f) is written. (The output layer is small: a
-     * switch inside the loop costs nothing that matters here.)
+     * The lane-ordered Σ of one loss term over [i, end), end − i a multiple of the vector length (at most SUM_BLOCK);
+     * read-only, so that an overflowed block can be summed again before δ (which may alias f) is written. One class
+     * per term, called through its handle (see {@link #call}); binary cross-entropy in two passes over the tile u.
      */
-    private static float lossTermSum(BinaryOp term, float[] f, float[] t, int i, int end) {
-        FloatVector acc = FloatVector.zero(S);
-        for (; i < end; i += L) {
-            acc = acc.add(lossTerm(term, load(f, i), load(t, i)));
+    private enum LossSum {
+        HALF_SQUARED_ERROR { float run(float[] f, float[] t, float[] u, float[] lanes, int i, int end) {
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) { acc = acc.add(halfSquaredError(load(f, i), load(t, i))); }
+            acc.intoArray(lanes, 0);
+            return laneSum(lanes); } },
+        BINARY_CROSS_ENTROPY { float run(float[] f, float[] t, float[] u, float[] lanes, int i, int end) {
+            call(Pass.BCE_FIRST_TERM.run, f, i, t, i, u, 0, end - i);
+            return call(Pass.BCE_SUM.run, f, t, u, lanes, i, end); } },
+        CROSS_ENTROPY { float run(float[] f, float[] t, float[] u, float[] lanes, int i, int end) {
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) { acc = acc.add(crossEntropy(load(f, i), load(t, i))); }
+            acc.intoArray(lanes, 0);
+            return laneSum(lanes); } };
+
+        abstract float run(float[] f, float[] t, float[] u, float[] lanes, int i, int end);
+
+        /** {@link #run} on this constant, called through a handle that C2 does not inline (see {@link #call}). */
+        final MethodHandle run = bound(this, LossSum.class, MethodType.methodType(float.class, float[].class,
+                float[].class, float[].class, float[].class, int.class, int.class));
+
+        static MethodHandle of(BinaryOp term) {
+            return switch (term) {
+                case HALF_SQUARED_ERROR -> HALF_SQUARED_ERROR.run;
+                case BINARY_CROSS_ENTROPY -> BINARY_CROSS_ENTROPY.run;
+                default -> CROSS_ENTROPY.run;
+            };
         }
-        return FloatLanes.sum(acc);
     }
 
-    /** The same terms as {@link #lossTermSum}, accumulated in double lane by lane: the slow path of an overflow. */
+    /** The same terms as {@link LossSum}, accumulated in double lane by lane: the slow path of an overflow. */
     private static double lossTermSumInDouble(BinaryOp term, float[] f, float[] t, int i, int end) {
         double s = 0;
         for (; i < end; i += L) {
@@ -561,10 +816,10 @@ final class VectorFloatKernels implements FloatKernels {
 
     /** Σ of the terms over [i, end): the float lane sum, or the double one where the float one is not finite. */
     private static double lossBlock(BinaryOp term, UnaryOp outputGrad, float[] f, float[] t, float[] delta,
-                                    float invN, int i, int end) {
-        float partial = lossTermSum(term, f, t, i, end);
+                                    float invN, int i, int end, Scratch s) {
+        float partial = call(LossSum.of(term), f, t, s.tile, s.lanes, i, end);
         double sum = Float.isFinite(partial) ? partial : lossTermSumInDouble(term, f, t, i, end);
-        deltaBlock(outputGrad, f, t, delta, invN, i, end);                // after the terms: δ may alias f
+        call(Pass.DELTA.run, outputGrad, f, t, delta, invN, i, end);    // after the terms: δ may alias f
         return sum;
     }
 
@@ -573,18 +828,18 @@ final class VectorFloatKernels implements FloatKernels {
                                int from, int to) {
         double loss = 0;
         int i = from;
+        Scratch s = SCRATCH.get();
         while (i < to) {                                         // blocks keep the float lane sums short
             int blockEnd = Math.min(to, i + SUM_BLOCK);
             int upper = i + S.loopBound(blockEnd - i);
-            loss += lossBlock(term, outputGrad, f, t, delta, invN, i, upper);
+            loss += lossBlock(term, outputGrad, f, t, delta, invN, i, upper, s);
             int n = blockEnd - upper;
             if (n > 0) {                                         // unused lanes f = t = 0 add a term of 0
-                Scratch s = SCRATCH.get();
                 java.util.Arrays.fill(s.a, 0);
                 java.util.Arrays.fill(s.b, 0);
                 System.arraycopy(f, upper, s.a, 0, n);
                 System.arraycopy(t, upper, s.b, 0, n);
-                loss += lossBlock(term, outputGrad, s.a, s.b, s.out, invN, 0, L);
+                loss += lossBlock(term, outputGrad, s.a, s.b, s.out, invN, 0, L, s);
                 System.arraycopy(s.out, 0, delta, upper, n);
             }
             i = blockEnd;
