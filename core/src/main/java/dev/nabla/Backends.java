@@ -30,7 +30,10 @@ public final class Backends {
     /** Environment variable that names the backend {@link #best()} returns (the property wins). */
     public static final String BACKEND_ENV = "NABLA_BACKEND";
 
+    /** By name, in discovery order: loading them asks no provider anything (see {@link #ranked}). */
     private static volatile Map<String, BackendProvider> providers;
+    /** Highest priority first; computed on first need, since priority() may load a provider's native libraries. */
+    private static volatile List<BackendProvider> ranked;
     private static final List<String> loadProblems = new ArrayList<>();
     private static final Map<String, Probe> probes = new ConcurrentHashMap<>();
     private static final Map<String, Backend> shared = new ConcurrentHashMap<>();
@@ -44,7 +47,11 @@ public final class Backends {
      * @return the names, highest priority first
      */
     public static List<String> names() {
-        return new ArrayList<>(providers().keySet());
+        List<String> names = new ArrayList<>();
+        for (BackendProvider p : ranked()) {
+            names.add(normalize(p.name()));
+        }
+        return names;
     }
 
     /**
@@ -102,7 +109,7 @@ public final class Backends {
         if (requested != null) {
             return get(requested);
         }
-        for (BackendProvider p : providers().values()) {
+        for (BackendProvider p : ranked()) {
             if (probe(p.name()).available()) {
                 return get(p.name());
             }
@@ -121,7 +128,7 @@ public final class Backends {
         List<BackendReport.Entry> unavailable = new ArrayList<>();
         String chosen = null;
         String because;
-        for (BackendProvider p : providers().values()) {
+        for (BackendProvider p : ranked()) {
             Probe probe = probe(p.name());
             (probe.available() ? entries : unavailable)
                     .add(new BackendReport.Entry(p.name(), p.priority(), probe.available(), probe.detail()));
@@ -226,21 +233,53 @@ public final class Backends {
                 loadProblems.add("a provider could not be loaded: " + e);
             }
         }
-        // priority() may look at the machine (a GPU provider ranks lower on a CPU device): ask each provider once
-        Map<BackendProvider, Integer> priority = new java.util.IdentityHashMap<>();
+        // No priority() here: it may look at the machine (the opencl provider loads the OpenCL drivers to see whether
+        // its device is a GPU), and a program that asks for cpu by name must not load them. Some drivers replace the
+        // JVM's SIGSEGV handler (docs/gpu.md), so loading them uninvited can crash a cpu-only JVM. Only two providers
+        // of one name are ranked here, to keep the higher.
+        Map<String, List<BackendProvider>> byNameAll = new LinkedHashMap<>();
         for (BackendProvider p : found) {
-            priority.put(p, p.priority());
+            byNameAll.computeIfAbsent(normalize(p.name()), k -> new ArrayList<>()).add(p);
         }
-        found.sort(Comparator.comparingInt((BackendProvider p) -> priority.get(p)).reversed()
-                .thenComparing(BackendProvider::name));
         Map<String, BackendProvider> byName = new LinkedHashMap<>();
-        for (BackendProvider p : found) {
-            String key = normalize(p.name());
-            if (byName.putIfAbsent(key, p) != null) {
-                loadProblems.add("two providers are named " + key + "; using " + byName.get(key).getClass().getName()
-                        + ", ignoring " + p.getClass().getName());
+        for (Map.Entry<String, List<BackendProvider>> e : byNameAll.entrySet()) {
+            List<BackendProvider> same = e.getValue();
+            if (same.size() > 1) {
+                same = rank(same);
+                for (BackendProvider ignored : same.subList(1, same.size())) {
+                    loadProblems.add("two providers are named " + e.getKey() + "; using "
+                            + same.get(0).getClass().getName() + ", ignoring " + ignored.getClass().getName());
+                }
             }
+            byName.put(e.getKey(), same.get(0));
         }
         return byName;
+    }
+
+    /** The providers, highest priority first (then by name), each asked its priority once per JVM. */
+    private static List<BackendProvider> ranked() {
+        List<BackendProvider> r = ranked;
+        if (r == null) {
+            synchronized (Backends.class) {
+                r = ranked;
+                if (r == null) {
+                    r = List.copyOf(rank(new ArrayList<>(providers().values())));
+                    ranked = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    /** {@code ps} sorted by priority, highest first, then by name; priority() is asked once per provider. */
+    private static List<BackendProvider> rank(List<BackendProvider> ps) {
+        Map<BackendProvider, Integer> priority = new java.util.IdentityHashMap<>();
+        for (BackendProvider p : ps) {
+            priority.put(p, p.priority());
+        }
+        List<BackendProvider> sorted = new ArrayList<>(ps);
+        sorted.sort(Comparator.comparingInt((BackendProvider p) -> priority.get(p)).reversed()
+                .thenComparing(BackendProvider::name));
+        return sorted;
     }
 }

@@ -7,6 +7,13 @@ import dev.nabla.spi.Probe;
 
 /** Providers registered for core's own tests only (the services file is kept out of the test-jar). */
 final class FakeProviders {
+    /**
+     * The stack of every {@link Missing#priority()} call. Only ranking (names, best, report) may ask a provider its
+     * priority: the opencl provider loads the OpenCL drivers to answer, which asking for cpu by name must not do.
+     */
+    static final java.util.List<StackTraceElement[]> MISSING_PRIORITY_CALLS =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private FakeProviders() {
     }
 
@@ -29,7 +36,10 @@ final class FakeProviders {
     /** Higher priority, but its device is missing. */
     public static final class Missing implements BackendProvider {
         @Override public String name() { return "fake-missing"; }
-        @Override public int priority() { return 1000; }
+        @Override public int priority() {
+            MISSING_PRIORITY_CALLS.add(new Throwable().getStackTrace());
+            return 1000;
+        }
         @Override public Probe probe() { return Probe.unavailable("no device: libFake.so.1 not found"); }
         @Override public ComputeBackend create() { throw new AssertionError("create() after a failed probe"); }
     }
