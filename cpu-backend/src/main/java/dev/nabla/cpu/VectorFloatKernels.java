@@ -83,32 +83,14 @@ final class VectorFloatKernels implements FloatKernels {
     // variable) is a call C2 never inlines. The loops take and return no vectors, so the call costs only the call,
     // once per row or range. (VectorHalfKernels does the same for the 16-bit loops.)
 
-    /** The handle of {@code type} that calls {@code owner}'s {@code run} on {@code loop}. */
-    private static MethodHandle bound(Object loop, Class<?> owner, MethodType type) {
-        try {
-            return MethodHandles.lookup().findVirtual(owner, "run", type).bindTo(loop);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cpu: cannot find " + owner.getSimpleName() + ".run", e);
-        }
-    }
 
-    /** The handle of {@code type} that calls this class's static method {@code name}. */
-    private static MethodHandle staticHandle(String name, MethodType type) {
-        try {
-            return MethodHandles.lookup().findStatic(VectorFloatKernels.class, name, type);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cpu: cannot find VectorFloatKernels." + name, e);
-        }
-    }
 
     /** A unary loop: run(p, x, y, i, end). */
     private static void call(MethodHandle run, float p, float[] x, float[] y, int i, int end) {
         try {
             run.invokeExact(p, x, y, i, end);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);         // run declares no checked exception
+            throw LoopHandles.unchecked(e);
         }
     }
 
@@ -116,10 +98,8 @@ final class VectorFloatKernels implements FloatKernels {
     private static void call(MethodHandle run, float[] a, int ia, float[] b, int ib, float[] out, int o, int len) {
         try {
             run.invokeExact(a, ia, b, ib, out, o, len);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw LoopHandles.unchecked(e);
         }
     }
 
@@ -127,10 +107,8 @@ final class VectorFloatKernels implements FloatKernels {
     private static void call(MethodHandle run, float[] a, float[] d, float[] out, int i, int end) {
         try {
             run.invokeExact(a, d, out, i, end);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw LoopHandles.unchecked(e);
         }
     }
 
@@ -139,10 +117,8 @@ final class VectorFloatKernels implements FloatKernels {
                               float[] lanes) {
         try {
             return (float) run.invokeExact(x, ix, mx, out, o, len, lanes);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw LoopHandles.unchecked(e);
         }
     }
 
@@ -151,10 +127,8 @@ final class VectorFloatKernels implements FloatKernels {
                              int len) {
         try {
             run.invokeExact(f, jf, t, jt, u, out, o, len);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw LoopHandles.unchecked(e);
         }
     }
 
@@ -162,10 +136,8 @@ final class VectorFloatKernels implements FloatKernels {
     private static float call(MethodHandle run, float[] f, float[] t, float[] u, float[] lanes, int i, int end) {
         try {
             return (float) run.invokeExact(f, t, u, lanes, i, end);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw LoopHandles.unchecked(e);
         }
     }
 
@@ -174,10 +146,8 @@ final class VectorFloatKernels implements FloatKernels {
                              int i, int end) {
         try {
             run.invokeExact(outputGrad, f, t, delta, invN, i, end);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw LoopHandles.unchecked(e);
         }
     }
 
@@ -200,7 +170,7 @@ final class VectorFloatKernels implements FloatKernels {
         final MethodHandle run;
 
         Pass(String name, MethodType type) {
-            run = staticHandle(name, type);
+            run = LoopHandles.findStatic(MethodHandles.lookup(), VectorFloatKernels.class, name, type);
         }
     }
 
@@ -358,7 +328,8 @@ final class VectorFloatKernels implements FloatKernels {
         abstract void run(float p, float[] x, float[] y, int i, int end);
 
         /** {@link #run} on this constant, called through a handle that C2 does not inline (see {@link #call}). */
-        final MethodHandle run = bound(this, UnaryLoop.class, MethodType.methodType(void.class, float.class,
+        final MethodHandle run = LoopHandles.bound(MethodHandles.lookup(), this,
+                UnaryLoop.class, MethodType.methodType(void.class, float.class,
                 float[].class, float[].class, int.class, int.class));
 
         static UnaryLoop of(UnaryOp op) {
@@ -445,7 +416,7 @@ final class VectorFloatKernels implements FloatKernels {
         abstract void run(float[] a, int ia, float[] b, int ib, float[] out, int o, int len);
 
         /** {@link #run} on this constant, called through a handle that C2 does not inline (see {@link #call}). */
-        final MethodHandle run = bound(this, BinaryLoop.class, LOOP_TYPE);
+        final MethodHandle run = LoopHandles.bound(MethodHandles.lookup(), this, BinaryLoop.class, LOOP_TYPE);
 
         static MethodHandle of(BinaryOp op) {
             return valueOf(op.name()).run;
@@ -646,7 +617,7 @@ final class VectorFloatKernels implements FloatKernels {
         abstract void run(float[] z, int iz, float[] b, int ib, float[] out, int o, int len);
 
         /** {@link #run} on this constant, called through a handle that C2 does not inline (see {@link #call}). */
-        final MethodHandle run = bound(this, BiasLoop.class, LOOP_TYPE);
+        final MethodHandle run = LoopHandles.bound(MethodHandles.lookup(), this, BiasLoop.class, LOOP_TYPE);
     }
 
     @Override
@@ -727,7 +698,8 @@ final class VectorFloatKernels implements FloatKernels {
         abstract void run(float[] a, float[] d, float[] out, int i, int end);
 
         /** {@link #run} on this constant, called through a handle that C2 does not inline (see {@link #call}). */
-        final MethodHandle run = bound(this, BackwardLoop.class, MethodType.methodType(void.class, float[].class,
+        final MethodHandle run = LoopHandles.bound(MethodHandles.lookup(), this,
+                BackwardLoop.class, MethodType.methodType(void.class, float[].class,
                 float[].class, float[].class, int.class, int.class));
     }
 
@@ -780,7 +752,8 @@ final class VectorFloatKernels implements FloatKernels {
         abstract float run(float[] f, float[] t, float[] u, float[] lanes, int i, int end);
 
         /** {@link #run} on this constant, called through a handle that C2 does not inline (see {@link #call}). */
-        final MethodHandle run = bound(this, LossSum.class, MethodType.methodType(float.class, float[].class,
+        final MethodHandle run = LoopHandles.bound(MethodHandles.lookup(), this,
+                LossSum.class, MethodType.methodType(float.class, float[].class,
                 float[].class, float[].class, float[].class, int.class, int.class));
 
         static MethodHandle of(BinaryOp term) {

@@ -64,14 +64,19 @@ final class VectorHalfKernels implements HalfKernels {
 
     private final HalfKernels tiled;
     /** sumPairs and storePairs, in instance fields: not constants, so C2 does not inline through them. */
-    private final MethodHandle sumPairsCall = staticHandle("sumPairs", MethodType.methodType(void.class, short[].class,
+    private final MethodHandle sumPairsCall = loop("sumPairs", MethodType.methodType(void.class, short[].class,
             int.class, short[].class, int.class, float[].class, int.class));
-    private final MethodHandle storePairsCall = staticHandle("storePairs", MethodType.methodType(void.class,
+    private final MethodHandle storePairsCall = loop("storePairs", MethodType.methodType(void.class,
             float[].class, short[].class, int.class, int.class));
-    private final MethodHandle sigmoidTileCall = staticHandle("sigmoidTile", MethodType.methodType(void.class,
+    private final MethodHandle sigmoidTileCall = loop("sigmoidTile", MethodType.methodType(void.class,
             float[].class, int.class));
-    private final MethodHandle tanhTileCall = staticHandle("tanhTile", MethodType.methodType(void.class,
+    private final MethodHandle tanhTileCall = loop("tanhTile", MethodType.methodType(void.class,
             float[].class, int.class));
+
+    /** This class's private static loop {@code name}, as a handle. */
+    private static MethodHandle loop(String name, MethodType type) {
+        return LoopHandles.findStatic(MethodHandles.lookup(), VectorHalfKernels.class, name, type);
+    }
 
     /** {@code tiled}: runs the FLOAT16 ops (see the class comment). */
     VectorHalfKernels(HalfKernels tiled) {
@@ -85,71 +90,45 @@ final class VectorHalfKernels implements HalfKernels {
     // A MethodHandle that is not a compile-time constant is a call C2 never inlines, so the loops are called through
     // one; they take and return no vectors, so the call costs only the call, once per row or range.
 
-    /** The handle of {@code type} that calls {@code owner}'s {@code run} on {@code loop}. */
-    private static MethodHandle bound(Object loop, Class<?> owner, MethodType type) {
-        try {
-            return MethodHandles.lookup().findVirtual(owner, "run", type).bindTo(loop);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cpu: cannot find " + owner.getSimpleName() + ".run", e);
-        }
-    }
 
-    /** The handle of {@code type} that calls this class's static method {@code name}. */
-    private static MethodHandle staticHandle(String name, MethodType type) {
-        try {
-            return MethodHandles.lookup().findStatic(VectorHalfKernels.class, name, type);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cpu: cannot find VectorHalfKernels." + name, e);
-        }
-    }
 
     private static void call(MethodHandle run, short[] z, int iz, short[] b, int ib, short[] out, int o, int len) {
         try {
             run.invokeExact(z, iz, b, ib, out, o, len);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);         // run declares no checked exception
+            throw LoopHandles.unchecked(e);
         }
     }
 
     private static void call(MethodHandle run, short[] z, int iz, short[] b, int ib, float[] t, int len) {
         try {
             run.invokeExact(z, iz, b, ib, t, len);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw LoopHandles.unchecked(e);
         }
     }
 
     private static void call(MethodHandle run, float[] t, short[] out, int o, int len) {
         try {
             run.invokeExact(t, out, o, len);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw LoopHandles.unchecked(e);
         }
     }
 
     private static void call(MethodHandle run, float[] t, int len) {
         try {
             run.invokeExact(t, len);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw LoopHandles.unchecked(e);
         }
     }
 
     private static void call(MethodHandle run, short[] a, short[] d, short[] out, int i, int end) {
         try {
             run.invokeExact(a, d, out, i, end);
-        } catch (RuntimeException | Error e) {
-            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw LoopHandles.unchecked(e);
         }
     }
 
@@ -175,7 +154,8 @@ final class VectorHalfKernels implements HalfKernels {
         abstract void run(short[] z, int iz, short[] b, int ib, short[] out, int o, int len);
 
         /** {@link #run} on this constant, called through a handle that C2 does not inline (see {@link #call}). */
-        final MethodHandle run = bound(this, BiasLoop.class, MethodType.methodType(void.class, short[].class,
+        final MethodHandle run = LoopHandles.bound(MethodHandles.lookup(), this,
+                BiasLoop.class, MethodType.methodType(void.class, short[].class,
                 int.class, short[].class, int.class, short[].class, int.class, int.class));
 
         /** The in-register loop, or null for the tiled route; as VectorFloatKernels, other activations are identity. */
@@ -330,7 +310,8 @@ final class VectorHalfKernels implements HalfKernels {
         abstract void run(short[] a, short[] d, short[] out, int i, int end);
 
         /** {@link #run} on this constant, called through a handle that C2 does not inline (see {@link #call}). */
-        final MethodHandle run = bound(this, BackwardLoop.class, MethodType.methodType(void.class, short[].class,
+        final MethodHandle run = LoopHandles.bound(MethodHandles.lookup(), this,
+                BackwardLoop.class, MethodType.methodType(void.class, short[].class,
                 short[].class, short[].class, int.class, int.class));
 
         /** The in-register loop, or null for the tiled route (as VectorFloatKernels: others are the identity's). */
