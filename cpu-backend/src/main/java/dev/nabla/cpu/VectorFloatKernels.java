@@ -174,14 +174,7 @@ final class VectorFloatKernels implements FloatKernels {
         }
     }
 
-    /**
-     * Σ lanes[0..L) in lane order: {@link FloatLanes#sum}'s bits. The loops that sum keep their running vector in
-     * {@code lanes} itself (load, add, store back each step) rather than in a local stored once after the loop: JDK
-     * 17's C2 sometimes compiled that one store as a call (its intrinsic failed in a stand-alone compile of the loop),
-     * and then boxed the accumulator and the vector added to it on every step. In one JVM out of three a 784-256-10
-     * training step at batch 256 allocated 123 KB instead of 31 KB, nearly all of it in the softmax's exp sum; with
-     * the sum kept in {@code lanes}, none in 6 JVMs. The additions are the same, in the same order.
-     */
+    /** Σ lanes[0..L) in lane order: {@link FloatLanes#sum}'s bits, from a vector stored into {@code lanes}. */
     private static float laneSum(float[] lanes) {
         float s = 0;
         for (int i = 0; i < L; i++) {
@@ -275,10 +268,11 @@ final class VectorFloatKernels implements FloatKernels {
 
     /** The lane-ordered Σ of binary cross-entropy over [i, end), u[0..end − i) = {@link #bceFirstTerm}. */
     private static float bceSum(float[] f, float[] t, float[] u, float[] lanes, int i, int end) {
-        java.util.Arrays.fill(lanes, 0f);                        // the accumulator lives in lanes: see laneSum
+        FloatVector acc = FloatVector.zero(S);
         for (int j = 0; i < end; i += L, j += L) {
-            load(lanes, 0).add(binaryCrossEntropy(load(u, j), load(f, i), load(t, i))).intoArray(lanes, 0);
+            acc = acc.add(binaryCrossEntropy(load(u, j), load(f, i), load(t, i)));
         }
+        acc.intoArray(lanes, 0);
         return laneSum(lanes);
     }
 
@@ -654,12 +648,13 @@ final class VectorFloatKernels implements FloatKernels {
 
     /** out[o..o+len) = e^(x[ix..] − mx), len a multiple of the vector length; returns Σ of what it wrote (lane order). */
     private static float expShifted(float[] x, int ix, float mx, float[] out, int o, int len, float[] lanes) {
-        java.util.Arrays.fill(lanes, 0f);                        // the accumulator lives in lanes: see laneSum
+        FloatVector acc = FloatVector.zero(S);
         for (int j = 0; j < len; j += L) {
             FloatVector e = VectorFloatMath.exp(load(x, ix + j).sub(mx));
             e.intoArray(out, o + j);
-            load(lanes, 0).add(e).intoArray(lanes, 0);
+            acc = acc.add(e);
         }
+        acc.intoArray(lanes, 0);                                 // not FloatLanes.sum(acc): see Scratch.lanes
         return laneSum(lanes);
     }
 
@@ -741,15 +736,17 @@ final class VectorFloatKernels implements FloatKernels {
      */
     private enum LossSum {
         HALF_SQUARED_ERROR { float run(float[] f, float[] t, float[] u, float[] lanes, int i, int end) {
-            java.util.Arrays.fill(lanes, 0f);                    // the accumulator lives in lanes: see laneSum
-            for (; i < end; i += L) { load(lanes, 0).add(halfSquaredError(load(f, i), load(t, i))).intoArray(lanes, 0); }
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) { acc = acc.add(halfSquaredError(load(f, i), load(t, i))); }
+            acc.intoArray(lanes, 0);
             return laneSum(lanes); } },
         BINARY_CROSS_ENTROPY { float run(float[] f, float[] t, float[] u, float[] lanes, int i, int end) {
             call(Pass.BCE_FIRST_TERM.run, f, i, t, i, u, 0, end - i);
             return call(Pass.BCE_SUM.run, f, t, u, lanes, i, end); } },
         CROSS_ENTROPY { float run(float[] f, float[] t, float[] u, float[] lanes, int i, int end) {
-            java.util.Arrays.fill(lanes, 0f);                    // the accumulator lives in lanes: see laneSum
-            for (; i < end; i += L) { load(lanes, 0).add(crossEntropy(load(f, i), load(t, i))).intoArray(lanes, 0); }
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < end; i += L) { acc = acc.add(crossEntropy(load(f, i), load(t, i))); }
+            acc.intoArray(lanes, 0);
             return laneSum(lanes); } };
 
         abstract float run(float[] f, float[] t, float[] u, float[] lanes, int i, int end);
