@@ -15,6 +15,21 @@ import java.util.List;
  * Dense layers, losses and optimizers are written against this class; {@link Tensor}'s methods are thin calls into it.
  */
 public final class Ops {
+    /** The calls' names in errors, made once (see CallNames). */
+    private static final CallNames<UnaryOp> UNARY_NAMES = CallNames.lowerCase(UnaryOp.class);
+    private static final CallNames<BinaryOp> BINARY_NAMES = CallNames.lowerCase(BinaryOp.class);
+    static final CallNames<CompareOp> COMPARE_NAMES = CallNames.lowerCase(CompareOp.class);
+    private static final CallNames<UnaryOp> BIAS_ACTIVATION_NAMES = CallNames.withArgument("biasActivation",
+            UnaryOp.class);
+    private static final CallNames<UnaryOp> ACTIVATION_BACKWARD_NAMES = CallNames.withArgument("activationBackward",
+            UnaryOp.class);
+    private static final CallNames<UnaryOp> BACKPROP_DELTA_NAMES = CallNames.withArgument("backpropDelta",
+            UnaryOp.class);
+    private static final CallNames<BinaryOp> LOSS_AND_DELTA_NAMES = CallNames.withArgument("lossAndDelta",
+            BinaryOp.class);
+    private static final CallNames<BinaryOp> LOGIT_LOSS_AND_DELTA_NAMES = CallNames.withArgument("logitLossAndDelta",
+            BinaryOp.class);
+
     private final Backend backend;
     private final ComputeBackend be;
 
@@ -98,7 +113,7 @@ public final class Ops {
      */
     public void unary(UnaryOp op, double param, Tensor x, Tensor out) {
         notNull("unary", "op", op);
-        unary(op.name().toLowerCase(), op, param, x, out);
+        unary(UNARY_NAMES.of(op), op, param, x, out);
     }
 
     void unary(String op, UnaryOp f, double param, Tensor x, Tensor out) {
@@ -122,8 +137,8 @@ public final class Ops {
      */
     public void binary(BinaryOp op, Tensor a, Tensor b, Broadcast broadcast, Tensor out) {
         notNull("binary", "op", op);
-        notNull(op.name().toLowerCase(), "broadcast", broadcast);
-        binary(op.name().toLowerCase(), op, a, b, broadcast, out);
+        notNull(BINARY_NAMES.of(op), "broadcast", broadcast);
+        binary(BINARY_NAMES.of(op), op, a, b, broadcast, out);
     }
 
     void binary(String op, BinaryOp f, Tensor a, Tensor b, Broadcast broadcast, Tensor out) {
@@ -320,7 +335,7 @@ public final class Ops {
      */
     public void biasActivation(UnaryOp activation, Tensor z, Tensor bias, Tensor out) {
         notNull("biasActivation", "activation", activation);
-        String op = "biasActivation(" + activation + ")";
+        String op = BIAS_ACTIVATION_NAMES.of(activation);
         requireActivation(op, activation);
         checkFloatOrHalvesHere(op, z, bias, out);
         sameDType(op, z, bias, out);
@@ -365,7 +380,7 @@ public final class Ops {
      */
     public void activationBackward(UnaryOp gradFromOutput, Tensor a, Tensor d, Tensor out) {
         notNull("activationBackward", "gradient op", gradFromOutput);
-        String op = "activationBackward(" + gradFromOutput + ")";
+        String op = ACTIVATION_BACKWARD_NAMES.of(gradFromOutput);
         requireGrad(op, gradFromOutput);
         checkFloatOrHalvesHere(op, a, d, out);
         sameDType(op, a, d, out);
@@ -389,7 +404,7 @@ public final class Ops {
      */
     public void backpropDelta(UnaryOp gradFromOutput, Tensor delta, Tensor w, Tensor aPrev, Tensor out) {
         notNull("backpropDelta", "gradient op", gradFromOutput);
-        String op = "backpropDelta(" + gradFromOutput + ")";
+        String op = BACKPROP_DELTA_NAMES.of(gradFromOutput);
         requireGrad(op, gradFromOutput);
         checkFloat(op, delta, w, aPrev, out);
         sameDType(op, delta, w, aPrev, out);
@@ -420,7 +435,7 @@ public final class Ops {
      */
     public void lossAndDelta(BinaryOp lossTerm, UnaryOp outputGrad, Tensor f, Tensor t, Tensor delta, Tensor loss) {
         notNull("lossAndDelta", "loss term", lossTerm);
-        String op = "lossAndDelta(" + lossTerm + ")";
+        String op = LOSS_AND_DELTA_NAMES.of(lossTerm);
         notNull(op, "output gradient op", outputGrad);
         if (!lossTerm.isLossTerm()) {
             throw new InvalidArgumentException(op + ": " + lossTerm + " is not a loss term" + tag());
@@ -456,7 +471,7 @@ public final class Ops {
      */
     public void logitLossAndDelta(BinaryOp lossTerm, Tensor z, Tensor f, Tensor t, Tensor delta, Tensor loss) {
         notNull("logitLossAndDelta", "loss term", lossTerm);
-        String op = "logitLossAndDelta(" + lossTerm + ")";
+        String op = LOGIT_LOSS_AND_DELTA_NAMES.of(lossTerm);
         if (lossTerm != BinaryOp.CROSS_ENTROPY && lossTerm != BinaryOp.BINARY_CROSS_ENTROPY) {
             throw new InvalidArgumentException(op + ": " + lossTerm
                     + " is not a cross-entropy (CROSS_ENTROPY or BINARY_CROSS_ENTROPY)" + tag());
@@ -815,7 +830,7 @@ public final class Ops {
      */
     public void compare(CompareOp cmp, Tensor a, Tensor b, Broadcast broadcast, Tensor out) {
         notNull("compare", "comparison", cmp);
-        String op = cmp.name().toLowerCase();
+        String op = COMPARE_NAMES.of(cmp);
         notNull(op, "broadcast", broadcast);
         check(op, a, b, out);
         noHalf(op, a, b);

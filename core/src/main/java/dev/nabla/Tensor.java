@@ -909,13 +909,13 @@ public final class Tensor implements AutoCloseable {
     }
 
     private Tensor compare(CompareOp cmp, Tensor b) {
-        String op = cmp.name().toLowerCase();
+        String op = Ops.COMPARE_NAMES.of(cmp);
         backend.ops().check(op, this, b);
         return output(op, shape, DType.INT32, out -> backend.ops().compare(cmp, this, b, Broadcast.NONE, out));
     }
 
     private Tensor compare(CompareOp cmp, double s) {
-        String op = cmp.name().toLowerCase();
+        String op = Ops.COMPARE_NAMES.of(cmp);
         backend.ops().check(op, this);
         if (dtype == DType.INT32) {
             IntRange.requireInt(op, s, shape, backend.name());

@@ -16,7 +16,7 @@ final class Broadcasts {
      * ∂b = 1ᵀG, −1ᵀG, 1ᵀ(G ⊙ x), −1ᵀ(G ⊙ x) / b².
      */
     static Var rowVector(Var x, Var b, BinaryOp op) {
-        String name = op.name().toLowerCase() + "RowVector";
+        String name = op.name().toLowerCase(java.util.Locale.ROOT) + "RowVector";
         Graph g = Var.graphFor(name, x, b);
         Tensor out = switch (op) {
             case ADD -> x.value.addRowVector(b.value);
@@ -51,7 +51,7 @@ final class Broadcasts {
 
     /** x op b·1ᵀ for a rows × 1 column b; the rules of {@link #rowVector} with row sums in place of column sums. */
     static Var columnVector(Var x, Var b, BinaryOp op) {
-        String name = op.name().toLowerCase() + "ColumnVector";
+        String name = op.name().toLowerCase(java.util.Locale.ROOT) + "ColumnVector";
         Graph g = Var.graphFor(name, x, b);
         Tensor out = switch (op) {
             case ADD -> x.value.addColumnVector(b.value);

@@ -105,7 +105,7 @@ final class Pointwise {
 
     /** y = g(x) for SIGMOID, TANH, RELU; ∂x = G ⊙ g′ taken from y by the fused activationBackward kernel. */
     static Var activation(Var x, Activation activation) {
-        String op = activation.name().toLowerCase();
+        String op = activation.name().toLowerCase(java.util.Locale.ROOT);
         Graph g = Var.graphFor(op, x);
         // through the Tensor API, so that a bad operand (INT32) is reported as the user's call, not as "unary"
         Tensor y = switch (activation) {
