@@ -26,7 +26,7 @@ PACKAGES=(
   # plain kernels; the gemm; the float and double math; the indexing kernels; CpuBackend and its helpers; the halves
   # cpu-kernels: the four kernel classes with their nested classes (`X*`: the loops are enum constants, compiled to
   # VectorFloatKernels$UnaryLoop$1 and so on, which `*Kernels` does not match); the 16-bit kernels are cpu-halves'
-  "cpu-kernels|cpu-backend|dev.nabla.cpu.VectorFloatKernels*,dev.nabla.cpu.VectorDoubleKernels*,dev.nabla.cpu.ScalarFloatKernels*,dev.nabla.cpu.ScalarDoubleKernels*||dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuScalarContractTest,dev.nabla.cpu.FloatMathTest,dev.nabla.cpu.CpuBackendTest,dev.nabla.cpu.CpuBadInputTest"
+  "cpu-kernels|cpu-backend|dev.nabla.cpu.VectorFloatKernels*,dev.nabla.cpu.VectorDoubleKernels*,dev.nabla.cpu.ScalarFloatKernels*,dev.nabla.cpu.ScalarDoubleKernels*||dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuScalarContractTest,dev.nabla.cpu.FloatMathTest,dev.nabla.cpu.CpuBackendTest,dev.nabla.cpu.CpuBadInputTest,dev.nabla.cpu.CpuKernelsMutationTest"
   # the gemm alone, with the tests that reach it (only the VECTOR path runs FloatGemm/DoubleGemm)
   "cpu-gemm|cpu-backend|dev.nabla.cpu.FloatGemm,dev.nabla.cpu.DoubleGemm||dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuBadInputTest,dev.nabla.cpu.GemmThreadGridTest"
   "cpu-math|cpu-backend|dev.nabla.cpu.*Math||dev.nabla.cpu.FloatMathTest,dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuScalarContractTest,dev.nabla.cpu.CpuBadInputTest"
