@@ -554,6 +554,43 @@ public final class CpuBackend implements ComputeBackend {
         }
     }
 
+    /**
+     * CROSS_ENTROPY on float32 or float64 in one pass per row: the row's max, Σ e^(z − m), its log and the terms
+     * t·((z − m) − ln Σ), then δ = (f − t)/N (the kernels' crossEntropyAndDelta). Row chunks depend on cols only, and
+     * their sums are added in chunk order, so the loss does not depend on the thread count. BINARY_CROSS_ENTROPY and
+     * the 16-bit dtypes take the composition of {@link ComputeBackend#logitLossAndDelta}.
+     */
+    @Override
+    public void logitLossAndDelta(BinaryOp lossTerm, DeviceBuffer z, DeviceBuffer f, DeviceBuffer t,
+                                  DeviceBuffer delta, DeviceBuffer loss, int rows, int cols) {
+        boolean floats = isFloat(z) && isFloat(f) && isFloat(t) && isFloat(delta) && isFloat(loss);
+        boolean doubles = isDouble(z) && isDouble(f) && isDouble(t) && isDouble(delta) && isDouble(loss);
+        if (lossTerm != BinaryOp.CROSS_ENTROPY || !(floats || doubles) || rows == 0) {
+            ComputeBackend.super.logitLossAndDelta(lossTerm, z, f, t, delta, loss, rows, cols);
+            return;
+        }
+        double invN = 1.0 / rows;
+        int rowChunk = rowsPerChunk(cols);
+        int chunks = (rows + rowChunk - 1) / rowChunk;
+        double[] partial = new double[chunks];
+        parallel.forEach(chunks, c -> {
+            int r0 = c * rowChunk;
+            int r1 = Math.min(rows, r0 + rowChunk);
+            partial[c] = floats
+                    ? fk.crossEntropyAndDelta(f(z), f(f), f(t), f(delta), (float) invN, cols, r0, r1)
+                    : dk.crossEntropyAndDelta(d(z), d(f), d(t), d(delta), invN, cols, r0, r1);
+        });
+        double total = 0;
+        for (double p : partial) {
+            total += p;
+        }
+        if (floats) {
+            f(loss)[0] = (float) (total * invN);
+        } else {
+            d(loss)[0] = total * invN;
+        }
+    }
+
     @Override
     public void sgdStep(DeviceBuffer w, DeviceBuffer g, DeviceBuffer velocity, int rows, int cols, double lr,
                         double momentum, double weightDecay) {
@@ -601,6 +638,10 @@ public final class CpuBackend implements ComputeBackend {
 
     private static boolean isFloat(DeviceBuffer b) {
         return ((CpuBuffer) b).f != null;
+    }
+
+    private static boolean isDouble(DeviceBuffer b) {
+        return ((CpuBuffer) b).d != null;
     }
 
     private static float[] f(DeviceBuffer b) {

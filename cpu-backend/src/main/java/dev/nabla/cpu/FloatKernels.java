@@ -56,6 +56,14 @@ interface FloatKernels {
     double lossAndDelta(BinaryOp term, UnaryOp outputGrad, float[] f, float[] t, float[] delta, float invN, int from,
                         int to);
 
+    /**
+     * Softmax cross-entropy from the logits z, over the rows [rowFrom, rowTo) of cols columns: returns
+     * Σ_i Σ_j −t_ij·((z_ij − m_i) − ln Σ_k e^(z_ik − m_i)) with m_i = max_j z_ij (not yet ·invN), then writes
+     * δ = invN·(f − t) over those rows. delta may be f or t (every row's loss is taken first), not z.
+     */
+    double crossEntropyAndDelta(float[] z, float[] f, float[] t, float[] delta, float invN, int cols, int rowFrom,
+                                int rowTo);
+
     /** g' = g + λw; with v: v = μv + g', w −= lr·v; without (v null): w −= lr·g'. */
     void sgdStep(float[] w, float[] g, float[] v, float lr, float momentum, float weightDecay, int from, int to);
 

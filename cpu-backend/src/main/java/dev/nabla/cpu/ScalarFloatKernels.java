@@ -220,6 +220,31 @@ final class ScalarFloatKernels implements FloatKernels {
     }
 
     @Override
+    public double crossEntropyAndDelta(float[] z, float[] f, float[] t, float[] delta, float invN, int cols,
+                                       int rowFrom, int rowTo) {
+        double loss = 0;
+        for (int r = rowFrom; r < rowTo; r++) {
+            int base = r * cols;
+            float mx = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < cols; j++) {
+                mx = Math.max(mx, z[base + j]);
+            }
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                s += FloatMath.exp(z[base + j] - mx);
+            }
+            float logSum = (float) Math.log(s);                      // ln Σ e^(z − m) ≥ 0
+            for (int j = 0; j < cols; j++) {
+                loss -= t[base + j] * ((z[base + j] - mx) - logSum);  // −t·log softmax(z)
+            }
+        }
+        for (int i = rowFrom * cols; i < rowTo * cols; i++) {        // after every row's loss: δ may alias f or t
+            delta[i] = invN * (f[i] - t[i]);
+        }
+        return loss;
+    }
+
+    @Override
     public void sgdStep(float[] w, float[] g, float[] v, float lr, float momentum, float weightDecay, int from,
                         int to) {
         for (int i = from; i < to; i++) {

@@ -149,6 +149,16 @@ final class VectorFloatKernels implements FloatKernels {
         }
     }
 
+    /** {@link #crossEntropyTerms}. */
+    private static void call(MethodHandle run, float[] z, float[] t, int base, float mx, float logSum, float[] out,
+                             int len) {
+        try {
+            run.invokeExact(z, t, base, mx, logSum, out, len);
+        } catch (Throwable e) {
+            throw LoopHandles.unchecked(e);
+        }
+    }
+
     /** {@link #deltaBlock}. */
     private static void call(MethodHandle run, UnaryOp outputGrad, float[] f, float[] t, float[] delta, float invN,
                              int i, int end) {
@@ -173,6 +183,8 @@ final class VectorFloatKernels implements FloatKernels {
                 float[].class, float[].class, int.class, int.class)),
         BCE_SUM("bceSum", MethodType.methodType(float.class, float[].class, float[].class, float[].class,
                 float[].class, int.class, int.class)),
+        CE_TERMS("crossEntropyTerms", MethodType.methodType(void.class, float[].class, float[].class, int.class,
+                float.class, float.class, float[].class, int.class)),
         DELTA("deltaBlock", MethodType.methodType(void.class, UnaryOp.class, float[].class, float[].class,
                 float[].class, float.class, int.class, int.class));
 
@@ -831,6 +843,72 @@ final class VectorFloatKernels implements FloatKernels {
                 System.arraycopy(s.out, 0, delta, upper, n);
             }
             i = blockEnd;
+        }
+        return loss;
+    }
+
+    /**
+     * out[0..len) = t ⊙ ((z − mx) − logSum) over z[base..] and t[base..], len a multiple of the vector length: the
+     * row's terms t·log softmax(z), taken as (z − m) − ln Σ e^(z − m) so that nothing is lost when z is large.
+     */
+    private static void crossEntropyTerms(float[] z, float[] t, int base, float mx, float logSum, float[] out,
+                                          int len) {
+        FloatVector m = splat(mx);
+        FloatVector ls = splat(logSum);
+        for (int j = 0; j < len; j += L) {
+            load(t, base + j).mul(load(z, base + j).sub(m).sub(ls)).intoArray(out, j);
+        }
+    }
+
+    /**
+     * −Σ_j t_j·((z_j − m) − ln Σ_k e^(z_k − m)) over the row z[base, base + cols), m its max. Both sums go a tile of
+     * SUM_BLOCK at a time through the scratch tile: e^(z − m) written by {@link #expShifted} (its unused lanes from
+     * −∞, so e^−∞ = 0), then the terms, each tile summed by {@link #sumRange}. No loop both computes and carries a
+     * running sum (see {@link #expShifted} for why).
+     */
+    private static double crossEntropyRow(float[] z, float[] t, int base, int cols, Scratch s) {
+        float mx = rowMax(z, base, cols);
+        double expSum = 0;
+        for (int c = 0; c < cols; c += SUM_BLOCK) {
+            int w = Math.min(SUM_BLOCK, cols - c);
+            int len = S.loopBound(w);
+            call(Pass.EXP_SHIFTED.run, z, base + c, mx, s.tile, 0, len);
+            if (w > len) {
+                java.util.Arrays.fill(s.a, Float.NEGATIVE_INFINITY);
+                System.arraycopy(z, base + c + len, s.a, 0, w - len);
+                call(Pass.EXP_SHIFTED.run, s.a, 0, mx, s.out, 0, L);
+                System.arraycopy(s.out, 0, s.tile, len, w - len);
+            }
+            expSum += call(Pass.SUM_RANGE.run, s.tile, 0, w);
+        }
+        float logSum = (float) Math.log(expSum);                        // ln Σ e^(z − m) ≥ 0
+        double terms = 0;
+        for (int c = 0; c < cols; c += SUM_BLOCK) {
+            int w = Math.min(SUM_BLOCK, cols - c);
+            int len = S.loopBound(w);
+            call(Pass.CE_TERMS.run, z, t, base + c, mx, logSum, s.tile, len);
+            for (int j = len; j < w; j++) {                              // sub, sub, mul: the lanes' rounding
+                s.tile[j] = t[base + c + j] * ((z[base + c + j] - mx) - logSum);
+            }
+            terms += call(Pass.SUM_RANGE.run, s.tile, 0, w);
+        }
+        return -terms;
+    }
+
+    @Override
+    public double crossEntropyAndDelta(float[] z, float[] f, float[] t, float[] delta, float invN, int cols,
+                                       int rowFrom, int rowTo) {
+        Scratch s = SCRATCH.get();
+        double loss = 0;
+        for (int r = rowFrom; r < rowTo; r++) {
+            loss += crossEntropyRow(z, t, r * cols, cols, s);
+        }
+        int from = rowFrom * cols;                                       // after every row's loss: δ may alias f or t
+        int to = rowTo * cols;
+        int upper = from + S.loopBound(to - from);
+        call(Pass.DELTA.run, UnaryOp.IDENTITY_GRAD_FROM_OUTPUT, f, t, delta, invN, from, upper);
+        for (int i = upper; i < to; i++) {                               // (f − t)·1·invN, as the lanes round it
+            delta[i] = (f[i] - t[i]) * invN;
         }
         return loss;
     }
