@@ -1028,7 +1028,7 @@ public final class Ops {
 
     /** A staging frame for the operands of one backend call (views made whole, see {@link Staging}). */
     private Staging stage(String op) {
-        return new Staging(backend, op);
+        return Staging.open(backend, op);
     }
 
     /**

@@ -3,8 +3,7 @@ package dev.nabla;
 import dev.nabla.spi.ComputeBackend;
 import dev.nabla.spi.DeviceBuffer;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 
 /**
  * The operands of one backend call, with views made whole. The SPI only takes buffers that start at element 0
@@ -22,30 +21,52 @@ import java.util.List;
  * honour that aliasing.
  */
 final class Staging implements AutoCloseable {
-    private final Backend backend;
-    private final ComputeBackend be;
-    private final String op;
-    /** The operands seen so far, in order; null until the first one. */
-    private List<Entry> entries;
+    /**
+     * Each thread's frames, reused: an op opens one per call, and ops nest only through a backend call that calls
+     * ops (a frame per depth), so a training step allocates no staging objects.
+     */
+    private static final ThreadLocal<Frames> FRAMES = ThreadLocal.withInitial(Frames::new);
 
-    private static final class Entry {
-        final Tensor tensor;
-        final DeviceBuffer buffer;      // what the backend call gets
-        final boolean staged;           // buffer is a temporary copy of a view
-        boolean filled;                 // the staged copy holds the view's values
-        boolean written;
-
-        Entry(Tensor tensor, DeviceBuffer buffer, boolean staged) {
-            this.tensor = tensor;
-            this.buffer = buffer;
-            this.staged = staged;
-        }
+    private static final class Frames {
+        Staging[] stack = new Staging[4];
+        int depth;
     }
 
-    Staging(Backend backend, String op) {
-        this.backend = backend;
-        this.be = backend.compute();
-        this.op = op;
+    private final Frames frames;
+    private Backend backend;
+    private ComputeBackend be;
+    private String op;
+    private boolean open;
+    /** The operands seen so far, in order: [0, count) of these parallel arrays. */
+    private int count;
+    private Tensor[] tensors = new Tensor[4];
+    private DeviceBuffer[] buffers = new DeviceBuffer[4];   // what the backend call gets
+    private boolean[] staged = new boolean[4];              // buffers[i] is a temporary copy of a view
+    private boolean[] filled = new boolean[4];              // the staged copy holds the view's values
+    private boolean[] written = new boolean[4];
+
+    private Staging(Frames frames) {
+        this.frames = frames;
+    }
+
+    /** This thread's next free frame, opened for one backend call of {@code op}; close it (try-with-resources). */
+    static Staging open(Backend backend, String op) {
+        ComputeBackend compute = backend.compute();
+        Frames f = FRAMES.get();
+        if (f.depth == f.stack.length) {
+            f.stack = Arrays.copyOf(f.stack, 2 * f.depth);
+        }
+        Staging st = f.stack[f.depth];
+        if (st == null) {
+            st = new Staging(f);
+            f.stack[f.depth] = st;
+        }
+        f.depth++;
+        st.backend = backend;
+        st.be = compute;
+        st.op = op;
+        st.open = true;
+        return st;
     }
 
     /** The buffer of an operand the call only reads (null stays null: an absent optional operand). */
@@ -67,27 +88,28 @@ final class Staging implements AutoCloseable {
         if (t == null) {
             return null;
         }
-        if (entries == null) {
-            entries = new ArrayList<>(4);
-        }
-        for (Entry e : entries) {
-            if (e.tensor.sameRange(t)) {
-                if (reads && e.staged && !e.filled) {
-                    fill(e);
+        for (int i = 0; i < count; i++) {
+            Tensor seen = tensors[i];
+            if (seen.sameRange(t)) {
+                if (reads && staged[i] && !filled[i]) {
+                    fill(i);
                 }
-                e.written |= writes;
-                return e.buffer;
+                written[i] |= writes;
+                return buffers[i];
             }
-            if ((writes || e.written) && e.tensor.overlaps(t)) {
-                throw new InvalidArgumentException(op + ": " + describe(t) + " and " + describe(e.tensor)
+            if ((writes || written[i]) && seen.overlaps(t)) {
+                throw new InvalidArgumentException(op + ": " + describe(t) + " and " + describe(seen)
                         + " overlap without being the same elements; an op may write in place only over exactly "
                         + "the elements it reads [" + backend.name() + "]");
             }
         }
         boolean whole = t.offsetInBuffer() == 0 && t.size() == t.state.buffer().length();
-        Entry e;
+        if (count == tensors.length) {
+            grow();
+        }
+        int i = count;
         if (whole) {
-            e = new Entry(t, t.state.buffer(), false);
+            add(t, t.state.buffer(), false);
         } else {
             DeviceBuffer temp;
             try {
@@ -96,54 +118,78 @@ final class Staging implements AutoCloseable {
                 throw new DeviceOutOfMemoryException(op + ": cannot stage the view " + describe(t) + " ["
                         + backend.name() + "]: " + ex.getMessage(), ex);
             }
-            e = new Entry(t, temp, true);
-            entries.add(e);             // registered before the copy, so close() releases it if the copy fails
+            add(t, temp, true);         // registered before the copy, so close() releases it if the copy fails
             if (reads) {
-                fill(e);
+                fill(i);
             }
         }
-        if (!e.staged) {
-            entries.add(e);
-        }
-        e.written = writes;
-        return e.buffer;
+        written[i] = writes;
+        return buffers[i];
     }
 
-    private void fill(Entry e) {
-        Tensor t = e.tensor;
+    private void add(Tensor t, DeviceBuffer buffer, boolean isStaged) {
+        tensors[count] = t;
+        buffers[count] = buffer;
+        staged[count] = isStaged;
+        filled[count] = false;
+        written[count] = false;
+        count++;
+    }
+
+    private void grow() {
+        int n = 2 * tensors.length;
+        tensors = Arrays.copyOf(tensors, n);
+        buffers = Arrays.copyOf(buffers, n);
+        staged = Arrays.copyOf(staged, n);
+        filled = Arrays.copyOf(filled, n);
+        written = Arrays.copyOf(written, n);
+    }
+
+    private void fill(int i) {
+        Tensor t = tensors[i];
         if (t.size() > 0) {
-            be.copyStrided(t.state.buffer(), t.offsetInBuffer(), t.size(), 1, e.buffer, 0, t.size(), 1,
+            be.copyStrided(t.state.buffer(), t.offsetInBuffer(), t.size(), 1, buffers[i], 0, t.size(), 1,
                     (int) t.size());
         }
-        e.filled = true;
+        filled[i] = true;
     }
 
     /** Copies every written staged operand back into its parent's elements; call once, after the backend call. */
     void commit() {
-        if (entries == null) {
-            return;
-        }
-        for (Entry e : entries) {
-            if (e.staged && e.written && e.tensor.size() > 0) {
-                Tensor t = e.tensor;
-                be.copyStrided(e.buffer, 0, t.size(), 1, t.state.buffer(), t.offsetInBuffer(), t.size(), 1,
+        for (int i = 0; i < count; i++) {
+            if (staged[i] && written[i] && tensors[i].size() > 0) {
+                Tensor t = tensors[i];
+                be.copyStrided(buffers[i], 0, t.size(), 1, t.state.buffer(), t.offsetInBuffer(), t.size(), 1,
                         (int) t.size());
             }
         }
     }
 
-    /** Releases the staged copies (after a failure too: nothing stays allocated). */
+    /**
+     * Releases the staged copies (after a failure too: nothing stays allocated), forgets the operands and hands
+     * the frame back to its thread. A second close does nothing.
+     */
     @Override
     public void close() {
-        if (entries == null) {
+        if (!open) {
             return;
         }
-        for (Entry e : entries) {
-            if (e.staged) {
-                be.release(e.buffer);
+        open = false;
+        try {
+            for (int i = 0; i < count; i++) {
+                if (staged[i]) {
+                    be.release(buffers[i]);
+                }
             }
+        } finally {
+            Arrays.fill(tensors, 0, count, null);
+            Arrays.fill(buffers, 0, count, null);
+            count = 0;
+            backend = null;
+            be = null;
+            op = null;
+            frames.depth--;
         }
-        entries = null;
     }
 
     private static String describe(Tensor t) {

@@ -175,7 +175,7 @@ public final class Tensor implements AutoCloseable {
         backend.ops().check(op, this);
         int n = backend.hostLength(op, shape);
         float[] out = HostArrays.floats(backend.call(op), shape, dtype, n, backend.name());
-        try (Staging st = new Staging(backend, backend.call(op))) {
+        try (Staging st = Staging.open(backend, backend.call(op))) {
             DeviceBuffer src = st.read(this);
             switch (dtype) {
                 case FLOAT32 -> backend.compute().read(src, out);
@@ -217,7 +217,7 @@ public final class Tensor implements AutoCloseable {
         backend.ops().check(op, this);
         int n = backend.hostLength(op, shape);
         double[] out = HostArrays.doubles(backend.call(op), shape, dtype, n, backend.name());
-        try (Staging st = new Staging(backend, backend.call(op))) {
+        try (Staging st = Staging.open(backend, backend.call(op))) {
             DeviceBuffer src = st.read(this);
             switch (dtype) {
                 case FLOAT64 -> backend.compute().read(src, out);
@@ -264,7 +264,7 @@ public final class Tensor implements AutoCloseable {
         }
         int n = backend.hostLength(op, shape);
         short[] out = HostArrays.shorts(backend.call(op), shape, dtype, n, backend.name());
-        try (Staging st = new Staging(backend, backend.call(op))) {
+        try (Staging st = Staging.open(backend, backend.call(op))) {
             backend.compute().read(st.read(this), out);
         }
         backend.countDownload(size() * 2L);
@@ -286,7 +286,7 @@ public final class Tensor implements AutoCloseable {
         }
         int n = backend.hostLength(op, shape);
         int[] out = HostArrays.ints(backend.call(op), shape, dtype, n, backend.name());
-        try (Staging st = new Staging(backend, backend.call(op))) {
+        try (Staging st = Staging.open(backend, backend.call(op))) {
             backend.compute().read(st.read(this), out);
         }
         backend.countDownload(size() * 4L);
@@ -304,7 +304,7 @@ public final class Tensor implements AutoCloseable {
     public void readInto(float[] dst) {
         String op = "readInto";
         hostArrayCheck(op, DType.FLOAT32, dst == null ? -1 : dst.length, "float[]");
-        try (Staging st = new Staging(backend, backend.call(op))) {
+        try (Staging st = Staging.open(backend, backend.call(op))) {
             backend.compute().read(st.read(this), dst);
         }
         backend.countDownload(size() * 4L);
@@ -319,7 +319,7 @@ public final class Tensor implements AutoCloseable {
     public void readInto(double[] dst) {
         String op = "readInto";
         hostArrayCheck(op, DType.FLOAT64, dst == null ? -1 : dst.length, "double[]");
-        try (Staging st = new Staging(backend, backend.call(op))) {
+        try (Staging st = Staging.open(backend, backend.call(op))) {
             backend.compute().read(st.read(this), dst);
         }
         backend.countDownload(size() * 8L);
@@ -337,7 +337,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor writeFrom(float[] src) {
         String op = "writeFrom";
         hostArrayCheck(op, DType.FLOAT32, src == null ? -1 : src.length, "float[]");
-        try (Staging st = new Staging(backend, backend.call(op))) {
+        try (Staging st = Staging.open(backend, backend.call(op))) {
             backend.compute().write(st.write(this), src);   // every backend copies src before write returns
             st.commit();
         }
@@ -354,7 +354,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor writeFrom(double[] src) {
         String op = "writeFrom";
         hostArrayCheck(op, DType.FLOAT64, src == null ? -1 : src.length, "double[]");
-        try (Staging st = new Staging(backend, backend.call(op))) {
+        try (Staging st = Staging.open(backend, backend.call(op))) {
             backend.compute().write(st.write(this), src);
             st.commit();
         }
