@@ -271,7 +271,7 @@ public final class Ops {
             checkFloat(op, x, out);
             sameDType(op, x, out);
         }
-        expectShape(op, x, out, new Shape(1, x.cols()));
+        expectShape(op, x, out, 1, x.cols());
         noAlias(op, 1, "out,x", out, x);
         try (Staging st = stage(op)) {
             be.sumColumns(st.read(x), x.rows(), x.cols(), st.write(out));
@@ -294,7 +294,7 @@ public final class Ops {
     void reduceRows(String name, RowReduction op, Tensor x, Tensor out) {
         checkFloat(name, x, out);
         sameDType(name, x, out);
-        expectShape(name, x, out, new Shape(x.rows(), 1));
+        expectShape(name, x, out, x.rows(), 1);
         noAlias(name, 1, "out,x", out, x);
         try (Staging st = stage(name)) {
             be.reduceRows(op, st.read(x), x.rows(), x.cols(), st.write(out));
@@ -315,7 +315,7 @@ public final class Ops {
     void sumAll(String op, Tensor x, Tensor out) {
         checkFloat(op, x, out);
         sameDType(op, x, out);
-        expectShape(op, x, out, new Shape(1, 1));
+        expectShape(op, x, out, 1, 1);
         noAlias(op, 1, "out,x", out, x);
         try (Staging st = stage(op)) {
             be.sumAll(st.read(x), x.size(), st.write(out));
@@ -339,7 +339,7 @@ public final class Ops {
         requireActivation(op, activation);
         checkFloatOrHalvesHere(op, z, bias, out);
         sameDType(op, z, bias, out);
-        if (!bias.shape().equals(new Shape(1, z.cols()))) {
+        if (bias.rows() != 1 || bias.cols() != z.cols()) {
             throw new ShapeMismatchException(op + ": bias " + bias.shape() + " must be 1×" + z.cols() + " for input "
                     + z.shape() + tag());
         }
@@ -448,7 +448,7 @@ public final class Ops {
                     + tag());
         }
         sameShape(op, "output", f, "delta", delta);
-        expectShape(op, f, loss, new Shape(1, 1));
+        expectShape(op, f, loss, 1, 1);
         noAlias(op, 1, "loss,f,t,delta", loss, f, t, delta);
         try (Staging st = stage(op)) {
             be.lossAndDelta(lossTerm, outputGrad, st.read(f), st.read(t), st.write(delta), st.write(loss), f.rows(),
@@ -484,7 +484,7 @@ public final class Ops {
                     + tag());
         }
         sameShape(op, "output", f, "delta", delta);
-        expectShape(op, f, loss, new Shape(1, 1));
+        expectShape(op, f, loss, 1, 1);
         noAlias(op, 1, "loss,z,f,t,delta", loss, z, f, t, delta);
         noAlias(op, 1, "delta,z", delta, z);
         try (Staging st = stage(op)) {
@@ -578,7 +578,7 @@ public final class Ops {
         String op = "transpose";
         check(op, x, out);
         sameDType(op, x, out);
-        expectShape(op, x, out, new Shape(x.cols(), x.rows()));
+        expectShape(op, x, out, x.cols(), x.rows());
         noAlias(op, 1, "out,x", out, x);
         if (x.size() > 0) {
             be.copyStrided(x.state.buffer(), x.offsetInBuffer(), 1, x.cols(), out.state.buffer(), out.offsetInBuffer(),
@@ -735,7 +735,7 @@ public final class Ops {
         check(op, src, indices, out);
         sameDType(op, src, out);
         int n = indexVector(op, "indices", indices);
-        expectShape(op, src, out, new Shape(n, src.cols()));
+        expectShape(op, src, out, n, src.cols());
         noAlias(op, 1, "out,src,indices", out, src, indices);
         checkIndices(op, "index", indices, src.rows(), "the rows of source " + src.shape());
         try (Staging st = stage(op)) {
@@ -783,7 +783,7 @@ public final class Ops {
         checkFloat(op, x);
         check(op, out);
         requireDType(op, "output", out, DType.INT32);
-        expectShape(op, x, out, new Shape(x.rows(), 1));
+        expectShape(op, x, out, x.rows(), 1);
         if (x.cols() == 0 && x.rows() > 0) {
             throw new InvalidShapeException(op + ": " + x.shape() + " has rows without columns; their argmax is "
                     + "undefined" + tag());
@@ -1077,10 +1077,11 @@ public final class Ops {
         }
     }
 
-    private void expectShape(String op, Tensor input, Tensor out, Shape expected) {
-        if (!out.shape().equals(expected)) {
-            throw new ShapeMismatchException(op + ": input " + input.shape() + " needs a " + expected + " output, got "
-                    + out.shape() + tag());
+    /** out must be rows × cols (compared without building a Shape: ops check on every call). */
+    private void expectShape(String op, Tensor input, Tensor out, int rows, int cols) {
+        if (out.rows() != rows || out.cols() != cols) {
+            throw new ShapeMismatchException(op + ": input " + input.shape() + " needs a " + new Shape(rows, cols)
+                    + " output, got " + out.shape() + tag());
         }
     }
 

@@ -572,17 +572,24 @@ public final class CpuBackend implements ComputeBackend {
         double invN = 1.0 / rows;
         int rowChunk = rowsPerChunk(cols);
         int chunks = (rows + rowChunk - 1) / rowChunk;
-        double[] partial = new double[chunks];
-        parallel.forEach(chunks, c -> {
-            int r0 = c * rowChunk;
-            int r1 = Math.min(rows, r0 + rowChunk);
-            partial[c] = floats
-                    ? fk.crossEntropyAndDelta(f(z), f(f), f(t), f(delta), (float) invN, cols, r0, r1)
-                    : dk.crossEntropyAndDelta(d(z), d(f), d(t), d(delta), invN, cols, r0, r1);
-        });
-        double total = 0;
-        for (double p : partial) {
-            total += p;
+        double total;
+        if (chunks == 1) {                                   // a batch of outputs: no job, no partial sums
+            total = floats
+                    ? fk.crossEntropyAndDelta(f(z), f(f), f(t), f(delta), (float) invN, cols, 0, rows)
+                    : dk.crossEntropyAndDelta(d(z), d(f), d(t), d(delta), invN, cols, 0, rows);
+        } else {
+            double[] partial = new double[chunks];
+            parallel.forEach(chunks, c -> {
+                int r0 = c * rowChunk;
+                int r1 = Math.min(rows, r0 + rowChunk);
+                partial[c] = floats
+                        ? fk.crossEntropyAndDelta(f(z), f(f), f(t), f(delta), (float) invN, cols, r0, r1)
+                        : dk.crossEntropyAndDelta(d(z), d(f), d(t), d(delta), invN, cols, r0, r1);
+            });
+            total = 0;
+            for (double p : partial) {
+                total += p;
+            }
         }
         if (floats) {
             f(loss)[0] = (float) (total * invN);

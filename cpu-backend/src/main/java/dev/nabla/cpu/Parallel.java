@@ -1,9 +1,9 @@
 package dev.nabla.cpu;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
@@ -41,8 +41,12 @@ final class Parallel implements AutoCloseable {
             }
             return;
         }
-        Job job = new Job(chunks, body);
-        int extra = Math.min(threads, chunks) - 1;
+        runOnAll(new Job(chunks, body, null, 0, 0));
+    }
+
+    /** Hands the job to as many helpers as it has chunks beyond the caller's, works on it too, and waits. */
+    private void runOnAll(Job job) {
+        int extra = Math.min(threads, job.chunks) - 1;
         for (int h = 0; h < extra; h++) {
             helpers.execute(job);
         }
@@ -63,13 +67,7 @@ final class Parallel implements AutoCloseable {
             return;
         }
         long per = ((long) n + chunks - 1) / chunks;
-        forEach(chunks, c -> {
-            int from = (int) Math.min(n, c * per);
-            int to = (int) Math.min(n, from + per);
-            if (from < to) {
-                body.run(from, to);
-            }
-        });
+        runOnAll(new Job(chunks, null, body, n, per));   // chunks > 1 only with helpers (chunksFor)
     }
 
     /** Number of chunks forRange uses for n elements: depends on n and the thread count only. */
@@ -92,32 +90,69 @@ final class Parallel implements AutoCloseable {
         }
     }
 
-    /** A countdown of chunks that any number of threads can work off. */
+    /**
+     * A countdown of chunks that any number of threads can work off. Its counters are fields updated through
+     * VarHandles rather than Atomic objects: a call allocates the job and nothing else.
+     */
     private static final class Job implements Runnable {
+        private static final VarHandle NEXT;
+        private static final VarHandle DONE;
+        private static final VarHandle FAILURE;
+
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                NEXT = lookup.findVarHandle(Job.class, "next", int.class);
+                DONE = lookup.findVarHandle(Job.class, "done", int.class);
+                FAILURE = lookup.findVarHandle(Job.class, "failure", Throwable.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final int chunks;
+        /** Chunk i is body.accept(i), or with body null, range.run over [i·per, (i + 1)·per) ∩ [0, n). */
         private final IntConsumer body;
-        private final AtomicInteger next = new AtomicInteger();
-        private final AtomicInteger done = new AtomicInteger();
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final RangeBody range;
+        private final int n;
+        private final long per;
+        private volatile int next;
+        private volatile int done;
+        private volatile Throwable failure;
         private volatile Thread waiter;
 
-        Job(int chunks, IntConsumer body) {
+        Job(int chunks, IntConsumer body, RangeBody range, int n, long per) {
             this.chunks = chunks;
             this.body = body;
+            this.range = range;
+            this.n = n;
+            this.per = per;
+        }
+
+        private void runChunk(int i) {
+            if (body != null) {
+                body.accept(i);
+                return;
+            }
+            int from = (int) Math.min(n, i * per);
+            int to = (int) Math.min(n, from + per);
+            if (from < to) {
+                range.run(from, to);
+            }
         }
 
         @Override
         public void run() {
             int i;
-            while ((i = next.getAndIncrement()) < chunks) {
+            while ((i = (int) NEXT.getAndAdd(this, 1)) < chunks) {
                 try {
-                    if (failure.get() == null) {
-                        body.accept(i);
+                    if (failure == null) {
+                        runChunk(i);
                     }
                 } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
+                    FAILURE.compareAndSet(this, null, t);
                 } finally {
-                    if (done.incrementAndGet() == chunks) {
+                    if ((int) DONE.getAndAdd(this, 1) + 1 == chunks) {
                         Thread w = waiter;
                         if (w != null) {
                             LockSupport.unpark(w);
@@ -130,14 +165,14 @@ final class Parallel implements AutoCloseable {
         void awaitAll() {
             waiter = Thread.currentThread();
             int spins = 0;
-            while (done.get() < chunks) {
+            while (done < chunks) {
                 if (++spins < 2000) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.parkNanos(this, 100_000L);
                 }
             }
-            Throwable t = failure.get();
+            Throwable t = failure;
             if (t instanceof RuntimeException re) {
                 throw re;
             }
