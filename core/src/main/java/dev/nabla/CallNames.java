@@ -1,6 +1,7 @@
 package dev.nabla;
 
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * The names the tensor API gives a call in its errors ("sigmoid", "biasActivation(RELU)"), one per constant of an
@@ -18,20 +19,20 @@ final class CallNames<E extends Enum<E>> {
 
     /** Each constant's name in lower case: {@code SIGMOID} is "sigmoid". */
     static <E extends Enum<E>> CallNames<E> lowerCase(Class<E> type) {
-        E[] constants = type.getEnumConstants();
-        String[] names = new String[constants.length];
-        for (E e : constants) {
-            names[e.ordinal()] = e.name().toLowerCase(Locale.ROOT);
-        }
-        return new CallNames<>(names);
+        return made(type, e -> e.name().toLowerCase(Locale.ROOT));
     }
 
     /** {@code call + "(" + constant + ")"} for each constant: {@code biasActivation(RELU)}. */
     static <E extends Enum<E>> CallNames<E> withArgument(String call, Class<E> type) {
+        return made(type, e -> call + "(" + e + ")");
+    }
+
+    /** name(constant) for every constant of the enum, indexed by ordinal. */
+    private static <E extends Enum<E>> CallNames<E> made(Class<E> type, Function<E, String> name) {
         E[] constants = type.getEnumConstants();
         String[] names = new String[constants.length];
         for (E e : constants) {
-            names[e.ordinal()] = call + "(" + e + ")";
+            names[e.ordinal()] = name.apply(e);
         }
         return new CallNames<>(names);
     }

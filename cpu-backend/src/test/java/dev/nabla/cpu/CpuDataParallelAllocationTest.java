@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * shard-sized ones (32 rows × 784 inputs · 4 = 100,352 bytes each: the copy of replica 1's shard through the host
  * takes a read and a write). Measured on the 2-core machine: 18.9 MB per step before the host arrays were reused
  * (float64 sums and gradient copies, weight copies, float32 staging), about 40 KB after (small objects: views,
- * futures, lambdas, and the cpu backend's own, about 16 KB per step with one backend).
+ * futures, lambdas, and the cpu backend's own, then about 16 KB per step with one backend; a warmed-up VECTOR step of
+ * one backend now allocates 2–3 KB, docs/performance.md).
  */
 class CpuDataParallelAllocationTest {
     private static final int BATCH = 64;
