@@ -499,7 +499,7 @@ public final class Backend implements AutoCloseable {
         try {
             return body.get();
         } finally {
-            userCall.remove();
+            userCall.set(null);     // not remove(): the next call's get() would allocate the thread's entry again
         }
     }
 

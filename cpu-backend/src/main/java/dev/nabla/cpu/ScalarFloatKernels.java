@@ -45,9 +45,16 @@ final class ScalarFloatKernels implements FloatKernels {
         parallel.forRange(m, minRows, (i0, i1) -> gemmRows(transA, transB, m, n, k, alpha, a, b, beta, c, i0, i1));
     }
 
+    /** Each thread's row of op(A), grown to the largest k it has seen: a gemm call allocates no row. */
+    private static final ThreadLocal<float[][]> A_ROW = ThreadLocal.withInitial(() -> new float[1][0]);
+
     private static void gemmRows(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a,
                                  float[] b, float beta, float[] c, int i0, int i1) {
-        float[] aRow = new float[k];
+        float[][] held = A_ROW.get();
+        if (held[0].length < k) {
+            held[0] = new float[k];
+        }
+        float[] aRow = held[0];
         for (int i = i0; i < i1; i++) {
             int ci = i * n;
             for (int p = 0; p < k; p++) {                       // row i of op(A), times α

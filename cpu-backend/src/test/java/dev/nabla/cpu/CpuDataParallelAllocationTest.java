@@ -13,14 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A data-parallel step allocates no host array that grows with the network or the batch: the gradients, their float64
@@ -95,20 +91,16 @@ class CpuDataParallelAllocationTest {
 
     @Test
     void aStepAllocatesFarLessThanTheParameters() {
-        com.sun.management.ThreadMXBean threads = threadBean();
+        ThreadBytes threads = ThreadBytes.counter();
         double sink = 0;
         for (int s = 0; s < WARMUP; s++) {
             sink += dp.trainStep(x, t, sgd);
         }
-        Map<Long, Long> before = allocated(threads);
+        threads.start();
         for (int s = 0; s < STEPS; s++) {
             sink += dp.trainStep(x, t, sgd);
         }
-        Map<Long, Long> after = allocated(threads);
-        long bytes = 0;
-        for (Map.Entry<Long, Long> e : after.entrySet()) {
-            bytes += e.getValue() - before.getOrDefault(e.getKey(), 0L);   // a thread started since counts from 0
-        }
+        long bytes = threads.sinceStart();
         long perStep = bytes / STEPS;
         System.out.println("DataParallel 784-256-10 on 2 cpu backends, batch " + BATCH + ": " + perStep
                 + " bytes allocated per step (all threads; |θ| = " + parameters() + ", |θ|·8 = " + 8 * parameters()
@@ -117,28 +109,5 @@ class CpuDataParallelAllocationTest {
         assertTrue(perStep < bound(), "a step allocated " + perStep + " bytes on the heap, more than the bound "
                 + bound() + " (|θ| = " + parameters() + "): some host array of the parameters' or a shard's size is "
                 + "made per step again");
-    }
-
-    private static com.sun.management.ThreadMXBean threadBean() {
-        var bean = ManagementFactory.getThreadMXBean();
-        assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
-                "this JVM has no com.sun.management.ThreadMXBean to count allocated bytes");
-        var threads = (com.sun.management.ThreadMXBean) bean;
-        assumeTrue(threads.isThreadAllocatedMemorySupported(), "this JVM does not count allocated bytes per thread");
-        threads.setThreadAllocatedMemoryEnabled(true);
-        return threads;
-    }
-
-    /** Bytes allocated so far by every live thread, by id. */
-    private static Map<Long, Long> allocated(com.sun.management.ThreadMXBean threads) {
-        long[] ids = threads.getAllThreadIds();
-        long[] bytes = threads.getThreadAllocatedBytes(ids);
-        Map<Long, Long> m = new HashMap<>();
-        for (int i = 0; i < ids.length; i++) {
-            if (bytes[i] >= 0) {
-                m.put(ids[i], bytes[i]);
-            }
-        }
-        return m;
     }
 }
