@@ -33,7 +33,7 @@ PACKAGES=(
   "cpu-index|cpu-backend|dev.nabla.cpu.*IndexKernels,dev.nabla.cpu.RowCopies,dev.nabla.cpu.Casts||dev.nabla.cpu.CpuIndexingKernelsTest,dev.nabla.cpu.CpuVectorIndexingTest,dev.nabla.cpu.CpuScalarIndexingTest"
   # CpuBackend's dispatch, the thread pool and the buffers, without the slow bad-input suites (their checks are in
   # core's Ops); the half-precision codecs and gemm apart, with their own tests
-  "cpu-backend|cpu-backend|dev.nabla.cpu.CpuBackend*,dev.nabla.cpu.Parallel*,dev.nabla.cpu.CpuBuffer*,dev.nabla.cpu.CpuPath*,dev.nabla.cpu.CpuProvider*,dev.nabla.cpu.FloatLanes*,dev.nabla.cpu.DoubleLanes*||dev.nabla.cpu.CpuBackendTest,dev.nabla.cpu.CpuBufferPoolTest,dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuScalarContractTest,dev.nabla.cpu.CpuVectorIndexingTest,dev.nabla.cpu.CpuMixedPrecisionTest"
+  "cpu-backend|cpu-backend|dev.nabla.cpu.CpuBackend*,dev.nabla.cpu.Parallel*,dev.nabla.cpu.CpuBuffer*,dev.nabla.cpu.CpuPath*,dev.nabla.cpu.CpuProvider*,dev.nabla.cpu.FloatLanes*,dev.nabla.cpu.DoubleLanes*||dev.nabla.cpu.CpuBackendTest,dev.nabla.cpu.CpuBufferPoolTest,dev.nabla.cpu.CpuVectorContractTest,dev.nabla.cpu.CpuScalarContractTest,dev.nabla.cpu.CpuVectorIndexingTest,dev.nabla.cpu.CpuMixedPrecisionTest,dev.nabla.cpu.ParallelTest,dev.nabla.cpu.CpuBackendCloseTest,dev.nabla.cpu.CpuProviderTest,dev.nabla.cpu.CpuBufferPoolBoundaryTest"
   "cpu-halves|cpu-backend|dev.nabla.cpu.*HalfCodec*,dev.nabla.cpu.*HalfGemm*,dev.nabla.cpu.HalfInputGemm*,dev.nabla.cpu.*HalfKernels*,dev.nabla.cpu.FloatScratch*||dev.nabla.cpu.HalfCodecTest,dev.nabla.cpu.CpuMixedPrecisionTest,dev.nabla.cpu.CpuHalfKernelsTest,dev.nabla.cpu.HalfGemmMutationTest,dev.nabla.cpu.HalfKernelsMutationTest"
 )
 
