@@ -6,7 +6,7 @@
 # A benchmark, not a test (the default suite never runs it): run it on a quiet machine.
 #   spark/compare-mllib.sh                                        # 60000 rows, 10 epochs, local[2], 784-128-10
 #   spark/compare-mllib.sh --rows 2000 --test-rows 500 --epochs 1  # a quick check that it runs
-# Options: --rows --test-rows --epochs --cores --hidden --block --step --activation --optimizer --seed --backend --data
+# Options: --rows --test-rows --epochs --cores --partitions (default: one per core) --hidden --block --step --activation --optimizer --seed --backend --data
 #   --local-steps k (Nabla's averaging mode) --mllib-epochs false (no MLlib per epoch) --mllib-iters 100 (MLlib at
 #   its default maxIter, and when Nabla reached its accuracy)
 # NABLA_MVN_FLAGS=-o builds offline; JAVA_HOME picks the JDK (17+).

@@ -54,10 +54,10 @@ public final class CompareMllib {
     /**
      * Runs the comparison.
      *
-     * @param args {@code --rows 60000 --test-rows 10000 --epochs 10 --cores 2 --hidden 128 --block 256 --step 2e-3
+     * @param args {@code --rows 60000 --test-rows 10000 --epochs 10 --cores 2 --partitions 0 --hidden 128 --block 256 --step 2e-3
      *             --activation relu --optimizer adam --seed 42 --backend best --data /usr/share/datasets/fashion-mnist
      *             --local-steps 1 --mllib-epochs true --mllib-iters 0}: local-steps k &gt; 1 runs Nabla's averaging
-     *             mode (each epoch a fresh fit); mllib-epochs false skips MLlib's per-epoch fits; mllib-iters N &gt; 0
+     *             mode (each epoch a fresh fit); mllib-epochs false skips MLlib's per-epoch fits; partitions 0 means one per core; mllib-iters N &gt; 0
      *             adds one MLlib fit of maxIter N and when Nabla's curve reached its accuracy
      * @throws IOException when the data cannot be read
      */
@@ -67,6 +67,7 @@ public final class CompareMllib {
         o.put("test-rows", "10000");
         o.put("epochs", "10");
         o.put("cores", "2");
+        o.put("partitions", "0");
         o.put("hidden", "128");
         o.put("block", "256");
         o.put("step", "2e-3");
@@ -90,6 +91,7 @@ public final class CompareMllib {
         int testRows = Integer.parseInt(o.get("test-rows"));
         int epochs = Integer.parseInt(o.get("epochs"));
         int cores = Integer.parseInt(o.get("cores"));
+        int partitions = Integer.parseInt(o.get("partitions")) > 0 ? Integer.parseInt(o.get("partitions")) : cores;
         int hidden = Integer.parseInt(o.get("hidden"));
         int block = Integer.parseInt(o.get("block"));
         double step = Double.parseDouble(o.get("step"));
@@ -105,8 +107,8 @@ public final class CompareMllib {
         spark.sparkContext().setLogLevel("WARN");
         Path checkpoints = Files.createTempDirectory("nabla-compare-");
         try {
-            Dataset<Row> train = fashion(spark, dir, "train", rows, cores);
-            Dataset<Row> test = fashion(spark, dir, "t10k", testRows, cores);
+            Dataset<Row> train = fashion(spark, dir, "train", rows, partitions);
+            Dataset<Row> test = fashion(spark, dir, "t10k", testRows, partitions);
             MulticlassClassificationEvaluator accuracy = new MulticlassClassificationEvaluator()
                     .setMetricName("accuracy");
             int perEpoch = (rows + block - 1) / block;
