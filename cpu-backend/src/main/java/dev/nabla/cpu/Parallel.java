@@ -1,5 +1,6 @@
 package dev.nabla.cpu;
 
+import dev.nabla.BackendClosedException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ForkJoinPool;
@@ -44,9 +45,17 @@ final class Parallel implements AutoCloseable {
         runOnAll(new Job(chunks, body, null, 0, 0));
     }
 
-    /** Hands the job to as many helpers as it has chunks beyond the caller's, works on it too, and waits. */
+    /**
+     * Hands the job to as many helpers as it has chunks beyond the caller's, works on it too, and waits. After
+     * {@link #close} the helpers refuse work: a typed {@link BackendClosedException}, not the pool's
+     * RejectedExecutionException.
+     */
     private void runOnAll(Job job) {
         int extra = Math.min(threads, job.chunks) - 1;
+        if (helpers.isShutdown()) {
+            throw new BackendClosedException("cpu: the backend is closed; its " + threads + " threads have stopped "
+                    + "[cpu]");
+        }
         for (int h = 0; h < extra; h++) {
             helpers.execute(job);
         }
@@ -55,8 +64,8 @@ final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Splits [0, n) into chunks of at least {@code minChunk} elements (at most one per thread unless the work is
-     * large) and calls body(from, to) for each.
+     * Splits [0, n) into {@link #chunksFor} chunks of ⌈n / chunks⌉ elements (the last one may be smaller, at least one
+     * element) and calls body(from, to) for each; n under 2·minChunk, or one thread, is one call on the caller.
      */
     void forRange(int n, int minChunk, RangeBody body) {
         int chunks = chunksFor(n, minChunk);

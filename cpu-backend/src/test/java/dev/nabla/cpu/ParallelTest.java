@@ -315,6 +315,9 @@ class ParallelTest {
             assertFalse(t.isAlive(), t.getName() + " still runs " + WAIT_S + " s after close");
         }
         p.close();                                                  // twice is harmless
+        assertThrows(dev.nabla.BackendClosedException.class, () -> p.forEach(3, i -> { }),
+                "parallel work after close is refused with the library's typed error");
+        p.forEach(1, i -> { });                                     // one chunk runs on the caller: no helper needed
         try (Parallel one = new Parallel(1)) {                      // no helpers to stop
             one.forEach(3, i -> { });
         }
