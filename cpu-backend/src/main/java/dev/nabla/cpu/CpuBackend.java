@@ -137,7 +137,8 @@ public final class CpuBackend implements ComputeBackend {
     @Override
     public String description() {
         return fk.description() + ", " + parallel.threads() + " thread" + (parallel.threads() == 1 ? "" : "s")
-                + (path == CpuPath.SCALAR ? " (" + CpuPath.reason() + ")" : "");
+                + (path != CpuPath.SCALAR ? ""
+                : CpuPath.detect() == CpuPath.SCALAR ? " (" + CpuPath.reason() + ")" : " (chosen by the caller)");
     }
 
     @Override
