@@ -48,7 +48,12 @@ final class VectorDoubleMath {
 
     /** eˣ lane-wise; see {@link DoubleMath#exp}. */
     static DoubleVector exp(DoubleVector x) {
-        DoubleVector xc = x.max(EXP_X_MIN).min(EXP_X_MAX);
+        return expAtMostMax(x.blend(EXP_X_MAX, x.compare(VectorOperators.GT, EXP_X_MAX)));
+    }
+
+    /** eˣ for x ≤ EXP_X_MAX (or NaN), after exp's upper clamp; the clamps are compares and blends: see VectorFloatMath. */
+    private static DoubleVector expAtMostMax(DoubleVector x) {
+        DoubleVector xc = x.blend(EXP_X_MIN, x.compare(VectorOperators.LT, EXP_X_MIN));
         DoubleVector t = xc.fma(LOG2E, ROUND);
         DoubleVector k = t.sub(ROUND);
         LongVector ki = t.reinterpretAsLongs().sub(ROUND_BITS);
@@ -119,7 +124,8 @@ final class VectorDoubleMath {
 
     /** tanh x lane-wise; see {@link DoubleMath#tanh}. */
     static DoubleVector tanh(DoubleVector x) {
-        DoubleVector a = x.abs().min(TANH_ONE);
+        DoubleVector a = x.abs();
+        a = a.blend(TANH_ONE, a.compare(VectorOperators.GT, TANH_ONE));        // min(|x|, TANH_ONE); NaN stays NaN
         DoubleVector em1 = expm1NonNegative(a.mul(2));
         DoubleVector t = em1.div(em1.add(2)).blend(1, a.compare(VectorOperators.EQ, TANH_ONE));
         LongVector sign = x.reinterpretAsLongs().and(Long.MIN_VALUE);
@@ -140,7 +146,7 @@ final class VectorDoubleMath {
 
     /** σ(x) lane-wise; see {@link DoubleMath#sigmoid}. */
     static DoubleVector sigmoid(DoubleVector x) {
-        DoubleVector e = exp(x.abs().neg());
+        DoubleVector e = expAtMostMax(x.reinterpretAsLongs().or(Long.MIN_VALUE).reinterpretAsDoubles());   // e^−|x|
         DoubleVector r = x.broadcast(1).div(e.add(1));
         return r.blend(e.mul(r), x.compare(VectorOperators.LT, 0));
     }

@@ -39,7 +39,17 @@ final class VectorFloatMath {
 
     /** eˣ lane-wise; see {@link FloatMath#exp}. */
     static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(EXP_X_MIN).min(EXP_X_MAX);
+        return expAtMostMax(x.blend(EXP_X_MAX, x.compare(VectorOperators.GT, EXP_X_MAX)));
+    }
+
+    /**
+     * eˣ for x ≤ EXP_X_MAX (or NaN): {@link #exp} after its upper clamp, which σ's e^−|x| does not need.
+     * Math.min(Math.max(x, MIN), MAX) is written as compares and blends: a NaN compares false and stays NaN, and
+     * the bounds are not ±0, so the bits are the same, in 4 AVX2 instructions where FloatVector.max/min's rules
+     * for ±0 and NaN take 10 (eˣ is σ's and the softmax's cost per element).
+     */
+    private static FloatVector expAtMostMax(FloatVector x) {
+        FloatVector xc = x.blend(EXP_X_MIN, x.compare(VectorOperators.LT, EXP_X_MIN));
         FloatVector t = xc.fma(LOG2E, ROUND);
         FloatVector k = t.sub(ROUND);
         IntVector ki = t.reinterpretAsInts().sub(ROUND_BITS);
@@ -88,7 +98,8 @@ final class VectorFloatMath {
 
     /** tanh x lane-wise; see {@link FloatMath#tanh}. */
     static FloatVector tanh(FloatVector x) {
-        FloatVector a = x.abs().min(TANH_ONE);
+        FloatVector a = x.abs();
+        a = a.blend(TANH_ONE, a.compare(VectorOperators.GT, TANH_ONE));        // min(|x|, TANH_ONE); NaN stays NaN
         FloatVector em1 = expm1NonNegative(a.mul(2));
         FloatVector t = em1.div(em1.add(2)).blend(1, a.compare(VectorOperators.EQ, TANH_ONE));
         IntVector sign = x.reinterpretAsInts().and(0x80000000);
@@ -109,7 +120,7 @@ final class VectorFloatMath {
 
     /** σ(x) lane-wise; see {@link FloatMath#sigmoid}. */
     static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = exp(x.abs().neg());
+        FloatVector e = expAtMostMax(x.reinterpretAsInts().or(0x80000000).reinterpretAsFloats());   // e^−|x|
         FloatVector r = x.broadcast(1).div(e.add(1));
         return r.blend(e.mul(r), x.compare(VectorOperators.LT, 0));
     }
