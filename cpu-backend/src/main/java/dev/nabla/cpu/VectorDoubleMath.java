@@ -146,7 +146,20 @@ final class VectorDoubleMath {
 
     /** σ(x) lane-wise; see {@link DoubleMath#sigmoid}. */
     static DoubleVector sigmoid(DoubleVector x) {
-        DoubleVector e = expAtMostMax(x.reinterpretAsLongs().or(Long.MIN_VALUE).reinterpretAsDoubles());   // e^−|x|
+        return sigmoidFromExpNegAbs(x, expNegAbs(x));
+    }
+
+    /**
+     * e^−|x| lane-wise: σ's first half. The cpu kernels run σ's halves as two loops over a tile: one loop holding
+     * all of σ grew past the size at which JDK 17's C2 sometimes left its final store as a call and boxed every
+     * vector (see VectorFloatKernels#sigmoidRange).
+     */
+    static DoubleVector expNegAbs(DoubleVector x) {
+        return expAtMostMax(x.reinterpretAsLongs().or(Long.MIN_VALUE).reinterpretAsDoubles());
+    }
+
+    /** σ(x) from e = {@link #expNegAbs}(x): 1/(1 + e), or e/(1 + e) for x < 0, in DoubleMath's order. */
+    static DoubleVector sigmoidFromExpNegAbs(DoubleVector x, DoubleVector e) {
         DoubleVector r = x.broadcast(1).div(e.add(1));
         return r.blend(e.mul(r), x.compare(VectorOperators.LT, 0));
     }

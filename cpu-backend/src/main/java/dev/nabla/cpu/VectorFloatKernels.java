@@ -40,6 +40,25 @@ final class VectorFloatKernels implements FloatKernels {
     private static final int L = S.length();
     /** Elements summed in vector lanes before the partial goes into a double accumulator. */
     private static final int SUM_BLOCK = 1024;
+    /** Elements of σ's tile of e^−|x| (see {@link #sigmoidRange}): with its block of x, 16 KiB of L1. */
+    private static final int SIGMOID_BLOCK = 2048;
+    /**
+     * σ as two loops ({@link #sigmoidRange}) on JDK 17, as one elsewhere. One loop is faster (its divide overlaps the
+     * exp's FMAs: JMH σ on 16M floats took 3.3–3.9 ms against 4.6–6.9 in two loops, JDK 17, AVX-512), but on JDK 17
+     * it is compiled in most JVMs of a wide sigmoid network with its final store as a call, which boxes every vector
+     * (3–4 MB a training step, and the step 1.3–2× slower). Temurin 25 never did. {@code -Dnabla.cpu.sigmoid.loops=1|2}
+     * overrides (the tests run both).
+     */
+    static final boolean SIGMOID_TWO_LOOPS = sigmoidLoops(Integer.getInteger("nabla.cpu.sigmoid.loops", 0),
+            Runtime.version().feature()) == 2;
+
+    /** 2 on JDK 17 and older, else 1; {@code requested} 1 or 2 wins. */
+    static int sigmoidLoops(int requested, int jdkFeature) {
+        if (requested == 1 || requested == 2) {
+            return requested;
+        }
+        return jdkFeature <= 17 ? 2 : 1;
+    }
     private static final float EPS = (float) BinaryOp.PROBABILITY_EPSILON;
 
     /** Per-thread scratch vectors for loop remainders. */
@@ -52,6 +71,8 @@ final class VectorFloatKernels implements FloatKernels {
         final float[] lanes = new float[L];
         /** Binary cross-entropy's first term over up to SUM_BLOCK elements (see {@link VectorFloatKernels#bceFirstTerm}). */
         final float[] tile = new float[SUM_BLOCK];
+        /** σ's e^−|x| over up to SIGMOID_BLOCK elements (see {@link VectorFloatKernels#sigmoidRange}). */
+        final float[] expNegAbs = new float[SIGMOID_BLOCK];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -159,6 +180,34 @@ final class VectorFloatKernels implements FloatKernels {
         }
     }
 
+    /** {@link #expNegAbs}. */
+    private static void call(MethodHandle run, float[] x, int ix, float[] e, int len) {
+        try {
+            run.invokeExact(x, ix, e, len);
+        } catch (Throwable t) {
+            throw LoopHandles.unchecked(t);
+        }
+    }
+
+    /** {@link #biasExpNegAbs}. */
+    private static void call(MethodHandle run, float[] z, int iz, float[] b, int ib, float[] out, int o, float[] e,
+                             int len) {
+        try {
+            run.invokeExact(z, iz, b, ib, out, o, e, len);
+        } catch (Throwable t) {
+            throw LoopHandles.unchecked(t);
+        }
+    }
+
+    /** {@link #sigmoidFromExp}. */
+    private static void call(MethodHandle run, float[] x, int ix, float[] e, float[] y, int iy, int len) {
+        try {
+            run.invokeExact(x, ix, e, y, iy, len);
+        } catch (Throwable t) {
+            throw LoopHandles.unchecked(t);
+        }
+    }
+
     /** {@link #deltaBlock}. */
     private static void call(MethodHandle run, UnaryOp outputGrad, float[] f, float[] t, float[] delta, float invN,
                              int i, int end) {
@@ -186,7 +235,13 @@ final class VectorFloatKernels implements FloatKernels {
         CE_TERMS("crossEntropyTerms", MethodType.methodType(void.class, float[].class, float[].class, int.class,
                 float.class, float.class, float[].class, int.class)),
         DELTA("deltaBlock", MethodType.methodType(void.class, UnaryOp.class, float[].class, float[].class,
-                float[].class, float.class, int.class, int.class));
+                float[].class, float.class, int.class, int.class)),
+        EXP_NEG_ABS("expNegAbs", MethodType.methodType(void.class, float[].class, int.class, float[].class,
+                int.class)),
+        BIAS_EXP_NEG_ABS("biasExpNegAbs", MethodType.methodType(void.class, float[].class, int.class,
+                float[].class, int.class, float[].class, int.class, float[].class, int.class)),
+        SIGMOID_FROM_EXP("sigmoidFromExp", MethodType.methodType(void.class, float[].class, int.class,
+                float[].class, float[].class, int.class, int.class));
 
         final MethodHandle run;
 
@@ -212,11 +267,6 @@ final class VectorFloatKernels implements FloatKernels {
 
     private static FloatVector splat(float v) {
         return FloatVector.broadcast(S, v);
-    }
-
-    /** σ(x) without overflow (see FloatMath#sigmoid). */
-    private static FloatVector sigmoid(FloatVector x) {
-        return VectorFloatMath.sigmoid(x);
     }
 
     /** g'(z) from the stored output a, for the four *_GRAD_FROM_OUTPUT ops. */
@@ -319,8 +369,6 @@ final class VectorFloatKernels implements FloatKernels {
             for (; i < end; i += L) { VectorFloatMath.exp(load(x, i)).intoArray(y, i); } } },
         LOG { void run(float p, float[] x, float[] y, int i, int end) {
             for (; i < end; i += L) { VectorFloatMath.log(load(x, i)).intoArray(y, i); } } },
-        SIGMOID { void run(float p, float[] x, float[] y, int i, int end) {
-            for (; i < end; i += L) { sigmoid(load(x, i)).intoArray(y, i); } } },
         TANH { void run(float p, float[] x, float[] y, int i, int end) {
             for (; i < end; i += L) { VectorFloatMath.tanh(load(x, i)).intoArray(y, i); } } },
         RELU { void run(float p, float[] x, float[] y, int i, int end) {
@@ -332,6 +380,8 @@ final class VectorFloatKernels implements FloatKernels {
         RELU_GRAD { void run(float p, float[] x, float[] y, int i, int end) {
             FloatVector zero = FloatVector.zero(S);
             for (; i < end; i += L) { zero.blend(1, load(x, i).compare(VectorOperators.GT, 0)).intoArray(y, i); } } },
+        SIGMOID { void run(float p, float[] x, float[] y, int i, int end) {
+            for (; i < end; i += L) { VectorFloatMath.sigmoid(load(x, i)).intoArray(y, i); } } },
         ONES { void run(float p, float[] x, float[] y, int i, int end) {
             java.util.Arrays.fill(y, i, end, 1); } },
         ABS { void run(float p, float[] x, float[] y, int i, int end) {
@@ -385,6 +435,10 @@ final class VectorFloatKernels implements FloatKernels {
             }
             return;
         }
+        if (op == UnaryOp.SIGMOID && SIGMOID_TWO_LOOPS) {
+            sigmoidRange(x, y, from, to);
+            return;
+        }
         MethodHandle loop = UnaryLoop.of(op).run;
         int upper = from + S.loopBound(to - from);
         call(loop, p, x, y, from, upper);
@@ -394,6 +448,56 @@ final class VectorFloatKernels implements FloatKernels {
             System.arraycopy(x, upper, s.a, 0, n);
             call(loop, p, s.a, s.out, 0, L);
             System.arraycopy(s.out, 0, y, upper, n);
+        }
+    }
+
+    /**
+     * y[from..to) = σ(x[from..to)), y may be x, as two loops over a per-thread tile of SIGMOID_BLOCK elements (on JDK 17,
+     * see {@link #SIGMOID_TWO_LOOPS}):
+     * e = e^−|x| ({@link #expNegAbs}), then σ from x and e ({@link #sigmoidFromExp}). One loop holding all of σ inlined
+     * about 1,000 methods, and in most JVMs of a 1024-wide sigmoid training step JDK 17's C2 then left that loop's
+     * final store as a call ("missing constant: vclass=DecodeN" under -XX:+PrintIntrinsics) and boxed every vector,
+     * 3–4 MB a step (CpuWideSigmoidStepAllocationTest). Stored and reloaded, e keeps its bits: the same result as one
+     * loop, and as FloatMath. Splitting σ elsewhere (a static vector per constant: C2 reloaded all 18 in every
+     * iteration, σ 1.85× slower) did not keep the speed of one loop.
+     */
+    private static void sigmoidRange(float[] x, float[] y, int from, int to) {
+        Scratch s = SCRATCH.get();
+        int upper = from + S.loopBound(to - from);
+        for (int i = from; i < upper; i += SIGMOID_BLOCK) {
+            int m = Math.min(SIGMOID_BLOCK, upper - i);
+            call(Pass.EXP_NEG_ABS.run, x, i, s.expNegAbs, m);
+            call(Pass.SIGMOID_FROM_EXP.run, x, i, s.expNegAbs, y, i, m);
+        }
+        int n = to - upper;
+        if (n > 0) {
+            System.arraycopy(x, upper, s.a, 0, n);
+            call(Pass.EXP_NEG_ABS.run, s.a, 0, s.expNegAbs, L);
+            call(Pass.SIGMOID_FROM_EXP.run, s.a, 0, s.expNegAbs, s.out, 0, L);
+            System.arraycopy(s.out, 0, y, upper, n);
+        }
+    }
+
+    /** e[0..len) = e^−|x[ix..]|, σ's first loop; len a multiple of the vector length. */
+    private static void expNegAbs(float[] x, int ix, float[] e, int len) {
+        for (int j = 0; j < len; j += L) {
+            VectorFloatMath.expNegAbs(load(x, ix + j)).intoArray(e, j);
+        }
+    }
+
+    /** out[o..o+len) = v = z[iz..] + b[ib..], and e[0..len) = e^−|v|: bias + σ's first loop. */
+    private static void biasExpNegAbs(float[] z, int iz, float[] b, int ib, float[] out, int o, float[] e, int len) {
+        for (int j = 0; j < len; j += L) {
+            FloatVector v = load(z, iz + j).add(load(b, ib + j));
+            v.intoArray(out, o + j);
+            VectorFloatMath.expNegAbs(v).intoArray(e, j);
+        }
+    }
+
+    /** y[iy..iy+len) = σ(x[ix..]) from e[0..len) = {@link #expNegAbs}, σ's second loop; y may be x. */
+    private static void sigmoidFromExp(float[] x, int ix, float[] e, float[] y, int iy, int len) {
+        for (int j = 0; j < len; j += L) {
+            VectorFloatMath.sigmoidFromExpNegAbs(load(x, ix + j), load(e, j)).intoArray(y, iy + j);
         }
     }
 
@@ -627,15 +731,21 @@ final class VectorFloatKernels implements FloatKernels {
 
     // ---- fused -------------------------------------------------------------------------------------------------------
 
-    /** out[o..o+len) = g(z[iz..] + b[ib..]), len a multiple of the vector length; one class per activation. */
+    /**
+     * out[o..o+len) = g(z[iz..] + b[ib..]), len a multiple of the vector length; one class per activation. σ in two
+     * loops (JDK 17) is {@link #biasExpNegAbs} and {@link #sigmoidFromExp} instead, like {@link #sigmoidRange}: z + b
+     * is stored and reloaded as a float, the value one loop rounds it to, so the bits are the same.
+     */
     private enum BiasLoop {
         IDENTITY { void run(float[] z, int iz, float[] b, int ib, float[] out, int o, int len) {
             for (int j = 0; j < len; j += L) { load(z, iz + j).add(load(b, ib + j)).intoArray(out, o + j); } } },
-        SIGMOID { void run(float[] z, int iz, float[] b, int ib, float[] out, int o, int len) {
-            for (int j = 0; j < len; j += L) { sigmoid(load(z, iz + j).add(load(b, ib + j))).intoArray(out, o + j); } } },
         TANH { void run(float[] z, int iz, float[] b, int ib, float[] out, int o, int len) {
             for (int j = 0; j < len; j += L) {
                 VectorFloatMath.tanh(load(z, iz + j).add(load(b, ib + j))).intoArray(out, o + j);
+            } } },
+        SIGMOID { void run(float[] z, int iz, float[] b, int ib, float[] out, int o, int len) {
+            for (int j = 0; j < len; j += L) {
+                VectorFloatMath.sigmoid(load(z, iz + j).add(load(b, ib + j))).intoArray(out, o + j);
             } } },
         RELU { void run(float[] z, int iz, float[] b, int ib, float[] out, int o, int len) {
             for (int j = 0; j < len; j += L) { load(z, iz + j).add(load(b, ib + j)).max(0).intoArray(out, o + j); } } };
@@ -648,8 +758,9 @@ final class VectorFloatKernels implements FloatKernels {
 
     @Override
     public void biasActivation(UnaryOp act, float[] z, float[] bias, float[] out, int cols, int rowFrom, int rowTo) {
+        boolean twoLoops = act == UnaryOp.SIGMOID && SIGMOID_TWO_LOOPS;
         MethodHandle loop = switch (act) {
-            case SIGMOID -> BiasLoop.SIGMOID.run;
+            case SIGMOID -> twoLoops ? BiasLoop.IDENTITY.run : BiasLoop.SIGMOID.run;   // two: σ after z + b
             case TANH -> BiasLoop.TANH.run;
             case RELU -> BiasLoop.RELU.run;
             default -> BiasLoop.IDENTITY.run;
@@ -662,11 +773,22 @@ final class VectorFloatKernels implements FloatKernels {
         }
         for (int r = rowFrom; r < rowTo; r++) {
             int base = r * cols;
-            call(loop, z, base, bias, 0, out, base, len);
+            if (twoLoops) {
+                for (int c = 0; c < len; c += SIGMOID_BLOCK) {
+                    int m = Math.min(SIGMOID_BLOCK, len - c);
+                    call(Pass.BIAS_EXP_NEG_ABS.run, z, base + c, bias, c, out, base + c, s.expNegAbs, m);
+                    call(Pass.SIGMOID_FROM_EXP.run, out, base + c, s.expNegAbs, out, base + c, m);
+                }
+            } else {
+                call(loop, z, base, bias, 0, out, base, len);
+            }
             if (n > 0) {
                 System.arraycopy(z, base + len, s.a, 0, n);
                 call(loop, s.a, 0, s.b, 0, s.out, 0, L);
                 System.arraycopy(s.out, 0, out, base + len, n);
+                if (twoLoops) {
+                    sigmoidRange(out, out, base + len, base + cols);
+                }
             }
         }
     }

@@ -120,7 +120,20 @@ final class VectorFloatMath {
 
     /** σ(x) lane-wise; see {@link FloatMath#sigmoid}. */
     static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = expAtMostMax(x.reinterpretAsInts().or(0x80000000).reinterpretAsFloats());   // e^−|x|
+        return sigmoidFromExpNegAbs(x, expNegAbs(x));
+    }
+
+    /**
+     * e^−|x| lane-wise: σ's first half. The cpu kernels run σ's halves as two loops over a tile: one loop holding
+     * all of σ grew past the size at which JDK 17's C2 sometimes left its final store as a call and boxed every
+     * vector (see VectorFloatKernels#sigmoidRange).
+     */
+    static FloatVector expNegAbs(FloatVector x) {
+        return expAtMostMax(x.reinterpretAsInts().or(0x80000000).reinterpretAsFloats());
+    }
+
+    /** σ(x) from e = {@link #expNegAbs}(x): 1/(1 + e), or e/(1 + e) for x < 0, in FloatMath's order. */
+    static FloatVector sigmoidFromExpNegAbs(FloatVector x, FloatVector e) {
         FloatVector r = x.broadcast(1).div(e.add(1));
         return r.blend(e.mul(r), x.compare(VectorOperators.LT, 0));
     }
