@@ -458,8 +458,8 @@ final class VectorFloatKernels implements FloatKernels {
      * about 1,000 methods, and in most JVMs of a 1024-wide sigmoid training step JDK 17's C2 then left that loop's
      * final store as a call ("missing constant: vclass=DecodeN" under -XX:+PrintIntrinsics) and boxed every vector,
      * 3–4 MB a step (CpuWideSigmoidStepAllocationTest). Stored and reloaded, e keeps its bits: the same result as one
-     * loop, and as FloatMath. Splitting σ elsewhere (a static vector per constant: C2 reloaded all 18 in every
-     * iteration, σ 1.85× slower) did not keep the speed of one loop.
+     * loop, and as FloatMath. The other fix tried, a static constant vector for each scalar operand of σ, cost more:
+     * C2 reloaded all 18 constants in every iteration (σ 1.85× slower; docs/performance.md).
      */
     private static void sigmoidRange(float[] x, float[] y, int from, int to) {
         Scratch s = SCRATCH.get();
