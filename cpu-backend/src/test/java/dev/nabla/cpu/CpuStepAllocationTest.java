@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -50,23 +49,14 @@ class CpuStepAllocationTest {
                 oneHot[i * 10 + i % 10] = 1f;
             }
             Tensor t = be.fromArray(oneHot, BATCH, 10).detach();
-            ThreadBytes threads = ThreadBytes.counter();
-            List<Long> windows = new ArrayList<>();
-            long end = System.nanoTime() + LIMIT_NANOS;
-            while (System.nanoTime() < end) {
-                threads.start();
-                for (int s = 0; s < WINDOW; s++) {
-                    net.trainStepWithoutLoss(x, t, sgd);
-                }
-                be.synchronize();
-                long perStep = threads.sinceStart() / WINDOW;
-                windows.add(perStep);
-                if (perStep < BOUND) {
-                    System.out.println("784-256-10 b" + BATCH + " on cpu " + path + ": " + perStep
-                            + " bytes per step in window " + windows.size() + " (windows: " + windows + ")");
-                    assertTrue(Double.isFinite(net.trainStep(x, t, sgd)), "the loss is finite");
-                    return;
-                }
+            List<Long> windows = ThreadBytes.counter().stepWindows(() -> net.trainStepWithoutLoss(x, t, sgd),
+                    be::synchronize, WINDOW, BOUND, LIMIT_NANOS);
+            long perStep = windows.get(windows.size() - 1);
+            if (perStep < BOUND) {
+                System.out.println("784-256-10 b" + BATCH + " on cpu " + path + ": " + perStep
+                        + " bytes per step in window " + windows.size() + " (windows: " + windows + ")");
+                assertTrue(Double.isFinite(net.trainStep(x, t, sgd)), "the loss is finite");
+                return;
             }
             fail("a 784-256-10 training step at batch " + BATCH + " on cpu " + path + " allocated at least " + BOUND
                     + " heap bytes per step in every window of " + WINDOW + " steps for "

@@ -10,7 +10,6 @@ import dev.nabla.nn.Optimizers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -45,23 +44,14 @@ class CpuWideSigmoidStepAllocationTest {
                 oneHot[i * 10 + i % 10] = 1f;
             }
             Tensor t = be.fromArray(oneHot, BATCH, 10).detach();
-            ThreadBytes threads = ThreadBytes.counter();
-            List<Long> windows = new ArrayList<>();
-            long end = System.nanoTime() + LIMIT_NANOS;
-            while (System.nanoTime() < end) {
-                threads.start();
-                for (int s = 0; s < WINDOW; s++) {
-                    net.trainStepWithoutLoss(x, t, sgd);
-                }
-                be.synchronize();
-                long perStep = threads.sinceStart() / WINDOW;
-                windows.add(perStep);
-                if (perStep < BOUND) {
-                    System.out.println("784-1024-1024-10 sigmoid-MSE b" + BATCH + " on cpu VECTOR: " + perStep
-                            + " bytes per step in window " + windows.size() + " (windows: " + windows + ")");
-                    assertTrue(Double.isFinite(net.trainStep(x, t, sgd)), "the loss is finite");
-                    return;
-                }
+            List<Long> windows = ThreadBytes.counter().stepWindows(() -> net.trainStepWithoutLoss(x, t, sgd),
+                    be::synchronize, WINDOW, BOUND, LIMIT_NANOS);
+            long perStep = windows.get(windows.size() - 1);
+            if (perStep < BOUND) {
+                System.out.println("784-1024-1024-10 sigmoid-MSE b" + BATCH + " on cpu VECTOR: " + perStep
+                        + " bytes per step in window " + windows.size() + " (windows: " + windows + ")");
+                assertTrue(Double.isFinite(net.trainStep(x, t, sgd)), "the loss is finite");
+                return;
             }
             fail("a 784-1024-1024-10 sigmoid-MSE training step at batch " + BATCH + " on cpu VECTOR allocated at least "
                     + BOUND + " heap bytes per step in every window of " + WINDOW + " steps for "

@@ -1,7 +1,9 @@
 package dev.nabla.cpu;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -41,6 +43,30 @@ final class ThreadBytes {
             bytes += e.getValue() - start.getOrDefault(e.getKey(), 0L);
         }
         return bytes;
+    }
+
+    /**
+     * Bytes per step over windows of {@code window} steps, one after the other, until a window comes under
+     * {@code bound} or {@code limitNanos} have passed: until C2 has compiled the kernels their C1 code boxes vectors,
+     * and how long that takes depends on the machine's load. {@code sync} ends each window (the backend's
+     * synchronize). The step passed if the last window is under the bound.
+     */
+    List<Long> stepWindows(Runnable step, Runnable sync, int window, long bound, long limitNanos) {
+        List<Long> windows = new ArrayList<>();
+        long end = System.nanoTime() + limitNanos;
+        while (System.nanoTime() < end) {
+            start();
+            for (int s = 0; s < window; s++) {
+                step.run();
+            }
+            sync.run();
+            long perStep = sinceStart() / window;
+            windows.add(perStep);
+            if (perStep < bound) {
+                break;
+            }
+        }
+        return windows;
     }
 
     private Map<Long, Long> snapshot() {
