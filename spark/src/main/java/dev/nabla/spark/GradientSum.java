@@ -3,7 +3,7 @@ package dev.nabla.spark;
 import java.io.Serializable;
 
 /**
- * What one partition sends back per iteration, and what {@code treeAggregate} adds up: n rows, the sum of their
+ * What one partition sends back per iteration, and what {@link OrderedGradientSum} adds up: n rows, the sum of their
  * losses n·L_p and the sums of their gradients n·∂L_p/∂W(l), n·∂L_p/∂b(l), all in float64. With L_p the mean over the
  * partition's share of the batch, the global batch's mean loss and gradient are these sums over every partition
  * divided by the batch's row count: exactly the single-machine mean up to the order of the sums.

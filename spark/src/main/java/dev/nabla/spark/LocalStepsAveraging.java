@@ -45,9 +45,8 @@ final class LocalStepsAveraging {
             int round = r;
             GradientSum sum;
             try {
-                sum = rows.mapPartitionsWithIndex((p, it) -> Collections.singletonList(
-                                run(plan, p, it, bw.value(), round, k, shares[p])).iterator(), true)
-                        .treeAggregate(GradientSum.zero(), GradientSum::add, GradientSum::add);
+                sum = OrderedGradientSum.of(rows.mapPartitionsWithIndex((p, it) -> Collections.singletonList(
+                        run(plan, p, it, bw.value(), round, k, shares[p])).iterator(), true));
             } finally {
                 bw.destroy();
             }

@@ -26,8 +26,10 @@ import java.util.Locale;
  *   <li>it broadcasts the current weights θ_t;</li>
  *   <li>every partition p, on its executor's backend, computes n_p·L_p and n_p·∂L_p/∂θ over its share of the batch
  *       from its cached block ({@link PartitionStep});</li>
- *   <li>{@code treeAggregate} adds them in float64; divided by n = Σ n_p they are the batch's mean loss and gradient,
- *       ∂L/∂θ = Σ_p (n_p/n)·∂L_p/∂θ, the single-machine gradient up to the order of the sums;</li>
+ *   <li>{@link OrderedGradientSum} adds them in float64, in a fixed order (a tree of treeAggregate's shape, but
+ *       never in the order the tasks finish), so that every run is the same bits; divided by n = Σ n_p they are the
+ *       batch's mean loss and gradient, ∂L/∂θ = Σ_p (n_p/n)·∂L_p/∂θ, the single-machine gradient up to the order
+ *       of the sums;</li>
  *   <li>the driver's network takes one optimizer step with them ({@link Network#applyGradients}): one optimizer
  *       state, on the driver, exactly as single-machine training keeps it.</li>
  * </ol>
@@ -185,9 +187,8 @@ final class SyncTrainer {
                 double scale = net.precisionStats().lossScale();   // float16: every replica scales δ(L) by the driver's S
                 GradientSum sum;
                 try {
-                    sum = rows.mapPartitionsWithIndex((p, it) -> Collections.singletonList(
-                                    PartitionStep.run(plan, p, it, bw.value(), scale, local[p])).iterator(), true)
-                            .treeAggregate(GradientSum.zero(), GradientSum::add, GradientSum::add);
+                    sum = OrderedGradientSum.of(rows.mapPartitionsWithIndex((p, it) -> Collections.singletonList(
+                            PartitionStep.run(plan, p, it, bw.value(), scale, local[p])).iterator(), true));
                 } finally {
                     bw.destroy();
                 }

@@ -5,6 +5,8 @@ import dev.nabla.InvalidArgumentException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,9 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Checkpoints (docs/spark.md): in local[2], a fit of maxIter = 10 with checkpointInterval = 3 that is interrupted
  * (a fit of maxIter = 6 writes checkpoints after iterations 3 and 6, then a fit of maxIter = 10 resumes from the one
  * after 6) gives the weights and per-step losses of an uninterrupted maxIter = 10 fit bit for bit. Bit for bit, not
- * under the tolerance rule: with two partitions treeAggregate adds two gradient sums, and a + b = b + a in floating
- * point, so the order the tasks finish in does not matter (with three or more it would, docs/spark.md); the driver's
- * update runs on the cpu backend in FLOAT32, whose stored values are the whole state. A checkpoint written by other
+ * under the tolerance rule: the partitions' gradient sums are added in a fixed order ({@link OrderedGradientSum}),
+ * not in the order the tasks finish, so this holds over any number of partitions (2, 3 and 12 below: 12 goes through
+ * the grouped tree); the driver's update runs on the cpu backend in FLOAT32, whose stored values are the whole
+ * state. A checkpoint written by other
  * params, over other partitions, past maxIter or corrupt is refused with a {@link CheckpointException}; no block is
  * left after any fit.
  */
@@ -66,6 +69,25 @@ class CheckpointResumeTest {
 
     private Checkpoints checkpoints(Path dir) {
         return new Checkpoints("test", dir.toUri().toString(), LocalSpark.get().sparkContext().hadoopConfiguration());
+    }
+
+    /**
+     * Over 3 and 12 partitions, where a sum's rounding depends on the order of the partitions' gradients: a fit of 7
+     * iterations interrupted after its checkpoint at 4 ends on the bits of an uninterrupted one.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {3, 12})
+    void overMorePartitionsTooAnInterruptedFitResumesBitForBit(int partitions) {
+        Dataset<Row> df = data(partitions);
+        NablaClassificationModel straight = fit(classifier(7), df);
+        String uri = tmp.resolve("checkpoints-" + partitions).toUri().toString();
+        fit(classifier(4).setCheckpointInterval(4).setCheckpointDir(uri), df);
+        NablaClassificationModel resumed = fit(classifier(7).setCheckpointDir(uri), df);
+        assertArrayEquals(straight.trainingLosses(), resumed.trainingLosses(), "loss per step, bit for bit");
+        for (int l = 0; l < 2; l++) {
+            assertArrayEquals(straight.weights(l), resumed.weights(l), "W" + l + " after resuming, bit for bit");
+            assertArrayEquals(straight.biases(l), resumed.biases(l), "b" + l + " after resuming, bit for bit");
+        }
     }
 
     @Test
