@@ -261,12 +261,12 @@ final class VectorFloatKernels implements FloatKernels {
 
     // ---- the formulas ------------------------------------------------------------------------------------------------
 
+    // No splat(v) helper here: a broadcast before a kernel's loop runs once per call, so in a call with a long loop
+    // JDK 17's C2 saw a helper of ours called a few hundred times in the interpreter and would not inline it
+    // ("executed < MinInliningThreshold times"), and the helper returned a boxed vector: sgdStep allocated 288 bytes
+    // per call, a third of the 1024-wide step's heap. FloatVector.broadcast is @ForceInline in the JDK.
     private static FloatVector load(float[] a, int i) {
         return FloatVector.fromArray(S, a, i);
-    }
-
-    private static FloatVector splat(float v) {
-        return FloatVector.broadcast(S, v);
     }
 
     /** g'(z) from the stored output a, for the four *_GRAD_FROM_OUTPUT ops. */
@@ -275,7 +275,7 @@ final class VectorFloatKernels implements FloatKernels {
             case SIGMOID_GRAD_FROM_OUTPUT -> a.mul(a.neg().add(1));                              // a(1 − a)
             case TANH_GRAD_FROM_OUTPUT -> a.mul(a).neg().add(1);                                 // 1 − a²
             case RELU_GRAD_FROM_OUTPUT -> FloatVector.zero(S).blend(1, a.compare(VectorOperators.GT, 0));
-            default -> splat(1);                                                                  // identity
+            default -> FloatVector.broadcast(S, (float) 1);                                             // identity
         };
     }
 
@@ -645,7 +645,7 @@ final class VectorFloatKernels implements FloatKernels {
         float mn = Float.POSITIVE_INFINITY;
         int j = 0;
         if (upper > 0) {
-            FloatVector acc = splat(Float.POSITIVE_INFINITY);
+            FloatVector acc = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
             for (; j < upper; j += L) {
                 acc = acc.min(load(x, base + j));
             }
@@ -663,7 +663,7 @@ final class VectorFloatKernels implements FloatKernels {
         float mx = Float.NEGATIVE_INFINITY;
         int j = 0;
         if (upper > 0) {
-            FloatVector acc = splat(Float.NEGATIVE_INFINITY);
+            FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (; j < upper; j += L) {
                 acc = acc.max(load(x, base + j));
             }
@@ -720,7 +720,7 @@ final class VectorFloatKernels implements FloatKernels {
     public void axpy(float alpha, float[] x, float[] y, int from, int to) {
         int i = from;
         int upper = from + S.loopBound(to - from);
-        FloatVector av = splat(alpha);
+        FloatVector av = FloatVector.broadcast(S, alpha);
         for (; i < upper; i += L) {
             load(x, i).fma(av, load(y, i)).intoArray(y, i);
         }
@@ -823,7 +823,7 @@ final class VectorFloatKernels implements FloatKernels {
             }
             double sum = call(Pass.SUM_RANGE.run, out, base, base + cols);   // Σ e^(x − mx) ≥ 1
             float invSum = (float) (1.0 / sum);
-            FloatVector inv = splat(invSum);
+            FloatVector inv = FloatVector.broadcast(S, invSum);
             int j = 0;
             for (; j < len; j += L) {
                 load(out, base + j).mul(inv).intoArray(out, base + j);
@@ -929,7 +929,7 @@ final class VectorFloatKernels implements FloatKernels {
     /** δ[i..end) = invN·(f − t)·g′(f), end − i a multiple of the vector length. */
     private static void deltaBlock(UnaryOp outputGrad, float[] f, float[] t, float[] delta, float invN, int i,
                                    int end) {
-        FloatVector scale = splat(invN);
+        FloatVector scale = FloatVector.broadcast(S, invN);
         for (; i < end; i += L) {
             FloatVector fv = load(f, i);
             load(f, i).sub(load(t, i)).mul(gradFromOutput(outputGrad, fv)).mul(scale).intoArray(delta, i);
@@ -975,8 +975,8 @@ final class VectorFloatKernels implements FloatKernels {
      */
     private static void crossEntropyTerms(float[] z, float[] t, int base, float mx, float logSum, float[] out,
                                           int len) {
-        FloatVector m = splat(mx);
-        FloatVector ls = splat(logSum);
+        FloatVector m = FloatVector.broadcast(S, mx);
+        FloatVector ls = FloatVector.broadcast(S, logSum);
         for (int j = 0; j < len; j += L) {
             load(t, base + j).mul(load(z, base + j).sub(m).sub(ls)).intoArray(out, j);
         }
@@ -1040,31 +1040,50 @@ final class VectorFloatKernels implements FloatKernels {
     @Override
     public void sgdStep(float[] w, float[] g, float[] v, float lr, float momentum, float weightDecay, int from,
                         int to) {
+        if (v != null) {
+            sgdMomentumStep(w, g, v, lr, momentum, weightDecay, from, to);
+        } else {
+            sgdPlainStep(w, g, lr, weightDecay, from, to);
+        }
+    }
+
+    /**
+     * g' = g + λw; v = μv + g'; w = w − lr·v. Each form of the step is a method of its own: in one method, the form
+     * a JVM ran second (momentum after plain SGD) was compiled after C2 had cut it out as never taken, and JDK 17 then
+     * boxed every vector of its loop (288 bytes per 16 floats, for as long as the JVM ran).
+     */
+    private static void sgdMomentumStep(float[] w, float[] g, float[] v, float lr, float momentum, float weightDecay,
+                                        int from, int to) {
         int i = from;
         int upper = from + S.loopBound(to - from);
-        FloatVector decay = splat(weightDecay);
-        FloatVector negLr = splat(-lr);
-        FloatVector mu = splat(momentum);
-        if (v != null) {                                         // g' = g + λw; v = μv + g'; w = w − lr·v
-            for (; i < upper; i += L) {
-                FloatVector wv = load(w, i);
-                FloatVector vv = load(v, i).fma(mu, wv.fma(decay, load(g, i)));
-                vv.intoArray(v, i);
-                vv.fma(negLr, wv).intoArray(w, i);
-            }
-            for (; i < to; i++) {
-                float vi = Math.fma(v[i], momentum, Math.fma(w[i], weightDecay, g[i]));
-                v[i] = vi;
-                w[i] = Math.fma(vi, -lr, w[i]);
-            }
-        } else {                                                 // w = w − lr·(g + λw)
-            for (; i < upper; i += L) {
-                FloatVector wv = load(w, i);
-                wv.fma(decay, load(g, i)).fma(negLr, wv).intoArray(w, i);
-            }
-            for (; i < to; i++) {
-                w[i] = Math.fma(Math.fma(w[i], weightDecay, g[i]), -lr, w[i]);
-            }
+        FloatVector decay = FloatVector.broadcast(S, weightDecay);
+        FloatVector negLr = FloatVector.broadcast(S, -lr);
+        FloatVector mu = FloatVector.broadcast(S, momentum);
+        for (; i < upper; i += L) {
+            FloatVector wv = load(w, i);
+            FloatVector vv = load(v, i).fma(mu, wv.fma(decay, load(g, i)));
+            vv.intoArray(v, i);
+            vv.fma(negLr, wv).intoArray(w, i);
+        }
+        for (; i < to; i++) {
+            float vi = Math.fma(v[i], momentum, Math.fma(w[i], weightDecay, g[i]));
+            v[i] = vi;
+            w[i] = Math.fma(vi, -lr, w[i]);
+        }
+    }
+
+    /** w = w − lr·(g + λw). */
+    private static void sgdPlainStep(float[] w, float[] g, float lr, float weightDecay, int from, int to) {
+        int i = from;
+        int upper = from + S.loopBound(to - from);
+        FloatVector decay = FloatVector.broadcast(S, weightDecay);
+        FloatVector negLr = FloatVector.broadcast(S, -lr);
+        for (; i < upper; i += L) {
+            FloatVector wv = load(w, i);
+            wv.fma(decay, load(g, i)).fma(negLr, wv).intoArray(w, i);
+        }
+        for (; i < to; i++) {
+            w[i] = Math.fma(Math.fma(w[i], weightDecay, g[i]), -lr, w[i]);
         }
     }
 
@@ -1074,8 +1093,8 @@ final class VectorFloatKernels implements FloatKernels {
                          float epsilon, float weightDecay, float invC1, float invC2, int from, int to) {
         int i = from;
         int upper = from + S.loopBound(to - from);
-        FloatVector decay = splat(weightDecay);
-        FloatVector negLr = splat(-lr);
+        FloatVector decay = FloatVector.broadcast(S, weightDecay);
+        FloatVector negLr = FloatVector.broadcast(S, -lr);
         for (; i < upper; i += L) {
             FloatVector wv = load(w, i);
             FloatVector gd = wv.fma(decay, load(g, i));

@@ -20,9 +20,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * No vector of σ is boxed in a wide sigmoid network's training step: 784-1024-1024-10, σ everywhere, MSE, plain SGD,
  * batch 64, on the VECTOR path, every thread's heap bytes counted. On JDK 17 this step used to box every vector of
  * bias + σ in most JVMs (C2 left the σ loop's final store as a call), about 800 KB a step at this batch (3–4 MB at
- * 256); VectorFloatMath's constant operands ended it. A step without boxing allocates about 6 KB, over issue 15's
- * 4 KB target (docs/performance.md), so the bound here is {@value #BOUND} bytes: it catches the boxing, not that
- * remainder. Windows of steps as in {@link CpuStepAllocationTest}: C1 code boxes until C2 has compiled the loops.
+ * 256); σ's two loops on JDK 17 ended it. A step without boxing allocates about 4–6 KB, over issue 15's 4 KB target
+ * (docs/performance.md), so the bound here is {@value #BOUND} bytes: it catches the boxing, not that remainder. Windows of steps as in {@link CpuStepAllocationTest}: C1 code boxes until C2 has compiled the loops.
  * Its own class, so its own JVM in the `allocation` execution.
  */
 class CpuWideSigmoidStepAllocationTest {
