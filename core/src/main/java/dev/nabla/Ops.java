@@ -969,23 +969,50 @@ public final class Ops {
         return "(" + t.shape() + ")" + (transposed ? "ᵀ" : "");
     }
 
+    // Every op checks its operands on every call, so the checks come in fixed arities: a varargs array is one more
+    // allocation per call (three per op, about 1.5 KB of a training step's heap). Java picks the fixed arity where
+    // one fits; the varargs forms serve the rest, and each form checks its operands in the same order.
+
     /** Every tensor is open and lives on this backend. */
+    void check(String op, Tensor a) {
+        checkOne(op, a);
+        backend.checkOpen(op);
+    }
+
+    void check(String op, Tensor a, Tensor b) {
+        checkOne(op, a);
+        checkOne(op, b);
+        backend.checkOpen(op);
+    }
+
+    void check(String op, Tensor a, Tensor b, Tensor c) {
+        checkOne(op, a);
+        checkOne(op, b);
+        checkOne(op, c);
+        backend.checkOpen(op);
+    }
+
     void check(String op, Tensor... tensors) {
         for (Tensor t : tensors) {
-            if (t == null) {
-                throw new InvalidArgumentException(op + ": a tensor argument is null" + tag());
-            }
-            if (t.isClosed()) {
-                throw new TensorClosedException(op + ": tensor " + t.shape() + " " + t.dtype() + " [" + t.backend().name()
-                        + "] is closed");
-            }
-            if (t.backend() != backend) {
-                throw new BackendMismatchException(op + ": tensor " + t.shape() + " lives on " + t.backend().name()
-                        + ", but this op runs on " + backend.name() + "; move it first with tensor.to(backend)"
-                        + (t.backend().name().equals(backend.name()) ? " (two instances of " + backend.name() + ")" : ""));
-            }
+            checkOne(op, t);
         }
         backend.checkOpen(op);
+    }
+
+    /** t is not null, not closed, and lives on this backend. */
+    private void checkOne(String op, Tensor t) {
+        if (t == null) {
+            throw new InvalidArgumentException(op + ": a tensor argument is null" + tag());
+        }
+        if (t.isClosed()) {
+            throw new TensorClosedException(op + ": tensor " + t.shape() + " " + t.dtype() + " [" + t.backend().name()
+                    + "] is closed");
+        }
+        if (t.backend() != backend) {
+            throw new BackendMismatchException(op + ": tensor " + t.shape() + " lives on " + t.backend().name()
+                    + ", but this op runs on " + backend.name() + "; move it first with tensor.to(backend)"
+                    + (t.backend().name().equals(backend.name()) ? " (two instances of " + backend.name() + ")" : ""));
+        }
     }
 
     /**
@@ -993,14 +1020,55 @@ public final class Ops {
      * are storage types no arithmetic op has a kernel for yet: refused here by name, so that no backend ever
      * computes on 16-bit buffers it does not expect.
      */
+    void checkFloat(String op, Tensor a) {
+        check(op, a);
+        notHalf(op, a);
+        floating(op, a);
+    }
+
+    void checkFloat(String op, Tensor a, Tensor b) {
+        check(op, a, b);
+        notHalf(op, a);
+        notHalf(op, b);
+        floating(op, a);
+        floating(op, b);
+    }
+
+    void checkFloat(String op, Tensor a, Tensor b, Tensor c) {
+        check(op, a, b, c);
+        notHalf(op, a);
+        notHalf(op, b);
+        notHalf(op, c);
+        floating(op, a);
+        floating(op, b);
+        floating(op, c);
+    }
+
+    void checkFloat(String op, Tensor a, Tensor b, Tensor c, Tensor d) {
+        check(op, a, b, c, d);
+        notHalf(op, a);
+        notHalf(op, b);
+        notHalf(op, c);
+        notHalf(op, d);
+        floating(op, a);
+        floating(op, b);
+        floating(op, c);
+        floating(op, d);
+    }
+
     void checkFloat(String op, Tensor... tensors) {
         check(op, tensors);
         noHalf(op, tensors);
         for (Tensor t : tensors) {
-            if (!t.dtype().isFloating()) {
-                throw new UnsupportedDTypeException(op + ": tensor " + t.shape() + " is " + t.dtype() + "; " + op
-                        + " needs FLOAT32 or FLOAT64 (convert with cast)" + tag());
-            }
+            floating(op, t);
+        }
+    }
+
+    /** t is FLOAT32 or FLOAT64. */
+    private void floating(String op, Tensor t) {
+        if (!t.dtype().isFloating()) {
+            throw new UnsupportedDTypeException(op + ": tensor " + t.shape() + " is " + t.dtype() + "; " + op
+                    + " needs FLOAT32 or FLOAT64 (convert with cast)" + tag());
         }
     }
 
@@ -1008,21 +1076,34 @@ public final class Ops {
      * {@link #checkFloat}, except that the 16-bit storage types pass where this backend computes the fused
      * activations on them ({@link ComputeBackend#fusedActivationsOnHalves()}); {@link #sameDType} follows.
      */
-    private void checkFloatOrHalvesHere(String op, Tensor... tensors) {
-        if (tensors.length > 0 && tensors[0] != null && tensors[0].dtype().isHalf() && be.fusedActivationsOnHalves()) {
-            check(op, tensors);
+    private void checkFloatOrHalvesHere(String op, Tensor a, Tensor b, Tensor c) {
+        if (a != null && a.dtype().isHalf() && be.fusedActivationsOnHalves()) {
+            check(op, a, b, c);
             return;
         }
-        checkFloat(op, tensors);
+        checkFloat(op, a, b, c);
     }
 
     /** Refuses BFLOAT16 and FLOAT16 operands of an op that has no kernel for them, naming op, dtype and backend. */
     private void noHalf(String op, Tensor... tensors) {
         for (Tensor t : tensors) {
-            if (t.dtype().isHalf()) {
-                throw new UnsupportedDTypeException(op + ": tensor " + t.shape() + " is " + t.dtype() + ", a storage "
-                        + "type " + op + " does not compute on yet; cast it to FLOAT32 first" + tag());
-            }
+            notHalf(op, t);
+        }
+    }
+
+    private void noHalf(String op, Tensor a) {
+        notHalf(op, a);
+    }
+
+    private void noHalf(String op, Tensor a, Tensor b) {
+        notHalf(op, a);
+        notHalf(op, b);
+    }
+
+    private void notHalf(String op, Tensor t) {
+        if (t.dtype().isHalf()) {
+            throw new UnsupportedDTypeException(op + ": tensor " + t.shape() + " is " + t.dtype() + ", a storage "
+                    + "type " + op + " does not compute on yet; cast it to FLOAT32 first" + tag());
         }
     }
 
@@ -1040,12 +1121,31 @@ public final class Ops {
         t.state.setIntRange(whole ? written : IntRange.union(t.state.intRange(), written));
     }
 
+    void sameDType(String op, Tensor first, Tensor b) {
+        sameDTypeAs(op, first, b);
+    }
+
+    void sameDType(String op, Tensor first, Tensor b, Tensor c) {
+        sameDTypeAs(op, first, b);
+        sameDTypeAs(op, first, c);
+    }
+
+    void sameDType(String op, Tensor first, Tensor b, Tensor c, Tensor d) {
+        sameDTypeAs(op, first, b);
+        sameDTypeAs(op, first, c);
+        sameDTypeAs(op, first, d);
+    }
+
     void sameDType(String op, Tensor first, Tensor... others) {
         for (Tensor t : others) {
-            if (t.dtype() != first.dtype()) {
-                throw new DTypeMismatchException(op + ": dtypes differ: " + first.shape() + " is " + first.dtype()
-                        + ", " + t.shape() + " is " + t.dtype() + tag());
-            }
+            sameDTypeAs(op, first, t);
+        }
+    }
+
+    private void sameDTypeAs(String op, Tensor first, Tensor t) {
+        if (t.dtype() != first.dtype()) {
+            throw new DTypeMismatchException(op + ": dtypes differ: " + first.shape() + " is " + first.dtype()
+                    + ", " + t.shape() + " is " + t.dtype() + tag());
         }
     }
 
@@ -1057,17 +1157,48 @@ public final class Ops {
      * ({@link Tensor#sliceRows}, {@link Tensor#reshape}) whose ranges of one buffer overlap. Each op calls it last, just before the backend: the other checks
      * (shapes, hyper-parameters) report first, as they did before aliases were checked.
      */
-    private void noAlias(String op, int exclusive, String names, Tensor... operands) {
+    private void noAlias(String op, int exclusive, String names, Tensor t0, Tensor t1) {
+        noAlias(op, exclusive, names, 2, t0, t1, null, null, null);
+    }
+
+    private void noAlias(String op, int exclusive, String names, Tensor t0, Tensor t1, Tensor t2) {
+        noAlias(op, exclusive, names, 3, t0, t1, t2, null, null);
+    }
+
+    private void noAlias(String op, int exclusive, String names, Tensor t0, Tensor t1, Tensor t2, Tensor t3) {
+        noAlias(op, exclusive, names, 4, t0, t1, t2, t3, null);
+    }
+
+    private void noAlias(String op, int exclusive, String names, Tensor t0, Tensor t1, Tensor t2, Tensor t3,
+                         Tensor t4) {
+        noAlias(op, exclusive, names, 5, t0, t1, t2, t3, t4);
+    }
+
+    /** {@link #noAlias} over the first {@code count} of five operand slots, without an array. */
+    private void noAlias(String op, int exclusive, String names, int count, Tensor t0, Tensor t1, Tensor t2,
+                         Tensor t3, Tensor t4) {
         for (int i = 0; i < exclusive; i++) {
-            for (int j = i + 1; j < operands.length; j++) {
-                if (operands[i] != null && operands[j] != null && operands[i].overlaps(operands[j])) {
+            Tensor a = nth(i, t0, t1, t2, t3, t4);
+            for (int j = i + 1; j < count; j++) {
+                Tensor b = nth(j, t0, t1, t2, t3, t4);
+                if (a != null && b != null && a.overlaps(b)) {
                     String[] n = names.split(",");
                     throw new InvalidArgumentException(op + ": " + n[i] + " and " + n[j] + " are the same buffer"
-                            + (operands[i].sameRange(operands[j]) ? "" : " (overlapping views)") + "; "
-                            + n[i] + " must have a buffer of its own" + tag());
+                            + (a.sameRange(b) ? "" : " (overlapping views)") + "; " + n[i]
+                            + " must have a buffer of its own" + tag());
                 }
             }
         }
+    }
+
+    private static Tensor nth(int i, Tensor t0, Tensor t1, Tensor t2, Tensor t3, Tensor t4) {
+        return switch (i) {
+            case 0 -> t0;
+            case 1 -> t1;
+            case 2 -> t2;
+            case 3 -> t3;
+            default -> t4;
+        };
     }
 
     private void sameShape(String op, String firstName, Tensor first, String secondName, Tensor second) {

@@ -81,7 +81,8 @@ public final class Adam implements Optimizer {
     @Override
     public void step(List<Parameter> parameters) {
         binding.check(parameters);
-        for (Parameter p : parameters) {
+        for (int i = 0, n = parameters.size(); i < n; i++) {       // indexed: no iterator per step
+            Parameter p = parameters.get(i);
             if (!moments.containsKey(p.value())) {
                 Tensor w = p.value();
                 Tensor m = w.backend().zeros(w.rows(), w.cols(), w.dtype()).detach();
@@ -94,7 +95,8 @@ public final class Adam implements Optimizer {
             }
         }
         t++;
-        for (Parameter p : parameters) {
+        for (int i = 0, n = parameters.size(); i < n; i++) {       // indexed: no iterator per step
+            Parameter p = parameters.get(i);
             Tensor[] mv = moments.get(p.value());
             p.value().backend().ops().adamStep(p.value(), p.gradient(), mv[0], mv[1], learningRate, beta1, beta2,
                     epsilon, p.decays() ? weightDecay : 0.0, t);

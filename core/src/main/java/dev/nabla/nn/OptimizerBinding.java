@@ -35,20 +35,23 @@ final class OptimizerBinding {
         if (parameters == null) {
             throw new InvalidArgumentException(optimizer + ": the parameter list is null");
         }
-        Tensor[] values = new Tensor[parameters.size()];
-        for (int i = 0; i < values.length; i++) {
+        int n = parameters.size();
+        for (int i = 0; i < n; i++) {
             Parameter p = parameters.get(i);
             if (p == null || p.value() == null || p.gradient() == null) {
                 throw new InvalidArgumentException(optimizer + ": parameter " + i + " (or its value or gradient) is null");
             }
-            values[i] = p.value();
         }
         if (bound == null) {
+            Tensor[] values = new Tensor[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = parameters.get(i).value();
+            }
             bound = values;
             boundDescription = describe(parameters);
             return;
         }
-        if (!sameTensors(bound, values)) {
+        if (!isBound(parameters)) {                     // every step: compared in place, nothing allocated
             String other = describe(parameters);
             throw new InvalidArgumentException(optimizer + ": this optimizer belongs to the network it first stepped ("
                     + boundDescription + "), not to this one (" + other + (other.equals(boundDescription)
@@ -63,12 +66,13 @@ final class OptimizerBinding {
         boundDescription = null;
     }
 
-    private static boolean sameTensors(Tensor[] a, Tensor[] b) {
-        if (a.length != b.length) {
+    /** Whether {@code parameters}' values are the bound tensors themselves, in the same order. */
+    private boolean isBound(List<Parameter> parameters) {
+        if (parameters.size() != bound.length) {
             return false;
         }
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] != b[i]) {
+        for (int i = 0; i < bound.length; i++) {
+            if (parameters.get(i).value() != bound[i]) {
                 return false;
             }
         }

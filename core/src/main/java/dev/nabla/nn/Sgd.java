@@ -65,11 +65,13 @@ public final class Sgd implements Optimizer {
     public void step(List<Parameter> parameters) {
         binding.check(parameters);
         if (momentum != 0.0) {
-            for (Parameter p : parameters) {
+            for (int i = 0, n = parameters.size(); i < n; i++) {       // indexed: no iterator per step
+                Parameter p = parameters.get(i);
                 velocities.computeIfAbsent(p.value(), w -> w.backend().zeros(w.rows(), w.cols(), w.dtype()).detach());
             }
         }
-        for (Parameter p : parameters) {
+        for (int i = 0, n = parameters.size(); i < n; i++) {       // indexed: no iterator per step
+            Parameter p = parameters.get(i);
             Tensor v = momentum != 0.0 ? velocities.get(p.value()) : null;
             p.value().backend().ops().sgdStep(p.value(), p.gradient(), v, learningRate, momentum,
                     p.decays() ? weightDecay : 0.0);
