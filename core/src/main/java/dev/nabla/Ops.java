@@ -992,6 +992,14 @@ public final class Ops {
         backend.checkOpen(op);
     }
 
+    void check(String op, Tensor a, Tensor b, Tensor c, Tensor d) {
+        checkOne(op, a);
+        checkOne(op, b);
+        checkOne(op, c);
+        checkOne(op, d);
+        backend.checkOpen(op);
+    }
+
     void check(String op, Tensor... tensors) {
         for (Tensor t : tensors) {
             checkOne(op, t);
