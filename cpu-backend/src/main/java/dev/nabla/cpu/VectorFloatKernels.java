@@ -22,7 +22,7 @@ import java.lang.invoke.MethodType;
  * a call in CI's JVM, whose profile had seen σ and tanh). Inside a loop every method of ours that takes or returns a
  * vector must be inlined, and C2 stops inlining them once a compilation passes NodeCountInliningCutoff: so no loop
  * holds two logarithms (binary cross-entropy runs in two passes over a per-thread tile, {@link #bceFirstTerm}),
- * and a loop's lane sum is stored to an array and summed there ({@link #laneSum}). CpuFloatAllocationTest holds
+ * and a loop's lane sum is stored to an array and summed there ({@link FloatLanes}). CpuFloatAllocationTest holds
  * every op to under 1 KiB per call after a JVM has run all of them. A loop runs over whole vectors; the
  * remaining entries are copied into a per-thread scratch vector and run through the SAME loop method, so every
  * element is computed by the same compiled code wherever it falls: results are the same bits for any chunking and
@@ -67,7 +67,7 @@ final class VectorFloatKernels implements FloatKernels {
         final float[] b = new float[L];
         final float[] c = new float[L];
         final float[] out = new float[L];
-        /** A vector's lanes, summed in lane order by {@link VectorFloatKernels#laneSum} (a vector handed to a method C2 did not inline boxes). */
+        /** A vector's lanes, reduced in lane order by {@link FloatLanes} (a vector handed to a method C2 did not inline boxes). */
         final float[] lanes = new float[L];
         /** Binary cross-entropy's first term over up to SUM_BLOCK elements (see {@link VectorFloatKernels#bceFirstTerm}). */
         final float[] tile = new float[SUM_BLOCK];
@@ -250,15 +250,6 @@ final class VectorFloatKernels implements FloatKernels {
         }
     }
 
-    /** Σ lanes[0..L) in lane order: {@link FloatLanes#sum}'s bits, from a vector stored into {@code lanes}. */
-    private static float laneSum(float[] lanes) {
-        float s = 0;
-        for (int i = 0; i < L; i++) {
-            s += lanes[i];
-        }
-        return s;
-    }
-
     // ---- the formulas ------------------------------------------------------------------------------------------------
 
     // No splat(v) helper here: a broadcast before a kernel's loop runs once per call, so in a call with a long loop
@@ -344,7 +335,7 @@ final class VectorFloatKernels implements FloatKernels {
             acc = acc.add(binaryCrossEntropy(load(u, j), load(f, i), load(t, i)));
         }
         acc.intoArray(lanes, 0);
-        return laneSum(lanes);
+        return FloatLanes.sum(lanes);
     }
 
 
@@ -649,7 +640,9 @@ final class VectorFloatKernels implements FloatKernels {
             for (; j < upper; j += L) {
                 acc = acc.min(load(x, base + j));
             }
-            mn = FloatLanes.min(acc);
+            float[] lanes = SCRATCH.get().lanes;             // not the vector itself: see FloatLanes
+            acc.intoArray(lanes, 0);
+            mn = FloatLanes.min(lanes);
         }
         for (; j < cols; j++) {
             mn = Math.min(mn, x[base + j]);
@@ -667,7 +660,9 @@ final class VectorFloatKernels implements FloatKernels {
             for (; j < upper; j += L) {
                 acc = acc.max(load(x, base + j));
             }
-            mx = FloatLanes.max(acc);
+            float[] lanes = SCRATCH.get().lanes;             // not the vector itself: see FloatLanes
+            acc.intoArray(lanes, 0);
+            mx = FloatLanes.max(lanes);
         }
         for (; j < cols; j++) {
             mx = Math.max(mx, x[base + j]);
@@ -689,6 +684,7 @@ final class VectorFloatKernels implements FloatKernels {
     /** {@link #sum}, static: the softmax calls it through its handle. */
     private static double sumRange(float[] x, int from, int to) {
         double total = 0;
+        float[] lanes = SCRATCH.get().lanes;
         int i = from;
         while (i < to) {
             int blockStart = i;
@@ -698,7 +694,8 @@ final class VectorFloatKernels implements FloatKernels {
             for (; i < upper; i += L) {
                 acc = acc.add(load(x, i));
             }
-            float partial = FloatLanes.sum(acc);
+            acc.intoArray(lanes, 0);                             // not the vector itself: see FloatLanes
+            float partial = FloatLanes.sum(lanes);
             for (; i < blockEnd; i++) {                          // the block's remainder, in order
                 partial += x[i];
             }
@@ -888,7 +885,7 @@ final class VectorFloatKernels implements FloatKernels {
             FloatVector acc = FloatVector.zero(S);
             for (; i < end; i += L) { acc = acc.add(halfSquaredError(load(f, i), load(t, i))); }
             acc.intoArray(lanes, 0);
-            return laneSum(lanes); } },
+            return FloatLanes.sum(lanes); } },
         BINARY_CROSS_ENTROPY { float run(float[] f, float[] t, float[] u, float[] lanes, int i, int end) {
             call(Pass.BCE_FIRST_TERM.run, f, i, t, i, u, 0, end - i);
             return call(Pass.BCE_SUM.run, f, t, u, lanes, i, end); } },
@@ -896,7 +893,7 @@ final class VectorFloatKernels implements FloatKernels {
             FloatVector acc = FloatVector.zero(S);
             for (; i < end; i += L) { acc = acc.add(crossEntropy(load(f, i), load(t, i))); }
             acc.intoArray(lanes, 0);
-            return laneSum(lanes); } };
+            return FloatLanes.sum(lanes); } };
 
         abstract float run(float[] f, float[] t, float[] u, float[] lanes, int i, int end);
 
