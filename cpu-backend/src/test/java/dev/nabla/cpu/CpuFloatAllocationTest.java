@@ -65,17 +65,22 @@ class CpuFloatAllocationTest {
      * CALLS runs, after WARMUP_CALLS (stopping once a round is under the bound). Boxed vectors show in every round.
      */
     static double bytesPerCall(Runnable call) {
+        return bytesPerCall(call, WARMUP_CALLS, CALLS);
+    }
+
+    /** {@link #bytesPerCall(Runnable)} with {@code warmup} calls first and rounds of {@code calls}. */
+    static double bytesPerCall(Runnable call, int warmup, int calls) {
         com.sun.management.ThreadMXBean t = threads();
-        for (int i = 0; i < WARMUP_CALLS; i++) {
+        for (int i = 0; i < warmup; i++) {
             call.run();
         }
         double fewest = Double.MAX_VALUE;
         for (int round = 0; round < ROUNDS && fewest >= BOUND_PER_CALL; round++) {
             long before = t.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < CALLS; i++) {
+            for (int i = 0; i < calls; i++) {
                 call.run();
             }
-            fewest = Math.min(fewest, (double) (t.getCurrentThreadAllocatedBytes() - before) / CALLS);
+            fewest = Math.min(fewest, (double) (t.getCurrentThreadAllocatedBytes() - before) / calls);
         }
         return fewest;
     }
@@ -83,9 +88,21 @@ class CpuFloatAllocationTest {
     /** Measures every op before asserting, so that a failure reports all of them. */
     static final class Measurements {
         private final StringBuilder over = new StringBuilder();
+        private final int warmup;
+        private final int calls;
+
+        Measurements() {
+            this(WARMUP_CALLS, CALLS);
+        }
+
+        /** Measurements of {@code calls} calls a round after {@code warmup} calls (large operands: a few). */
+        Measurements(int warmup, int calls) {
+            this.warmup = warmup;
+            this.calls = calls;
+        }
 
         void measure(String what, Runnable call) {
-            double perCall = bytesPerCall(call);
+            double perCall = bytesPerCall(call, warmup, calls);
             System.out.printf("%s: %.1f bytes per call%n", what, perCall);
             if (perCall >= BOUND_PER_CALL) {
                 over.append("\n  ").append(what).append(" allocates ").append(perCall).append(" bytes per call");
@@ -109,9 +126,13 @@ class CpuFloatAllocationTest {
         final DeviceBuffer x, y, z, bias, a, d, out, rowBias, columnBias, loss;
 
         Workload(CpuBackend be, DType dtype) {
+            this(be, dtype, WIDTHS[WIDTHS.length - 1]);
+        }
+
+        /** Buffers for rows of up to {@code widest} columns. */
+        Workload(CpuBackend be, DType dtype, int widest) {
             this.be = be;
             this.dtype = dtype;
-            int widest = WIDTHS[WIDTHS.length - 1];
             int n = ROWS * widest;
             x = filled(n, 0.25);
             y = filled(n, 0.75);
@@ -189,7 +210,12 @@ class CpuFloatAllocationTest {
 
         /** Each op of {@link #everyOp} measured on its own, at 2 × 2048 (whole vectors) and 2 × 2051. */
         void measureEach(Measurements m) {
-            for (int cols : new int[] {2048, 2051}) {
+            measureEachAt(m, 2048, 2051);
+        }
+
+        /** Each op of {@link #everyOp} measured on its own, at 2 × each of {@code widths}. */
+        void measureEachAt(Measurements m, int... widths) {
+            for (int cols : widths) {
                 int n = ROWS * cols;
                 String shape = " " + ROWS + "×" + cols;
                 for (UnaryOp act : ACTIVATIONS) {
