@@ -9,6 +9,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
 /**
  * {@link HalfCodec} in Vector API lanes: L shorts are widened to L ints (S2I), turned into float bits with integer and
  * float lane operations, and narrowed back (I2S keeps the low 16 bits). Bit for bit {@link dev.nabla.HalfFloats}:
@@ -129,33 +133,68 @@ final class VectorHalfCodec implements HalfCodec {
         evenHigh.lanewise(VectorOperators.LSHR, 16).or(oddHigh).reinterpretAsShorts().intoArray(dst, at);
     }
 
+    // ---- the array loops: one method per dtype and direction, each called through a handle ------------------------
+    // Each loop is compiled on its own (VectorHalfKernels' rule): inlined into a caller, the codec's loops for both
+    // dtypes took TiledHalfKernels' compilation past C2's NodeCountInliningCutoff, narrow was left a call, and every
+    // vector of a FLOAT16 loop was boxed (6.3 MB a call on 2²⁰ elements, once BFLOAT16 had run in that JVM).
+    // CpuLargeTensorAllocationTest runs both dtypes in one JVM. A MethodHandle in an instance field is not a constant
+    // for C2, so it never inlines through it; the loops take and return no vectors.
+
+    private final MethodHandle decodeBFloat16 = loop("decodeBFloat16", true);
+    private final MethodHandle decodeFloat16 = loop("decodeFloat16", true);
+    private final MethodHandle encodeBFloat16 = loop("encodeBFloat16", false);
+    private final MethodHandle encodeFloat16 = loop("encodeFloat16", false);
+
+    private static MethodHandle loop(String name, boolean decode) {
+        MethodType type = decode
+                ? MethodType.methodType(void.class, short[].class, int.class, float[].class, int.class, int.class)
+                : MethodType.methodType(void.class, float[].class, int.class, short[].class, int.class, int.class);
+        return LoopHandles.findStatic(MethodHandles.lookup(), VectorHalfCodec.class, name, type);
+    }
+
     @Override
     public void decode(DType dtype, short[] src, int srcFrom, float[] dst, int dstFrom, int len) {
         int body = len - len % L;
-        if (dtype == DType.BFLOAT16) {
-            for (int k = 0; k < body; k += L) {
-                bfloat16ToFloat(widen(src, srcFrom + k)).intoArray(dst, dstFrom + k);
-            }
-        } else {
-            for (int k = 0; k < body; k += L) {
-                float16ToFloat(widen(src, srcFrom + k)).intoArray(dst, dstFrom + k);
-            }
+        try {
+            (dtype == DType.BFLOAT16 ? decodeBFloat16 : decodeFloat16).invokeExact(src, srcFrom, dst, dstFrom, body);
+        } catch (Throwable e) {
+            throw LoopHandles.unchecked(e);
         }
         TAIL.decode(dtype, src, srcFrom + body, dst, dstFrom + body, len - body);
+    }
+
+    private static void decodeBFloat16(short[] src, int srcFrom, float[] dst, int dstFrom, int body) {
+        for (int k = 0; k < body; k += L) {
+            bfloat16ToFloat(widen(src, srcFrom + k)).intoArray(dst, dstFrom + k);
+        }
+    }
+
+    private static void decodeFloat16(short[] src, int srcFrom, float[] dst, int dstFrom, int body) {
+        for (int k = 0; k < body; k += L) {
+            float16ToFloat(widen(src, srcFrom + k)).intoArray(dst, dstFrom + k);
+        }
     }
 
     @Override
     public void encode(DType dtype, float[] src, int srcFrom, short[] dst, int dstFrom, int len) {
         int body = len - len % L;
-        if (dtype == DType.BFLOAT16) {
-            for (int k = 0; k < body; k += L) {
-                narrow(floatToBFloat16(FloatVector.fromArray(F, src, srcFrom + k)), dst, dstFrom + k);
-            }
-        } else {
-            for (int k = 0; k < body; k += L) {
-                narrow(floatToFloat16(FloatVector.fromArray(F, src, srcFrom + k)), dst, dstFrom + k);
-            }
+        try {
+            (dtype == DType.BFLOAT16 ? encodeBFloat16 : encodeFloat16).invokeExact(src, srcFrom, dst, dstFrom, body);
+        } catch (Throwable e) {
+            throw LoopHandles.unchecked(e);
         }
         TAIL.encode(dtype, src, srcFrom + body, dst, dstFrom + body, len - body);
+    }
+
+    private static void encodeBFloat16(float[] src, int srcFrom, short[] dst, int dstFrom, int body) {
+        for (int k = 0; k < body; k += L) {
+            narrow(floatToBFloat16(FloatVector.fromArray(F, src, srcFrom + k)), dst, dstFrom + k);
+        }
+    }
+
+    private static void encodeFloat16(float[] src, int srcFrom, short[] dst, int dstFrom, int body) {
+        for (int k = 0; k < body; k += L) {
+            narrow(floatToFloat16(FloatVector.fromArray(F, src, srcFrom + k)), dst, dstFrom + k);
+        }
     }
 }
