@@ -18,13 +18,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * JDK 17's C2 sees our small helpers as cold ("executed < MinInliningThreshold times") where the small-width test
  * sees them as hot. The softmax boxed its row max's vector accumulator on every step of the loop (6.3 MB a call on
  * FLOAT32, 11.5 MB on FLOAT64, for as long as the JVM ran) because the lanes' reduction after the loop was such a
- * helper; FloatLanes now reduces from an array. Its own class, so its own JVM in the `allocation` execution.
+ * helper; FloatLanes now reduces from an array. {@link CpuLargeHalfTensorAllocationTest} does the same for the
+ * 16-bit ops. Its own class, so its own JVM in the `allocation` execution.
  */
 class CpuLargeTensorAllocationTest {
-    private static final int COLS = 1 << 19;
-    private static final int ROUNDS = 8;
-    private static final int WARMUP = 100;
-    private static final int CALLS = 10;
+    static final int COLS = 1 << 19;
+    static final int ROUNDS = 8;
+    static final int WARMUP = 100;
+    static final int CALLS = 10;
 
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
