@@ -833,7 +833,8 @@ public final class Ops {
         String op = COMPARE_NAMES.of(cmp);
         notNull(op, "broadcast", broadcast);
         check(op, a, b, out);
-        noHalf(op, a, b);
+        notHalf(op, a);
+        notHalf(op, b);
         sameDType(op, a, b);
         requireDType(op, "output", out, DType.INT32);
         broadcastShape(op, a, b, broadcast);
@@ -1066,7 +1067,9 @@ public final class Ops {
 
     void checkFloat(String op, Tensor... tensors) {
         check(op, tensors);
-        noHalf(op, tensors);
+        for (Tensor t : tensors) {
+            notHalf(op, t);
+        }
         for (Tensor t : tensors) {
             floating(op, t);
         }
@@ -1092,22 +1095,7 @@ public final class Ops {
         checkFloat(op, a, b, c);
     }
 
-    /** Refuses BFLOAT16 and FLOAT16 operands of an op that has no kernel for them, naming op, dtype and backend. */
-    private void noHalf(String op, Tensor... tensors) {
-        for (Tensor t : tensors) {
-            notHalf(op, t);
-        }
-    }
-
-    private void noHalf(String op, Tensor a) {
-        notHalf(op, a);
-    }
-
-    private void noHalf(String op, Tensor a, Tensor b) {
-        notHalf(op, a);
-        notHalf(op, b);
-    }
-
+    /** Refuses a BFLOAT16 or FLOAT16 operand of an op that has no kernel for them, naming op, dtype and backend. */
     private void notHalf(String op, Tensor t) {
         if (t.dtype().isHalf()) {
             throw new UnsupportedDTypeException(op + ": tensor " + t.shape() + " is " + t.dtype() + ", a storage "

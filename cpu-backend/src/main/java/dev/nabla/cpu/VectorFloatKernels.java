@@ -255,7 +255,7 @@ final class VectorFloatKernels implements FloatKernels {
     // No splat(v) helper here: a broadcast before a kernel's loop runs once per call, so in a call with a long loop
     // JDK 17's C2 saw a helper of ours called a few hundred times in the interpreter and would not inline it
     // ("executed < MinInliningThreshold times"), and the helper returned a boxed vector: sgdStep allocated 288 bytes
-    // per call, a third of the 1024-wide step's heap. FloatVector.broadcast is @ForceInline in the JDK.
+    // per chunk, a third of the 1024-wide step's heap. FloatVector.broadcast is @ForceInline in the JDK.
     private static FloatVector load(float[] a, int i) {
         return FloatVector.fromArray(S, a, i);
     }

@@ -137,8 +137,8 @@ final class VectorHalfCodec implements HalfCodec {
     // Each loop is compiled on its own (VectorHalfKernels' rule): inlined into a caller, the codec's loops for both
     // dtypes took TiledHalfKernels' compilation past C2's NodeCountInliningCutoff, narrow was left a call, and every
     // vector of a FLOAT16 loop was boxed (6.3 MB a call on 2²⁰ elements, once BFLOAT16 had run in that JVM).
-    // CpuLargeTensorAllocationTest runs both dtypes in one JVM. A MethodHandle in an instance field is not a constant
-    // for C2, so it never inlines through it; the loops take and return no vectors.
+    // CpuLargeHalfTensorAllocationTest runs both dtypes in one JVM. A MethodHandle in an instance field is not a
+    // constant for C2, so it never inlines through it; the loops take and return no vectors.
 
     private final MethodHandle decodeBFloat16 = loop("decodeBFloat16", true);
     private final MethodHandle decodeFloat16 = loop("decodeFloat16", true);

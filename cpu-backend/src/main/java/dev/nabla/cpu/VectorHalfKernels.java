@@ -384,7 +384,7 @@ final class VectorHalfKernels implements HalfKernels {
     /**
      * out[from..upper) += row x[base + from..base + upper) decoded, upper − from a multiple of L; one loop per dtype,
      * each through its handle: one method holding both loops boxed every vector of the FLOAT16 one once BFLOAT16 had
-     * run in the JVM (12.6 MB a call on 2 × 2¹⁹ elements, CpuLargeTensorAllocationTest).
+     * run in the JVM (12.6 MB a call on 2 × 2¹⁹ elements, CpuLargeHalfTensorAllocationTest).
      */
     private static void addBFloat16Row(short[] x, int base, float[] out, int from, int upper) {
         for (int j = from; j < upper; j += L) {

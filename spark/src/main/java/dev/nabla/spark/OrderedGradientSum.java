@@ -53,16 +53,7 @@ final class OrderedGradientSum {
                     }
                     return out.iterator();
                 }, true));
-        List<Tuple2<Integer, GradientSum>> groupSums = keyed.groupByKey(groups)
-                .mapValues(OrderedGradientSum::byPartition)
-                .collect();
-        List<Tuple2<Integer, GradientSum>> sorted = new ArrayList<>(groupSums);
-        sorted.sort((a, b) -> Integer.compare(a._1(), b._1()));
-        List<GradientSum> inGroupOrder = new ArrayList<>(sorted.size());
-        for (Tuple2<Integer, GradientSum> t : sorted) {
-            inGroupOrder.add(t._2());
-        }
-        return inOrder(inGroupOrder.iterator());
+        return byKey(keyed.groupByKey(groups).mapValues(OrderedGradientSum::byKey).collect());
     }
 
     /** g = ⌈√P⌉, at least 2: the number of consecutive partitions a group adds. */
@@ -74,16 +65,15 @@ final class OrderedGradientSum {
         return Math.max(2, g);
     }
 
-    /** One group's sums sorted by partition, then added left to right. */
-    private static GradientSum byPartition(Iterable<Tuple2<Integer, GradientSum>> members) {
+    /**
+     * The sums sorted by their key (a partition within a group, a group on the driver), then added left to right:
+     * a group's task and the driver receive them in whatever order the shuffle or collect delivers.
+     */
+    private static GradientSum byKey(Iterable<Tuple2<Integer, GradientSum>> keyed) {
         List<Tuple2<Integer, GradientSum>> list = new ArrayList<>();
-        members.forEach(list::add);
+        keyed.forEach(list::add);
         list.sort((a, b) -> Integer.compare(a._1(), b._1()));
-        List<GradientSum> ordered = new ArrayList<>(list.size());
-        for (Tuple2<Integer, GradientSum> t : list) {
-            ordered.add(t._2());
-        }
-        return inOrder(ordered.iterator());
+        return inOrder(list.stream().map(Tuple2::_2).iterator());
     }
 
     /** ((s_0 + s_1) + s_2) + … into a fresh sum (the inputs are not changed). */
