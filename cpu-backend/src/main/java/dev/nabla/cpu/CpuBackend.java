@@ -87,6 +87,7 @@ public final class CpuBackend implements ComputeBackend {
         this.path = path;
         this.parallel = new Parallel(threads);
         if (path == CpuPath.VECTOR) {
+            VectorInlining.install();                   // before any kernel runs: see VectorInlining
             this.fk = instantiate("dev.nabla.cpu.VectorFloatKernels");
             this.dk = instantiate("dev.nabla.cpu.VectorDoubleKernels");
             try {
@@ -136,7 +137,10 @@ public final class CpuBackend implements ComputeBackend {
 
     @Override
     public String description() {
+        String inlining = VectorInlining.status();
         return fk.description() + ", " + parallel.threads() + " thread" + (parallel.threads() == 1 ? "" : "s")
+                + (path == CpuPath.VECTOR && inlining != null && !inlining.endsWith("installed")
+                ? " (" + inlining + ")" : "")
                 + (path != CpuPath.SCALAR ? ""
                 : CpuPath.detect() == CpuPath.SCALAR ? " (" + CpuPath.reason() + ")" : " (chosen by the caller)");
     }
