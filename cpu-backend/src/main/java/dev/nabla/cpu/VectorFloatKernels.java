@@ -43,21 +43,23 @@ final class VectorFloatKernels implements FloatKernels {
     /** Elements of σ's tile of e^−|x| (see {@link #sigmoidRange}): with its block of x, 16 KiB of L1. */
     private static final int SIGMOID_BLOCK = 2048;
     /**
-     * σ as two loops ({@link #sigmoidRange}) on JDK 17, as one elsewhere. One loop is faster (its divide overlaps the
-     * exp's FMAs: JMH σ on 16M floats took 3.3–3.9 ms against 4.6–6.9 in two loops, JDK 17, AVX-512), but on JDK 17
-     * it is compiled in most JVMs of a wide sigmoid network with its final store as a call, which boxes every vector
-     * (3–4 MB a training step, and the step 1.3–2× slower). Temurin 25 never did. {@code -Dnabla.cpu.sigmoid.loops=1|2}
+     * σ as two loops ({@link #sigmoidRange}) on JDK 17 and for 8-byte elements, as one loop for 4-byte elements on
+     * later JDKs. One loop is faster (its divide overlaps the exp's FMAs: JMH σ on 16M floats took 3.3–3.9 ms against
+     * 4.6–6.9 in two loops, JDK 17, AVX-512), but on JDK 17 it is compiled in most JVMs of a wide sigmoid network with
+     * its final store as a call, which boxes every vector (3–4 MB a training step, and the step 1.3–2× slower), and
+     * with doubles (a degree-13 exp) it passes NodeCountInliningCutoff on every JDK: Temurin 25 left σ's second half
+     * a call and boxed 72 bytes per element (CpuFloatAllocationTest, FLOAT64 σ). {@code -Dnabla.cpu.sigmoid.loops=1|2}
      * overrides (the tests run both).
      */
     static final boolean SIGMOID_TWO_LOOPS = sigmoidLoops(Integer.getInteger("nabla.cpu.sigmoid.loops", 0),
-            Runtime.version().feature()) == 2;
+            Runtime.version().feature(), Float.BYTES) == 2;
 
-    /** 2 on JDK 17 and older, else 1; {@code requested} 1 or 2 wins. */
-    static int sigmoidLoops(int requested, int jdkFeature) {
+    /** 2 on JDK 17 and older or for elements of 8 bytes, else 1; {@code requested} 1 or 2 wins. */
+    static int sigmoidLoops(int requested, int jdkFeature, int elementBytes) {
         if (requested == 1 || requested == 2) {
             return requested;
         }
-        return jdkFeature <= 17 ? 2 : 1;
+        return jdkFeature <= 17 || elementBytes >= 8 ? 2 : 1;
     }
     private static final float EPS = (float) BinaryOp.PROBABILITY_EPSILON;
 
