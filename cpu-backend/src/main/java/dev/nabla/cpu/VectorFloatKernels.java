@@ -20,7 +20,8 @@ import java.lang.invoke.MethodType;
  * root of its own and never inlines it into its caller (see {@link #call}): a caller inlining two loops passed C2's
  * node limit and boxed its vectors (EXP ran 25× slower once SIGMOID had been used; biasActivation(σ) allocated 32 KB
  * a call in CI's JVM, whose profile had seen σ and tanh). Inside a loop every method of ours that takes or returns a
- * vector must be inlined, and C2 stops inlining them once a compilation passes NodeCountInliningCutoff: so no loop
+ * vector must be inlined: {@link VectorInlining}'s compiler directive forces that past C2's heuristics, but not past
+ * NodeCountInliningCutoff, after which C2 stops inlining them: so no loop
  * holds two logarithms (binary cross-entropy runs in two passes over a per-thread tile, {@link #bceFirstTerm}),
  * and a loop's lane sum is stored to an array and summed there ({@link FloatLanes}). CpuFloatAllocationTest holds
  * every op to under 1 KiB per call after a JVM has run all of them. A loop runs over whole vectors; the
