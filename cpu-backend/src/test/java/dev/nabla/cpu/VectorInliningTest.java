@@ -100,6 +100,17 @@ class VectorInliningTest {
         }
     }
 
+    /** HotSpot's answers, as JDK 17 gave them: a rejected pattern is an error even though the directive was "added". */
+    @Test
+    void anAnswerWithAnErrorIsNotAcceptedThoughTheRestWasAdded() {
+        assertTrue(VectorInlining.accepted("1 compiler directives added"));
+        assertTrue(VectorInlining.accepted("2 compiler directives added\n"));
+        assertEquals(false, VectorInlining.accepted("Value error on line 1 byte 36: Method pattern error: Did not "
+                + "specify any method name\n  At '\"+a/B.log(I)V\"'.\n[...]\n1 compiler directives added"));
+        assertEquals(false, VectorInlining.accepted("0 compiler directives added"));
+        assertEquals(false, VectorInlining.accepted("Could not load file: /tmp/x.json"));
+    }
+
     @Test
     void descriptorsAreTheJvms() throws NoSuchMethodException {
         assertEquals("([FI[FIII)V", VectorInlining.descriptor(VectorInliningTest.class.getDeclaredMethod(
