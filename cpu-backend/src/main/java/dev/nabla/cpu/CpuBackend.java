@@ -139,7 +139,7 @@ public final class CpuBackend implements ComputeBackend {
     public String description() {
         String inlining = VectorInlining.status();
         return fk.description() + ", " + parallel.threads() + " thread" + (parallel.threads() == 1 ? "" : "s")
-                + (path == CpuPath.VECTOR && inlining != null && !inlining.endsWith("installed")
+                + (path == CpuPath.VECTOR && inlining != null && !inlining.equals(VectorInlining.INSTALLED)
                 ? " (" + inlining + ")" : "")
                 + (path != CpuPath.SCALAR ? ""
                 : CpuPath.detect() == CpuPath.SCALAR ? " (" + CpuPath.reason() + ")" : " (chosen by the caller)");

@@ -45,6 +45,9 @@ final class VectorInlining {
             "dev.nabla.cpu.VectorHalfCodec", "dev.nabla.cpu.VectorHalfKernels", "dev.nabla.cpu.VectorHalfGemm",
             "dev.nabla.cpu.FloatGemm", "dev.nabla.cpu.FloatLanes");
 
+    /** {@link #status()} once the directive is in place. */
+    static final String INSTALLED = "inline directive installed";
+
     private static final System.Logger LOG = System.getLogger(CpuBackend.class.getName());
     private static final AtomicReference<String> STATUS = new AtomicReference<>();
 
@@ -68,7 +71,7 @@ final class VectorInlining {
         }
     }
 
-    /** "inline directive installed", "... off (-D...=false)" or "... not installed: why"; null before install. */
+    /** {@link #INSTALLED}, "inline directive off (-D...=false)" or "... not installed: why"; null before install. */
     static String status() {
         return STATUS.get();
     }
@@ -86,7 +89,7 @@ final class VectorInlining {
                     "compilerDirectivesAdd", new Object[] {new String[] {file.toString()}},
                     new String[] {String[].class.getName()});
             String said = String.valueOf(out).trim();
-            return accepted(said) ? "inline directive installed" : notInstalled("the JVM answered \"" + said + "\"");
+            return accepted(said) ? INSTALLED : notInstalled("the JVM answered \"" + said + "\"");
         } catch (Exception | LinkageError e) {
             return notInstalled(e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {

@@ -82,11 +82,11 @@ class VectorInliningTest {
     void hotSpotTakesTheDirectiveWhenAVectorBackendStarts() throws Exception {
         assumeTrue(CpuPath.vectorModulePresent(), "needs --add-modules jdk.incubator.vector");
         try (CpuBackend be = new CpuBackend(CpuPath.VECTOR, 1)) {
-            assertEquals("inline directive installed", VectorInlining.status(), be.description());
+            assertEquals(VectorInlining.INSTALLED, VectorInlining.status(), be.description());
             assertTrue(be.description().startsWith("Vector API") && !be.description().contains("directive"),
                     be.description());
         }
-        assertEquals("inline directive installed", VectorInlining.install(), "a second install does nothing");
+        assertEquals(VectorInlining.INSTALLED, VectorInlining.install(), "a second install does nothing");
         String printed = String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
                 new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesPrint",
                 new Object[] {new String[0]}, new String[] {String[].class.getName()}));
