@@ -36,18 +36,18 @@ final class FloatGemm {
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
     /**
-     * Depth of a packed panel: KC×NR of B fills at most 32 KiB (512 on 256-bit vectors, float and double; 256 on
-     * 512-bit). Every KC of depth is one more pass of read-add-write over C, and a tile of C comes from L3 or memory
-     * with no prefetch to hide it (Java has none): with KC = 256 those updates took 27% of a 1024³ product's samples
-     * (JFR, one thread, Zen 3), with 512 13%, and the product ran about 1.25× faster on both JDKs.
-     * {@code -Dnabla.cpu.gemm.kc}.
+     * Depth of a packed panel: 512 on 256-bit vectors, 1024 on 512-bit ({@link #panelDepth}). Every KC of depth is
+     * one more pass of read-add-write over C, and a tile of C comes from L3 or memory with no prefetch to hide it
+     * (Java has none): with KC = 256 those updates took 27% of a 1024³ product's samples (JFR, one thread, Zen 3),
+     * with 512 13%. {@code -Dnabla.cpu.gemm.kc}.
      */
-    static final int KC = Math.max(8, Integer.getInteger("nabla.cpu.gemm.kc",
-            Math.min(512, 32 * 1024 / (NR * Float.BYTES))));
+    static final int KC = Math.max(8, Integer.getInteger("nabla.cpu.gemm.kc", panelDepth(S.vectorBitSize())));
     /** Rows of a packed block of A (MC×KC in L2), a multiple of MR. {@code -Dnabla.cpu.gemm.mc}. */
     static final int MC = Math.max(1, Integer.getInteger("nabla.cpu.gemm.mc", 72) / MR) * MR;
     /** Columns of a packed block of B (KC×NC in L2/L3), a multiple of NR. {@code -Dnabla.cpu.gemm.nc}. */
     static final int NC = Math.max(1, Integer.getInteger("nabla.cpu.gemm.nc", 1024) / NR) * NR;
+    /** k-steps of a transposed B packed as one block (see {@link #packB}). */
+    private static final int TRANSPOSE_DEPTH = 64;
     /** Below this many multiply-adds a product runs on the calling thread only. */
     static final long PARALLEL_MIN_MADDS = 1L << 18;
 
@@ -60,6 +60,17 @@ final class FloatGemm {
             return requested;
         }
         return vectorBits >= 512 || jdkFeature <= 17 ? 6 : 4;
+    }
+
+    /**
+     * KC for a vector width, as measured on Zen 5 (2026-12-02, docs/performance.md). On 512-bit vectors a KC×NR
+     * panel of B at KC = 1024 is 128 KiB: it streams from L2, which feeds the micro-kernel's two vector loads per
+     * 12 FMAs with room to spare, and the product makes a quarter of the passes over C that the L1-sized KC = 256
+     * made: SGEMM 2048³ on two threads went from 250–290 to 290–340 GFLOP/s, DGEMM from 116–130 to 134–163. On
+     * 256-bit vectors 1024 was no faster than 512 (one thread: 82–83 against 91–97 GFLOP/s), so they keep 512.
+     */
+    static int panelDepth(int vectorBits) {
+        return vectorBits >= 512 ? 1024 : 512;
     }
 
     private final Parallel parallel;
@@ -286,10 +297,17 @@ final class FloatGemm {
                     }
                 }
             } else {                                            // B is n×k: column of op(B) is a contiguous row of B
-                for (int col = 0; col < nr; col++) {
-                    int src = (jc + jr + col) * k + pc;
-                    for (int q = 0; q < kc; q++) {
-                        bp[base + q * NR + col] = b[src + q];
+                // In blocks of TRANSPOSE_DEPTH k-steps: a block's part of the panel (64 × NR) stays in L1 while it is
+                // written column by column. Column by column over the whole depth wrote each line of a 128 KiB panel
+                // NR times, far apart: 0.75 ns per element at kc = 1024, against 0.38 in blocks of 64 (16 and 32
+                // ran at 0.73 and 1.0; 0.2 for B untransposed; Zen 5, JDK 17).
+                for (int q0 = 0; q0 < kc; q0 += TRANSPOSE_DEPTH) {
+                    int q1 = Math.min(kc, q0 + TRANSPOSE_DEPTH);
+                    for (int col = 0; col < nr; col++) {
+                        int src = (jc + jr + col) * k + pc;
+                        for (int q = q0; q < q1; q++) {
+                            bp[base + q * NR + col] = b[src + q];
+                        }
                     }
                 }
                 for (int col = nr; col < NR; col++) {
