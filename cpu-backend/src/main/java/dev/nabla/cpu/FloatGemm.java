@@ -66,8 +66,9 @@ final class FloatGemm {
      * KC for a vector width, as measured on Zen 5 (2026-12-02, docs/performance.md). On 512-bit vectors a KC×NR
      * panel of B at KC = 1024 is 128 KiB: it streams from L2, which feeds the micro-kernel's two vector loads per
      * 12 FMAs with room to spare, and the product makes a quarter of the passes over C that the L1-sized KC = 256
-     * made: SGEMM 2048³ on two threads went from 250–290 to 290–340 GFLOP/s, DGEMM from 116–130 to 134–163. On
-     * 256-bit vectors 1024 was no faster than 512 (one thread: 82–83 against 91–97 GFLOP/s), so they keep 512.
+     * made: SGEMM 2048³ on two threads went from 241–292 to 290–343 GFLOP/s, DGEMM from 116–150 to 134–170, and
+     * one thread reaches OpenBLAS's speed (168–178 against 175 GFLOP/s at 1024³). On 256-bit vectors 1024 was no
+     * faster than 512 (one thread: 82–83 against 91–97 GFLOP/s), so they keep 512.
      */
     static int panelDepth(int vectorBits) {
         return vectorBits >= 512 ? 1024 : 512;
