@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 
 /**
- * The gemm's register tile: 6 rows where C2 keeps 12 accumulators in registers (JDK 17, or 32 vector registers),
+ * The gemm's register tile and panel depth. The tile: 6 rows where C2 keeps 12 accumulators in registers (JDK 17, or 32 vector registers),
  * 4 rows where a later C2 would spill one (FloatGemm.MR's javadoc). The build runs the gemm contract once more
  * with {@code -Dnabla.cpu.gemm.mr=4} (cpu-backend/pom.xml), so both micro-kernels are judged on any JDK.
  */
@@ -39,5 +39,17 @@ class GemmRegisterTileTest {
         if (requested != null && (requested == 4 || requested == 6)) {
             assertEquals((int) requested, FloatGemm.MR, "the build's 4-row execution must run the 4-row kernel");
         }
+    }
+
+    /** The packed panel's depth: 1024 on 512-bit vectors, 512 on narrower ones (FloatGemm.panelDepth's measurements). */
+    @Test
+    void panelDepthFollowsTheVectorWidth() {
+        assertEquals(512, FloatGemm.panelDepth(128));
+        assertEquals(512, FloatGemm.panelDepth(256));
+        assertEquals(1024, FloatGemm.panelDepth(512));
+        Integer requested = Integer.getInteger("nabla.cpu.gemm.kc");
+        int expected = requested != null ? Math.max(8, requested) : FloatGemm.panelDepth(FloatGemm.S.vectorBitSize());
+        assertEquals(expected, FloatGemm.KC);
+        assertEquals(FloatGemm.KC, DoubleGemm.KC, "float and double use one depth rule");
     }
 }
