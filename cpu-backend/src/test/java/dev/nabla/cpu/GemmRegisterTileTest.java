@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 
 /**
- * The gemm's register tile and panel depth. The tile: 6 rows where C2 keeps 12 accumulators in registers (JDK 17, or 32 vector registers),
- * 4 rows where a later C2 would spill one (FloatGemm.MR's javadoc). The build runs the gemm contract once more
- * with {@code -Dnabla.cpu.gemm.mr=4} (cpu-backend/pom.xml), so both micro-kernels are judged on any JDK.
+ * The gemm's register tile and panel depth. The tile: 6 rows where C2 keeps 12 accumulators in registers (JDK 17,
+ * or 32 vector registers), 4 rows where a later C2 would spill one (FloatGemm.MR's javadoc). The build runs the gemm
+ * contract once more with {@code -Dnabla.cpu.gemm.mr=4} (cpu-backend/pom.xml), so both micro-kernels are judged on
+ * any JDK.
  */
 class GemmRegisterTileTest {
 
