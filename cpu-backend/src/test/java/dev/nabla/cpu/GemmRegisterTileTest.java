@@ -42,7 +42,7 @@ class GemmRegisterTileTest {
         }
     }
 
-    /** The packed panel's depth: 1024 on 512-bit vectors, 512 on narrower ones (FloatGemm.panelDepth's measurements). */
+    /** The packed panel's depth: 1024 on 512-bit vectors, 512 on narrower ones (see FloatGemm.panelDepth). */
     @Test
     void panelDepthFollowsTheVectorWidth() {
         assertEquals(512, FloatGemm.panelDepth(128));
