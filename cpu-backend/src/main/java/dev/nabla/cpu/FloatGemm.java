@@ -9,7 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>C is cut into a grid of thread tiles (columns first, rows when there are few columns); each thread runs
  *       the loops below on its own tile with its own packing buffers, so threads share nothing they write.</li>
  *   <li>Loop jc over NC columns, pc over KC of the depth: pack op(B)[pc:pc+kc, jc:jc+nc] into NR-wide panels
- *       (KC×NR, row after row: one L1-resident panel feeds a whole column of register tiles).</li>
+ *       (KC×NR, row after row: one panel, in L1 on 256-bit vectors and in L2 on 512-bit ones, see {@link #KC},
+ *       feeds a whole column of register tiles).</li>
  *   <li>Loop ic over MC rows: pack α·op(A)[ic:ic+mc, pc:pc+kc] into MR-high panels (L2-resident).</li>
  *   <li>The micro-kernel multiplies an MR×kc panel by a kc×NR panel into MR×NR accumulators held in vector
  *       registers (MR rows × 2 vectors), broadcasting one packed A value per row and FMA-ing it with two B
