@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Then FLOAT64 log, tanh, σ and both cross-entropies on 2 × 2¹⁹ elements boxed every vector, 12–130 MB a call, in
  * some JVMs and not others (CpuLargeTensorAllocationTest failed in CI on an AVX-512 machine). The directive is the
  * JVM's supported way, the one {@code jcmd <pid> Compiler.directives_add} uses, to say "inline this": it overrides
- * those heuristics for the methods it names, in compilations of Nabla's own methods only ({@code match}).
+ * those heuristics for the methods it names, in compilations rooted in Nabla's own methods and in the JDK's
+ * method-handle and thread-pool code that calls them ({@link #ROOTS}).
  *
  * <p>It does not lift C2's hard limits (NodeCountInliningCutoff, MaxInlineLevel); the kernels' loop structure keeps
  * within those (see VectorFloatKernels). {@code -Dnabla.cpu.inlineDirective=false} leaves the JIT alone. Where the
@@ -44,6 +45,17 @@ final class VectorInlining {
             "dev.nabla.cpu.VectorFloatMath", "dev.nabla.cpu.VectorDoubleMath",
             "dev.nabla.cpu.VectorHalfCodec", "dev.nabla.cpu.VectorHalfKernels", "dev.nabla.cpu.VectorHalfGemm",
             "dev.nabla.cpu.FloatGemm", "dev.nabla.cpu.FloatLanes");
+
+    /**
+     * The compilations the directive applies to, by their root method. Our own methods; the JDK's method-handle
+     * adapters, because a kernel loop called through a handle (VectorFloatKernels' transcendental loops) can be
+     * compiled inlined into a {@code LambdaForm} root: CI's CpuLargeTensorAllocationTest once saw FLOAT64 log, σ and
+     * the cross-entropies box 12–78 MB a call with the directive installed, and -XX:+PrintInlining showed
+     * {@code LambdaForm$DMH::invokeStatic} roots inlining {@code VectorDoubleMath::log} under the default heuristics
+     * ("inline (hot)", not "force inline"); and the thread pool's, whose workers run {@link Parallel}'s jobs. The
+     * first directive that matches a root decides, so a user's own directive for those JDK packages is shadowed.
+     */
+    static final List<String> ROOTS = List.of("dev/nabla/*.*", "java/lang/invoke/*.*", "java/util/concurrent/*.*");
 
     /** {@link #status()} once the directive is in place. */
     static final String INSTALLED = "inline directive installed";
@@ -120,11 +132,17 @@ final class VectorInlining {
     }
 
     /**
-     * The directive: in compilations of dev.nabla methods, inline every method of {@link #requiredInlines()} and none
-     * of {@link #separateRoots()} (the first pattern that matches a method decides, so the helpers' come first).
+     * The directive: in compilations rooted at {@link #ROOTS}, inline every method of {@link #requiredInlines()} and
+     * none of {@link #separateRoots()} (the first pattern that matches a method decides, so the helpers' come first).
      */
     static String directive() {
-        StringBuilder b = new StringBuilder("[{\n  match: \"dev/nabla/*.*\",\n  inline: [");
+        StringBuilder b = new StringBuilder("[{\n  match: [");
+        String roots = "";
+        for (String root : ROOTS) {
+            b.append(roots).append('"').append(root).append('"');
+            roots = ", ";
+        }
+        b.append("],\n  inline: [");
         String sep = "\n    \"";
         for (String p : requiredInlines()) {
             b.append(sep).append('+').append(p).append('"');

@@ -90,7 +90,9 @@ class VectorInliningTest {
         String printed = String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
                 new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesPrint",
                 new Object[] {new String[0]}, new String[] {String[].class.getName()}));
-        assertTrue(printed.contains("matching: dev/nabla/*.*"), printed);
+        for (String root : VectorInlining.ROOTS) {                          // every root pattern, as HotSpot read it
+            assertTrue(printed.contains(root), root + " is not in\n" + printed);
+        }
         List<String> expected = new ArrayList<>();                            // HotSpot took every one of them
         VectorInlining.requiredInlines().forEach(p -> expected.add("+" + p));
         VectorInlining.separateRoots().forEach(p -> expected.add("-" + p));
