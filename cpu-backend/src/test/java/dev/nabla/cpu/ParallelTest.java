@@ -322,4 +322,73 @@ class ParallelTest {
             one.forEach(3, i -> { });
         }
     }
+
+    /**
+     * Back-to-back calls with gaps around the helpers' spin time: every call still runs on all threads at once. A
+     * job left in the slot of a helper that had just stopped spinning, with nobody to run its loop, would leave the
+     * caller alone at the barrier, and the call would fail after WAIT_S instead of passing.
+     */
+    @Test
+    @Timeout(120)
+    void everyCallFindsItsHelpersWhetherTheyAreSpinningOrParked() {
+        java.util.Random random = new java.util.Random(11);
+        for (long spin : new long[]{0, 20_000, Parallel.SPIN_NANOS}) {
+            for (int threads = 2; threads <= 3; threads++) {
+                try (Parallel p = new Parallel(threads, spin)) {
+                    for (int call = 0; call < 300; call++) {
+                        CyclicBarrier all = new CyclicBarrier(threads);
+                        Set<Thread> ran = ConcurrentHashMap.newKeySet();
+                        p.forEach(threads, i -> {
+                            ran.add(Thread.currentThread());
+                            await(all, i);
+                        });
+                        assertEquals(threads, ran.size(), "spin " + spin + " ns, call " + call);
+                        long gap = System.nanoTime() + random.nextInt((int) Math.max(1, 3 * spin) + 1000);
+                        while (System.nanoTime() < gap) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A helper busy with one caller's job is not waited for by another caller: the second call runs its chunks on
+     * its own thread and returns while the helper is still held.
+     */
+    @Test
+    @Timeout(120)
+    void aSecondCallerDoesNotWaitForAHelperHeldByTheFirst() throws Exception {
+        try (Parallel p = new Parallel(2)) {
+            CountDownLatch helperHeld = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread first = new Thread(() -> p.forEach(2, i -> {
+                boolean helper = Thread.currentThread().getName().startsWith("nabla-cpu-");
+                if (helper) {
+                    helperHeld.countDown();
+                }
+                try {                                       // the caller's chunk waits until the helper holds the other
+                    assertTrue((helper ? release : helperHeld).await(WAIT_S, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }));
+            first.start();
+            assertTrue(helperHeld.await(WAIT_S, TimeUnit.SECONDS), "the helper took the first call's chunk");
+            Set<Thread> ran = ConcurrentHashMap.newKeySet();
+            AtomicIntegerArray runs = new AtomicIntegerArray(4);
+            p.forEach(4, i -> {
+                ran.add(Thread.currentThread());
+                runs.incrementAndGet(i);
+            });
+            assertEquals(Set.of(Thread.currentThread()), ran, "the held helper ran none of the second call's chunks");
+            for (int i = 0; i < 4; i++) {
+                assertEquals(1, runs.get(i), "chunk " + i);
+            }
+            release.countDown();
+            first.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+            assertFalse(first.isAlive());
+        }
+    }
 }
