@@ -161,7 +161,8 @@ final class Parallel implements AutoCloseable {
                 try {
                     pool.execute(this);
                 } catch (java.util.concurrent.RejectedExecutionException closing) {
-                    active = false;                     // closed meanwhile: the caller runs the chunks itself
+                    slot = null;                        // closed meanwhile: the caller runs the chunks itself, and
+                    active = false;                     // the slot keeps no reference to the job's arrays
                 }
             }
             return true;
