@@ -71,10 +71,11 @@ final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Hands the job to as many free helpers as it has chunks beyond the caller's, works on it too, and waits. A helper
-     * busy with another caller's job is skipped: the chunks come from the job's counter, so the caller takes what no
-     * helper took. After {@link #close} the helpers refuse work: a typed {@link BackendClosedException}, not the
-     * pool's RejectedExecutionException.
+     * Hands the job to as many helpers as it has chunks beyond the caller's, works on it too, and waits. Helpers that
+     * are not running a job are asked first; one still running another caller's job (or, nested, this thread's own)
+     * gets the job only when no free one is left, and joins it when it is free, if chunks are left: the chunks come
+     * from the job's counter, so the caller takes what no helper took. After {@link #close} the helpers refuse work:
+     * a typed {@link BackendClosedException}, not the pool's RejectedExecutionException.
      */
     private void runOnAll(Job job) {
         int extra = Math.min(threads, job.chunks) - 1;
@@ -82,8 +83,16 @@ final class Parallel implements AutoCloseable {
             throw new BackendClosedException("cpu: the backend is closed; its " + threads + " threads have stopped "
                     + "[cpu]");
         }
-        for (int h = 0, given = 0; h < helpers.length && given < extra; h++) {
-            if (helpers[h].offer(job)) {
+        int given = 0;
+        long asked = 0;                                 // helpers given the job in the first pass (the first 64)
+        for (int h = 0; h < helpers.length && given < extra; h++) {
+            if (!helpers[h].running && helpers[h].offer(job)) {
+                given++;
+                asked |= h < 64 ? 1L << h : 0;
+            }
+        }
+        for (int h = 0; h < helpers.length && given < extra; h++) {
+            if ((h >= 64 || (asked & 1L << h) == 0) && helpers[h].offer(job)) {
                 given++;
             }
         }
@@ -125,6 +134,9 @@ final class Parallel implements AutoCloseable {
         closed = true;
         if (pool != null) {
             pool.shutdownNow();
+            for (Helper h : helpers) {                  // a loop the pool dropped never empties its slot
+                h.slot = null;
+            }
         }
     }
 
@@ -151,6 +163,8 @@ final class Parallel implements AutoCloseable {
 
         private volatile Job slot;
         private volatile boolean active;
+        /** While its loop runs a job: callers ask this helper after the free ones. */
+        volatile boolean running;
 
         /** Puts {@code job} in this helper's empty slot, starting its loop if it is idle; false if the slot is full. */
         boolean offer(Job job) {
@@ -160,9 +174,15 @@ final class Parallel implements AutoCloseable {
             if (ACTIVE.compareAndSet(this, false, true)) {
                 try {
                     pool.execute(this);
-                } catch (java.util.concurrent.RejectedExecutionException closing) {
-                    slot = null;                        // closed meanwhile: the caller runs the chunks itself, and
-                    active = false;                     // the slot keeps no reference to the job's arrays
+                } catch (RuntimeException | Error notStarted) {
+                    // closed meanwhile (RejectedExecutionException), or no thread could be started: the slot keeps no
+                    // reference to the job's arrays, and the caller runs the chunks itself
+                    active = false;
+                    SLOT.compareAndSet(this, job, (Job) null);
+                    if (notStarted instanceof java.util.concurrent.RejectedExecutionException) {
+                        return false;
+                    }
+                    throw notStarted;
                 }
             }
             return true;
@@ -173,7 +193,12 @@ final class Parallel implements AutoCloseable {
             while (true) {
                 Job job = (Job) SLOT.getAndSet(this, (Job) null);
                 if (job != null) {
-                    job.run();
+                    running = true;
+                    try {
+                        job.run();
+                    } finally {
+                        running = false;
+                    }
                     continue;
                 }
                 long start = System.nanoTime();

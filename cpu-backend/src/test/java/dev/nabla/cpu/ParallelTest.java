@@ -354,41 +354,55 @@ class ParallelTest {
     }
 
     /**
-     * A helper busy with one caller's job is not waited for by another caller: the second call runs its chunks on
-     * its own thread and returns while the helper is still held.
+     * A helper held by one caller's job is not waited for by another caller. With two threads the second call runs its
+     * chunks on its own thread and returns while the helper is still held; with three, the free helper is asked
+     * before the held one, so the second call's two chunks run at the same time (a barrier of two parties).
      */
     @Test
     @Timeout(120)
-    void aSecondCallerDoesNotWaitForAHelperHeldByTheFirst() throws Exception {
-        try (Parallel p = new Parallel(2)) {
-            CountDownLatch helperHeld = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Thread first = new Thread(() -> p.forEach(2, i -> {
-                boolean helper = Thread.currentThread().getName().startsWith("nabla-cpu-");
-                if (helper) {
-                    helperHeld.countDown();
+    void aSecondCallerAsksTheFreeHelperAndDoesNotWaitForTheHeldOne() throws Exception {
+        for (int threads = 2; threads <= 3; threads++) {
+            try (Parallel p = new Parallel(threads)) {
+                CountDownLatch helperHeld = new CountDownLatch(1);
+                CountDownLatch release = new CountDownLatch(1);
+                Set<Thread> held = ConcurrentHashMap.newKeySet();
+                Thread first = new Thread(() -> p.forEach(2, i -> {
+                    boolean helper = Thread.currentThread().getName().startsWith("nabla-cpu-");
+                    if (helper) {
+                        held.add(Thread.currentThread());
+                        helperHeld.countDown();
+                    }
+                    try {                                   // the caller's chunk waits until a helper holds the other
+                        assertTrue((helper ? release : helperHeld).await(WAIT_S, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }));
+                first.start();
+                assertTrue(helperHeld.await(WAIT_S, TimeUnit.SECONDS), "a helper took the first call's chunk");
+                Set<Thread> ran = ConcurrentHashMap.newKeySet();
+                AtomicIntegerArray runs = new AtomicIntegerArray(2);
+                CyclicBarrier both = new CyclicBarrier(2);
+                final int t = threads;
+                p.forEach(2, i -> {
+                    ran.add(Thread.currentThread());
+                    runs.incrementAndGet(i);
+                    if (t == 3) {
+                        await(both, i);
+                    }
+                });
+                for (Thread h : held) {
+                    assertFalse(ran.contains(h), threads + " threads: the held helper ran a chunk of the second call");
                 }
-                try {                                       // the caller's chunk waits until the helper holds the other
-                    assertTrue((helper ? release : helperHeld).await(WAIT_S, TimeUnit.SECONDS));
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
+                assertEquals(threads == 2 ? Set.of(Thread.currentThread()) : Set.copyOf(ran), ran);
+                assertEquals(threads - 1, ran.size(), threads + " threads: threads that ran the second call");
+                for (int i = 0; i < 2; i++) {
+                    assertEquals(1, runs.get(i), "chunk " + i);
                 }
-            }));
-            first.start();
-            assertTrue(helperHeld.await(WAIT_S, TimeUnit.SECONDS), "the helper took the first call's chunk");
-            Set<Thread> ran = ConcurrentHashMap.newKeySet();
-            AtomicIntegerArray runs = new AtomicIntegerArray(4);
-            p.forEach(4, i -> {
-                ran.add(Thread.currentThread());
-                runs.incrementAndGet(i);
-            });
-            assertEquals(Set.of(Thread.currentThread()), ran, "the held helper ran none of the second call's chunks");
-            for (int i = 0; i < 4; i++) {
-                assertEquals(1, runs.get(i), "chunk " + i);
+                release.countDown();
+                first.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+                assertFalse(first.isAlive());
             }
-            release.countDown();
-            first.join(TimeUnit.SECONDS.toMillis(WAIT_S));
-            assertFalse(first.isAlive());
         }
     }
 }
