@@ -12,44 +12,19 @@ import java.util.function.IntConsumer;
  * Runs numbered chunks of work on all cores: the calling thread works too, helper threads of a private pool take
  * chunks from a shared counter, and the call returns when every chunk is done. Chunk boundaries are chosen by the
  * caller from the problem size alone, so results (partial sums included) do not depend on timing.
- *
- * <p>A helper that finishes a job waits for the next one by spinning for {@link #SPIN_NANOS} before it goes back to
- * the pool and parks, as OpenMP runtimes and OpenBLAS's threads do. A training step is a few dozen parallel calls
- * with a little work on the caller between them. Handed to a parked pool thread, a call of two 20 µs chunks with
- * 20 µs of the caller's work between calls took 38.5 µs, and with gaps of 150 µs and more 78–83 µs (the helper's
- * wake-up, then the caller's); to a spinning helper, 24 µs (2-core Zen 5, JDK 17; docs/performance.md).
  */
 final class Parallel implements AutoCloseable {
-    /**
-     * How long an idle helper spins for the next job before it parks: {@code -Dnabla.cpu.spin.micros}, default 200 µs;
-     * 0 parks at once.
-     */
-    static final long SPIN_NANOS = Math.max(0, Long.getLong("nabla.cpu.spin.micros", 200)) * 1000;
-
     private final int threads;
-    private final long spinNanos;
-    private final ForkJoinPool pool;
-    private final Helper[] helpers;
-    private volatile boolean closed;
+    private final ForkJoinPool helpers;
 
     Parallel(int threads) {
-        this(threads, SPIN_NANOS);
-    }
-
-    /** {@code threads} threads, the caller's included, whose helpers spin {@code spinNanos} for the next job. */
-    Parallel(int threads, long spinNanos) {
         this.threads = Math.max(1, threads);
-        this.spinNanos = Math.max(0, spinNanos);
-        this.pool = this.threads == 1 ? null : new ForkJoinPool(this.threads - 1, fjp -> {
-            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(fjp);
+        this.helpers = this.threads == 1 ? null : new ForkJoinPool(this.threads - 1, pool -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
             t.setName("nabla-cpu-" + t.getPoolIndex());
             t.setDaemon(true);
             return t;
         }, null, false);
-        this.helpers = new Helper[this.threads - 1];
-        for (int h = 0; h < helpers.length; h++) {
-            helpers[h] = new Helper();
-        }
     }
 
     int threads() {
@@ -61,7 +36,7 @@ final class Parallel implements AutoCloseable {
         if (chunks <= 0) {
             return;
         }
-        if (chunks == 1 || pool == null) {
+        if (chunks == 1 || helpers == null) {
             for (int i = 0; i < chunks; i++) {
                 body.accept(i);
             }
@@ -71,30 +46,18 @@ final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Hands the job to as many helpers as it has chunks beyond the caller's, works on it too, and waits. Helpers that
-     * are not running a job are asked first; one still running another caller's job (or, nested, this thread's own)
-     * gets the job only when no free one is left, and joins it when it is free, if chunks are left: the chunks come
-     * from the job's counter, so the caller takes what no helper took. After {@link #close} the helpers refuse work:
-     * a typed {@link BackendClosedException}, not the pool's RejectedExecutionException.
+     * Hands the job to as many helpers as it has chunks beyond the caller's, works on it too, and waits. After
+     * {@link #close} the helpers refuse work: a typed {@link BackendClosedException}, not the pool's
+     * RejectedExecutionException.
      */
     private void runOnAll(Job job) {
         int extra = Math.min(threads, job.chunks) - 1;
-        if (closed) {
+        if (helpers.isShutdown()) {
             throw new BackendClosedException("cpu: the backend is closed; its " + threads + " threads have stopped "
                     + "[cpu]");
         }
-        int given = 0;
-        long asked = 0;                                 // helpers given the job in the first pass (the first 64)
-        for (int h = 0; h < helpers.length && given < extra; h++) {
-            if (!helpers[h].running && helpers[h].offer(job)) {
-                given++;
-                asked |= h < 64 ? 1L << h : 0;
-            }
-        }
-        for (int h = 0; h < helpers.length && given < extra; h++) {
-            if ((h >= 64 || (asked & 1L << h) == 0) && helpers[h].offer(job)) {
-                given++;
-            }
+        for (int h = 0; h < extra; h++) {
+            helpers.execute(job);
         }
         job.run();
         job.awaitAll();
@@ -131,89 +94,8 @@ final class Parallel implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        if (pool != null) {
-            pool.shutdownNow();
-            for (Helper h : helpers) {                  // a loop the pool dropped never empties its slot
-                h.slot = null;
-            }
-        }
-    }
-
-    /**
-     * One helper: a slot that holds the next job for it, and a loop that runs in the pool while it is active. The
-     * loop takes the job from the slot, runs it, and spins up to {@code spinNanos} for the next one; then it marks
-     * itself idle and returns its thread to the pool. Whoever fills the slot of an idle helper submits the loop
-     * again. Both sides write their own field and then read the other's (slot, then active; active, then slot), all
-     * volatile, so a job is never left in the slot of a helper that nobody runs.
-     */
-    private final class Helper implements Runnable {
-        private static final VarHandle SLOT;
-        private static final VarHandle ACTIVE;
-
-        static {
-            try {
-                MethodHandles.Lookup lookup = MethodHandles.lookup();
-                SLOT = lookup.findVarHandle(Helper.class, "slot", Job.class);
-                ACTIVE = lookup.findVarHandle(Helper.class, "active", boolean.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        private volatile Job slot;
-        private volatile boolean active;
-        /** While its loop runs a job: callers ask this helper after the free ones. */
-        volatile boolean running;
-
-        /** Puts {@code job} in this helper's empty slot, starting its loop if it is idle; false if the slot is full. */
-        boolean offer(Job job) {
-            if (!SLOT.compareAndSet(this, (Job) null, job)) {
-                return false;
-            }
-            if (ACTIVE.compareAndSet(this, false, true)) {
-                try {
-                    pool.execute(this);
-                } catch (RuntimeException | Error notStarted) {
-                    // closed meanwhile (RejectedExecutionException), or no thread could be started: the slot keeps no
-                    // reference to the job's arrays, and the caller runs the chunks itself
-                    active = false;
-                    SLOT.compareAndSet(this, job, (Job) null);
-                    if (notStarted instanceof java.util.concurrent.RejectedExecutionException) {
-                        return false;
-                    }
-                    throw notStarted;
-                }
-            }
-            return true;
-        }
-
-        @Override
-        public void run() {
-            while (true) {
-                Job job = (Job) SLOT.getAndSet(this, (Job) null);
-                if (job != null) {
-                    running = true;
-                    try {
-                        job.run();
-                    } finally {
-                        running = false;
-                    }
-                    continue;
-                }
-                long start = System.nanoTime();
-                while (slot == null && !closed && System.nanoTime() - start < spinNanos) {
-                    Thread.onSpinWait();
-                }
-                if (slot != null && !closed) {
-                    continue;
-                }
-                active = false;
-                // a job offered after the check above saw active still true and did not submit the loop: take it
-                if (slot == null || closed || !ACTIVE.compareAndSet(this, false, true)) {
-                    return;
-                }
-            }
+        if (helpers != null) {
+            helpers.shutdownNow();
         }
     }
 
