@@ -322,4 +322,87 @@ class ParallelTest {
             one.forEach(3, i -> { });
         }
     }
+
+    /**
+     * Back-to-back calls with gaps around the helpers' spin time: every call still runs on all threads at once. A
+     * job left in the slot of a helper that had just stopped spinning, with nobody to run its loop, would leave the
+     * caller alone at the barrier, and the call would fail after WAIT_S instead of passing.
+     */
+    @Test
+    @Timeout(120)
+    void everyCallFindsItsHelpersWhetherTheyAreSpinningOrParked() {
+        java.util.Random random = new java.util.Random(11);
+        for (long spin : new long[]{0, 20_000, Parallel.SPIN_NANOS}) {
+            for (int threads = 2; threads <= 3; threads++) {
+                try (Parallel p = new Parallel(threads, spin)) {
+                    for (int call = 0; call < 300; call++) {
+                        CyclicBarrier all = new CyclicBarrier(threads);
+                        Set<Thread> ran = ConcurrentHashMap.newKeySet();
+                        p.forEach(threads, i -> {
+                            ran.add(Thread.currentThread());
+                            await(all, i);
+                        });
+                        assertEquals(threads, ran.size(), "spin " + spin + " ns, call " + call);
+                        long gap = System.nanoTime() + random.nextInt((int) Math.max(1, 3 * spin) + 1000);
+                        while (System.nanoTime() < gap) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A helper held by one caller's job is not waited for by another caller. With two threads the second call runs its
+     * chunks on its own thread and returns while the helper is still held; with three, the free helper is asked
+     * before the held one, so the second call's two chunks run at the same time (a barrier of two parties).
+     */
+    @Test
+    @Timeout(120)
+    void aSecondCallerAsksTheFreeHelperAndDoesNotWaitForTheHeldOne() throws Exception {
+        for (int threads = 2; threads <= 3; threads++) {
+            try (Parallel p = new Parallel(threads)) {
+                CountDownLatch helperHeld = new CountDownLatch(1);
+                CountDownLatch release = new CountDownLatch(1);
+                Set<Thread> held = ConcurrentHashMap.newKeySet();
+                Thread first = new Thread(() -> p.forEach(2, i -> {
+                    boolean helper = Thread.currentThread().getName().startsWith("nabla-cpu-");
+                    if (helper) {
+                        held.add(Thread.currentThread());
+                        helperHeld.countDown();
+                    }
+                    try {                                   // the caller's chunk waits until a helper holds the other
+                        assertTrue((helper ? release : helperHeld).await(WAIT_S, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }));
+                first.start();
+                assertTrue(helperHeld.await(WAIT_S, TimeUnit.SECONDS), "a helper took the first call's chunk");
+                Set<Thread> ran = ConcurrentHashMap.newKeySet();
+                AtomicIntegerArray runs = new AtomicIntegerArray(2);
+                CyclicBarrier both = new CyclicBarrier(2);
+                final int t = threads;
+                p.forEach(2, i -> {
+                    ran.add(Thread.currentThread());
+                    runs.incrementAndGet(i);
+                    if (t == 3) {
+                        await(both, i);
+                    }
+                });
+                for (Thread h : held) {
+                    assertFalse(ran.contains(h), threads + " threads: the held helper ran a chunk of the second call");
+                }
+                assertEquals(threads == 2 ? Set.of(Thread.currentThread()) : Set.copyOf(ran), ran);
+                assertEquals(threads - 1, ran.size(), threads + " threads: threads that ran the second call");
+                for (int i = 0; i < 2; i++) {
+                    assertEquals(1, runs.get(i), "chunk " + i);
+                }
+                release.countDown();
+                first.join(TimeUnit.SECONDS.toMillis(WAIT_S));
+                assertFalse(first.isAlive());
+            }
+        }
+    }
 }
