@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * some JVMs and not others (CpuLargeTensorAllocationTest failed in CI on an AVX-512 machine). The directive is the
  * JVM's supported way, the one {@code jcmd <pid> Compiler.directives_add} uses, to say "inline this": it overrides
  * those heuristics for the methods it names, in compilations rooted in Nabla's own methods and in the JDK's
- * method-handle and thread-pool code that calls them ({@link #ROOTS}).
+ * method-handle and executor code that calls them ({@link #ROOTS}).
  *
  * <p>It does not lift C2's hard limits (NodeCountInliningCutoff, MaxInlineLevel); the kernels' loop structure keeps
  * within those (see VectorFloatKernels). {@code -Dnabla.cpu.inlineDirective=false} leaves the JIT alone. Where the
@@ -52,8 +52,9 @@ final class VectorInlining {
      * compiled inlined into a {@code LambdaForm} root: CI's CpuLargeTensorAllocationTest once saw FLOAT64 log, σ and
      * the cross-entropies box 12–78 MB a call with the directive installed, and -XX:+PrintInlining showed
      * {@code LambdaForm$DMH::invokeStatic} roots inlining {@code VectorDoubleMath::log} under the default heuristics
-     * ("inline (hot)", not "force inline"); and the thread pool's, whose workers run {@link Parallel}'s jobs. The
-     * first directive that matches a root decides, so a user's own directive for those JDK packages is shadowed.
+     * ("inline (hot)", not "force inline"); and java.util.concurrent's, whose executors' worker loops call the
+     * backend from other threads (DataParallel's ReplicaPool, a user's own pool). The first directive that matches a
+     * root decides, so a user's own directive for those JDK packages is shadowed.
      */
     static final List<String> ROOTS = List.of("dev/nabla/*.*", "java/lang/invoke/*.*", "java/util/concurrent/*.*");
 
@@ -136,13 +137,8 @@ final class VectorInlining {
      * none of {@link #separateRoots()} (the first pattern that matches a method decides, so the helpers' come first).
      */
     static String directive() {
-        StringBuilder b = new StringBuilder("[{\n  match: [");
-        String roots = "";
-        for (String root : ROOTS) {
-            b.append(roots).append('"').append(root).append('"');
-            roots = ", ";
-        }
-        b.append("],\n  inline: [");
+        StringBuilder b = new StringBuilder("[{\n  match: [\"").append(String.join("\", \"", ROOTS))
+                .append("\"],\n  inline: [");
         String sep = "\n    \"";
         for (String p : requiredInlines()) {
             b.append(sep).append('+').append(p).append('"');
