@@ -29,8 +29,10 @@ final class FloatGemm {
      * vector registers. JDK 17's C2 interleaves each broadcast with its two FMAs, so 6 rows use 12 + 2 + 2 = 16
      * registers; later C2s (measured on JDK 25) issue all MR broadcasts first, so they need 3·MR + 2 registers: with
      * AVX2's 16 a 6-row tile spills one accumulator to the stack every iteration (a load and a store on the FMA
-     * chain: half the speed), and 4 rows (14 registers) do not. AVX-512's 32 registers hold 6 rows either way.
-     * {@code -Dnabla.cpu.gemm.mr=4|6} overrides (other values are ignored). docs/performance.md has the assembly.
+     * chain: half the speed), and 4 rows (14 registers) do not. AVX-512's 32 registers hold 8 rows either way
+     * (16 + 2 + 8 = 26), and 8 rows load B twice per 16 FMAs instead of per 12: 3–10% faster than 6 rows on two
+     * threads (Zen 5, both JDKs). {@code -Dnabla.cpu.gemm.mr=4|6|8} overrides (other values are ignored).
+     * docs/performance.md has the assembly.
      */
     static final int MR = registerTileRows(Integer.getInteger("nabla.cpu.gemm.mr", 0), S.vectorBitSize(),
             Runtime.version().feature());
@@ -53,14 +55,14 @@ final class FloatGemm {
     static final long PARALLEL_MIN_MADDS = 1L << 18;
 
     /**
-     * MR for a vector width and a JDK: 6 where every accumulator stays in a register under that JDK's C2 (JDK 17 at
-     * any width, or 512-bit vectors and wider with 32 registers), else 4; {@code requested} 4 or 6 wins.
+     * MR for a vector width and a JDK: 8 on 512-bit vectors and wider (32 registers), 6 on JDK 17 with narrower ones
+     * (every accumulator stays in a register under its C2), else 4; {@code requested} 4, 6 or 8 wins.
      */
     static int registerTileRows(int requested, int vectorBits, int jdkFeature) {
-        if (requested == 4 || requested == 6) {
+        if (requested == 4 || requested == 6 || requested == 8) {
             return requested;
         }
-        return vectorBits >= 512 || jdkFeature <= 17 ? 6 : 4;
+        return vectorBits >= 512 ? 8 : jdkFeature <= 17 ? 6 : 4;
     }
 
     /**
@@ -245,6 +247,17 @@ final class FloatGemm {
                     ap[d + 2] = alpha * a[q + 2 * k];
                     ap[d + 3] = alpha * a[q + 3 * k];
                 }
+            } else if (MR == 8) {
+                for (int d = base, q = s0; d < end; d += 8, q++) {
+                    ap[d] = alpha * a[q];
+                    ap[d + 1] = alpha * a[q + k];
+                    ap[d + 2] = alpha * a[q + 2 * k];
+                    ap[d + 3] = alpha * a[q + 3 * k];
+                    ap[d + 4] = alpha * a[q + 4 * k];
+                    ap[d + 5] = alpha * a[q + 5 * k];
+                    ap[d + 6] = alpha * a[q + 6 * k];
+                    ap[d + 7] = alpha * a[q + 7 * k];
+                }
             } else {
                 for (int d = base, q = s0; d < end; d += 6, q++) {
                     ap[d] = alpha * a[q];
@@ -263,6 +276,17 @@ final class FloatGemm {
                     ap[d + 1] = alpha * a[s + 1];
                     ap[d + 2] = alpha * a[s + 2];
                     ap[d + 3] = alpha * a[s + 3];
+                }
+            } else if (MR == 8) {
+                for (int d = base; d < end; d += 8, s += m) {
+                    ap[d] = alpha * a[s];
+                    ap[d + 1] = alpha * a[s + 1];
+                    ap[d + 2] = alpha * a[s + 2];
+                    ap[d + 3] = alpha * a[s + 3];
+                    ap[d + 4] = alpha * a[s + 4];
+                    ap[d + 5] = alpha * a[s + 5];
+                    ap[d + 6] = alpha * a[s + 6];
+                    ap[d + 7] = alpha * a[s + 7];
                 }
             } else {
                 for (int d = base; d < end; d += 6, s += m) {
@@ -329,6 +353,8 @@ final class FloatGemm {
                                int mr, int nr, float beta, float[] tile) {
         if (MR == 4) {                                 // a constant: C2 keeps one branch
             kernel4(kc, ap, aOff, bp, bOff, c, cOff, ldc, mr, nr, beta, tile);
+        } else if (MR == 8) {
+            kernel8(kc, ap, aOff, bp, bOff, c, cOff, ldc, mr, nr, beta, tile);
         } else {
             kernel6(kc, ap, aOff, bp, bOff, c, cOff, ldc, mr, nr, beta, tile);
         }
@@ -366,6 +392,65 @@ final class FloatGemm {
         c21.intoArray(tile, 2 * NR + L);
         c30.intoArray(tile, 3 * NR);
         c31.intoArray(tile, 3 * NR + L);
+        updateTile(tile, c, cOff, ldc, mr, nr, beta);
+    }
+
+    /** {@link #kernel} with MR = 8: 16 accumulators. */
+    private static void kernel8(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
+                                int mr, int nr, float beta, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        int bi = bOff;
+        for (int ai = aOff, aEnd = aOff + kc * 8; ai < aEnd; ai += 8, bi += NR) {   // see kernel6 on the indices
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
         updateTile(tile, c, cOff, ldc, mr, nr, beta);
     }
 
